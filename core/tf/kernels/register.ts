@@ -1,0 +1,39 @@
+import * as tf from "@tensorflow/tfjs";
+import { cpuUnsortedSegmentSum, wasmUnsortedSegmentSum } from "./unsorted-segment-sum.ts";
+import { wasmBatchMatMulOverStock } from "./batch-mat-mul.ts";
+
+/** Backends (of this module instance) whose kernels are already ours, with their names. */
+const registered = new Map<string, string[]>();
+
+/** Replaces (or adds) one kernel of a backend. */
+function replaceKernel(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
+}
+
+/**
+ * Registers the project's kernels on `backendName` ("wasm" or "cpu"; others are left alone).
+ * Idempotent. Call after the backend is initialised, so the stock kernels we wrap have run
+ * their setup.
+ * @returns the names of the kernels registered
+ */
+export function registerProjectKernels(backendName: string): string[] {
+  const done = registered.get(backendName);
+  if (done) return done;
+  const names: string[] = [];
+  if (backendName === "wasm") {
+    replaceKernel(wasmUnsortedSegmentSum);
+    names.push(tf.UnsortedSegmentSum);
+    const stockMatMul = tf.getKernel(tf.BatchMatMul, "wasm");
+    const stockTranspose = tf.getKernel(tf.Transpose, "wasm");
+    if (stockMatMul && stockTranspose) {
+      replaceKernel(wasmBatchMatMulOverStock(stockMatMul, stockTranspose));
+      names.push(tf.BatchMatMul);
+    }
+  } else if (backendName === "cpu") {
+    replaceKernel(cpuUnsortedSegmentSum);
+    names.push(tf.UnsortedSegmentSum);
+  }
+  registered.set(backendName, names);
+  return names;
+}

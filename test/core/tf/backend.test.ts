@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import * as tf from "@tensorflow/tfjs";
+import { pino } from "pino";
+import { Writable } from "node:stream";
+import { initBackend } from "../../../core/tf/backend.ts";
+import { isUserError } from "../../../core/errors.ts";
+
+/** A pino logger whose JSON lines land in `lines`. */
+function capturingLogger(lines: Record<string, unknown>[]) {
+  const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+  return pino({ level: "info" }, sink);
+}
+
+const hasModule = async (name: string) => import(name).then(() => true, () => false);
+
+describe("initBackend", () => {
+  it("auto: falls through the native backends this machine lacks to wasm, and logs why", async () => {
+    // This machine has neither native package; on a host that has one the test says so.
+    if (await hasModule("@tensorflow/tfjs-node")) return expect.fail("tfjs-node is installed: this test assumes it is not");
+    const lines: Record<string, unknown>[] = [];
+    const choice = await initBackend({ preference: "auto" }, capturingLogger(lines));
+    expect(choice.name).toBe("wasm");
+    expect(tf.getBackend()).toBe("wasm");
+    expect(choice.reasons).toHaveLength(2);
+    expect(choice.reasons[0]).toMatch(/^tensorflow-gpu: /);
+    expect(choice.reasons[1]).toMatch(/^tensorflow: @tensorflow\/tfjs-node is not installed/);
+    await new Promise((r) => setTimeout(r, 10));
+    const line = lines.find((l) => l.backend === "wasm");
+    expect(line).toMatchObject({ simd: true, skipped: choice.reasons });
+    expect(line?.projectKernels).toEqual(expect.arrayContaining(["UnsortedSegmentSum", "BatchMatMul"]));
+  });
+
+  it("an explicit backend that cannot start is a UserError naming why", async () => {
+    const error = await initBackend({ preference: "tensorflow" }).catch((e: unknown) => e);
+    expect(isUserError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/"tensorflow" could not start: tensorflow: @tensorflow\/tfjs-node is not installed/);
+  });
+
+  it("switches between wasm and cpu on request", async () => {
+    expect((await initBackend({ preference: "cpu" })).name).toBe("cpu");
+    expect(tf.getBackend()).toBe("cpu");
+    expect((await initBackend({ preference: "wasm" })).reasons).toEqual([]);
+    expect(tf.getBackend()).toBe("wasm");
+  });
+});
