@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { UserError } from "../errors.ts";
+import type { AppliedMigration, Migration } from "./migrations.ts";
+
+/** How long a connection waits for another process's write lock before giving up. */
+export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
+// Prisma Migrate's own table definition for SQLite, so `prisma migrate status` reads our rows.
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`;
+
+/** Timestamps as the better-sqlite3 driver adapter writes them (ISO 8601 with +00:00). */
+const sqliteTime = (date: Date): string => date.toISOString().replace("Z", "+00:00");
+
+interface Row {
+  id: string;
+  checksum: string;
+  migration_name: string;
+  started_at: string | number;
+  finished_at: string | number | null;
+  rolled_back_at: string | number | null;
+  logs: string | null;
+  applied_steps_count: number;
+}
+
+// The classic engine stored unix milliseconds; the driver adapter stores ISO text. Read both.
+const toDate = (value: string | number): Date => new Date(typeof value === "number" ? value : value.replace(" ", "T"));
+
+const fromRow = (row: Row): AppliedMigration => ({
+  id: row.id,
+  checksum: row.checksum,
+  migrationName: row.migration_name,
+  startedAt: toDate(row.started_at),
+  finishedAt: row.finished_at === null ? null : toDate(row.finished_at),
+  rolledBackAt: row.rolled_back_at === null ? null : toDate(row.rolled_back_at),
+  logs: row.logs,
+  appliedStepsCount: Number(row.applied_steps_count),
+});
+
+/** Opens (creating folder and file) a SQLite database in WAL mode, so readers never block the one writer. */
+export function openSqliteFile(file: string): Database.Database {
+  mkdirSync(path.dirname(file), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new UserError(`Cannot open the SQLite database ${file}: ${(error as Error).message}`, "Check DATABASE_URL and the folder's permissions.");
+  }
+  db.pragma("journal_mode = WAL");
+  return db;
+}
+
+function readRows(db: Database.Database): AppliedMigration[] {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+  if (!exists) return [];
+  const rows = db.prepare('SELECT * FROM "_prisma_migrations" ORDER BY started_at').all() as Row[];
+  return rows.map(fromRow);
+}
+
+export function readAppliedSqlite(file: string): AppliedMigration[] {
+  const db = openSqliteFile(file);
+  try {
+    return readRows(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Applies what `pick` selects from the applied rows, inside one IMMEDIATE transaction: the write lock
+ * is taken before reading, so a second process waits and then finds nothing left to do.
+ */
+export function applySqlite(file: string, pick: (rows: AppliedMigration[]) => Migration[]): string[] {
+  const db = openSqliteFile(file);
+  try {
+    const run = db.transaction(() => {
+      db.exec(CREATE_TABLE);
+      const todo = pick(readRows(db));
+      const insert = db.prepare(
+        'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
+      );
+      for (const migration of todo) {
+        const startedAt = new Date();
+        try {
+          db.exec(migration.sql);
+        } catch (error) {
+          throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`);
+        }
+        insert.run(randomUUID(), migration.checksum, migration.name, sqliteTime(startedAt), sqliteTime(new Date()));
+      }
+      return todo.map((m) => m.name);
+    });
+    return run.immediate();
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,111 @@
+// Database fixtures: every database test runs on a fresh, migrated SQLite file and a fresh PostgreSQL
+// database (created on the test server, dropped afterwards).
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe } from "vitest";
+import { openDatabase, type Db, type Provider } from "../../core/db/client.ts";
+import { testPostgresAdminUrl } from "./paths.ts";
+
+/** Set TEST_SKIP_POSTGRES=1 to run without a PostgreSQL server; otherwise a missing server fails the suite. */
+export const skipPostgres = process.env.TEST_SKIP_POSTGRES === "1";
+
+export const testProviders: Provider[] = skipPostgres ? ["sqlite"] : ["sqlite", "postgresql"];
+
+/** An empty database (no tables) and how to get rid of it. */
+export interface ScratchDatabase {
+  provider: Provider;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new empty SQLite file in its own temp folder. */
+export function scratchSqlite(): ScratchDatabase {
+  const dir = mkdtempSync(path.join(tmpdir(), "oracle-test-db-"));
+  return {
+    provider: "sqlite",
+    url: `file:${path.join(dir, "oracle.db")}`,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testPostgresAdminUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL test server unreachable at ${testPostgresAdminUrl} (${(error as Error).message}). ` +
+        "Start it, point TEST_POSTGRES_URL at one, or set TEST_SKIP_POSTGRES=1 to run the SQLite half only.",
+    );
+  }
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new empty database oracle_test_<random> on the test server. */
+export async function scratchPostgres(): Promise<ScratchDatabase> {
+  const name = `oracle_test_${randomBytes(6).toString("hex")}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(testPostgresAdminUrl);
+  url.pathname = `/${name}`;
+  return {
+    provider: "postgresql",
+    url: url.toString(),
+    // FORCE: a test that failed mid-way may leave a connection open.
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+export function scratchDatabase(provider: Provider): Promise<ScratchDatabase> {
+  return provider === "sqlite" ? Promise.resolve(scratchSqlite()) : scratchPostgres();
+}
+
+/** A fresh, migrated database opened through `openDatabase`; `drop` closes and removes it. */
+export async function freshDatabase(provider: Provider): Promise<{ db: Db; drop(): Promise<void> }> {
+  const scratch = await scratchDatabase(provider);
+  try {
+    const db = await openDatabase(scratch.url, { migrate: true });
+    return {
+      db,
+      drop: async () => {
+        await db.close();
+        await scratch.drop();
+      },
+    };
+  } catch (error) {
+    await scratch.drop();
+    throw error;
+  }
+}
+
+/**
+ * Runs the suite once per database ("sqlite", and "postgresql" unless TEST_SKIP_POSTGRES=1), each on
+ * its own fresh migrated database for the whole describe block:
+ *
+ *   describeEachDatabase("model versions", (getDb) => {
+ *     it("creates", async () => { const db = getDb(); ... });
+ *   });
+ */
+export function describeEachDatabase(name: string, suite: (getDb: () => Db, provider: Provider) => void): void {
+  for (const provider of testProviders) {
+    describe(`${name} [${provider}]`, () => {
+      let fixture: { db: Db; drop(): Promise<void> } | undefined;
+      beforeAll(async () => {
+        fixture = await freshDatabase(provider);
+      });
+      afterAll(async () => {
+        await fixture?.drop();
+      });
+      suite(() => {
+        if (!fixture) throw new Error(`the ${provider} test database failed to open (see beforeAll)`);
+        return fixture.db;
+      }, provider);
+    });
+  }
+}
