@@ -1,0 +1,114 @@
+import { casedForm, type CasingTable } from "./casing.ts";
+import { endsSentence, isPunctuation } from "./tokenize.ts";
+
+/** A quatrain ready to show: four lines, and the same joined by newlines. */
+export interface FormattedQuatrain {
+  text: string;
+  /** Always four entries; trailing ones are empty when there are fewer than four words. */
+  lines: [string, string, string, string];
+}
+
+const LINES = 4;
+
+/** Cost of breaking a line after this token: after a sentence end is best, mid-phrase worst. */
+function breakPenalty(previous: string): number {
+  if (endsSentence(previous)) return 0;
+  if (previous === ";" || previous === ":") return 0.05;
+  if (previous === ",") return 0.12;
+  return 0.6;
+}
+
+/** Upper-cases the first letter when that round-trips through toLowerCase (skips "ß" and the like). */
+function capitalise(word: string): string {
+  return word.replace(/\p{L}/u, (letter) => {
+    const upper = letter.toUpperCase();
+    return upper.length === 1 && upper.toLowerCase() === letter ? upper : letter;
+  });
+}
+
+/** Printed forms: casing table applied, sentence starts capitalised. */
+function casedWords(tokens: readonly string[], casing: CasingTable): string[] {
+  let sentenceStart = true;
+  return tokens.map((token) => {
+    const form = casedForm(token, casing);
+    if (isPunctuation(token)) {
+      if (endsSentence(token)) sentenceStart = true;
+      return form;
+    }
+    const out = sentenceStart ? capitalise(form) : form;
+    sentenceStart = false;
+    return out;
+  });
+}
+
+/** Joins words with spaces, punctuation attached to the word before it. */
+function joinLine(words: readonly string[]): string {
+  let line = "";
+  for (const word of words) line += line.length === 0 || isPunctuation(word) ? word : ` ${word}`;
+  return line;
+}
+
+/**
+ * Picks where lines start: minimises the squared relative deviation of each line's length from a
+ * quarter of the total plus a penalty for each break that does not follow punctuation (dynamic
+ * programming over token boundaries; a line never starts with punctuation).
+ */
+function lineStarts(words: readonly string[]): number[] {
+  const n = words.length;
+  const candidates = [];
+  for (let i = 1; i < n; i++) if (!isPunctuation(words[i])) candidates.push(i);
+  const lines = Math.min(LINES, candidates.length + 1);
+  // prefix[i] = printed length of words[0..i) counting a space before each non-punctuation word.
+  const prefix = [0];
+  for (const w of words) prefix.push(prefix[prefix.length - 1] + w.length + (isPunctuation(w) ? 0 : 1));
+  const lengthOf = (a: number, b: number) => prefix[b] - prefix[a] - (isPunctuation(words[a]) ? 0 : 1);
+  const target = Math.max(1, lengthOf(0, n) / lines);
+  const lineCost = (a: number, b: number) => ((lengthOf(a, b) - target) / target) ** 2;
+
+  const ends = [...candidates, n];
+  // best[k].get(e): cheapest layout of words[0..e) into k+1 lines; from[k].get(e): where its last line starts.
+  const best: Map<number, number>[] = [new Map(ends.map((e) => [e, lineCost(0, e)]))];
+  const from: Map<number, number>[] = [new Map(ends.map((e) => [e, 0]))];
+  for (let k = 1; k < lines; k++) {
+    best.push(new Map());
+    from.push(new Map());
+    for (const e of ends) {
+      for (const s of candidates) {
+        if (s >= e) break;
+        const before = best[k - 1].get(s);
+        if (before === undefined) continue;
+        const cost = before + breakPenalty(words[s - 1]) + lineCost(s, e);
+        if (cost < (best[k].get(e) ?? Infinity)) {
+          best[k].set(e, cost);
+          from[k].set(e, s);
+        }
+      }
+    }
+  }
+  const starts: number[] = [];
+  let end = n;
+  for (let k = lines - 1; k >= 0; k--) {
+    const start = from[k].get(end)!;
+    starts.unshift(start);
+    end = start;
+  }
+  return starts;
+}
+
+/**
+ * Formats sampled tokens (no break markers) as a quatrain: casing restored from the corpus table,
+ * sentence starts capitalised, punctuation re-attached (no space before `. , ; : ! ?`), and split
+ * into four lines of similar length, preferably after punctuation.
+ * `tokenize(result.text)` gives back `tokens`.
+ */
+export function formatQuatrain(tokens: readonly string[], casing: CasingTable): FormattedQuatrain {
+  const words = casedWords(tokens, casing);
+  const lines = ["", "", "", ""] as FormattedQuatrain["lines"];
+  if (words.length > 0) {
+    const starts = lineStarts(words);
+    starts.forEach((start, i) => {
+      lines[i] = joinLine(words.slice(start, starts[i + 1] ?? words.length));
+    });
+  }
+  return { text: lines.filter((l) => l.length > 0).join("\n"), lines };
+}
