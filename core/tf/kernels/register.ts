@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { cpuUnsortedSegmentSum, wasmUnsortedSegmentSum } from "./unsorted-segment-sum.ts";
 import { wasmBatchMatMulOverStock } from "./batch-mat-mul.ts";
+import { wasmSumOverStock } from "./sum-leading.ts";
 
 /** Backends (of this module instance) whose kernels are already ours, with their names. */
 const registered = new Map<string, string[]>();
@@ -29,6 +30,11 @@ export function registerProjectKernels(backendName: string): string[] {
     if (stockMatMul && stockTranspose) {
       replaceKernel(wasmBatchMatMulOverStock(stockMatMul, stockTranspose));
       names.push(tf.BatchMatMul);
+    }
+    const stockSum = tf.getKernel(tf.Sum, "wasm");
+    if (stockSum) {
+      replaceKernel(wasmSumOverStock(stockSum));
+      names.push(tf.Sum);
     }
   } else if (backendName === "cpu") {
     replaceKernel(cpuUnsortedSegmentSum);
