@@ -1,0 +1,10 @@
+# One image for both services; the command picks the service.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+COPY prisma ./prisma
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+ENV NODE_ENV=production
+CMD ["node", "bin/oracle.js", "trainer"]

@@ -1,0 +1,45 @@
+import { loadConfig, type Config, type ConfigOverrides } from "../config/schema.ts";
+import { createLogger, type Logger } from "../core/logger.ts";
+import { openDatabase, type Db } from "../core/db/client.ts";
+
+/** What every command needs, built lazily so `oracle --help` touches no database. */
+export interface CliContext {
+  env: Record<string, string | undefined>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Parsed once; overrides (from flags) apply on the first call only. */
+  config(overrides?: ConfigOverrides): Config;
+  log(): Logger;
+  db(): Promise<Db>;
+  close(): Promise<void>;
+}
+
+export function createContext(
+  env: Record<string, string | undefined>,
+  streams: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {},
+): CliContext {
+  let config: Config | undefined;
+  let log: Logger | undefined;
+  let db: Promise<Db> | undefined;
+  const context: CliContext = {
+    env,
+    stdout: streams.stdout ?? process.stdout,
+    stderr: streams.stderr ?? process.stderr,
+    config(overrides) {
+      config ??= loadConfig(env, overrides);
+      return config;
+    },
+    log() {
+      log ??= createLogger(context.config().log.level);
+      return log;
+    },
+    db() {
+      db ??= openDatabase(context.config().database.url, { log: context.log() });
+      return db;
+    },
+    async close() {
+      if (db) await (await db.catch(() => undefined))?.close();
+    },
+  };
+  return context;
+}

@@ -1,0 +1,17 @@
+import { Command } from "commander";
+import type { CliContext } from "./context.ts";
+import { setupCommand } from "./commands/setup.ts";
+
+/** The `oracle` program: one sub-command per file in ./commands. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("oracle")
+    .description("The Nostradamus Oracle: train the quatrain model and prophesy from it")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .showHelpAfterError("(run oracle --help for usage)");
+  for (const make of [setupCommand]) program.addCommand(make(ctx));
+  return program;
+}
