@@ -1,0 +1,75 @@
+import { seededRandom, shuffleInPlace } from "./random.ts";
+
+/** Training examples: each window of `phraseLength` class ids and the id that follows it. */
+export interface Examples {
+  /** Row-major [count, phraseLength]. */
+  inputs: Int32Array;
+  /** [count]. */
+  targets: Int32Array;
+  count: number;
+  phraseLength: number;
+}
+
+/** Class id of the quatrain break marker. */
+export const BREAK_ID = 0;
+
+/**
+ * Every window of `phraseLength` ids predicting the next id, over each document written as
+ * `[0 × phraseLength] + doc + [0]` (0 = break marker).
+ *
+ * Unlike the seed (one leading marker), the start is padded with `phraseLength` markers: generation
+ * starts from an all-marker window, which the seed never trained on; here the first window of every
+ * quatrain is exactly that, so the first words are drawn from the distribution of quatrain openings.
+ * A document of n tokens gives n + 1 examples (each token, then the end marker).
+ */
+export function makeExamples(docsAsIds: readonly (readonly number[])[], phraseLength: number): Examples {
+  const count = docsAsIds.reduce((n, doc) => n + doc.length + 1, 0);
+  const inputs = new Int32Array(count * phraseLength);
+  const targets = new Int32Array(count);
+  let row = 0;
+  for (const doc of docsAsIds) {
+    const sequence = [...new Array<number>(phraseLength).fill(BREAK_ID), ...doc, BREAK_ID];
+    for (let start = 0; start + phraseLength < sequence.length; start++, row++) {
+      for (let k = 0; k < phraseLength; k++) inputs[row * phraseLength + k] = sequence[start + k];
+      targets[row] = sequence[start + phraseLength];
+    }
+  }
+  return { inputs, targets, count, phraseLength };
+}
+
+/** The examples at `indices`, in that order. */
+export function selectExamples(examples: Examples, indices: ArrayLike<number>): Examples {
+  const { phraseLength: L } = examples;
+  const inputs = new Int32Array(indices.length * L);
+  const targets = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const src = indices[i];
+    inputs.set(examples.inputs.subarray(src * L, src * L + L), i * L);
+    targets[i] = examples.targets[src];
+  }
+  return { inputs, targets, count: indices.length, phraseLength: L };
+}
+
+/**
+ * A seeded random split of example indices: `round(count × validationFraction)` (at least 1 when
+ * count ≥ 2) go to validation, the rest to training; each list ascending.
+ */
+export function splitExamples(count: number, validationFraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
+  const order = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i), seededRandom(seed));
+  const validationSize = count < 2 ? 0 : Math.min(count - 1, Math.max(1, Math.round(count * validationFraction)));
+  return {
+    validation: order.slice(0, validationSize).sort(),
+    train: order.slice(validationSize).sort(),
+  };
+}
+
+/**
+ * Loss weight per class as the seed does: count^power (√count for power 0.5), and 1 for the break
+ * marker (index 0). Classes with count 0 get weight 0^power (1 when power is 0).
+ * @returns Float32Array [V]
+ */
+export function classWeights(counts: readonly number[], power: number): Float32Array {
+  const weights = Float32Array.from(counts, (c) => c ** power);
+  if (weights.length > 0) weights[BREAK_ID] = 1;
+  return weights;
+}

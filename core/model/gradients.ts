@@ -1,0 +1,79 @@
+import * as tf from "@tensorflow/tfjs";
+
+/** Keras' epsilon: probabilities are clipped to [ε, 1-ε] before the log, as its crossentropy does. */
+const EPSILON = 1e-7;
+
+/** Loss, accuracy and gradients of one batch. */
+export interface BatchGradients {
+  /** Training loss: mean(classWeight[y] · crossentropy) + the model's L2 penalties. */
+  loss: number;
+  /** Share of the batch whose arg-max prediction is the target (under dropout). */
+  acc: number;
+  /**
+   * d loss / d variable, keyed by the tf.Variable name of each of `model.trainableWeights`
+   * (see trainableVariableNames). The caller owns and disposes them (applyGradients does).
+   */
+  grads: tf.NamedTensorMap;
+}
+
+/** The tf.Variable names of the model's trainable weights, in `model.trainableWeights` order. */
+export function trainableVariableNames(model: tf.LayersModel): string[] {
+  return model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
+}
+
+/**
+ * Per-example crossentropy of softmax outputs, Keras semantics (clip, then -log p[target]).
+ * @param probs float32 [B, V] @param targets int32 [B] @returns float32 [B]
+ */
+export function crossEntropy(probs: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const picked = tf.sum(tf.mul(probs, tf.oneHot(targets, probs.shape[1])), 1);
+    return tf.neg(tf.log(tf.clipByValue(picked, EPSILON, 1 - EPSILON))) as tf.Tensor1D;
+  });
+}
+
+/**
+ * Share of rows whose arg-max is the target.
+ * @param probs float32 [B, V] @param targets int32 [B] @returns float32 scalar
+ */
+export function accuracy(probs: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(probs, 1), targets), "float32")));
+}
+
+/**
+ * Forward and backward pass of one batch in training mode (dropout on), without updating weights:
+ * a data-parallel runner computes this on each worker's shard and averages `grads`.
+ * Loss = mean over the batch of classWeights[target] · crossentropy, plus the L2 penalties the
+ * layers declare (Keras semantics for `class_weight` and regularizers).
+ * @param inputs int32 [B, L] @param targets int32 [B] @param classWeights float32 [V]
+ */
+export function lossAndGradients(
+  model: tf.LayersModel,
+  inputs: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  classWeights: tf.Tensor1D,
+): BatchGradients {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  let acc: tf.Scalar | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const probs = model.apply(inputs, { training: true }) as tf.Tensor2D;
+    acc = tf.keep(accuracy(probs, targets));
+    const weights = tf.gather(classWeights, targets);
+    const dataLoss = tf.mean(tf.mul(weights, crossEntropy(probs, targets)));
+    const penalties = model.calculateLosses();
+    return (penalties.length > 0 ? tf.addN([dataLoss, ...penalties]) : dataLoss) as tf.Scalar;
+  }, variables);
+  const loss = value.dataSync()[0];
+  const accValue = acc!.dataSync()[0];
+  tf.dispose([value, acc!]);
+  return { loss, acc: accValue, grads };
+}
+
+/**
+ * Applies gradients with the optimizer (keys: variable names as lossAndGradients gives them) and
+ * disposes them.
+ */
+export function applyGradients(optimizer: tf.Optimizer, grads: tf.NamedTensorMap): void {
+  optimizer.applyGradients(grads);
+  tf.dispose(Object.values(grads));
+}

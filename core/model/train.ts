@@ -1,0 +1,163 @@
+import * as tf from "@tensorflow/tfjs";
+import { evaluate } from "./evaluate.ts";
+import type { Examples } from "./examples.ts";
+import { applyGradients, lossAndGradients } from "./gradients.ts";
+import { seededRandom, shuffleInPlace } from "./random.ts";
+
+/** Metrics of one finished epoch (stored per model version and per job). */
+export interface EpochMetrics {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training loss over the epoch's batches (class-weighted, with L2), weighted by batch size. */
+  loss: number;
+  /** Training accuracy (under dropout). */
+  acc: number;
+  /** Unweighted validation crossentropy, inference mode (see evaluate). */
+  valLoss: number;
+  valAcc: number;
+  /** Wall time of the epoch, validation included. */
+  seconds: number;
+}
+
+/** One mini-batch as plain arrays, so a step may ship it to worker threads. */
+export interface Batch {
+  /** Row-major int32 [size, phraseLength]. */
+  inputs: Int32Array;
+  /** int32 [size]. */
+  targets: Int32Array;
+  size: number;
+  phraseLength: number;
+}
+
+/**
+ * One optimisation step. Contract: compute the batch's training loss and accuracy (as
+ * lossAndGradients defines them) and update the trained model's weights in place before the
+ * returned promise settles — evaluation and saving read that model afterwards. The arrays of
+ * `batch` are reused for the next batch once the step has settled. The default is localStep.
+ */
+export type TrainStep = (batch: Batch) => Promise<{ loss: number; acc: number }>;
+
+/** Progress after each batch. */
+export interface BatchInfo {
+  epoch: number;
+  /** 1-based index within the epoch. */
+  batch: number;
+  batches: number;
+  size: number;
+  loss: number;
+  acc: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Seed of the per-epoch shuffling. */
+  seed: number;
+  /** float32 [V] loss weight per class (see classWeights). */
+  classWeights: Float32Array;
+  /** Called after every epoch, awaited (e.g. to store the metrics). */
+  onEpochEnd?: (metrics: EpochMetrics) => void | Promise<void>;
+  /** Called after every batch, awaited. */
+  onBatchEnd?: (info: BatchInfo) => void | Promise<void>;
+  /** Checked after every batch: true stops training there (the unfinished epoch is not reported). */
+  shouldStop?: () => boolean;
+  /** Replaces the single-threaded step (e.g. a data-parallel runner); see TrainStep. */
+  step?: TrainStep;
+}
+
+/** What a training run did. */
+export interface TrainResult {
+  /** Finished epochs only. */
+  epochs: EpochMetrics[];
+  /** True when shouldStop ended it early. */
+  stopped: boolean;
+}
+
+/**
+ * The default TrainStep: lossAndGradients then RMSprop on this thread.
+ * Call dispose() when training is over (frees the optimizer state and the class weights tensor).
+ */
+export function localStep(
+  model: tf.LayersModel,
+  opts: { learningRate: number; classWeights: Float32Array },
+): { step: TrainStep; dispose: () => void } {
+  const optimizer = tf.train.rmsprop(opts.learningRate);
+  const weights = tf.tensor1d(opts.classWeights, "float32");
+  const step: TrainStep = async (batch) => {
+    const inputs = tf.tensor2d(batch.inputs, [batch.size, batch.phraseLength], "int32");
+    const targets = tf.tensor1d(batch.targets, "int32");
+    try {
+      const { loss, acc, grads } = lossAndGradients(model, inputs, targets, weights);
+      applyGradients(optimizer, grads);
+      return { loss, acc };
+    } finally {
+      tf.dispose([inputs, targets]);
+    }
+  };
+  return { step, dispose: () => { optimizer.dispose(); weights.dispose(); } };
+}
+
+/** Lets timers and signal handlers run between batches. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Mini-batch training with a custom loop (not model.fit), so the step can be swapped for a
+ * data-parallel one. Each epoch shuffles the training examples (seeded), runs the step on every
+ * batch, then evaluates on `validation`. `shouldStop` is checked after every batch, so a cancelled
+ * job stops after the current batch.
+ */
+export async function trainModel(
+  model: tf.LayersModel,
+  train: Examples,
+  validation: Examples,
+  opts: TrainOptions,
+): Promise<TrainResult> {
+  const L = train.phraseLength;
+  const local = opts.step ? undefined : localStep(model, opts);
+  const step = opts.step ?? local!.step;
+  const random = seededRandom(opts.seed);
+  const order = Int32Array.from({ length: train.count }, (_, i) => i);
+  const batches = Math.ceil(train.count / opts.batchSize);
+  const inputs = new Int32Array(opts.batchSize * L);
+  const targets = new Int32Array(opts.batchSize);
+  const epochs: EpochMetrics[] = [];
+  try {
+    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+      const started = performance.now();
+      shuffleInPlace(order, random);
+      let lossSum = 0;
+      let accSum = 0;
+      for (let b = 0; b < batches; b++) {
+        const from = b * opts.batchSize;
+        const size = Math.min(opts.batchSize, train.count - from);
+        for (let i = 0; i < size; i++) {
+          const src = order[from + i];
+          inputs.set(train.inputs.subarray(src * L, src * L + L), i * L);
+          targets[i] = train.targets[src];
+        }
+        const result = await step({ inputs: inputs.subarray(0, size * L), targets: targets.subarray(0, size), size, phraseLength: L });
+        lossSum += result.loss * size;
+        accSum += result.acc * size;
+        await opts.onBatchEnd?.({ epoch, batch: b + 1, batches, size, loss: result.loss, acc: result.acc });
+        if (opts.shouldStop?.()) return { epochs, stopped: true };
+        await yieldToEventLoop();
+      }
+      const val = evaluate(model, validation, Math.max(opts.batchSize, 1024));
+      const metrics: EpochMetrics = {
+        epoch,
+        loss: lossSum / train.count,
+        acc: accSum / train.count,
+        valLoss: val.loss,
+        valAcc: val.acc,
+        seconds: (performance.now() - started) / 1000,
+      };
+      epochs.push(metrics);
+      await opts.onEpochEnd?.(metrics);
+      if (opts.shouldStop?.()) return { epochs, stopped: opts.epochs > epoch };
+    }
+    return { epochs, stopped: false };
+  } finally {
+    local?.dispose();
+  }
+}
