@@ -1,6 +1,10 @@
 import { Command } from "commander";
 import type { CliContext } from "./context.ts";
 import { setupCommand } from "./commands/setup.ts";
+import { migrateCommand } from "./commands/migrate.ts";
+import { trainCommand } from "./commands/train.ts";
+import { prophecyCommand } from "./commands/prophecy.ts";
+import { modelsCommand } from "./commands/models.ts";
 
 /** The `oracle` program: one sub-command per file in ./commands. */
 export function buildProgram(ctx: CliContext): Command {
@@ -12,6 +16,6 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.stderr.write(s),
     })
     .showHelpAfterError("(run oracle --help for usage)");
-  for (const make of [setupCommand]) program.addCommand(make(ctx));
+  for (const make of [setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand]) program.addCommand(make(ctx));
   return program;
 }

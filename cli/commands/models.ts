@@ -1,0 +1,41 @@
+import { Command } from "commander";
+import type { CliContext } from "../context.ts";
+import { listModelVersions, type ModelVersionSummary } from "../../core/db/model-versions.ts";
+
+const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
+
+function row(v: ModelVersionSummary): string {
+  const evaluation = (v.evaluation ?? {}) as { perplexity?: number; kneserNeyPerplexity?: number; copy?: { meanLongestCopied?: number; maxLongestCopied?: number } };
+  return [
+    `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
+    v.status.padEnd(9),
+    v.trainingFinishedAt.toISOString().slice(0, 16).replace("T", " "),
+    `epochs ${v.epochs.length}`.padEnd(10),
+    `val_loss ${num(v.valLoss)}`,
+    `val_acc ${num(v.valAcc)}`,
+    `ppl ${num(evaluation.perplexity, 1)} (KN-3 ${num(evaluation.kneserNeyPerplexity, 1)})`,
+    `copied ${num(evaluation.copy?.meanLongestCopied, 1)}/${evaluation.copy?.maxLongestCopied ?? "-"}`,
+    `corpus ${v.corpusSha256.slice(0, 12)}`,
+    v.hasWeights ? "" : "(weights dropped)",
+    v.rejectReason ? `— ${v.rejectReason}` : "",
+  ].join("  ").trimEnd();
+}
+
+/** `oracle models`: every version with its metrics; * marks the current one. */
+export const modelsCommand = (ctx: CliContext) =>
+  new Command("models")
+    .description("list every model version with its metrics, hyper-parameters and corpus hash (* = current)")
+    .option("--json", "print JSON")
+    .action(async (flags: { json?: boolean }) => {
+      const versions = await listModelVersions(await ctx.db());
+      if (flags.json) {
+        const current = versions.find((v) => v.isCurrent)?.version ?? null;
+        ctx.stdout.write(`${JSON.stringify({ current, versions })}\n`);
+        return;
+      }
+      if (versions.length === 0) {
+        ctx.stdout.write("no model versions yet: run oracle train\n");
+        return;
+      }
+      ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
+    });

@@ -1,0 +1,46 @@
+import { Command } from "commander";
+import type { CliContext } from "../context.ts";
+import { positiveInt } from "../options.ts";
+import { trainingProgress } from "../progress.ts";
+import { initBackend } from "../../core/tf/backend.ts";
+import { trainVersion } from "../../core/training/train-version.ts";
+
+interface TrainFlags {
+  epochs?: number;
+  corpus?: string;
+  json?: boolean;
+  maxDocuments?: number;
+}
+
+/** `oracle train`: train a new model version now, in this process. */
+export const trainCommand = (ctx: CliContext) =>
+  new Command("train")
+    .description("train a new model version now (it becomes current if it passes the promotion gate)")
+    .option("--epochs <n>", "epochs to train (default: TRAIN_EPOCHS)", positiveInt("--epochs"))
+    .option("--corpus <path>", "corpus file, one document per line (default: CORPUS_PATH)")
+    .option("--max-documents <n>", "train on the first N documents only (quick checks)", positiveInt("--max-documents"))
+    .option("--json", "print one JSON object with the result at the end")
+    .action(async (flags: TrainFlags) => {
+      const config = ctx.config();
+      const log = ctx.log();
+      const db = await ctx.db();
+      const backend = await initBackend({ preference: config.training.backend }, log);
+      const epochs = flags.epochs ?? config.training.epochs;
+      const progress = trainingProgress(ctx.stderr, epochs);
+      const result = await trainVersion({ db, config, log }, {
+        epochs, corpusPath: flags.corpus, maxDocuments: flags.maxDocuments, requestedBy: "cli",
+        onBatch: progress.onBatch, onEpoch: progress.onEpoch,
+      }).finally(progress.stop);
+      if (flags.json) {
+        ctx.stdout.write(`${JSON.stringify({
+          version: result.version, status: result.status, reason: result.reason, epochs: result.epochs.length,
+          loss: result.loss, valLoss: result.valLoss, valAcc: result.valAcc,
+          epochSeconds: result.epochs.map((e) => e.seconds), backend: backend.name,
+          vocabSize: result.vocabSize, gloveCoverage: result.gloveCoverage, gloveSource: result.gloveSource,
+          evaluation: result.evaluation,
+        })}\n`);
+      } else {
+        const verdict = result.status === "accepted" ? "now current" : `rejected: ${result.reason}`;
+        ctx.stdout.write(`model version ${result.version} (${verdict}); val_loss ${result.valLoss.toFixed(4)}, vocabulary ${result.vocabSize}, GloVe coverage ${(result.gloveCoverage * 100).toFixed(1)}%, backend ${backend.name}\n`);
+      }
+    });

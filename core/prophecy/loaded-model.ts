@@ -1,0 +1,23 @@
+import type { CasingTable } from "../corpus/index.ts";
+import type { CopyIndex, NextWordScorer } from "../model/index.ts";
+
+/** A model version ready to sample from: everything prophesy() needs, already in memory. */
+export interface LoadedModel {
+  version: number;
+  /** Class id → token (index 0 is the break marker). */
+  words: readonly string[];
+  /** Token → class id. */
+  index: ReadonlyMap<string, number>;
+  casing: CasingTable;
+  scorer: NextWordScorer;
+  /** The corpus this version was trained on, for measuring how much a sample copies. */
+  copyIndex: CopyIndex;
+  /** Frees tensors or workers the scorer holds. */
+  dispose(): void;
+}
+
+/** Source of the current model; implementations cache by version. */
+export interface ModelSource {
+  current(): Promise<LoadedModel>;
+  close(): Promise<void>;
+}

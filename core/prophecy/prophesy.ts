@@ -1,0 +1,101 @@
+import { formatQuatrain, tokenize } from "../corpus/index.ts";
+import { UserError } from "../errors.ts";
+import { longestCopiedRun, sampleTokens, seededRandom } from "../model/index.ts";
+import type { LoadedModel, ModelSource } from "./loaded-model.ts";
+import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
+
+export interface ProphecySettings extends TemperatureBounds {
+  maxWords: number;
+  maxCopiedWords: number;
+  maxRedraws: number;
+  maxCount: number;
+}
+
+/** What a user asked for, as the transport received it (strings are parsed and checked here). */
+export interface ProphecyRequest {
+  temperature?: string | number | null;
+  /** Words the quatrain starts with. */
+  about?: string | null;
+  count?: number;
+  /** Makes the draw reproducible. */
+  seed?: number;
+}
+
+export interface Prophecy {
+  text: string;
+  lines: [string, string, string, string];
+  temperature: number;
+  modelVersion: number;
+  /** Longest run of consecutive tokens shared with the corpus. */
+  longestCopied: number;
+  /** How many draws were thrown away for copying too much. */
+  redraws: number;
+  about: string | null;
+  seed: number | null;
+}
+
+export interface ProphesyDeps {
+  models: ModelSource;
+  settings: ProphecySettings;
+  /** Called with every prophecy before it is returned (e.g. to record it in the history). */
+  onProphecy?: (p: Prophecy) => Promise<void>;
+}
+
+function encodeAbout(about: string, model: LoadedModel): number[] {
+  const tokens = tokenize(about);
+  const unknown = [...new Set(tokens.filter((t) => !model.index.has(t)))];
+  if (unknown.length) {
+    const list = unknown.map((w) => `"${w}"`).join(", ");
+    throw new UserError(`The oracle does not know ${list}: starting words must come from its corpus (model v${model.version}).`);
+  }
+  return tokens.map((t) => model.index.get(t)!);
+}
+
+function checkCount(count: number | undefined, max: number): number {
+  const n = count ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UserError(`Count must be a whole number from 1 to ${max}; got ${count}.`);
+  return n;
+}
+
+/**
+ * The one entry point every surface (CLI, Discord, Slack, web) calls: samples fresh quatrains
+ * from the current model at the user's temperature. A draw that copies more than
+ * `maxCopiedWords` consecutive corpus tokens is redrawn up to `maxRedraws` times; the least
+ * derivative draw is kept.
+ */
+export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}): Promise<Prophecy[]> {
+  const { settings } = deps;
+  const temperature = parseTemperature(request.temperature, settings);
+  const count = checkCount(request.count, settings.maxCount);
+  if (request.seed !== undefined && !Number.isSafeInteger(request.seed)) throw new UserError(`Seed must be a whole number; got ${request.seed}.`);
+  const model = await deps.models.current();
+  const about = request.about?.trim() ? request.about.trim() : null;
+  const prefix = about ? encodeAbout(about, model) : [];
+  if (prefix.length >= settings.maxWords) throw new UserError(`Starting words must be fewer than ${settings.maxWords} tokens.`);
+  const seed = request.seed ?? Math.floor(Math.random() * 2 ** 31);
+
+  // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.
+  const drawOne = async (random: () => number) => {
+    const ids = await sampleTokens(model.scorer, { temperature, maxWords: settings.maxWords, prefix, random });
+    return { ids, copied: longestCopiedRun(model.copyIndex, ids) };
+  };
+  // Concurrent draws let a batching scorer serve them in one pass.
+  const results = await Promise.all(Array.from({ length: count }, async (_, i) => {
+    const random = seededRandom(`${seed}:${i}`);
+    let best = await drawOne(random);
+    let redraws = 0;
+    while (best.copied > settings.maxCopiedWords && redraws < settings.maxRedraws) {
+      redraws++;
+      const next = await drawOne(random);
+      if (next.copied < best.copied) best = next;
+    }
+    const formatted = formatQuatrain(best.ids.map((id) => model.words[id]), model.casing);
+    const prophecy: Prophecy = {
+      text: formatted.text, lines: formatted.lines, temperature, modelVersion: model.version,
+      longestCopied: best.copied, redraws, about, seed: request.seed ?? null,
+    };
+    await deps.onProphecy?.(prophecy);
+    return prophecy;
+  }));
+  return results;
+}

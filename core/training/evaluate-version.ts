@@ -1,0 +1,42 @@
+import { copyStatistics, fitKneserNey, perplexity, trigramsOfExamples, type CopyStatistics } from "../eval/index.ts";
+import { longestCopiedRun, sampleTokens, seededRandom, type CopyIndex, type Examples, type NextWordScorer } from "../model/index.ts";
+
+/** Stored as ModelVersion.evaluation and shown by `oracle models`. */
+export interface VersionEvaluation {
+  /** exp(validation crossentropy) of the GRU. */
+  perplexity: number;
+  /** Interpolated Kneser-Ney trigram perplexity on the same split: the Markov-chain baseline. */
+  kneserNeyPerplexity: number;
+  /** Longest copied run over quatrains sampled at T = 1.0. */
+  copy: CopyStatistics;
+}
+
+const contextsOf = (examples: Examples) =>
+  Array.from({ length: examples.count }, (_, i) => examples.inputs.subarray(i * examples.phraseLength, (i + 1) * examples.phraseLength));
+
+export interface EvaluateOptions {
+  train: Examples;
+  validation: Examples;
+  vocabSize: number;
+  valLoss: number;
+  scorer: NextWordScorer;
+  copyIndex: CopyIndex;
+  samples: number;
+  maxWords: number;
+  seed: number;
+}
+
+/** Evaluates a trained model against the trigram baseline and measures how much it recites. */
+export async function evaluateVersion(opts: EvaluateOptions): Promise<VersionEvaluation> {
+  const kn = fitKneserNey(trigramsOfExamples(contextsOf(opts.train), opts.train.targets), opts.vocabSize);
+  const copy = await copyStatistics({
+    count: opts.samples,
+    sample: (i) => sampleTokens(opts.scorer, { temperature: 1.0, maxWords: opts.maxWords, random: seededRandom(`${opts.seed}:eval:${i}`) }),
+    longestCopiedRun: (ids) => longestCopiedRun(opts.copyIndex, ids),
+  });
+  return {
+    perplexity: Math.exp(opts.valLoss),
+    kneserNeyPerplexity: opts.validation.count ? perplexity(kn, trigramsOfExamples(contextsOf(opts.validation), opts.validation.targets)) : NaN,
+    copy,
+  };
+}

@@ -1,0 +1,135 @@
+import * as tf from "@tensorflow/tfjs";
+import type { Config } from "../../config/schema.ts";
+import { readCorpus } from "../corpus/index.ts";
+import type { Db } from "../db/client.ts";
+import { createModelVersion, currentModelVersion } from "../db/model-versions.ts";
+import { loadEmbeddings } from "./embeddings.ts";
+import type { Logger } from "../logger.ts";
+import {
+  buildCopyIndex, buildModel, classWeights, exportModel, makeExamples, modelScorer, selectExamples, splitExamples,
+  trainModel, type BatchInfo, type EpochMetrics,
+} from "../model/index.ts";
+import { evaluateVersion, type VersionEvaluation } from "./evaluate-version.ts";
+import { promotionDecision } from "./gate.ts";
+import { idsToBytes, prepareCorpus } from "./prepare-corpus.ts";
+import { trainingStep } from "./training-step.ts";
+import { warmStartModel } from "./warm-start.ts";
+
+export interface TrainVersionDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+}
+
+export interface TrainVersionOptions {
+  epochs?: number;
+  corpusPath?: string;
+  jobId?: number | null;
+  /** Defaults to config trainer.warmStart. */
+  warmStart?: boolean;
+  /** Train on the first N documents only (quick checks and tests). */
+  maxDocuments?: number;
+  /** Who the promotion is recorded for. */
+  requestedBy?: string;
+  /** Checked after every batch: true stops the run, and nothing is saved. */
+  shouldStop?: () => boolean;
+  onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
+  onBatch?: (info: BatchInfo) => void | Promise<void>;
+}
+
+export interface TrainVersionResult {
+  /** Null when the run was stopped before it finished (nothing saved). */
+  version: number | null;
+  status: "accepted" | "rejected" | "stopped";
+  /** Gate reason (why promoted or rejected). */
+  reason: string;
+  epochs: EpochMetrics[];
+  loss: number;
+  valLoss: number;
+  valAcc: number;
+  backend: string;
+  vocabSize: number;
+  gloveSource: string;
+  gloveCoverage: number;
+  warmStarted: boolean;
+  evaluation: VersionEvaluation | null;
+}
+
+/**
+ * One training run end to end: corpus → vocabulary → GloVe (or the current weights, warm) →
+ * train → evaluate → promotion gate → a new ModelVersion, promoted in the same transaction when it
+ * passes. A stopped run saves nothing, so a killed job never produces a current version.
+ */
+export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOptions = {}): Promise<TrainVersionResult> {
+  const { config, db, log } = deps;
+  const started = new Date();
+  const corpus = await readCorpus(opts.corpusPath ?? config.corpus.path);
+  if (opts.maxDocuments) corpus.documents = corpus.documents.slice(0, opts.maxDocuments);
+  const prepared = prepareCorpus(corpus);
+  const { words, counts } = prepared.vocabulary;
+  const m = config.model;
+  const t = config.training;
+  const epochs = opts.epochs ?? t.epochs;
+
+  const current = await currentModelVersion(db, { withWeights: true });
+  const warm = (opts.warmStart ?? config.trainer.warmStart) ? await warmStartModel(current, words, m) : null;
+  const embeddings = warm ? null : await loadEmbeddings(config.glove, words, t.seed, log);
+  const model = warm?.model ?? buildModel({
+    vocabSize: words.length, embeddingDim: embeddings!.dim, phraseLength: m.phraseLength, units: m.units,
+    dropout: m.dropout, recurrentDropout: m.recurrentDropout, l2: m.l2, embeddings: embeddings!.matrix, seed: t.seed,
+  });
+  const gloveSource = warm ? `warm start from v${current!.version}` : embeddings!.source;
+  const gloveCoverage = warm ? current!.gloveCoverage : embeddings!.coverage;
+  log.info({ vocabSize: words.length, documents: prepared.documents, gloveSource, gloveCoverage, backend: tf.getBackend() }, "training starts");
+
+  const examples = makeExamples(prepared.docsAsIds, m.phraseLength);
+  const split = splitExamples(examples.count, t.validationFraction, t.seed);
+  const train = selectExamples(examples, split.train);
+  const validation = selectExamples(examples, split.validation);
+  const weights = classWeights(counts, t.classWeightPower);
+  const step = await trainingStep(model, { learningRate: t.learningRate, classWeights: weights, threads: t.threads, trainCount: train.count, batchSize: t.batchSize }, log);
+  try {
+    const result = await trainModel(model, train, validation, {
+      epochs, batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, classWeights: weights,
+      step: step?.step, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
+      onEpochEnd: async (metrics) => {
+        log.info(metrics, "epoch done");
+        await opts.onEpoch?.(metrics);
+      },
+    });
+    const last = result.epochs.at(-1);
+    const base = {
+      epochs: result.epochs, backend: tf.getBackend(), vocabSize: words.length, gloveSource, gloveCoverage,
+      warmStarted: Boolean(warm), loss: last?.loss ?? NaN, valLoss: last?.valLoss ?? NaN, valAcc: last?.valAcc ?? NaN,
+    };
+    if (result.stopped || !last) {
+      return { ...base, version: null, status: "stopped", reason: "stopped before the last epoch finished; nothing saved", evaluation: null };
+    }
+
+    const copyIndex = buildCopyIndex(prepared.docsAsIds);
+    const evaluation = await evaluateVersion({
+      train, validation, vocabSize: words.length, valLoss: last.valLoss, scorer: modelScorer(model), copyIndex,
+      samples: config.trainer.evalSamples, maxWords: config.sampling.maxWords, seed: t.seed,
+    });
+    // The gate compares with the current version as it is now, not as it was when training began.
+    const now = await currentModelVersion(db);
+    const decision = promotionDecision(last.valLoss, now ? { version: now.version, valLoss: now.valLoss } : null, config.trainer.promotionTolerance);
+    const artifacts = await exportModel(model);
+    const version = await createModelVersion(db, {
+      trainingStartedAt: started, trainingFinishedAt: new Date(),
+      status: decision.promote ? "accepted" : "rejected", rejectReason: decision.promote ? null : decision.reason,
+      jobId: opts.jobId ?? null,
+      topology: artifacts.topology as object, weightSpecs: artifacts.weightSpecs as object[], weights: artifacts.weights,
+      vocabulary: words, casing: prepared.casing,
+      hyperParams: { ...m, embeddingDim: warm?.embeddingDim ?? embeddings!.dim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step?.threads ?? 1 },
+      corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
+      gloveSource, gloveCoverage, backend: base.backend, epochs: result.epochs,
+      loss: last.loss, valLoss: last.valLoss, valAcc: last.valAcc, evaluation: evaluation as unknown as object,
+    }, decision.promote ? { promote: { by: opts.requestedBy ?? "trainer", reason: decision.reason } } : {});
+    log.info({ version, promoted: decision.promote, reason: decision.reason }, "model version saved");
+    return { ...base, version, status: decision.promote ? "accepted" : "rejected", reason: decision.reason, evaluation };
+  } finally {
+    await step?.dispose();
+    model.dispose();
+  }
+}
