@@ -41,6 +41,21 @@ export function accuracy(probs: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
 }
 
 /**
+ * The weight penalties (L2) the layers declare, as scalars. tfjs' own `model.calculateLosses()`
+ * misses those of recurrent layers (their cell owns the weights and the penalties; so `model.fit`
+ * silently trains a GRU without its regularizers): take them from the cell when the layer reports none.
+ */
+export function regularizationLosses(model: tf.LayersModel): tf.Scalar[] {
+  const losses: tf.Scalar[] = [];
+  for (const layer of model.layers) {
+    const own = layer.calculateLosses();
+    const cell = (layer as { cell?: tf.layers.Layer }).cell;
+    losses.push(...(own.length === 0 && cell ? cell.calculateLosses() : own));
+  }
+  return losses;
+}
+
+/**
  * Forward and backward pass of one batch in training mode (dropout on), without updating weights:
  * a data-parallel runner computes this on each worker's shard and averages `grads`.
  * Loss = mean over the batch of classWeights[target] · crossentropy, plus the L2 penalties the
@@ -60,7 +75,7 @@ export function lossAndGradients(
     acc = tf.keep(accuracy(probs, targets));
     const weights = tf.gather(classWeights, targets);
     const dataLoss = tf.mean(tf.mul(weights, crossEntropy(probs, targets)));
-    const penalties = model.calculateLosses();
+    const penalties = regularizationLosses(model);
     return (penalties.length > 0 ? tf.addN([dataLoss, ...penalties]) : dataLoss) as tf.Scalar;
   }, variables);
   const loss = value.dataSync()[0];

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { classWeights, makeExamples, selectExamples, splitExamples } from "../../../core/model/index.ts";
+
+describe("makeExamples", () => {
+  it("pads each document with phraseLength break markers and predicts every token and the end marker", () => {
+    const ex = makeExamples([[5, 6, 7], [8]], 2);
+    expect(ex.count).toBe(4 + 2);
+    const rows = Array.from({ length: ex.count }, (_, i) => [...ex.inputs.subarray(i * 2, i * 2 + 2)]);
+    expect(rows).toEqual([[0, 0], [0, 5], [5, 6], [6, 7], [0, 0], [0, 8]]);
+    expect([...ex.targets]).toEqual([5, 6, 7, 0, 8, 0]);
+  });
+
+  it("selectExamples takes rows in the given order", () => {
+    const ex = makeExamples([[5, 6, 7]], 2);
+    const picked = selectExamples(ex, [2, 0]);
+    expect([...picked.inputs]).toEqual([5, 6, 0, 0]);
+    expect([...picked.targets]).toEqual([7, 5]);
+    expect(picked.count).toBe(2);
+  });
+});
+
+describe("splitExamples", () => {
+  it("is a seeded partition with the requested validation share", () => {
+    const a = splitExamples(1000, 0.05, 42);
+    expect(a.validation).toHaveLength(50);
+    expect(a.train).toHaveLength(950);
+    expect(new Set([...a.train, ...a.validation]).size).toBe(1000);
+    expect(splitExamples(1000, 0.05, 42)).toEqual(a);
+    expect(splitExamples(1000, 0.05, 43).validation).not.toEqual(a.validation);
+  });
+
+  it("keeps at least one example on each side", () => {
+    expect(splitExamples(3, 0.01, 1).validation).toHaveLength(1);
+    expect(splitExamples(3, 0.01, 1).train).toHaveLength(2);
+  });
+});
+
+describe("classWeights", () => {
+  it("is count^power with weight 1 for the break marker", () => {
+    expect([...classWeights([942, 9, 4, 1], 0.5)]).toEqual([1, 3, 2, 1]);
+    expect([...classWeights([942, 9, 4, 1], 0)]).toEqual([1, 1, 1, 1]);
+  });
+});
