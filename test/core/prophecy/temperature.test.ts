@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../../core/errors.ts";
+import { parseTemperature } from "../../../core/prophecy/temperature.ts";
+
+const bounds = { minTemperature: 0.1, maxTemperature: 2, defaultTemperature: 1 };
+
+describe("parseTemperature", () => {
+  it("uses the default when none is given", () => {
+    for (const raw of [undefined, null, "", "  "]) expect(parseTemperature(raw, bounds)).toBe(1);
+  });
+
+  it("accepts numbers and numeric strings within bounds", () => {
+    expect(parseTemperature("1.2", bounds)).toBe(1.2);
+    expect(parseTemperature(0.1, bounds)).toBe(0.1);
+    expect(parseTemperature(" 2 ", bounds)).toBe(2);
+  });
+
+  it("rejects what is not a number with the allowed range", () => {
+    expect(() => parseTemperature("warm", bounds)).toThrow(UserError);
+    expect(() => parseTemperature("warm", bounds)).toThrow(/between 0.1 and 2/);
+    expect(() => parseTemperature("NaN", bounds)).toThrow(UserError);
+  });
+
+  it("rejects out-of-range values", () => {
+    expect(() => parseTemperature("0.05", bounds)).toThrow(/got 0.05/);
+    expect(() => parseTemperature(3, bounds)).toThrow(UserError);
+  });
+});
