@@ -47,6 +47,22 @@ describe("lossAndGradients", () => {
   });
 });
 
+describe("dropout", () => {
+  it("is on in lossAndGradients (training) and off in evaluate (inference)", () => {
+    const model = buildModel(smallModel(slice.vocab.words.length, { dropout: 0.9, recurrentDropout: 0.9 }));
+    const { inputs, targets } = batchTensors(slice, 32);
+    const weights = tf.tensor1d(classWeights(slice.vocab.counts, 0));
+    const losses = [0, 1, 2].map(() => {
+      const { loss, grads } = lossAndGradients(model, inputs, targets, weights);
+      tf.dispose(Object.values(grads));
+      return loss;
+    });
+    expect(new Set(losses).size).toBeGreaterThan(1);
+    expect(evaluate(model, slice.validation, 64)).toEqual(evaluate(model, slice.validation, 64));
+    tf.dispose([inputs, targets, weights]);
+  });
+});
+
 describe("evaluate", () => {
   it("is the unweighted crossentropy and accuracy without dropout, independent of the batch size", () => {
     const model = buildModel(smallModel(slice.vocab.words.length));
