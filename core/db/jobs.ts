@@ -173,11 +173,14 @@ export async function heartbeatJob(db: Db, id: number, runner: string): Promise<
  */
 export async function finishJob(
   db: Db, id: number,
-  result: { state: FinalJobState; version?: number | null; error?: string | null; runner?: string },
+  result: { state: FinalJobState; version?: number | null; error?: string | null; runner?: string; backend?: string },
 ): Promise<boolean> {
   const { count } = await db.prisma.trainingJob.updateMany({
     where: { id, state: "running", ...(result.runner ? { runner: result.runner } : {}) },
-    data: { state: result.state, version: result.version ?? null, error: result.error ?? null, finishedAt: new Date() },
+    data: {
+      state: result.state, version: result.version ?? null, error: result.error ?? null, finishedAt: new Date(),
+      ...(result.backend ? { backend: result.backend } : {}),
+    },
   });
   return count === 1;
 }

@@ -1,0 +1,53 @@
+// The trainer service entry: builds its dependencies, registers signal handlers, starts.
+// `oracle trainer` calls runTrainer; `node --import tsx trainer/main.ts` runs it directly.
+import { pathToFileURL } from "node:url";
+import { loadConfig, type Config } from "../config/schema.ts";
+import { openDatabase } from "../core/db/client.ts";
+import { isUserError } from "../core/errors.ts";
+import { createLogger, type Logger } from "../core/logger.ts";
+import { initBackend } from "../core/tf/backend.ts";
+import { startTrainerService, type TrainerHandle } from "./service.ts";
+import { exitOnSignals } from "./shutdown.ts";
+import { trainVersionFn } from "./train-version-fn.ts";
+import type { TrainFn } from "./types.ts";
+
+export interface RunTrainerOptions {
+  log?: Logger;
+  /** Replaces real training (test fixtures that are about scheduling, not learning). */
+  train?: TrainFn;
+  exit?: (code: number) => void;
+}
+
+export async function runTrainer(config: Config, opts: RunTrainerOptions = {}): Promise<TrainerHandle> {
+  const log = opts.log ?? createLogger(config.log.level, "trainer");
+  const db = await openDatabase(config.database.url, { log });
+  try {
+    const backend = opts.train ? undefined : (await initBackend({ preference: config.training.backend }, log)).name;
+    const train = opts.train ?? trainVersionFn({ db, config, log });
+    const handle = await startTrainerService({ db, settings: config.trainer, log, train, backend });
+    exitOnSignals(handle, { log, cleanup: () => db.close(), exit: opts.exit });
+    return handle;
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/** Entry-point error handling: a UserError (or bad config) is one line and exit 1, no stack trace. */
+export function failStartup(err: unknown): never {
+  const e = err as Error & { hint?: string };
+  if (isUserError(err) || e?.name === "ConfigError") {
+    process.stderr.write(`${e.message}\n${e.hint ? `${e.hint}\n` : ""}`);
+  } else {
+    process.stderr.write(`${e?.stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    await runTrainer(loadConfig(process.env));
+  } catch (err) {
+    failStartup(err);
+  }
+}
