@@ -1,0 +1,101 @@
+// `npm run bench`: training, stock-cpu, sampling and GloVe figures measured in one run, printed
+// and written as JSON under bench/results/. Options: --epochs N (2), --threads N (config),
+// --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
+// --corpus PATH (config corpus.path), --out FILE.
+import { mkdir, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import { loadConfig } from "../config/schema.ts";
+import { createLogger } from "../core/logger.ts";
+import { buildModel, type ModelOptions } from "../core/model/index.ts";
+import { initBackend } from "../core/tf/backend.ts";
+import { resolveThreads } from "../core/tf/train-step.ts";
+import { prepareCorpus } from "./corpus.ts";
+import { benchGlove } from "./glove-bench.ts";
+import { benchEpochs } from "./train-bench.ts";
+import { benchStockCpu } from "./stock-cpu.ts";
+import { benchSampling } from "./sampling-bench.ts";
+import { round } from "./stats.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    epochs: { type: "string", default: "2" },
+    threads: { type: "string" },
+    "stock-batches": { type: "string", default: "1" },
+    corpus: { type: "string" },
+    out: { type: "string" },
+  },
+});
+
+const config = loadConfig(process.env);
+const log = createLogger(config.log.level === "info" ? "warn" : config.log.level, "bench");
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const goal = (ok: boolean) => (ok ? "✓ goal met" : "✗ goal missed");
+
+const started = new Date();
+const backend = await initBackend({ preference: config.training.backend }, log);
+const threads = resolveThreads(args.threads === undefined ? config.training.threads : Number(args.threads));
+say(`Nostradamus Oracle bench — ${started.toISOString()}`);
+say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} — shared cores make timings noisy`);
+say(`backend: ${backend.name}${backend.name === "wasm" ? ` (SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")})` : ""}; skipped: ${backend.reasons.join("; ") || "none"}`);
+
+const m = config.model;
+const t = config.training;
+const data = await prepareCorpus(args.corpus ?? config.corpus.path, {
+  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+});
+const words = data.vocabulary.words;
+
+// GloVe first: its matrix initialises the model, as in a real run.
+const glove = await benchGlove(config.glove.source, words, t.seed);
+say(`\nGloVe (${glove.source}, ${glove.dim}-d, coverage ${(glove.coverage * 100).toFixed(1)}%): cold ${glove.coldSeconds.toFixed(2)} s, cached ${glove.cachedSeconds.toFixed(3)} s  [goal cached ≤ 2 s: ${goal(glove.cachedSeconds <= 2)}]`);
+
+const modelOptions: ModelOptions = {
+  vocabSize: words.length, embeddingDim: glove.dim, phraseLength: m.phraseLength, units: m.units,
+  dropout: m.dropout, recurrentDropout: m.recurrentDropout, l2: m.l2, seed: t.seed,
+};
+const size = { V: words.length, E: glove.dim, H: m.units, L: m.phraseLength };
+const model = buildModel({ ...modelOptions, embeddings: glove.matrix });
+const epochs = await benchEpochs(model, data, size, {
+  epochs: Number(args.epochs), batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, threads, backend: backend.name,
+});
+const meanEpoch = epochs.epochSeconds.reduce((a, b) => a + b, 0) / epochs.epochSeconds.length;
+say(`\nTraining, full corpus (V=${size.V}, E=${size.E}, H=${size.H}, L=${size.L}, batch ${t.batchSize}; ${data.train.count} train + ${data.validation.count} validation examples, ${epochs.batchesPerEpoch} batches/epoch) on ${backend.name} × ${epochs.threads} thread(s):`);
+say(`  seconds per epoch (validation included): ${epochs.epochSeconds.map((s) => s.toFixed(2)).join(", ")} — mean ${meanEpoch.toFixed(2)} s  [goal ≤ 20 s: ${goal(meanEpoch <= 20)}]`);
+say(`  ${epochs.gflopPerEpoch.toFixed(1)} GFLOP per epoch (matrix products) → ${epochs.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${epochs.valLoss.map((v) => v.toFixed(3)).join(", ")}`);
+
+const stockBatches = Number(args["stock-batches"]);
+let stock: Awaited<ReturnType<typeof benchStockCpu>> | undefined;
+if (stockBatches > 0) {
+  say(`\nStock @tensorflow/tfjs cpu backend (no project kernels), same model, ${stockBatches} batch(es) of ${t.batchSize} (minutes each)…`);
+  stock = await benchStockCpu(data, modelOptions, { batches: stockBatches, batchSize: t.batchSize, learningRate: t.learningRate });
+  const ratio = stock.extrapolatedEpochSeconds / meanEpoch;
+  say(`  seconds per batch: ${stock.secondsPerBatch.map((s) => s.toFixed(1)).join(", ")} → ${stock.extrapolatedEpochSeconds.toFixed(0)} s per epoch extrapolated (${epochs.batchesPerEpoch} batches, no validation)`);
+  say(`  speed-up of the default backend: ${ratio.toFixed(0)}×  [goal ≥ 100×: ${goal(ratio >= 100)}]`);
+}
+
+say(`\nSampling (T=1.0, up to ${config.sampling.maxWords} words, model after the epochs above):`);
+const sampling = await benchSampling(model, config.sampling.maxWords);
+for (const s of sampling) {
+  const goals = s.scorer === "fast" && s.concurrency === 32
+    ? `  [goals p50 ≤ 10 ms: ${goal(s.p50ms <= 10)}; p99 ≤ 30 ms: ${goal(s.p99ms <= 30)}; ≥ 200/s: ${goal(s.quatrainsPerSecond >= 200)}]`
+    : "";
+  say(`  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)${goals}`);
+}
+
+const report = {
+  startedAt: started.toISOString(),
+  machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, loadAverage: loadavg() },
+  backend: { name: backend.name, skipped: backend.reasons, simd: backend.name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined },
+  model: { ...size, batchSize: t.batchSize, trainExamples: data.train.count, validationExamples: data.validation.count },
+  glove: { source: glove.source, dim: glove.dim, coverage: round(glove.coverage, 4), coldSeconds: round(glove.coldSeconds, 3), cachedSeconds: round(glove.cachedSeconds, 3) },
+  training: { ...epochs, epochSeconds: epochs.epochSeconds.map((s) => round(s, 3)), meanEpochSeconds: round(meanEpoch, 3), gflopPerEpoch: round(epochs.gflopPerEpoch, 2), gflops: round(epochs.gflops, 2) },
+  stockCpu: stock ? { ...stock, ratio: round(stock.extrapolatedEpochSeconds / meanEpoch, 1) } : null,
+  sampling: sampling.map((s) => ({ ...s, p50ms: round(s.p50ms), p99ms: round(s.p99ms), quatrainsPerSecond: round(s.quatrainsPerSecond, 1), meanWords: round(s.meanWords, 1) })),
+};
+const out = path.resolve(args.out ?? path.join(import.meta.dirname, "results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`));
+await mkdir(path.dirname(out), { recursive: true });
+await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+say(`\nFigures written to ${out}`);

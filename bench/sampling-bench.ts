@@ -1,0 +1,52 @@
+import type * as tf from "@tensorflow/tfjs";
+import { modelScorer, sampleTokens, seededRandom, type NextWordScorer } from "../core/model/index.ts";
+import { fastScorer } from "../core/tf/fast-scorer.ts";
+import { quantile } from "./stats.ts";
+
+export interface LatencyFigures {
+  scorer: "fast" | "model.predict";
+  concurrency: number;
+  quatrains: number;
+  meanWords: number;
+  p50ms: number;
+  p99ms: number;
+  quatrainsPerSecond: number;
+}
+
+/** `total` quatrains drawn by `concurrency` concurrent samplers; latency is per quatrain. */
+async function measure(scorer: NextWordScorer, concurrency: number, total: number, maxWords: number): Promise<Omit<LatencyFigures, "scorer">> {
+  const latencies: number[] = [];
+  let words = 0;
+  let next = 0;
+  const sampler = async () => {
+    while (next < total) {
+      const seed = next++;
+      const started = performance.now();
+      const tokens = await sampleTokens(scorer, { temperature: 1, maxWords, random: seededRandom(seed) });
+      latencies.push(performance.now() - started);
+      words += tokens.length;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, sampler));
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    concurrency, quatrains: total, meanWords: words / total,
+    p50ms: quantile(latencies, 0.5), p99ms: quantile(latencies, 0.99), quatrainsPerSecond: total / seconds,
+  };
+}
+
+/** Sampling latency and throughput of the fast scorer (concurrency 1 and 32) and of model.predict. */
+export async function benchSampling(model: tf.LayersModel, maxWords: number): Promise<LatencyFigures[]> {
+  const fast = fastScorer(model);
+  try {
+    await measure(fast, 4, 8, maxWords); // warm-up
+    return [
+      { scorer: "fast", ...(await measure(fast, 1, 60, maxWords)) },
+      { scorer: "fast", ...(await measure(fast, 32, 320, maxWords)) },
+      { scorer: "model.predict", ...(await measure(modelScorer(model), 1, 10, maxWords)) },
+    ];
+  } finally {
+    fast.dispose();
+  }
+}
