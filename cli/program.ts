@@ -5,6 +5,7 @@ import { migrateCommand } from "./commands/migrate.ts";
 import { trainCommand } from "./commands/train.ts";
 import { prophecyCommand } from "./commands/prophecy.ts";
 import { modelsCommand } from "./commands/models.ts";
+import { configCommand } from "./commands/config.ts";
 
 /** The `oracle` program: one sub-command per file in ./commands. */
 export function buildProgram(ctx: CliContext): Command {
@@ -16,6 +17,6 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.stderr.write(s),
     })
     .showHelpAfterError("(run oracle --help for usage)");
-  for (const make of [setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand]) program.addCommand(make(ctx));
+  for (const make of [setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand, configCommand]) program.addCommand(make(ctx));
   return program;
 }

@@ -4,7 +4,7 @@ import { isUserError } from "../core/errors.ts";
 
 /** Prints an error the way a user should see it and returns the exit code. */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
-  if (error instanceof CommanderError) return error.exitCode || 1; // commander already printed it
+  if (error instanceof CommanderError) return error.exitCode; // commander already printed it (help exits 0)
   if (isUserError(error)) {
     stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
     return 1;
