@@ -45,6 +45,7 @@ export const spec = {
     minTemperature: setting("SAMPLING_MIN_TEMPERATURE", "Lowest temperature a user may ask for.", num(0.01, 100, 0.1)),
     maxTemperature: setting("SAMPLING_MAX_TEMPERATURE", "Highest temperature a user may ask for.", num(0.01, 100, 2.0)),
     defaultTemperature: setting("SAMPLING_DEFAULT_TEMPERATURE", "Temperature when the user names none.", num(0.01, 100, 1.0)),
+    minWords: setting("SAMPLING_MIN_WORDS", "A quatrain cannot end before this many tokens (the corpus' shortest has 25).", int(0, 1000, 12)),
     maxWords: setting("SAMPLING_MAX_WORDS", "Length cap of one quatrain, in tokens.", int(4, 1000, 80)),
     maxCopiedWords: setting("SAMPLING_MAX_COPIED_WORDS", "Redraw a quatrain that copies a longer run of consecutive corpus words.", int(1, 1000, 6)),
     maxRedraws: setting("SAMPLING_MAX_REDRAWS", "How often a too-derivative quatrain is redrawn before the least-copied draw is kept.", int(0, 100, 10)),
@@ -77,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides?: 
   const config = parseSpec(spec, env, overrides);
   if (config.sampling.minTemperature > config.sampling.maxTemperature) {
     throw new ConfigError(["SAMPLING_MIN_TEMPERATURE must not exceed SAMPLING_MAX_TEMPERATURE"]);
+  }
+  if (config.sampling.minWords >= config.sampling.maxWords) {
+    throw new ConfigError(["SAMPLING_MIN_WORDS must be below SAMPLING_MAX_WORDS"]);
   }
   return config;
 }

@@ -93,6 +93,15 @@ export interface SampleOptions {
   prefix?: readonly number[];
   /** Uniform [0,1) source; seed it for reproducible quatrains. */
   random: RandomSource;
+  /** The break marker cannot be drawn before this many tokens (a three-word "quatrain" is none). Default 0. */
+  minWords?: number;
+}
+
+/** A copy of `scores` in which the break marker can never win. */
+function withoutBreak(scores: Float32Array): Float32Array {
+  const copy = scores.slice();
+  copy[BREAK_ID] = -Infinity;
+  return copy;
 }
 
 /**
@@ -110,7 +119,8 @@ export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions):
       const i = tokens.length - L + k;
       window[k] = i >= 0 ? tokens[i] : BREAK_ID;
     }
-    const scores = await scorer.scores(window, 1);
+    const raw = await scorer.scores(window, 1);
+    const scores = tokens.length < (opts.minWords ?? 0) ? withoutBreak(raw) : raw;
     const next = drawIndex(softmaxWithTemperature(scores, opts.temperature), opts.random);
     if (next === BREAK_ID) break;
     tokens.push(next);

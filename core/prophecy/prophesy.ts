@@ -5,6 +5,7 @@ import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
 
 export interface ProphecySettings extends TemperatureBounds {
+  minWords: number;
   maxWords: number;
   maxCopiedWords: number;
   maxRedraws: number;
@@ -76,7 +77,7 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
 
   // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.
   const drawOne = async (random: () => number) => {
-    const ids = await sampleTokens(model.scorer, { temperature, maxWords: settings.maxWords, prefix, random });
+    const ids = await sampleTokens(model.scorer, { temperature, minWords: settings.minWords, maxWords: settings.maxWords, prefix, random });
     return { ids, copied: longestCopiedRun(model.copyIndex, ids) };
   };
   // Concurrent draws let a batching scorer serve them in one pass.

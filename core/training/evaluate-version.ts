@@ -22,6 +22,7 @@ export interface EvaluateOptions {
   scorer: NextWordScorer;
   copyIndex: CopyIndex;
   samples: number;
+  minWords: number;
   maxWords: number;
   seed: number;
 }
@@ -31,7 +32,7 @@ export async function evaluateVersion(opts: EvaluateOptions): Promise<VersionEva
   const kn = fitKneserNey(trigramsOfExamples(contextsOf(opts.train), opts.train.targets), opts.vocabSize);
   const copy = await copyStatistics({
     count: opts.samples,
-    sample: (i) => sampleTokens(opts.scorer, { temperature: 1.0, maxWords: opts.maxWords, random: seededRandom(`${opts.seed}:eval:${i}`) }),
+    sample: (i) => sampleTokens(opts.scorer, { temperature: 1.0, minWords: opts.minWords, maxWords: opts.maxWords, random: seededRandom(`${opts.seed}:eval:${i}`) }),
     longestCopiedRun: (ids) => longestCopiedRun(opts.copyIndex, ids),
   });
   return {

@@ -109,7 +109,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
     const evaluation = await evaluateVersion({
       train, validation, vocabSize: words.length, valLoss: last.valLoss, scorer: modelScorer(model), copyIndex,
-      samples: config.trainer.evalSamples, maxWords: config.sampling.maxWords, seed: t.seed,
+      samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
     });
     // The gate compares with the current version as it is now, not as it was when training began.
     const now = await currentModelVersion(db);

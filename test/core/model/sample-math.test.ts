@@ -64,4 +64,11 @@ describe("sampleTokens bookkeeping", () => {
     expect(seen[0]).toEqual([0, 0, 3]);
     expect(await sampleTokens(counting([]), { temperature: 0, maxWords: 2, random: Math.random })).toEqual([1, 2]);
   });
+
+  it("cannot end before minWords tokens, then may", async () => {
+    // After id 5 the scorer wants the break marker; masked, the (tied) next best is id 1, and the
+    // count starts again until the marker is allowed and wanted.
+    const tokens = await sampleTokens(counting([]), { temperature: 0, minWords: 7, maxWords: 50, random: Math.random });
+    expect(tokens).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+  });
 });

@@ -13,7 +13,7 @@ import { testConfig } from "../../helpers/config.ts";
 import { describeEachDatabase } from "../../helpers/db.ts";
 
 const settings: ProphecySettings = {
-  minTemperature: 0.1, maxTemperature: 2, defaultTemperature: 1, maxWords: 60, maxCopiedWords: 6, maxRedraws: 10, maxCount: 5,
+  minTemperature: 0.1, maxTemperature: 2, defaultTemperature: 1, minWords: 12, maxWords: 60, maxCopiedWords: 6, maxRedraws: 10, maxCount: 5,
 };
 
 describeEachDatabase("prophesy before any training", (getDb) => {
@@ -47,6 +47,8 @@ describeEachDatabase("prophesy", (getDb) => {
     for (const p of result) {
       expect(p.lines).toHaveLength(4);
       expect(p.text).toBe(p.lines.join("\n"));
+      expect(p.lines.every((line) => line.trim().length > 0)).toBe(true);
+      expect(tokenize(p.text).length).toBeGreaterThanOrEqual(12);
       expect(p).toMatchObject({ temperature: 1.2, modelVersion: first });
       expect(p.longestCopied).toBeGreaterThanOrEqual(0);
     }
