@@ -139,7 +139,8 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
         const values = out.dataSync() as Float32Array;
         out.dispose();
         at = 0;
-        for (const r of round) { r.resolve(values.slice(at * V, (at + r.batch) * V)); at += r.batch; }
+        // Views into one result buffer: nothing else writes it.
+        for (const r of round) { r.resolve(values.subarray(at * V, (at + r.batch) * V)); at += r.batch; }
       } catch (e) {
         round.forEach((r) => r.reject(e));
       }

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { cpuUnsortedSegmentSum, wasmUnsortedSegmentSum } from "./unsorted-segment-sum.ts";
 import { wasmBatchMatMulOverStock } from "./batch-mat-mul.ts";
 import { wasmSumOverStock } from "./sum-leading.ts";
+import { wasmGatherOverStock } from "./gather-rows.ts";
 
 /** Backends (of this module instance) whose kernels are already ours, with their names. */
 const registered = new Map<string, string[]>();
@@ -35,6 +36,11 @@ export function registerProjectKernels(backendName: string): string[] {
     if (stockSum) {
       replaceKernel(wasmSumOverStock(stockSum));
       names.push(tf.Sum);
+    }
+    const stockGather = tf.getKernel(tf.GatherV2, "wasm");
+    if (stockGather) {
+      replaceKernel(wasmGatherOverStock(stockGather));
+      names.push(tf.GatherV2);
     }
   } else if (backendName === "cpu") {
     replaceKernel(cpuUnsortedSegmentSum);
