@@ -3,11 +3,12 @@ import { wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
 import { UserError } from "../errors.ts";
-import { buildCopyIndex, importModel, modelScorer, type NextWordScorer } from "../model/index.ts";
+import { buildCopyIndex, importModel, type NextWordScorer } from "../model/index.ts";
+import { fastScorer } from "../tf/fast-scorer.ts";
 import { bytesToIds, documentsOfIds } from "../training/prepare-corpus.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 
-/** Builds the scorer for a loaded model; the default steps the tfjs model itself. */
+/** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
 export type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
 
 async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Promise<LoadedModel> {
@@ -35,7 +36,7 @@ async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Prom
  * current (one small query) and loads a newly promoted one, so a promotion or rollback reaches
  * every bot without a restart.
  */
-export function databaseModelSource(db: Db, makeScorer: ScorerFactory = modelScorer): ModelSource {
+export function databaseModelSource(db: Db, makeScorer: ScorerFactory = (model) => fastScorer(model)): ModelSource {
   let loaded: Promise<LoadedModel> | undefined;
   let loadedVersion: number | undefined;
   return {

@@ -5,14 +5,16 @@ import type { Db } from "../db/client.ts";
 import { createModelVersion, currentModelVersion } from "../db/model-versions.ts";
 import { loadEmbeddings } from "./embeddings.ts";
 import type { Logger } from "../logger.ts";
+import type { BackendName } from "../tf/backend.ts";
+import { fastScorer } from "../tf/fast-scorer.ts";
+import { createTrainStep } from "../tf/train-step.ts";
 import {
-  buildCopyIndex, buildModel, classWeights, exportModel, makeExamples, modelScorer, selectExamples, splitExamples,
+  buildCopyIndex, buildModel, classWeights, exportModel, makeExamples, selectExamples, splitExamples,
   trainModel, type BatchInfo, type EpochMetrics,
 } from "../model/index.ts";
 import { evaluateVersion, type VersionEvaluation } from "./evaluate-version.ts";
 import { promotionDecision } from "./gate.ts";
 import { idsToBytes, prepareCorpus } from "./prepare-corpus.ts";
-import { trainingStep } from "./training-step.ts";
 import { warmStartModel } from "./warm-start.ts";
 
 export interface TrainVersionDeps {
@@ -87,11 +89,13 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   const train = selectExamples(examples, split.train);
   const validation = selectExamples(examples, split.validation);
   const weights = classWeights(counts, t.classWeightPower);
-  const step = await trainingStep(model, { learningRate: t.learningRate, classWeights: weights, threads: t.threads, trainCount: train.count, batchSize: t.batchSize }, log);
+  const backend = tf.getBackend() as BackendName;
+  const step = await createTrainStep(model, { learningRate: t.learningRate, classWeights: weights, threads: t.threads, backend });
+  log.info({ threads: step.threads, backend }, "training step ready");
   try {
     const result = await trainModel(model, train, validation, {
       epochs, batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, classWeights: weights,
-      step: step?.step, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
+      step: step.step, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
       onEpochEnd: async (metrics) => {
         log.info(metrics, "epoch done");
         await opts.onEpoch?.(metrics);
@@ -107,10 +111,11 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     }
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
+    const scorer = fastScorer(model);
     const evaluation = await evaluateVersion({
-      train, validation, vocabSize: words.length, valLoss: last.valLoss, scorer: modelScorer(model), copyIndex,
+      train, validation, vocabSize: words.length, valLoss: last.valLoss, scorer, copyIndex,
       samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
-    });
+    }).finally(() => scorer.dispose());
     // The gate compares with the current version as it is now, not as it was when training began.
     const now = await currentModelVersion(db);
     const decision = promotionDecision(last.valLoss, now ? { version: now.version, valLoss: now.valLoss } : null, config.trainer.promotionTolerance);
@@ -121,7 +126,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       jobId: opts.jobId ?? null,
       topology: artifacts.topology as object, weightSpecs: artifacts.weightSpecs as object[], weights: artifacts.weights,
       vocabulary: words, casing: prepared.casing,
-      hyperParams: { ...m, embeddingDim: warm?.embeddingDim ?? embeddings!.dim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step?.threads ?? 1 },
+      hyperParams: { ...m, embeddingDim: warm?.embeddingDim ?? embeddings!.dim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
       corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
       gloveSource, gloveCoverage, backend: base.backend, epochs: result.epochs,
       loss: last.loss, valLoss: last.valLoss, valAcc: last.valAcc, evaluation: evaluation as unknown as object,
@@ -129,7 +134,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     log.info({ version, promoted: decision.promote, reason: decision.reason }, "model version saved");
     return { ...base, version, status: decision.promote ? "accepted" : "rejected", reason: decision.reason, evaluation };
   } finally {
-    await step?.dispose();
+    await step.dispose();
     model.dispose();
   }
 }
