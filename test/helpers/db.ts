@@ -7,6 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, type Db, type Provider } from "../../core/db/client.ts";
+import type { NewModelVersion } from "../../core/db/model-versions.ts";
 import { testPostgresAdminUrl } from "./paths.ts";
 
 /** Set TEST_SKIP_POSTGRES=1 to run without a PostgreSQL server; otherwise a missing server fails the suite. */
@@ -74,7 +75,8 @@ export async function freshDatabase(provider: Provider): Promise<{ db: Db; drop(
     return {
       db,
       drop: async () => {
-        await db.close();
+        // A connection Prisma failed to release must not hang the suite: DROP ... WITH (FORCE) ends it anyway.
+        await Promise.race([db.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
         await scratch.drop();
       },
     };
@@ -108,4 +110,43 @@ export function describeEachDatabase(name: string, suite: (getDb: () => Db, prov
       }, provider);
     });
   }
+}
+
+/** Deletes every row (children first), for suites that want a clean slate per test. */
+export async function clearDatabase(db: Db): Promise<void> {
+  const p = db.prisma;
+  await p.prophecy.deleteMany();
+  await p.promotion.deleteMany();
+  await p.jobEpoch.deleteMany();
+  await p.trainingJob.deleteMany();
+  await p.lease.deleteMany();
+  await p.modelVersion.deleteMany();
+}
+
+/** A complete, plausible ModelVersion to store; override what a test cares about. */
+export function sampleModelVersion(overrides: Partial<NewModelVersion> = {}): NewModelVersion {
+  const started = new Date(Date.UTC(2026, 0, 1, 3, 0, 0));
+  return {
+    trainingStartedAt: started,
+    trainingFinishedAt: new Date(started.getTime() + 60_000),
+    status: "accepted",
+    topology: { class_name: "Sequential", config: { layers: [{ class_name: "GRU", config: { units: 8 } }] } },
+    weightSpecs: [{ name: "gru/kernel", shape: [4, 24], dtype: "float32" }],
+    weights: Uint8Array.from({ length: 64 }, (_, i) => i),
+    vocabulary: ["<q>", "the", "king", ",", "."],
+    casing: { king: "King" },
+    hyperParams: { units: 8, phraseLength: 4, learningRate: 0.003 },
+    corpusSha256: "a".repeat(64),
+    corpusIds: new Uint8Array(new Int32Array([0, 1, 2, 4, 0]).buffer),
+    corpusDocuments: 1,
+    gloveSource: "wink",
+    gloveCoverage: 0.9,
+    backend: "cpu",
+    epochs: [{ epoch: 1, loss: 5.1, acc: 0.1, valLoss: 5.3, valAcc: 0.09, seconds: 1.5 }],
+    loss: 5.1,
+    valLoss: 5.3,
+    valAcc: 0.09,
+    evaluation: { perplexity: 200, kneserNeyPerplexity: 250, copied: { mean: 3, max: 6 } },
+    ...overrides,
+  };
 }

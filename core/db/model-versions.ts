@@ -1,0 +1,268 @@
+import type { Prisma } from "../../prisma/generated/sqlite/index.js";
+import { UserError } from "../errors.ts";
+import type { Db } from "./client.ts";
+import { withRegistryLock, type Tx } from "./transaction.ts";
+
+type Json = Prisma.InputJsonValue;
+
+/** One epoch of a training run, as stored in ModelVersion.epochs. */
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  seconds: number;
+}
+
+/** What a finished training run stores. */
+export interface NewModelVersion {
+  trainingStartedAt: Date;
+  trainingFinishedAt: Date;
+  status: "accepted" | "rejected";
+  rejectReason?: string | null;
+  jobId?: number | null;
+  /** tf.io ModelArtifacts.modelTopology and weightSpecs. */
+  topology: Json;
+  weightSpecs: Json;
+  weights: Uint8Array;
+  vocabulary: string[];
+  casing: Record<string, string>;
+  hyperParams: Json;
+  corpusSha256: string;
+  /** Tokenized corpus as little-endian int32 ids. */
+  corpusIds: Uint8Array;
+  corpusDocuments: number;
+  gloveSource: string;
+  gloveCoverage: number;
+  backend: string;
+  epochs: EpochMetrics[];
+  loss: number;
+  valLoss: number;
+  valAcc: number;
+  evaluation?: Json | null;
+}
+
+/** A version without its heavy parts, for listings. */
+export interface ModelVersionSummary {
+  version: number;
+  createdAt: Date;
+  trainingStartedAt: Date;
+  trainingFinishedAt: Date;
+  status: string;
+  rejectReason: string | null;
+  jobId: number | null;
+  hyperParams: Prisma.JsonValue;
+  corpusSha256: string;
+  corpusDocuments: number;
+  gloveSource: string;
+  gloveCoverage: number;
+  backend: string;
+  epochs: EpochMetrics[];
+  loss: number;
+  valLoss: number;
+  valAcc: number;
+  evaluation: Prisma.JsonValue | null;
+  /** False once retention dropped the weights. */
+  hasWeights: boolean;
+  isCurrent: boolean;
+}
+
+/** A whole version. The blobs are null unless asked for (or, for weights, dropped by retention). */
+export interface ModelVersionRecord extends ModelVersionSummary {
+  topology: Prisma.JsonValue;
+  weightSpecs: Prisma.JsonValue;
+  vocabulary: string[];
+  casing: Record<string, string>;
+  weights: Uint8Array | null;
+  corpusIds: Uint8Array | null;
+}
+
+export interface LoadOptions {
+  withWeights?: boolean;
+  withCorpusIds?: boolean;
+}
+
+export interface PromotionRecord {
+  id: number;
+  version: number;
+  promotedAt: Date;
+  promotedBy: string;
+  reason: string;
+  rolledBackAt: Date | null;
+  rolledBackBy: string | null;
+}
+
+const summaryFields = {
+  version: true, createdAt: true, trainingStartedAt: true, trainingFinishedAt: true, status: true, rejectReason: true,
+  jobId: true, hyperParams: true, corpusSha256: true, corpusDocuments: true, gloveSource: true, gloveCoverage: true,
+  backend: true, epochs: true, loss: true, valLoss: true, valAcc: true, evaluation: true,
+} as const;
+
+/** Drivers hand out Buffers (a Uint8Array subclass): callers get a plain Uint8Array view of the same bytes. */
+const bytes = (value: Uint8Array): Uint8Array<ArrayBuffer> =>
+  value.buffer instanceof ArrayBuffer ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : value.slice();
+
+type SummaryRow = Prisma.ModelVersionGetPayload<{ select: typeof summaryFields }>;
+
+const toSummary = (row: SummaryRow, hasWeights: boolean, current: number | null): ModelVersionSummary => ({
+  ...row,
+  epochs: row.epochs as unknown as EpochMetrics[],
+  hasWeights,
+  isCurrent: row.version === current,
+});
+
+/** The promotion that makes a version current: the latest one not rolled back. */
+async function currentPromotion(tx: Tx | Db["prisma"]): Promise<PromotionRecord | null> {
+  return tx.promotion.findFirst({ where: { rolledBackAt: null }, orderBy: { id: "desc" } });
+}
+
+async function hasWeights(tx: Tx | Db["prisma"], version: number): Promise<boolean> {
+  return (await tx.modelVersion.count({ where: { version, weights: { not: null } } })) > 0;
+}
+
+/**
+ * Stores a finished training run and returns its version number. With `promote`, it becomes current
+ * in the same transaction, so no reader ever sees a current version without its row.
+ */
+export async function createModelVersion(db: Db, data: NewModelVersion, options: { promote?: { by: string; reason: string } } = {}): Promise<number> {
+  const row = {
+    ...data,
+    rejectReason: data.rejectReason ?? null,
+    jobId: data.jobId ?? null,
+    weights: bytes(data.weights),
+    corpusIds: bytes(data.corpusIds),
+    epochs: data.epochs as unknown as Json,
+    evaluation: data.evaluation ?? undefined,
+  };
+  const { promote } = options;
+  if (!promote) {
+    return (await db.prisma.modelVersion.create({ data: row, select: { version: true } })).version;
+  }
+  return withRegistryLock(db, async (tx) => {
+    const { version } = await tx.modelVersion.create({ data: row, select: { version: true } });
+    await tx.promotion.create({ data: { version, promotedBy: promote.by, reason: promote.reason } });
+    return version;
+  });
+}
+
+export async function getModelVersion(db: Db, version: number, options: LoadOptions = {}): Promise<ModelVersionRecord | null> {
+  const row = await db.prisma.modelVersion.findUnique({
+    where: { version },
+    select: {
+      ...summaryFields, topology: true, weightSpecs: true, vocabulary: true, casing: true,
+      weights: options.withWeights ?? false, corpusIds: options.withCorpusIds ?? false,
+    },
+  });
+  if (!row) return null;
+  const { topology, weightSpecs, vocabulary, casing, weights, corpusIds, ...summary } = row;
+  const current = (await currentPromotion(db.prisma))?.version ?? null;
+  const stored = options.withWeights ? weights != null : await hasWeights(db.prisma, version);
+  return {
+    ...toSummary(summary, stored, current),
+    topology,
+    weightSpecs,
+    vocabulary: vocabulary as string[],
+    casing: casing as Record<string, string>,
+    weights: weights ? bytes(weights) : null,
+    corpusIds: corpusIds ? bytes(corpusIds) : null,
+  };
+}
+
+/** Every version, oldest first, without blobs, vocabulary or topology. */
+export async function listModelVersions(db: Db): Promise<ModelVersionSummary[]> {
+  const [rows, withWeights, current] = await Promise.all([
+    db.prisma.modelVersion.findMany({ select: summaryFields, orderBy: { version: "asc" } }),
+    db.prisma.modelVersion.findMany({ where: { weights: { not: null } }, select: { version: true } }),
+    currentPromotion(db.prisma),
+  ]);
+  const stored = new Set(withWeights.map((r) => r.version));
+  return rows.map((row) => toSummary(row, stored.has(row.version), current?.version ?? null));
+}
+
+/** The version the oracle speaks with, or null before the first promotion. */
+export async function currentModelVersion(db: Db, options: LoadOptions = {}): Promise<ModelVersionRecord | null> {
+  const promotion = await currentPromotion(db.prisma);
+  return promotion ? getModelVersion(db, promotion.version, options) : null;
+}
+
+export async function currentPromotionOf(db: Db): Promise<PromotionRecord | null> {
+  return currentPromotion(db.prisma);
+}
+
+/** The promotion log, newest first. */
+export async function listPromotions(db: Db): Promise<PromotionRecord[]> {
+  return db.prisma.promotion.findMany({ orderBy: { id: "desc" } });
+}
+
+/**
+ * Makes `version` current. Promoting the version that is already current changes nothing (so a later
+ * rollback goes back to the one before). Returns the promotion that makes it current.
+ */
+export async function promote(db: Db, version: number, by: string, reason: string): Promise<PromotionRecord> {
+  return withRegistryLock(db, async (tx) => {
+    const exists = await tx.modelVersion.count({ where: { version } });
+    if (!exists) throw new UserError(`There is no model version ${version}.`, "See the versions with: oracle models");
+    if (!(await hasWeights(tx, version))) {
+      throw new UserError(`Model version ${version} has no weights any more (retention dropped them), so it cannot be promoted.`);
+    }
+    const current = await currentPromotion(tx);
+    if (current?.version === version) return current;
+    return tx.promotion.create({ data: { version, promotedBy: by, reason } });
+  });
+}
+
+/**
+ * Undoes the current promotion: the version current before it becomes current again. Returns that
+ * version; a UserError when there is none to go back to.
+ */
+export async function rollback(db: Db, by: string): Promise<number> {
+  return withRegistryLock(db, async (tx) => {
+    const current = await currentPromotion(tx);
+    if (!current) throw new UserError("No model version is current, so there is nothing to roll back.");
+    const previous = await tx.promotion.findFirst({
+      where: { rolledBackAt: null, id: { lt: current.id }, version: { not: current.version } },
+      orderBy: { id: "desc" },
+    });
+    if (!previous) {
+      throw new UserError(`Version ${current.version} is the only version ever current: there is nothing to roll back to.`);
+    }
+    if (!(await hasWeights(tx, previous.version))) {
+      throw new UserError(`Version ${previous.version} has no weights any more, so it cannot become current again.`);
+    }
+    // Everything after `previous` is undone: also same-version promotions in between, if any.
+    await tx.promotion.updateMany({ where: { rolledBackAt: null, id: { gt: previous.id } }, data: { rolledBackAt: new Date(), rolledBackBy: by } });
+    return previous.version;
+  });
+}
+
+/** Marks a version as stopped by the promotion gate. */
+export async function markRejected(db: Db, version: number, reason: string): Promise<void> {
+  const { count } = await db.prisma.modelVersion.updateMany({ where: { version }, data: { status: "rejected", rejectReason: reason } });
+  if (count === 0) throw new UserError(`There is no model version ${version}.`);
+}
+
+/** Versions that were current at some time (rolled back or not): retention keeps their weights. */
+export async function everCurrentVersions(db: Db): Promise<number[]> {
+  const rows = await db.prisma.promotion.findMany({ distinct: ["version"], select: { version: true }, orderBy: { version: "asc" } });
+  return rows.map((r) => r.version);
+}
+
+/**
+ * Retention: drops the weights of the given versions, keeping their metadata. Versions that are or
+ * ever were current are never touched. Returns the versions whose weights were dropped.
+ */
+export async function dropWeights(db: Db, versions: number[]): Promise<number[]> {
+  if (versions.length === 0) return [];
+  return withRegistryLock(db, async (tx) => {
+    const protectedVersions = (await tx.promotion.findMany({ distinct: ["version"], select: { version: true } })).map((r) => r.version);
+    const targets = await tx.modelVersion.findMany({
+      where: { version: { in: versions, notIn: protectedVersions }, weights: { not: null } },
+      select: { version: true },
+      orderBy: { version: "asc" },
+    });
+    const dropped = targets.map((t) => t.version);
+    if (dropped.length > 0) await tx.modelVersion.updateMany({ where: { version: { in: dropped } }, data: { weights: null } });
+    return dropped;
+  });
+}
