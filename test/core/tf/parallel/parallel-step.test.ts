@@ -83,7 +83,7 @@ describe("parallelStep", () => {
   it("reports a worker that cannot start", async () => {
     const model = buildModel(modelOptions(0));
     await expect(parallelStep(model, { learningRate: 0.003, classWeights: new Float32Array(3), threads: 2, backend: "tensorflow" }))
-      .rejects.toThrow(/tfjs-node is not installed/);
+      .rejects.toThrow(/tfjs-node is (not installed|installed without its native addon)/);
   });
 });
 
