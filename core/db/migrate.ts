@@ -4,7 +4,7 @@ import { UserError } from "../errors.ts";
 import { compareMigrations, defaultMigrationsDir, readMigrations, type AppliedMigration, type Migration, type MigrationStatus } from "./migrations.ts";
 import { applyPostgres, readAppliedPostgres } from "./migrate-postgres.ts";
 import { applySqlite, readAppliedSqlite } from "./migrate-sqlite.ts";
-import { sqlitePath, type DatabaseTarget } from "./provider.ts";
+import { providerOf, sqlitePath, type DatabaseTarget } from "./provider.ts";
 
 export type { AppliedMigration, Migration, MigrationStatus };
 
@@ -14,13 +14,21 @@ export interface MigrateOptions {
   log?: Logger;
 }
 
+/** A database URL, or a provider and URL (an open `Db` is one). */
+export type MigrationTarget = DatabaseTarget | string;
+
+const resolve = (target: MigrationTarget): DatabaseTarget =>
+  typeof target === "string" ? { provider: providerOf(target), url: target } : target;
+
 /** The rows of `_prisma_migrations` (empty when the table does not exist yet). */
-export async function appliedMigrations(target: DatabaseTarget): Promise<AppliedMigration[]> {
+export async function appliedMigrations(where: MigrationTarget): Promise<AppliedMigration[]> {
+  const target = resolve(where);
   return target.provider === "sqlite" ? readAppliedSqlite(sqlitePath(target.url)) : readAppliedPostgres(target.url);
 }
 
 /** What is applied, pending, failed or changed, compared with the committed migrations. */
-export async function migrationStatus(target: DatabaseTarget, options: MigrateOptions = {}): Promise<MigrationStatus> {
+export async function migrationStatus(where: MigrationTarget, options: MigrateOptions = {}): Promise<MigrationStatus> {
+  const target = resolve(where);
   const local = readMigrations(options.migrationsDir ?? defaultMigrationsDir(target.provider));
   return compareMigrations(local, await appliedMigrations(target));
 }
@@ -30,7 +38,8 @@ export async function migrationStatus(target: DatabaseTarget, options: MigrateOp
  * Migrate does. Idempotent, and safe when several processes migrate the same database at once.
  * Returns the names it applied.
  */
-export async function migrate(target: DatabaseTarget, options: MigrateOptions = {}): Promise<string[]> {
+export async function migrate(where: MigrationTarget, options: MigrateOptions = {}): Promise<string[]> {
+  const target = resolve(where);
   const log = options.log ?? silentLogger;
   const local = readMigrations(options.migrationsDir ?? defaultMigrationsDir(target.provider));
   // Runs under the database's lock, on rows read under that lock.
