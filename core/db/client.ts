@@ -40,15 +40,17 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   const log = options.log ?? silentLogger;
   const target = { provider, url };
   const autoMigrate: boolean = options.migrate ?? provider === "sqlite";
-  if (autoMigrate) {
+  // Reading the status takes no write lock, so opening an up-to-date database never waits for a writer.
+  const status = await migrationStatus(target);
+  if (autoMigrate && status.pending.length > 0) {
     await migrate(target, { log });
-  } else {
-    const status = await migrationStatus(target);
-    if (!status.upToDate) {
-      const where = provider === "sqlite" ? sqlitePath(url) : postgresHost(url);
-      const what = status.failed.length > 0 ? `a failed migration (${status.failed.join(", ")})` : `${status.pending.length} pending migration(s)`;
-      throw new UserError(`The database at ${where} has ${what}.`, "Run: oracle migrate");
+  } else if (!status.upToDate) {
+    const where = provider === "sqlite" ? sqlitePath(url) : postgresHost(url);
+    if (status.failed.length > 0) {
+      throw new UserError(`The database at ${where} has a migration that never finished: ${status.failed.join(", ")}.`,
+        "Fix the database by hand, then mark it resolved (prisma migrate resolve).");
     }
+    throw new UserError(`The database at ${where} has ${status.pending.length} pending migration(s).`, "Run: oracle migrate");
   }
   const prisma = provider === "sqlite" ? sqliteClient(url) : postgresClient(url, log);
   return {
