@@ -5,15 +5,10 @@ import { withRegistryLock, type Tx } from "./transaction.ts";
 
 type Json = Prisma.InputJsonValue;
 
+import type { EpochMetrics } from "../model/train.ts";
+
 /** One epoch of a training run, as stored in ModelVersion.epochs. */
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-  seconds: number;
-}
+export type { EpochMetrics };
 
 /** What a finished training run stores. */
 export interface NewModelVersion {
