@@ -10,11 +10,12 @@ import { startTrainerService, type TrainerHandle } from "./service.ts";
 import { exitOnSignals } from "./shutdown.ts";
 import { trainVersionFn } from "./train-version-fn.ts";
 import type { TrainFn } from "./types.ts";
+import type { TrainVersionDeps } from "../core/training/train-version.ts";
 
 export interface RunTrainerOptions {
   log?: Logger;
-  /** Replaces real training (test fixtures that are about scheduling, not learning). */
-  train?: TrainFn;
+  /** Replaces the real training run (test fixtures: a corpus slice, or no learning at all). */
+  makeTrain?: (deps: TrainVersionDeps) => TrainFn;
   exit?: (code: number) => void;
 }
 
@@ -22,8 +23,8 @@ export async function runTrainer(config: Config, opts: RunTrainerOptions = {}): 
   const log = opts.log ?? createLogger(config.log.level, "trainer");
   const db = await openDatabase(config.database.url, { log });
   try {
-    const backend = opts.train ? undefined : (await initBackend({ preference: config.training.backend }, log)).name;
-    const train = opts.train ?? trainVersionFn({ db, config, log });
+    const backend = (await initBackend({ preference: config.training.backend }, log)).name;
+    const train = (opts.makeTrain ?? trainVersionFn)({ db, config, log });
     const handle = await startTrainerService({ db, settings: config.trainer, log, train, backend });
     exitOnSignals(handle, { log, cleanup: () => db.close(), exit: opts.exit });
     return handle;

@@ -43,13 +43,18 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
   let lostLease = false;
   let cancelled = job.cancelRequested;
 
+  let lastRenewal = Date.now();
   const stopHeartbeat = every(ctx.heartbeatMs, async () => {
     try {
+      const gap = Date.now() - lastRenewal;
+      // A long synchronous stretch in training delays the heartbeat; past the TTL another trainer takes over.
+      if (gap > ctx.leaseTtlMs / 2) jobLog.warn({ gapMs: gap, leaseTtlMs: ctx.leaseTtlMs }, "lease renewal came late: the event loop was blocked");
       if (!(await renew(db, TRAINER_LEASE, runner, ctx.leaseTtlMs, { jobId: job.id }))) {
         lostLease = true;
         jobLog.error("lost the trainer lease (another trainer took it over): stopping this run");
         return;
       }
+      lastRenewal = Date.now();
       await heartbeatJob(db, job.id, runner);
     } catch (err) {
       jobLog.warn({ err }, "heartbeat failed; retrying at the next beat");

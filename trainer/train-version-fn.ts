@@ -1,10 +1,10 @@
-import { trainVersion, type TrainVersionDeps } from "../core/training/train-version.ts";
+import { trainVersion, type TrainVersionDeps, type TrainVersionOptions } from "../core/training/train-version.ts";
 import type { TrainFn } from "./types.ts";
 
-/** The real training run for a job: core/training's trainVersion, fed the job's options. */
-export const trainVersionFn = (deps: TrainVersionDeps): TrainFn => async (request) => {
+/** The real training run for a job: core/training's trainVersion, fed the job's options (`fixed` adds to them). */
+export const trainVersionFn = (deps: TrainVersionDeps, fixed: Omit<TrainVersionOptions, "shouldStop" | "onEpoch"> = {}): TrainFn => async (request) => {
   const result = await trainVersion(deps, {
-    epochs: request.epochs, jobId: request.jobId, requestedBy: request.requestedBy,
+    ...fixed, epochs: request.epochs ?? fixed.epochs, jobId: request.jobId, requestedBy: request.requestedBy,
     shouldStop: request.shouldStop, onEpoch: request.onEpoch,
   });
   return { version: result.version, status: result.status, reason: result.reason, backend: result.backend };

@@ -1,0 +1,21 @@
+// A trainer service process for the process tests: the real entry wiring (runTrainer) with the
+// configuration from the environment, training either a corpus slice for real or the fake.
+//   node --import tsx test/trainer/trainer-process.ts real|fake
+import { loadConfig } from "../../config/schema.ts";
+import { failStartup, runTrainer } from "../../trainer/main.ts";
+import { trainVersionFn } from "../../trainer/train-version-fn.ts";
+import { fakeTrain } from "./fake-train.ts";
+
+export const SLICE_DOCUMENTS = 40;
+
+const mode = process.argv[2];
+try {
+  const config = loadConfig(process.env);
+  await runTrainer(config, {
+    makeTrain: mode === "real"
+      ? (deps) => trainVersionFn(deps, { maxDocuments: SLICE_DOCUMENTS })
+      : () => fakeTrain({ batchesPerEpoch: 4, batchMs: Number(process.env.FAKE_BATCH_MS ?? 100) }),
+  });
+} catch (err) {
+  failStartup(err);
+}
