@@ -38,7 +38,7 @@ describeEachDatabase("trainer processes", (getDb) => {
 
   it("two trainers and three queued jobs: one at a time, all finish; SIGTERM exits 0 within 10 s", async () => {
     const db = getDb();
-    const ids = [];
+    const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push((await enqueueJob(db, { requestedBy: "test", reason: `job ${i}`, epochs: 2 })).id);
     const [a, b] = spawnTwo("fake");
     await waitFor("three finished jobs", async () => (await jobs(db, ids)).every(finished), 60_000, procs);
