@@ -8,6 +8,8 @@ import type { TrainerDeps } from "./types.ts";
 
 export interface TrainerHandle {
   runnerId: string;
+  /** Resolves once the service has stopped (a long-running command awaits it). */
+  stopped: Promise<void>;
   /** When the next scheduled retrain is due (null without a schedule). */
   nextScheduledRun(): Date | null;
   /**
@@ -113,6 +115,7 @@ export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHan
 
   return {
     runnerId: runner,
+    stopped: loop,
     nextScheduledRun: () => schedule?.nextRun() ?? null,
     async stop(opts = {}) {
       stopping = true;

@@ -130,6 +130,7 @@ describeEachDatabase("trainer service", (getDb) => {
     await waitFor("the job to run", async () => (train.batches.get(job.id) ?? 0) > 2);
     await service.stop();
     services = [];
+    await expect(service.stopped).resolves.toBeUndefined();
     expect(await getJob(db, job.id)).toMatchObject({ state: "queued", runner: null, epochsDone: 0 });
     expect((await getJob(db, job.id))?.error).toMatch(/shut down/);
     expect(await getLease(db, TRAINER_LEASE)).toBeNull();
