@@ -76,8 +76,8 @@ if (stockBatches > 0) {
   say(`  speed-up of the default backend: ${ratio.toFixed(0)}×  [goal ≥ 100×: ${goal(ratio >= 100)}]`);
 }
 
-say(`\nSampling (T=1.0, up to ${config.sampling.maxWords} words, model after the epochs above):`);
-const sampling = await benchSampling(model, config.sampling.maxWords);
+say(`\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, model after the epochs above):`);
+const sampling = await benchSampling(model, { minWords: config.sampling.minWords, maxWords: config.sampling.maxWords });
 for (const s of sampling) {
   const goals = s.scorer === "fast" && s.concurrency === 32
     ? `  [goals p50 ≤ 10 ms: ${goal(s.p50ms <= 10)}; p99 ≤ 30 ms: ${goal(s.p99ms <= 30)}; ≥ 200/s: ${goal(s.quatrainsPerSecond >= 200)}]`

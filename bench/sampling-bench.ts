@@ -13,8 +13,14 @@ export interface LatencyFigures {
   quatrainsPerSecond: number;
 }
 
+/** The length bounds prophesy() samples with (config sampling.minWords / maxWords). */
+export interface QuatrainLengths {
+  minWords: number;
+  maxWords: number;
+}
+
 /** `total` quatrains drawn by `concurrency` concurrent samplers; latency is per quatrain. */
-async function measure(scorer: NextWordScorer, concurrency: number, total: number, maxWords: number): Promise<Omit<LatencyFigures, "scorer">> {
+async function measure(scorer: NextWordScorer, concurrency: number, total: number, lengths: QuatrainLengths): Promise<Omit<LatencyFigures, "scorer">> {
   const latencies: number[] = [];
   let words = 0;
   let next = 0;
@@ -22,7 +28,7 @@ async function measure(scorer: NextWordScorer, concurrency: number, total: numbe
     while (next < total) {
       const seed = next++;
       const started = performance.now();
-      const tokens = await sampleTokens(scorer, { temperature: 1, maxWords, random: seededRandom(seed) });
+      const tokens = await sampleTokens(scorer, { temperature: 1, ...lengths, random: seededRandom(seed) });
       latencies.push(performance.now() - started);
       words += tokens.length;
     }
@@ -37,14 +43,14 @@ async function measure(scorer: NextWordScorer, concurrency: number, total: numbe
 }
 
 /** Sampling latency and throughput of the fast scorer (concurrency 1 and 32) and of model.predict. */
-export async function benchSampling(model: tf.LayersModel, maxWords: number): Promise<LatencyFigures[]> {
+export async function benchSampling(model: tf.LayersModel, lengths: QuatrainLengths): Promise<LatencyFigures[]> {
   const fast = fastScorer(model);
   try {
-    await measure(fast, 4, 8, maxWords); // warm-up
+    await measure(fast, 4, 8, lengths); // warm-up
     return [
-      { scorer: "fast", ...(await measure(fast, 1, 60, maxWords)) },
-      { scorer: "fast", ...(await measure(fast, 32, 320, maxWords)) },
-      { scorer: "model.predict", ...(await measure(modelScorer(model), 1, 10, maxWords)) },
+      { scorer: "fast", ...(await measure(fast, 1, 60, lengths)) },
+      { scorer: "fast", ...(await measure(fast, 32, 320, lengths)) },
+      { scorer: "model.predict", ...(await measure(modelScorer(model), 1, 10, lengths)) },
     ];
   } finally {
     fast.dispose();

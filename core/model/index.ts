@@ -5,8 +5,8 @@ export { lossAndGradients, applyGradients, trainableVariableNames, regularizatio
 export { evaluate, type Evaluation } from "./evaluate.ts";
 export { trainModel, localStep, type TrainOptions, type TrainResult, type TrainStep, type Batch, type BatchInfo, type EpochMetrics } from "./train.ts";
 export {
-  modelScorer, sampleTokens, softmaxWithTemperature, entropy, drawIndex, GREEDY_TEMPERATURE,
-  type NextWordScorer, type SampleOptions,
+  modelScorer, sampleTokens, softmaxWithTemperature, entropy, drawIndex, drawFromScores, drawFromProbabilities, GREEDY_TEMPERATURE,
+  type NextWordScorer, type NextWordSampler, type NextWordDraw, type SampleOptions,
 } from "./sample.ts";
 export { buildCopyIndex, longestCopiedRun, type CopyIndex } from "./originality.ts";
 export { exportModel, importModel, type ModelArtifacts } from "./serialize.ts";

@@ -97,31 +97,117 @@ export interface SampleOptions {
   minWords?: number;
 }
 
-/** A copy of `scores` in which the break marker can never win. */
-function withoutBreak(scores: Float32Array): Float32Array {
-  const copy = scores.slice();
-  copy[BREAK_ID] = -Infinity;
-  return copy;
+/** One next-word draw asked of a NextWordSampler. */
+export interface NextWordDraw {
+  /** > 0; ≤ GREEDY_TEMPERATURE is the arg-max. */
+  temperature: number;
+  /** The uniform number in [0, 1) the draw consumes (drawIndex's `random()`). */
+  uniform: number;
+  /** The break marker gets no mass (a quatrain shorter than minWords). */
+  noBreak: boolean;
+}
+
+/**
+ * A scorer that also draws the next word itself (e.g. softmax and draw fused into a batched
+ * pass). drawNext must draw as drawIndex(softmaxWithTemperature(scores, T)) with the same
+ * uniform number would, the break marker's score set to -Infinity when `noBreak`.
+ */
+export interface NextWordSampler extends NextWordScorer {
+  /** @param window int32 [L] class ids @returns the drawn class id */
+  drawNext(window: Int32Array, draw: NextWordDraw): Promise<number>;
+}
+
+function isSampler(scorer: NextWordScorer): scorer is NextWordSampler {
+  return typeof (scorer as Partial<NextWordSampler>).drawNext === "function";
+}
+
+/**
+ * softmax(scores / temperature) and a draw with the uniform number `u`, fused: no allocation
+ * beyond `scratch` (grown when too short), index `excluded` (if ≥ 0) never drawn. Same result
+ * as drawIndex(softmaxWithTemperature(scores with scores[excluded] = -Infinity, temperature)).
+ * @returns the drawn index and the scratch buffer (reuse it for the next call)
+ */
+export function drawFromScores(
+  scores: ArrayLike<number>, temperature: number, u: number, excluded = -1, scratch?: Float64Array,
+): { index: number; scratch: Float64Array } {
+  const n = scores.length;
+  const exps = scratch && scratch.length >= n ? scratch : new Float64Array(n);
+  let max = -Infinity;
+  let argMax = excluded === 0 && n > 1 ? 1 : 0;
+  for (let i = 0; i < n; i++) if (i !== excluded && scores[i] > max) [max, argMax] = [scores[i], i];
+  if (temperature <= GREEDY_TEMPERATURE || !Number.isFinite(max)) return { index: argMax, scratch: exps };
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += exps[i] = i === excluded ? 0 : Math.exp((scores[i] - max) / temperature);
+  let rest = u * sum;
+  let last = argMax;
+  for (let i = 0; i < n; i++) {
+    if (exps[i] <= 0) continue;
+    last = i;
+    rest -= exps[i];
+    if (rest < 0) return { index: i, scratch: exps };
+  }
+  return { index: last, scratch: exps };
+}
+
+/**
+ * Draws from a probability vector (e.g. a softmax already taken at the right temperature) with
+ * the uniform number `u`, index `excluded` (if ≥ 0) taken out and the rest renormalised. With
+ * `greedy`, the arg-max (first on ties). Normalises by the vector's own sum, so float32 rounding
+ * of a softmax leaves no sliver of mass.
+ */
+export function drawFromProbabilities(probs: ArrayLike<number>, u: number, excluded = -1, greedy = false): number {
+  const n = probs.length;
+  if (greedy) {
+    let best = -Infinity;
+    let argMax = excluded === 0 && n > 1 ? 1 : 0;
+    for (let i = 0; i < n; i++) if (i !== excluded && probs[i] > best) [best, argMax] = [probs[i], i];
+    return argMax;
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) if (i !== excluded) sum += probs[i];
+  if (!(sum > 0) || !Number.isFinite(sum)) return drawFromProbabilities(probs, u, excluded, true);
+  let rest = u * sum;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    const p = probs[i];
+    if (i === excluded || !(p > 0)) continue;
+    last = i;
+    rest -= p;
+    if (rest < 0) return i;
+  }
+  return last; // rounding left a sliver of mass: take the last possible index
 }
 
 /**
  * Samples one quatrain: starts from a window of break markers (then the prefix), draws each next
- * word from softmax(scores / temperature), stops at the break marker or at maxWords.
+ * word from softmax(scores / temperature), stops at the break marker or at maxWords. A scorer
+ * that is also a NextWordSampler draws the word itself; either way each word consumes one
+ * `random()`, so a seed gives the same quatrain on both paths (up to float rounding at a draw's
+ * boundary).
  * @returns class ids, prefix first, without break markers
  */
 export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions): Promise<number[]> {
   const L = scorer.phraseLength;
   const tokens = [...(opts.prefix ?? [])];
-  const window = new Int32Array(L);
+  const minWords = opts.minWords ?? 0;
+  const sampler = isSampler(scorer) ? scorer : undefined;
+  let scratch: Float64Array | undefined;
   while (tokens.length < opts.maxWords) {
-    // The last L tokens, left-padded with break markers.
+    // The last L tokens, left-padded with break markers (a fresh window: a batching scorer may hold it until its pass).
+    const window = new Int32Array(L);
     for (let k = 0; k < L; k++) {
       const i = tokens.length - L + k;
       window[k] = i >= 0 ? tokens[i] : BREAK_ID;
     }
-    const raw = await scorer.scores(window, 1);
-    const scores = tokens.length < (opts.minWords ?? 0) ? withoutBreak(raw) : raw;
-    const next = drawIndex(softmaxWithTemperature(scores, opts.temperature), opts.random);
+    const noBreak = tokens.length < minWords;
+    const uniform = opts.random();
+    let next: number;
+    if (sampler) {
+      next = await sampler.drawNext(window, { temperature: opts.temperature, uniform, noBreak });
+    } else {
+      const drawn = drawFromScores(await scorer.scores(window, 1), opts.temperature, uniform, noBreak ? BREAK_ID : -1, scratch);
+      [next, scratch] = [drawn.index, drawn.scratch];
+    }
     if (next === BREAK_ID) break;
     tokens.push(next);
   }

@@ -1,149 +1,157 @@
-import * as tf from "@tensorflow/tfjs";
-import { LAYER_NAMES } from "../model/build.ts";
-import type { NextWordScorer } from "../model/sample.ts";
+import type * as tf from "@tensorflow/tfjs";
+import { BREAK_ID } from "../model/examples.ts";
+import { drawFromProbabilities, GREEDY_TEMPERATURE, type NextWordDraw, type NextWordSampler } from "../model/sample.ts";
+import { gruWeights, resetAndUpdate, updateState, type GruWeights } from "./gru-weights.ts";
+import { productsFor, type Products } from "./products.ts";
 
-/** A NextWordScorer that owns tensors: dispose() when the model version is replaced. */
-export interface FastScorer extends NextWordScorer {
+/** A NextWordSampler that owns tensors: dispose() when the model version is replaced. */
+export interface FastScorer extends NextWordSampler {
   dispose(): void;
 }
 
 export interface FastScorerOptions {
-  /** Most windows scored in one batched call (concurrent requests beyond it wait a round). */
+  /** Most windows scored in one batched pass (concurrent requests beyond it wait a round). */
   maxBatch?: number;
+  /** On wasm, call the backend's kernels directly (default); false goes through tf ops, as on other backends. */
+  direct?: boolean;
 }
 
-type Activation = (x: tf.Tensor) => tf.Tensor;
-
-/** The GRU activations by their tfjs-layers names. */
-const ACTIVATIONS: Record<string, Activation> = {
-  hardSigmoid: (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
-  sigmoid: (x) => tf.sigmoid(x),
-  tanh: (x) => tf.tanh(x),
-  linear: (x) => x,
-  relu: (x) => tf.relu(x),
-};
-
-function activation(name: unknown): Activation {
-  const f = typeof name === "string" ? ACTIVATIONS[name] : undefined;
-  if (!f) throw new Error(`fastScorer: unsupported GRU activation ${JSON.stringify(name)}`);
-  return f;
-}
-
-/** The cached weights the GRU steps on. */
-interface Weights {
-  /** [V, 3H]: embedding @ GRU kernel + bias, one row per word (the input half of every gate). */
-  inputGates: tf.Tensor2D;
-  /** [H, 2H]: recurrent kernel of the update and reset gates. */
-  recurrentZR: tf.Tensor2D;
-  /** [H, H]: recurrent kernel of the candidate state. */
-  recurrentH: tf.Tensor2D;
-  /** [H, V], [V]: output layer. */
-  denseKernel: tf.Tensor2D;
-  denseBias: tf.Tensor1D;
-  units: number;
-  gate: Activation;
-  candidate: Activation;
-}
-
-function cacheWeights(model: tf.LayersModel): Weights {
-  const gru = model.getLayer(LAYER_NAMES.gru);
-  const config = gru.getConfig();
-  if (config.resetAfter) throw new Error("fastScorer: GRU with resetAfter is not supported");
-  const [embedding] = model.getLayer(LAYER_NAMES.embedding).getWeights() as [tf.Tensor2D];
-  const [kernel, recurrent, bias] = gru.getWeights() as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D?];
-  const [denseKernel, denseBias] = model.getLayer(LAYER_NAMES.dense).getWeights() as [tf.Tensor2D, tf.Tensor1D];
-  const H = recurrent.shape[0];
-  const [inputGates, recurrentZR, recurrentH] = tf.tidy(() => {
-    const projected = tf.matMul(embedding, kernel);
-    return [
-      bias ? tf.add(projected, bias) : projected,
-      tf.slice(recurrent, [0, 0], [H, 2 * H]),
-      tf.slice(recurrent, [0, 2 * H], [H, H]),
-    ] as tf.Tensor2D[];
-  });
-  return {
-    inputGates: inputGates!, recurrentZR: recurrentZR!, recurrentH: recurrentH!,
-    denseKernel: tf.clone(denseKernel), denseBias: tf.clone(denseBias),
-    units: H,
-    gate: activation(config.recurrentActivation ?? "hardSigmoid"),
-    candidate: activation(config.activation ?? "tanh"),
-  };
+/** Grows-only scratch arrays of one scorer (passes never overlap: they run synchronously). */
+class Scratch {
+  private arrays = new Map<string, Float32Array>();
+  get(name: string, size: number): Float32Array {
+    let a = this.arrays.get(name);
+    if (!a || a.length < size) this.arrays.set(name, (a = new Float32Array(size)));
+    return a;
+  }
 }
 
 /**
- * Logits of the next word: the GRU over the windows (from a zero state, as the model reads
- * them) on cached weights, then the output layer without its softmax. Same gate equations as
- * tfjs-layers' GRUCell (reset gate before the recurrent product).
- * @param windows int32 [B, L] @returns float32 [B, V]
+ * One pass over `rows` windows: the GRU from the zero state (as the model reads a window),
+ * the first word by table lookup, then the output layer on [h / T, 1 / T] (temperature folded
+ * into the product), `edit` on the logits, and their softmax when `softmax`. `consume` sees
+ * views that are valid only during the call.
  */
-function logits(w: Weights, windows: Int32Array, batch: number, L: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const H = w.units;
-    let h: tf.Tensor2D | undefined;
-    for (let t = 0; t < L; t++) {
-      const ids = Int32Array.from({ length: batch }, (_, b) => windows[b * L + t]!);
-      const x = tf.gather(w.inputGates, tf.tensor1d(ids, "int32")) as tf.Tensor2D;
-      const [xz, xr, xh] = tf.split(x, [H, H, H], 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      if (!h) {
-        // Zero state: the recurrent products vanish.
-        h = tf.mul(tf.sub(1, w.gate(xz)), w.candidate(xh)) as tf.Tensor2D;
-        continue;
-      }
-      const [hz, hr] = tf.split(tf.matMul(h, w.recurrentZR), 2, 1);
-      const z = w.gate(tf.add(xz, hz!));
-      const r = w.gate(tf.add(xr, hr!));
-      const candidate = w.candidate(tf.add(xh, tf.matMul(tf.mul(r, h), w.recurrentH)));
-      h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as tf.Tensor2D;
+function pass(
+  w: GruWeights, products: Products, scratch: Scratch,
+  windows: Int32Array, rows: number, inverseTemperature: Float32Array,
+  edit: (logits: Float32Array) => void, softmax: boolean,
+  consume: (logits: Float32Array, probs: Float32Array | undefined) => void,
+): void {
+  const { units: H, phraseLength: L } = w;
+  const h = scratch.get("h", rows * H);
+  const z = scratch.get("z", rows * H);
+  const rh = scratch.get("rh", rows * H);
+  const ids = new Int32Array(rows);
+  try {
+    for (let b = 0; b < rows; b++) h.set(w.firstState.subarray(windows[b * L]! * H, (windows[b * L]! + 1) * H), b * H);
+    for (let t = 1; t < L; t++) {
+      for (let b = 0; b < rows; b++) ids[b] = windows[b * L + t]!;
+      resetAndUpdate(w, ids, h, products.matMul(h, rows, w.recurrentZR), z, rh, rows);
+      updateState(w, ids, h, products.matMul(rh, rows, w.recurrentH), z, rows);
     }
-    return tf.add(tf.matMul(h!, w.denseKernel), w.denseBias) as tf.Tensor2D;
-  });
+    const scaled = scratch.get("scaled", rows * (H + 1));
+    for (let b = 0; b < rows; b++) {
+      const s = inverseTemperature[b]!;
+      for (let j = 0; j < H; j++) scaled[b * (H + 1) + j] = h[b * H + j]! * s;
+      scaled[b * (H + 1) + H] = s;
+    }
+    const { logits, probs } = products.logitsAndSoftmax(scaled, rows, w.output, edit, softmax);
+    consume(logits, probs);
+  } finally {
+    products.release();
+  }
 }
 
-interface Request {
-  windows: Int32Array;
-  batch: number;
-  resolve: (scores: Float32Array) => void;
-  reject: (e: unknown) => void;
-}
+type Job =
+  | { kind: "scores"; windows: Int32Array; batch: number; resolve: (scores: Float32Array) => void; reject: (e: unknown) => void }
+  | { kind: "draw"; windows: Int32Array; batch: 1; draw: NextWordDraw; resolve: (id: number) => void; reject: (e: unknown) => void };
 
 /**
- * A fast NextWordScorer for a trained model: steps the GRU on cached weights (the embedding is
- * pre-multiplied into the gates' input half) and returns logits, whose softmax equals
- * model.predict's output. Calls made in the same turn of the event loop — concurrent quatrains
- * being sampled — are scored together in one batched pass.
+ * A fast NextWordSampler for a trained model: steps the GRU on cached weights (the embedding
+ * pre-multiplied into the gates' input half, the first step a table lookup), the gates'
+ * element-wise math in JS and the matrix products (and softmax) on the backend's kernels,
+ * called directly on wasm. scores() returns logits, whose softmax equals model.predict's
+ * output; drawNext() takes the softmax at the request's temperature inside the pass and draws
+ * there, so no per-request V-sized buffer is made. Calls made in the same turn of the event
+ * loop (concurrent quatrains being sampled) are served together in one batched pass.
  */
 export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}): FastScorer {
   const maxBatch = opts.maxBatch ?? 256;
-  const weights = cacheWeights(model);
-  const L = (model.inputs[0]!.shape as [number | null, number])[1];
-  const V = weights.denseBias.shape[0];
-  let queue: Request[] = [];
+  const weights = gruWeights(model);
+  const products = productsFor(opts.direct ?? true);
+  const { vocabSize: V, phraseLength: L } = weights;
+  const scratch = new Scratch();
+  let queue: Job[] = [];
   let scheduled = false;
   let disposed = false;
+
+  const serve = (round: Job[], rows: number) => {
+    const windows = new Int32Array(rows * L);
+    const inverseTemperature = new Float32Array(rows);
+    let at = 0;
+    let draws = false;
+    for (const job of round) {
+      windows.set(job.windows.subarray(0, job.batch * L), at * L);
+      const T = job.kind === "draw" ? job.draw.temperature : 1;
+      inverseTemperature.fill(T > GREEDY_TEMPERATURE ? 1 / T : 1, at, at + job.batch);
+      draws ||= job.kind === "draw";
+      at += job.batch;
+    }
+    // Below minWords the break marker gets no mass: its logit is -Infinity before the softmax.
+    const edit = (logits: Float32Array) => {
+      let row = 0;
+      for (const job of round) {
+        if (job.kind === "draw" && job.draw.noBreak) logits[row * V + BREAK_ID] = -Infinity;
+        row += job.batch;
+      }
+    };
+    pass(weights, products, scratch, windows, rows, inverseTemperature, edit, draws, (logits, probs) => {
+      let row = 0;
+      for (const job of round) {
+        if (job.kind === "scores") {
+          job.resolve(logits.slice(row * V, (row + job.batch) * V));
+        } else {
+          const d = job.draw;
+          job.resolve(drawFromProbabilities(probs!.subarray(row * V, (row + 1) * V), d.uniform, d.noBreak ? BREAK_ID : -1, d.temperature <= GREEDY_TEMPERATURE));
+        }
+        row += job.batch;
+      }
+    });
+  };
 
   const flush = () => {
     scheduled = false;
     while (queue.length > 0) {
-      const round: Request[] = [];
+      const round: Job[] = [];
       let rows = 0;
       while (queue.length > 0 && (round.length === 0 || rows + queue[0]!.batch <= maxBatch)) {
-        const r = queue.shift()!;
-        round.push(r);
-        rows += r.batch;
+        const job = queue.shift()!;
+        round.push(job);
+        rows += job.batch;
       }
       try {
-        const windows = new Int32Array(rows * L);
-        let at = 0;
-        for (const r of round) { windows.set(r.windows.subarray(0, r.batch * L), at * L); at += r.batch; }
-        const out = logits(weights, windows, rows, L);
-        const values = out.dataSync() as Float32Array;
-        out.dispose();
-        at = 0;
-        // Views into one result buffer: nothing else writes it.
-        for (const r of round) { r.resolve(values.subarray(at * V, (at + r.batch) * V)); at += r.batch; }
+        serve(round, rows);
       } catch (e) {
-        round.forEach((r) => r.reject(e));
+        round.forEach((job) => job.reject(e));
       }
+    }
+  };
+
+  const badId = (windows: Int32Array, n: number): string | undefined => {
+    for (let i = 0; i < n; i++) {
+      const id = windows[i]!;
+      if (!(id >= 0 && id < V)) return `fastScorer: class id ${id} is not in [0, ${V - 1}]`;
+    }
+    return undefined;
+  };
+
+  const enqueue = (job: Job) => {
+    queue.push(job);
+    if (!scheduled) {
+      scheduled = true;
+      // After the current microtasks: every sampler resumed this turn has queued its window.
+      setImmediate(flush);
     }
   };
 
@@ -153,20 +161,22 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
     scores(windows, batch) {
       if (disposed) return Promise.reject(new Error("fastScorer: used after dispose()"));
       if (windows.length < batch * L) return Promise.reject(new Error(`fastScorer: ${windows.length} ids for ${batch} windows of ${L}`));
-      return new Promise<Float32Array>((resolve, reject) => {
-        queue.push({ windows, batch, resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          // After the current microtasks: every sampler resumed this turn has queued its window.
-          setImmediate(flush);
-        }
-      });
+      const bad = badId(windows, batch * L);
+      if (bad) return Promise.reject(new Error(bad));
+      return new Promise<Float32Array>((resolve, reject) => enqueue({ kind: "scores", windows, batch, resolve, reject }));
+    },
+    drawNext(window, draw) {
+      if (disposed) return Promise.reject(new Error("fastScorer: used after dispose()"));
+      if (window.length < L) return Promise.reject(new Error(`fastScorer: ${window.length} ids for a window of ${L}`));
+      const bad = badId(window, L);
+      if (bad) return Promise.reject(new Error(bad));
+      return new Promise<number>((resolve, reject) => enqueue({ kind: "draw", windows: window, batch: 1, draw, resolve, reject }));
     },
     dispose() {
       disposed = true;
-      queue.forEach((r) => r.reject(new Error("fastScorer: disposed")));
+      queue.forEach((job) => job.reject(new Error("fastScorer: disposed")));
       queue = [];
-      tf.dispose([weights.inputGates, weights.recurrentZR, weights.recurrentH, weights.denseKernel, weights.denseBias]);
+      weights.dispose();
     },
   };
 }

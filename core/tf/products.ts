@@ -1,0 +1,84 @@
+import * as tf from "@tensorflow/tfjs";
+import type { WasmBackendInternals } from "./kernels/internals.ts";
+
+/**
+ * The matrix products of one sampling pass, with operands in plain arrays. On wasm the
+ * backend's own kernels are called directly on its heap (no engine dispatch, no tensor
+ * bookkeeping, no copies out); on any other backend through tf ops.
+ */
+export interface Products {
+  /**
+   * a [rows, K] @ b [K, N].
+   * @returns [rows, N], valid until the next call or release()
+   */
+  matMul(a: Float32Array, rows: number, b: tf.Tensor2D): Float32Array;
+  /**
+   * Logits a [rows, K] @ b [K, N], edited in place by `edit`, then their row softmax when
+   * `softmax`. Views valid until release().
+   */
+  logitsAndSoftmax(a: Float32Array, rows: number, b: tf.Tensor2D, edit: (logits: Float32Array) => void, softmax: boolean): { logits: Float32Array; probs?: Float32Array };
+  /** Frees what the pass allocated. */
+  release(): void;
+}
+
+type Kernel = (args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: WasmBackendInternals }) => tf.TensorInfo;
+
+/** Products on the wasm backend's heap, through its BatchMatMul and Softmax kernels. */
+function wasmProducts(): Products {
+  const backend = tf.backend() as unknown as WasmBackendInternals;
+  const matMulKernel = tf.getKernel(tf.BatchMatMul, "wasm")!.kernelFunc as unknown as Kernel;
+  const softmaxKernel = tf.getKernel(tf.Softmax, "wasm")!.kernelFunc as unknown as Kernel;
+  let owned: tf.TensorInfo[] = [];
+  const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  const product = (a: Float32Array, rows: number, b: tf.Tensor2D): tf.TensorInfo => {
+    const input = backend.makeOutput([rows, b.shape[0]], "float32");
+    try {
+      heap(input).set(a.subarray(0, rows * b.shape[0]));
+      const out = matMulKernel({ inputs: { a: input, b }, attrs: { transposeA: false, transposeB: false }, backend });
+      owned.push(out);
+      return out;
+    } finally {
+      backend.disposeData(input.dataId);
+    }
+  };
+  return {
+    matMul: (a, rows, b) => heap(product(a, rows, b)),
+    logitsAndSoftmax(a, rows, b, edit, softmax) {
+      const logits = product(a, rows, b);
+      edit(heap(logits));
+      if (!softmax) return { logits: heap(logits) };
+      const probs = softmaxKernel({ inputs: { logits }, attrs: { dim: 1 }, backend });
+      owned.push(probs);
+      // Views taken after the last allocation (a growing heap detaches older ones).
+      return { logits: heap(logits), probs: heap(probs) };
+    },
+    release() {
+      for (const t of owned) backend.disposeData(t.dataId);
+      owned = [];
+    },
+  };
+}
+
+/** Products through tf ops (any backend), results copied out. */
+function opProducts(): Products {
+  return {
+    matMul: (a, rows, b) => tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(0, rows * b.shape[0]), [rows, b.shape[0]]), b).dataSync() as Float32Array),
+    logitsAndSoftmax(a, rows, b, edit, softmax) {
+      const logits = this.matMul(a, rows, b);
+      edit(logits);
+      if (!softmax) return { logits };
+      const probs = tf.tidy(() => tf.softmax(tf.tensor2d(logits, [rows, b.shape[1]])).dataSync() as Float32Array);
+      return { logits, probs };
+    },
+    release() {},
+  };
+}
+
+/**
+ * Products for tensors on the current backend: direct wasm kernel calls when it is wasm and
+ * `direct` is not false, tf ops otherwise.
+ */
+export function productsFor(direct = true): Products {
+  const wasm = tf.getBackend() === "wasm" && tf.getKernel(tf.BatchMatMul, "wasm") && tf.getKernel(tf.Softmax, "wasm");
+  return direct && wasm ? wasmProducts() : opProducts();
+}
