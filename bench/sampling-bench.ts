@@ -4,13 +4,15 @@ import { fastScorer } from "../core/tf/fast-scorer.ts";
 import { quantile } from "./stats.ts";
 
 export interface LatencyFigures {
-  scorer: "fast" | "model.predict";
+  scorer: "fast" | "fast+helper" | "model.predict";
   concurrency: number;
   quatrains: number;
   meanWords: number;
   p50ms: number;
   p99ms: number;
   quatrainsPerSecond: number;
+  /** Words drawn per second (comparable across models whose quatrains differ in length). */
+  wordsPerSecond: number;
 }
 
 /** The length bounds prophesy() samples with (config sampling.minWords / maxWords). */
@@ -38,21 +40,31 @@ async function measure(scorer: NextWordScorer, concurrency: number, total: numbe
   const seconds = (performance.now() - started) / 1000;
   return {
     concurrency, quatrains: total, meanWords: words / total,
-    p50ms: quantile(latencies, 0.5), p99ms: quantile(latencies, 0.99), quatrainsPerSecond: total / seconds,
+    p50ms: quantile(latencies, 0.5), p99ms: quantile(latencies, 0.99), quatrainsPerSecond: total / seconds, wordsPerSecond: words / seconds,
   };
 }
 
-/** Sampling latency and throughput of the fast scorer (concurrency 1 and 32) and of model.predict. */
+/**
+ * Sampling latency and throughput of the fast scorer on the main thread alone (concurrency 1
+ * and 32), with its helper thread on the second core (concurrency 32), and of model.predict.
+ */
 export async function benchSampling(model: tf.LayersModel, lengths: QuatrainLengths): Promise<LatencyFigures[]> {
-  const fast = fastScorer(model);
+  const alone = fastScorer(model, { helperThread: false });
+  const helped = fastScorer(model);
   try {
-    await measure(fast, 4, 8, lengths); // warm-up
-    return [
-      { scorer: "fast", ...(await measure(fast, 1, 60, lengths)) },
-      { scorer: "fast", ...(await measure(fast, 32, 320, lengths)) },
-      { scorer: "model.predict", ...(await measure(modelScorer(model), 1, 10, lengths)) },
+    await measure(alone, 4, 8, lengths); // warm-up
+    const figures: LatencyFigures[] = [
+      { scorer: "fast", ...(await measure(alone, 1, 60, lengths)) },
+      { scorer: "fast", ...(await measure(alone, 32, 320, lengths)) },
     ];
+    if (await helped.startHelper()) {
+      await measure(helped, 32, 32, lengths); // warm-up of both threads
+      figures.push({ scorer: "fast+helper", ...(await measure(helped, 32, 320, lengths)) });
+    }
+    figures.push({ scorer: "model.predict", ...(await measure(modelScorer(model), 1, 10, lengths)) });
+    return figures;
   } finally {
-    fast.dispose();
+    alone.dispose();
+    helped.dispose();
   }
 }

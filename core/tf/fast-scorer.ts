@@ -1,11 +1,18 @@
-import type * as tf from "@tensorflow/tfjs";
-import { BREAK_ID } from "../model/examples.ts";
-import { drawFromProbabilities, GREEDY_TEMPERATURE, type NextWordDraw, type NextWordSampler } from "../model/sample.ts";
-import { gruWeights, resetAndUpdate, updateState, type GruWeights } from "./gru-weights.ts";
-import { productsFor, type Products } from "./products.ts";
+import { availableParallelism } from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import type { NextWordDraw, NextWordSampler } from "../model/sample.ts";
+import { gruArrays, gruWeights } from "./gru-weights.ts";
+import { productsFor } from "./products.ts";
+import { SamplingHelper } from "./sampling-helper.ts";
+import { drawBatch, pass, Scratch, type DrawBatch } from "./sampling-pass.ts";
 
 /** A NextWordSampler that owns tensors: dispose() when the model version is replaced. */
 export interface FastScorer extends NextWordSampler {
+  /**
+   * Starts the helper thread now rather than at the first large pass.
+   * @returns whether it serves (false: not wanted here, or it failed to start)
+   */
+  startHelper(): Promise<boolean>;
   dispose(): void;
 }
 
@@ -14,53 +21,15 @@ export interface FastScorerOptions {
   maxBatch?: number;
   /** On wasm, call the backend's kernels directly (default); false goes through tf ops, as on other backends. */
   direct?: boolean;
-}
-
-/** Grows-only scratch arrays of one scorer (passes never overlap: they run synchronously). */
-class Scratch {
-  private arrays = new Map<string, Float32Array>();
-  get(name: string, size: number): Float32Array {
-    let a = this.arrays.get(name);
-    if (!a || a.length < size) this.arrays.set(name, (a = new Float32Array(size)));
-    return a;
-  }
-}
-
-/**
- * One pass over `rows` windows: the GRU from the zero state (as the model reads a window),
- * the first word by table lookup, then the output layer on [h / T, 1 / T] (temperature folded
- * into the product), `edit` on the logits, and their softmax when `softmax`. `consume` sees
- * views that are valid only during the call.
- */
-function pass(
-  w: GruWeights, products: Products, scratch: Scratch,
-  windows: Int32Array, rows: number, inverseTemperature: Float32Array,
-  edit: (logits: Float32Array) => void, softmax: boolean,
-  consume: (logits: Float32Array, probs: Float32Array | undefined) => void,
-): void {
-  const { units: H, phraseLength: L } = w;
-  const h = scratch.get("h", rows * H);
-  const z = scratch.get("z", rows * H);
-  const rh = scratch.get("rh", rows * H);
-  const ids = new Int32Array(rows);
-  try {
-    for (let b = 0; b < rows; b++) h.set(w.firstState.subarray(windows[b * L]! * H, (windows[b * L]! + 1) * H), b * H);
-    for (let t = 1; t < L; t++) {
-      for (let b = 0; b < rows; b++) ids[b] = windows[b * L + t]!;
-      resetAndUpdate(w, ids, h, products.matMul(h, rows, w.recurrentZR), z, rh, rows);
-      updateState(w, ids, h, products.matMul(rh, rows, w.recurrentH), z, rows);
-    }
-    const scaled = scratch.get("scaled", rows * (H + 1));
-    for (let b = 0; b < rows; b++) {
-      const s = inverseTemperature[b]!;
-      for (let j = 0; j < H; j++) scaled[b * (H + 1) + j] = h[b * H + j]! * s;
-      scaled[b * (H + 1) + H] = s;
-    }
-    const { logits, probs } = products.logitsAndSoftmax(scaled, rows, w.output, edit, softmax);
-    consume(logits, probs);
-  } finally {
-    products.release();
-  }
+  /**
+   * On wasm with more than one core, start a helper worker thread (in the background, the first
+   * time a pass has `helperFrom` draws) and hand it `helperShare` of each such pass. Default true.
+   */
+  helperThread?: boolean;
+  /** Fewest draws in a pass worth a helper round trip. Default 8. */
+  helperFrom?: number;
+  /** Share of a large pass's draws the helper takes. Default 0.5. */
+  helperShare?: number;
 }
 
 type Job =
@@ -78,7 +47,17 @@ type Job =
  */
 export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}): FastScorer {
   const maxBatch = opts.maxBatch ?? 256;
-  const weights = gruWeights(model);
+  const arrays = gruArrays(model);
+  const weights = gruWeights(arrays);
+  // A helper thread only pays on wasm (single-threaded; native backends use every core already).
+  const helperWanted = (opts.helperThread ?? true) && tf.getBackend() === "wasm" && (opts.direct ?? true) && availableParallelism() > 1;
+  const helperFrom = opts.helperFrom ?? 8;
+  const helperShare = opts.helperShare ?? 0.5;
+  let helper: SamplingHelper | undefined;
+  const startHelper = () => {
+    if (helper === undefined && helperWanted && !disposed) helper = new SamplingHelper("wasm", arrays);
+    return helper;
+  };
   const products = productsFor(opts.direct ?? true);
   const { vocabSize: V, phraseLength: L } = weights;
   const scratch = new Scratch();
@@ -86,56 +65,83 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
   let scheduled = false;
   let disposed = false;
 
-  const serve = (round: Job[], rows: number) => {
+  /** Scores jobs: logits at T = 1, copied out. */
+  const serveScores = (jobs: Extract<Job, { kind: "scores" }>[]) => {
+    const rows = jobs.reduce((n, job) => n + job.batch, 0);
     const windows = new Int32Array(rows * L);
-    const inverseTemperature = new Float32Array(rows);
     let at = 0;
-    let draws = false;
-    for (const job of round) {
-      windows.set(job.windows.subarray(0, job.batch * L), at * L);
-      const T = job.kind === "draw" ? job.draw.temperature : 1;
-      inverseTemperature.fill(T > GREEDY_TEMPERATURE ? 1 / T : 1, at, at + job.batch);
-      draws ||= job.kind === "draw";
-      at += job.batch;
-    }
-    // Below minWords the break marker gets no mass: its logit is -Infinity before the softmax.
-    const edit = (logits: Float32Array) => {
+    for (const job of jobs) { windows.set(job.windows.subarray(0, job.batch * L), at * L); at += job.batch; }
+    pass(weights, products, scratch, windows, rows, new Float32Array(rows).fill(1), () => {}, false, (logits) => {
       let row = 0;
-      for (const job of round) {
-        if (job.kind === "draw" && job.draw.noBreak) logits[row * V + BREAK_ID] = -Infinity;
-        row += job.batch;
-      }
-    };
-    pass(weights, products, scratch, windows, rows, inverseTemperature, edit, draws, (logits, probs) => {
-      let row = 0;
-      for (const job of round) {
-        if (job.kind === "scores") {
-          job.resolve(logits.slice(row * V, (row + job.batch) * V));
-        } else {
-          const d = job.draw;
-          job.resolve(drawFromProbabilities(probs!.subarray(row * V, (row + 1) * V), d.uniform, d.noBreak ? BREAK_ID : -1, d.temperature <= GREEDY_TEMPERATURE));
-        }
-        row += job.batch;
-      }
+      for (const job of jobs) { job.resolve(logits.slice(row * V, (row + job.batch) * V)); row += job.batch; }
     });
   };
 
-  const flush = () => {
-    scheduled = false;
-    while (queue.length > 0) {
-      const round: Job[] = [];
-      let rows = 0;
-      while (queue.length > 0 && (round.length === 0 || rows + queue[0]!.batch <= maxBatch)) {
-        const job = queue.shift()!;
-        round.push(job);
-        rows += job.batch;
-      }
-      try {
-        serve(round, rows);
-      } catch (e) {
-        round.forEach((job) => job.reject(e));
-      }
+  const drawsOf = (jobs: Extract<Job, { kind: "draw" }>[]): DrawBatch => {
+    const rows = jobs.length;
+    const d: DrawBatch = { windows: new Int32Array(rows * L), rows, temperature: new Float64Array(rows), uniform: new Float64Array(rows), noBreak: new Uint8Array(rows) };
+    jobs.forEach((job, b) => {
+      d.windows.set(job.windows.subarray(0, L), b * L);
+      [d.temperature[b], d.uniform[b], d.noBreak[b]] = [job.draw.temperature, job.draw.uniform, job.draw.noBreak ? 1 : 0];
+    });
+    return d;
+  };
+
+  const settle = <T>(jobs: { resolve: (v: T) => void; reject: (e: unknown) => void }[], work: () => ArrayLike<T> | void) => {
+    try {
+      const out = work();
+      if (out) jobs.forEach((job, i) => job.resolve(out[i]!));
+    } catch (e) {
+      jobs.forEach((job) => job.reject(e));
     }
+  };
+
+  /** One round: a share of the draws to the helper thread (when it runs and the round is large), the rest here meanwhile. */
+  const serve = async (round: Job[]) => {
+    const scoreJobs = round.filter((j): j is Extract<Job, { kind: "scores" }> => j.kind === "scores");
+    const drawJobs = round.filter((j): j is Extract<Job, { kind: "draw" }> => j.kind === "draw");
+    if (drawJobs.length >= helperFrom) startHelper();
+    const share = helper?.ready && drawJobs.length >= helperFrom ? Math.floor(drawJobs.length * helperShare) : 0;
+    const remoteJobs = drawJobs.slice(0, share);
+    const localJobs = drawJobs.slice(share);
+    const remote = share > 0 ? helper!.draw(drawsOf(remoteJobs)) : undefined;
+    if (scoreJobs.length) settle(scoreJobs, () => serveScores(scoreJobs));
+    if (localJobs.length) settle(localJobs, () => drawBatch(weights, products, scratch, drawsOf(localJobs)));
+    if (remote) {
+      let ids: Int32Array | undefined;
+      try {
+        ids = await remote;
+      } catch {
+        // The helper failed: serve its share here.
+      }
+      settle(remoteJobs, () => ids ?? drawBatch(weights, products, scratch, drawsOf(remoteJobs)));
+    }
+  };
+
+  let running = false;
+  const flush = async () => {
+    scheduled = false;
+    running = true;
+    const round: Job[] = [];
+    let rows = 0;
+    while (queue.length > 0 && (round.length === 0 || rows + queue[0]!.batch <= maxBatch)) {
+      const job = queue.shift()!;
+      round.push(job);
+      rows += job.batch;
+    }
+    try {
+      await serve(round);
+    } finally {
+      running = false;
+      if (queue.length > 0) schedule();
+    }
+  };
+
+  const schedule = () => {
+    if (scheduled || running) return;
+    scheduled = true;
+    // After the current microtasks: every sampler resumed this turn has queued its window.
+    setImmediate(flush);
   };
 
   const badId = (windows: Int32Array, n: number): string | undefined => {
@@ -148,11 +154,7 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
 
   const enqueue = (job: Job) => {
     queue.push(job);
-    if (!scheduled) {
-      scheduled = true;
-      // After the current microtasks: every sampler resumed this turn has queued its window.
-      setImmediate(flush);
-    }
+    schedule();
   };
 
   return {
@@ -172,11 +174,15 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
       if (bad) return Promise.reject(new Error(bad));
       return new Promise<number>((resolve, reject) => enqueue({ kind: "draw", windows: window, batch: 1, draw, resolve, reject }));
     },
+    async startHelper() {
+      return (await startHelper()?.started) ?? false;
+    },
     dispose() {
       disposed = true;
       queue.forEach((job) => job.reject(new Error("fastScorer: disposed")));
       queue = [];
       weights.dispose();
+      void helper?.close();
     },
   };
 }

@@ -19,12 +19,8 @@ function activation(name: unknown): ScalarActivation {
   return f;
 }
 
-/**
- * The model's weights rearranged for stepping the GRU one window at a time (Embedding → GRU →
- * Dense-softmax, as core/model/build.ts builds it). Plain arrays live in JS; the matrices of
- * the products are tensors on the current backend.
- */
-export interface GruWeights {
+/** The arrays the GRU steps on, plain (transferable to a worker thread). */
+export interface GruArrays {
   /** V, H, L. */
   vocabSize: number;
   units: number;
@@ -34,10 +30,24 @@ export interface GruWeights {
   /** [V, H]: the state after the first word of a window (from the zero state the model starts each window in). */
   firstState: Float32Array;
   /** [H, 2H]: recurrent kernel of the update and reset gates. */
-  recurrentZR: tf.Tensor2D;
+  recurrentZR: Float32Array;
   /** [H, H]: recurrent kernel of the candidate state. */
-  recurrentH: tf.Tensor2D;
+  recurrentH: Float32Array;
   /** [H + 1, V]: the output layer's kernel with its bias as the last row: [h, 1] @ it = logits. */
+  output: Float32Array;
+  /** tfjs-layers names of the GRU's recurrent (gate) and candidate activations. */
+  gateActivation: string;
+  candidateActivation: string;
+}
+
+/**
+ * The model's weights rearranged for stepping the GRU one window at a time (Embedding → GRU →
+ * Dense-softmax, as core/model/build.ts builds it): the arrays, plus the matrices of the
+ * products as tensors on the current backend.
+ */
+export interface GruWeights extends Omit<GruArrays, "recurrentZR" | "recurrentH" | "output"> {
+  recurrentZR: tf.Tensor2D;
+  recurrentH: tf.Tensor2D;
   output: tf.Tensor2D;
   gate: ScalarActivation;
   candidate: ScalarActivation;
@@ -45,37 +55,53 @@ export interface GruWeights {
 }
 
 /** Reads and rearranges a trained model's weights (no reference to the model is kept). */
-export function gruWeights(model: tf.LayersModel): GruWeights {
+export function gruArrays(model: tf.LayersModel): GruArrays {
   const gru = model.getLayer(LAYER_NAMES.gru);
   const config = gru.getConfig();
   if (config.resetAfter) throw new Error("fastScorer: GRU with resetAfter is not supported");
   if (config.useBias === false) throw new Error("fastScorer: GRU without bias is not supported");
-  const gate = activation(config.recurrentActivation ?? "hardSigmoid");
-  const candidate = activation(config.activation ?? "tanh");
+  const gateActivation = String(config.recurrentActivation ?? "hardSigmoid");
+  const candidateActivation = String(config.activation ?? "tanh");
+  const [gate, candidate] = [activation(gateActivation), activation(candidateActivation)];
   const L = (model.inputs[0]!.shape as [number | null, number])[1];
   const [embedding] = model.getLayer(LAYER_NAMES.embedding).getWeights() as [tf.Tensor2D];
   const [kernel, recurrent, bias] = gru.getWeights() as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
   const [denseKernel, denseBias] = model.getLayer(LAYER_NAMES.dense).getWeights() as [tf.Tensor2D, tf.Tensor1D];
   const H = recurrent.shape[0];
   const V = denseBias.shape[0];
-  const inputGates = tf.tidy(() => tf.add(tf.matMul(embedding, kernel), bias).dataSync() as Float32Array);
-  const [recurrentZR, recurrentH, output] = tf.tidy(() => [
+  // Data read outside tidy: tidy walks what its function returns, element by element.
+  const parts = tf.tidy(() => [
+    tf.add(tf.matMul(embedding, kernel), bias),
     tf.slice(recurrent, [0, 0], [H, 2 * H]),
     tf.slice(recurrent, [0, 2 * H], [H, H]),
     tf.concat([denseKernel, tf.reshape(denseBias, [1, V])], 0),
-  ] as tf.Tensor2D[]);
+  ]);
+  const [inputGates, recurrentZR, recurrentH, output] = parts.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(parts);
   // From the zero state the recurrent products vanish: h = (1 - z(xz)) * candidate(xh).
   const firstState = new Float32Array(V * H);
   for (let w = 0; w < V; w++) {
     for (let j = 0; j < H; j++) {
-      const z = gate(inputGates[w * 3 * H + j]!);
-      firstState[w * H + j] = (1 - z) * candidate(inputGates[w * 3 * H + 2 * H + j]!);
+      const z = gate(inputGates![w * 3 * H + j]!);
+      firstState[w * H + j] = (1 - z) * candidate(inputGates![w * 3 * H + 2 * H + j]!);
     }
   }
   return {
-    vocabSize: V, units: H, phraseLength: L, inputGates, firstState,
-    recurrentZR: recurrentZR!, recurrentH: recurrentH!, output: output!, gate, candidate,
-    dispose: () => tf.dispose([recurrentZR!, recurrentH!, output!]),
+    vocabSize: V, units: H, phraseLength: L, inputGates: inputGates!, firstState,
+    recurrentZR: recurrentZR!, recurrentH: recurrentH!, output: output!, gateActivation, candidateActivation,
+  };
+}
+
+/** The arrays with the product matrices as tensors on the current backend. */
+export function gruWeights(arrays: GruArrays): GruWeights {
+  const { units: H, vocabSize: V } = arrays;
+  const recurrentZR = tf.tensor2d(arrays.recurrentZR, [H, 2 * H]);
+  const recurrentH = tf.tensor2d(arrays.recurrentH, [H, H]);
+  const output = tf.tensor2d(arrays.output, [H + 1, V]);
+  return {
+    ...arrays, recurrentZR, recurrentH, output,
+    gate: activation(arrays.gateActivation), candidate: activation(arrays.candidateActivation),
+    dispose: () => tf.dispose([recurrentZR, recurrentH, output]),
   };
 }
 

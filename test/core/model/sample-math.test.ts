@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drawIndex, entropy, sampleTokens, seededRandom, softmaxWithTemperature, type NextWordScorer } from "../../../core/model/index.ts";
+import { drawFromProbabilities, drawFromScores, drawIndex, entropy, sampleTokens, seededRandom, softmaxWithTemperature, type NextWordScorer } from "../../../core/model/index.ts";
 
 describe("softmaxWithTemperature", () => {
   const logProbs = [0.5, 0.3, 0.2].map(Math.log);
@@ -70,5 +70,41 @@ describe("sampleTokens bookkeeping", () => {
     // count starts again until the marker is allowed and wanted.
     const tokens = await sampleTokens(counting([]), { temperature: 0, minWords: 7, maxWords: 50, random: Math.random });
     expect(tokens).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe("drawFromScores and drawFromProbabilities", () => {
+  const scores = [2.1, -0.3, 1.4, 0.9, -5, 3.0].map((x) => x - 1);
+
+  it("drawFromScores draws as drawIndex(softmaxWithTemperature(...)) with the same uniform number", () => {
+    for (const t of [0, 0.3, 1, 2.5]) {
+      for (let k = 0; k < 200; k++) {
+        const u = (k + 0.5) / 200;
+        expect(drawFromScores(scores, t, u).index).toBe(drawIndex(softmaxWithTemperature(scores, t), () => u));
+      }
+    }
+  });
+
+  it("an excluded index is never drawn; the rest keep their relative odds", () => {
+    const masked = scores.map((s, i) => (i === 5 ? -Infinity : s));
+    let scratch: Float64Array | undefined;
+    for (const t of [0, 0.5, 1]) {
+      for (let k = 0; k < 200; k++) {
+        const u = (k + 0.5) / 200;
+        const drawn = drawFromScores(scores, t, u, 5, scratch);
+        scratch = drawn.scratch;
+        expect(drawn.index).toBe(drawIndex(softmaxWithTemperature(masked, t), () => u));
+        const probs = Float32Array.from(softmaxWithTemperature(scores, t === 0 ? 1 : t));
+        expect(drawFromProbabilities(probs, u, 5, t === 0)).toBe(drawn.index);
+      }
+    }
+  });
+
+  it("drawFromProbabilities normalises by the vector's own sum and falls back to the arg-max on no mass", () => {
+    expect(drawFromProbabilities([0.4, 1.0, 0.6], 0.15)).toBe(0); // sum 2: 0.15 × 2 = 0.3 < 0.4
+    expect(drawFromProbabilities([0.4, 1.0, 0.6], 0.25)).toBe(1); // 0.5 is past 0.4
+    expect(drawFromProbabilities([0.4, 1.0, 0.6], 0.99999)).toBe(2);
+    expect(drawFromProbabilities([0, 1, 0], 0.3, 1)).toBe(0); // all mass excluded: arg-max of the rest
+    expect(drawFromProbabilities([0.1, 0.7, 0.2], 0.5, -1, true)).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../../core/tf/backend.ts";
 import { fastScorer } from "../../../core/tf/fast-scorer.ts";
-import { buildModel, modelScorer, sampleTokens, seededRandom as modelRandom, softmaxWithTemperature, localStep } from "../../../core/model/index.ts";
+import { BREAK_ID, buildModel, drawIndex, modelScorer, sampleTokens, seededRandom as modelRandom, softmaxWithTemperature, localStep } from "../../../core/model/index.ts";
 import { corpusSlice, type Slice } from "./corpus-slice.ts";
 import { maxAbsDiff, randomInt, seededRandom } from "./random.ts";
 
@@ -75,5 +75,91 @@ describe("fastScorer", () => {
     }
     scorer.dispose();
     await expect(scorer.scores(new Int32Array(4), 1)).rejects.toThrow(/after dispose/);
+  });
+});
+
+/** drawIndex(softmaxWithTemperature(...)) on model.predict's log-probabilities, the break marker masked when asked. */
+function referenceDraw(probs: Float32Array, temperature: number, u: number, noBreak: boolean): { index: number; margin: number } {
+  const logs = Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
+  if (noBreak) logs[BREAK_ID] = -Infinity;
+  const p = softmaxWithTemperature(logs, temperature);
+  const index = drawIndex(p, () => u);
+  // Distance of u from the nearest cumulative boundary: a float32 softmax may round across it.
+  let cum = 0;
+  let margin = Infinity;
+  for (let i = 0; i < p.length; i++) { cum += p[i]!; margin = Math.min(margin, Math.abs(u - cum)); }
+  return { index, margin };
+}
+
+describe("fastScorer.drawNext", () => {
+  for (const direct of [true, false]) {
+    it(`draws as softmax(predict / T) would, break marker masked below minWords (${direct ? "direct wasm kernels" : "tf ops"})`, async () => {
+      const scorer = fastScorer(model, { direct, helperThread: false });
+      const rand = seededRandom(direct ? 21 : 22);
+      const batch = 48;
+      const windows = Int32Array.from({ length: batch * 4 }, (_, i) =>
+        i < 24 * 4 ? slice.validation.inputs[i + 40]! : randomInt(rand, 0, slice.vocabSize - 1));
+      const want = predicted(windows, batch);
+      let checked = 0;
+      let breaks = 0;
+      for (const temperature of [0, 0.4, 1, 1.8]) {
+        for (const noBreak of [false, true]) {
+          // All windows at once: one batched pass with mixed rows.
+          const draws = Array.from({ length: batch }, () => ({ temperature, uniform: rand(), noBreak }));
+          const got = await Promise.all(draws.map((d, b) => scorer.drawNext(windows.subarray(b * 4, (b + 1) * 4), d)));
+          got.forEach((id, b) => {
+            const ref = referenceDraw(want.subarray(b * slice.vocabSize, (b + 1) * slice.vocabSize), temperature, draws[b]!.uniform, noBreak);
+            if (noBreak) expect(id).not.toBe(BREAK_ID);
+            if (id === BREAK_ID) breaks++;
+            if (ref.margin > 1e-5) {
+              expect(id, `window ${b}, T ${temperature}, noBreak ${noBreak}`).toBe(ref.index);
+              checked++;
+            }
+          });
+        }
+      }
+      expect(checked).toBeGreaterThan(batch * 8 * 0.9);
+      scorer.dispose();
+    });
+  }
+
+  it("gives every word its model probability (empirical frequencies of many draws from one window)", async () => {
+    const scorer = fastScorer(model, { helperThread: false });
+    const window = slice.validation.inputs.slice(0, 4);
+    const probs = predicted(window, 1);
+    const rand = seededRandom(5);
+    const n = 4000;
+    const counts = new Map<number, number>();
+    for (let k = 0; k < n; k += 200) {
+      const ids = await Promise.all(Array.from({ length: 200 }, () => scorer.drawNext(window, { temperature: 1, uniform: rand(), noBreak: false })));
+      for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const [id, c] of counts) {
+      const p = probs[id]!;
+      expect(p, `word ${id} drawn ${c} times`).toBeGreaterThan(0);
+      expect(Math.abs(c / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n) + 1e-3);
+    }
+    scorer.dispose();
+  });
+
+  it("rejects class ids outside the vocabulary", async () => {
+    const scorer = fastScorer(model, { helperThread: false });
+    await expect(scorer.drawNext(Int32Array.of(0, 1, 2, slice.vocabSize), { temperature: 1, uniform: 0.5, noBreak: false })).rejects.toThrow(/not in \[0/);
+    await expect(scorer.scores(Int32Array.of(-1, 1, 2, 3), 1)).rejects.toThrow(/not in \[0/);
+    scorer.dispose();
+  });
+
+  it("samples the same quatrains with its helper thread on the second core as without it", async () => {
+    const alone = fastScorer(model, { helperThread: false });
+    const helped = fastScorer(model, { helperFrom: 2 });
+    expect(await helped.startHelper()).toBe(true);
+    const draw = (scorer: typeof alone) => Promise.all(Array.from({ length: 16 }, (_, i) =>
+      sampleTokens(scorer, { temperature: 0.9, minWords: 6, maxWords: 30, random: modelRandom(`q${i}`) })));
+    const want = await draw(alone);
+    const got = await draw(helped);
+    expect(got).toEqual(want);
+    for (const q of got) expect(q.length).toBeGreaterThanOrEqual(6);
+    alone.dispose();
+    helped.dispose();
   });
 });
