@@ -59,15 +59,24 @@ function wasmProducts(): Products {
   };
 }
 
+/** A tensor's values, the tensor disposed (read outside tidy: tidy walks what it returns, element by element). */
+function read(t: tf.Tensor): Float32Array {
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
 /** Products through tf ops (any backend), results copied out. */
 function opProducts(): Products {
   return {
-    matMul: (a, rows, b) => tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(0, rows * b.shape[0]), [rows, b.shape[0]]), b).dataSync() as Float32Array),
+    matMul: (a, rows, b) => read(tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(0, rows * b.shape[0]), [rows, b.shape[0]]), b))),
     logitsAndSoftmax(a, rows, b, edit, softmax) {
       const logits = this.matMul(a, rows, b);
       edit(logits);
       if (!softmax) return { logits };
-      const probs = tf.tidy(() => tf.softmax(tf.tensor2d(logits, [rows, b.shape[1]])).dataSync() as Float32Array);
+      const probs = read(tf.tidy(() => tf.softmax(tf.tensor2d(logits, [rows, b.shape[1]]))));
       return { logits, probs };
     },
     release() {},
