@@ -82,7 +82,11 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
     });
     stopHeartbeat();
     stopCancelWatch();
-    if (lostLease) return "lost";
+    if (lostLease) {
+      // The taker has marked this job; a version saved in the meantime is complete but orphaned from it.
+      if (outcome.version !== null) jobLog.error({ version: outcome.version }, "saved a version after losing the lease; check it (oracle models)");
+      return "lost";
+    }
     if (outcome.status === "stopped") {
       if (cancelled) {
         await finishJob(db, job.id, { state: "cancelled", runner, error: "cancelled while running" });
