@@ -71,7 +71,11 @@ describeEachDatabase("trainer service with real training", (getDb) => {
     const third = job.version!;
     expect((await currentModelVersion(db))!.version).toBe(third);
 
-    const byVersion = new Map((await listModelVersions(db)).map((v) => [v.version, v]));
+    // Retention runs right after the job is marked: wait for it to drop the rejected version's weights.
+    const versions = async () => new Map((await listModelVersions(db)).map((v) => [v.version, v]));
+    const deadline = Date.now() + 10_000;
+    while ((await versions()).get(rejected)?.hasWeights && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const byVersion = await versions();
     expect(byVersion.get(first)?.hasWeights).toBe(true); // ever current
     expect(byVersion.get(third)?.hasWeights).toBe(true); // current and newest
     expect(byVersion.get(rejected)?.hasWeights).toBe(false); // neither: dropped, metadata kept
