@@ -6,6 +6,9 @@ import { trainCommand } from "./commands/train.ts";
 import { prophecyCommand } from "./commands/prophecy.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { configCommand } from "./commands/config.ts";
+import { trainerCommand } from "./commands/trainer.ts";
+import { cancelCommand, jobsCommand, retrainCommand } from "./commands/jobs.ts";
+import { promoteCommand, rollbackCommand } from "./commands/registry.ts";
 
 /** The `oracle` program: one sub-command per file in ./commands. */
 export function buildProgram(ctx: CliContext): Command {
@@ -17,6 +20,9 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.stderr.write(s),
     })
     .showHelpAfterError("(run oracle --help for usage)");
-  for (const make of [setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand, configCommand]) program.addCommand(make(ctx));
+  for (const make of [
+    setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand,
+    trainerCommand, retrainCommand, jobsCommand, cancelCommand, promoteCommand, rollbackCommand, configCommand,
+  ]) program.addCommand(make(ctx));
   return program;
 }

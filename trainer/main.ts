@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "../core/logger.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { startTrainerService, type TrainerHandle } from "./service.ts";
 import { exitOnSignals } from "./shutdown.ts";
+import { queueFirstModel } from "./first-model.ts";
 import { trainVersionFn } from "./train-version-fn.ts";
 import type { TrainFn } from "./types.ts";
 import type { TrainVersionDeps } from "../core/training/train-version.ts";
@@ -17,6 +18,8 @@ export interface RunTrainerOptions {
   /** Replaces the real training run (test fixtures: a corpus slice, or no learning at all). */
   makeTrain?: (deps: TrainVersionDeps) => TrainFn;
   exit?: (code: number) => void;
+  /** Queue a training at start when no model is current (default true). */
+  queueFirstModel?: boolean;
 }
 
 export async function runTrainer(config: Config, opts: RunTrainerOptions = {}): Promise<TrainerHandle> {
@@ -25,6 +28,7 @@ export async function runTrainer(config: Config, opts: RunTrainerOptions = {}): 
   try {
     const backend = (await initBackend({ preference: config.training.backend }, log)).name;
     const train = (opts.makeTrain ?? trainVersionFn)({ db, config, log });
+    if (opts.queueFirstModel !== false) await queueFirstModel(db, log);
     const handle = await startTrainerService({ db, settings: config.trainer, log, train, backend });
     exitOnSignals(handle, { log, cleanup: () => db.close(), exit: opts.exit });
     return handle;

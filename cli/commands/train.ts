@@ -4,6 +4,7 @@ import { positiveInt } from "../options.ts";
 import { trainingProgress } from "../progress.ts";
 import { initBackend } from "../../core/tf/backend.ts";
 import { trainVersion } from "../../core/training/train-version.ts";
+import { withTrainerLease } from "../../trainer/exclusive.ts";
 
 interface TrainFlags {
   epochs?: number;
@@ -27,10 +28,12 @@ export const trainCommand = (ctx: CliContext) =>
       const backend = await initBackend({ preference: config.training.backend }, log);
       const epochs = flags.epochs ?? config.training.epochs;
       const progress = trainingProgress(ctx.stderr, epochs);
-      const result = await trainVersion({ db, config, log }, {
-        epochs, corpusPath: flags.corpus, maxDocuments: flags.maxDocuments, requestedBy: "cli",
-        onBatch: progress.onBatch, onEpoch: progress.onEpoch,
-      }).finally(progress.stop);
+      // The same lease as the trainer service: never two trainings at once.
+      const result = await withTrainerLease({ db, settings: config.trainer, log }, (lost) =>
+        trainVersion({ db, config, log }, {
+          epochs, corpusPath: flags.corpus, maxDocuments: flags.maxDocuments, requestedBy: "cli",
+          shouldStop: lost, onBatch: progress.onBatch, onEpoch: progress.onEpoch,
+        }).finally(progress.stop));
       if (flags.json) {
         ctx.stdout.write(`${JSON.stringify({
           version: result.version, status: result.status, reason: result.reason, epochs: result.epochs.length,

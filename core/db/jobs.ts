@@ -1,5 +1,6 @@
 import { UserError } from "../errors.ts";
 import type { Db } from "./client.ts";
+import type { EpochMetrics } from "../model/train.ts";
 
 /**
  * The training job queue. States move queued → running → succeeded | failed | cancelled |
@@ -33,14 +34,7 @@ export interface Job {
   attempts: number;
 }
 
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-  seconds: number;
-}
+export type { EpochMetrics };
 
 interface JobRow {
   id: number; state: string; requestedBy: string; reason: string; epochs: number | null;

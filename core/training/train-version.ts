@@ -106,9 +106,9 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       epochs: result.epochs, backend: tf.getBackend(), vocabSize: words.length, gloveSource, gloveCoverage,
       warmStarted: Boolean(warm), loss: last?.loss ?? NaN, valLoss: last?.valLoss ?? NaN, valAcc: last?.valAcc ?? NaN,
     };
-    if (result.stopped || !last) {
-      return { ...base, version: null, status: "stopped", reason: "stopped before the last epoch finished; nothing saved", evaluation: null };
-    }
+    const stopped = (): TrainVersionResult =>
+      ({ ...base, version: null, status: "stopped", reason: "stopped before the run finished; nothing saved", evaluation: null });
+    if (result.stopped || !last) return stopped();
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
     const scorer = fastScorer(model);
@@ -119,6 +119,8 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     // The gate compares with the current version as it is now, not as it was when training began.
     const now = await currentModelVersion(db);
     const decision = promotionDecision(last.valLoss, now ? { version: now.version, valLoss: now.valLoss } : null, config.trainer.promotionTolerance);
+    // Checked once more before saving: a run whose job was cancelled or taken over meanwhile must not save.
+    if (opts.shouldStop?.()) return stopped();
     const artifacts = await exportModel(model);
     const version = await createModelVersion(db, {
       trainingStartedAt: started, trainingFinishedAt: new Date(),

@@ -12,6 +12,8 @@ const mode = process.argv[2];
 try {
   const config = loadConfig(process.env);
   await runTrainer(config, {
+    // The tests queue their own jobs and count them.
+    queueFirstModel: false,
     makeTrain: mode === "real"
       ? (deps) => trainVersionFn(deps, { maxDocuments: SLICE_DOCUMENTS })
       : () => fakeTrain({ batchesPerEpoch: 4, batchMs: Number(process.env.FAKE_BATCH_MS ?? 100) }),

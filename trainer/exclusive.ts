@@ -1,0 +1,42 @@
+import type { Db } from "../core/db/client.ts";
+import { getLease, release, renew, tryAcquire } from "../core/db/leases.ts";
+import { UserError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import { TRAINER_LEASE } from "./run-job.ts";
+import { newRunnerId } from "./runner-id.ts";
+import type { TrainerSettings } from "./types.ts";
+
+/**
+ * Runs `fn` holding the trainer lease, as a trainer service does for a job: never two trainings at
+ * once, whichever process starts them. `lost()` turns true if the lease is taken over (this
+ * process stalled past the timeout); the run should then stop and save nothing.
+ */
+export async function withTrainerLease<T>(
+  deps: { db: Db; settings: TrainerSettings; log: Logger },
+  fn: (lost: () => boolean) => Promise<T>,
+): Promise<T> {
+  const { db, settings, log } = deps;
+  const runner = newRunnerId();
+  const ttlMs = settings.leaseTimeoutSeconds * 1000;
+  const acquired = await tryAcquire(db, TRAINER_LEASE, runner, ttlMs);
+  if (!acquired.acquired) {
+    const lease = await getLease(db, TRAINER_LEASE);
+    const job = lease?.jobId ? `, job #${lease.jobId}` : "";
+    throw new UserError(`A training is already running (${lease?.holder ?? "another trainer"}${job}).`, "Queue one instead: oracle retrain");
+  }
+  let lost = false;
+  const heartbeat = setInterval(() => {
+    renew(db, TRAINER_LEASE, runner, ttlMs).then((ok) => {
+      if (!ok && !lost) {
+        lost = true;
+        log.error("lost the trainer lease: stopping this run");
+      }
+    }, (err) => log.warn({ err }, "lease heartbeat failed; retrying at the next beat"));
+  }, settings.heartbeatSeconds * 1000);
+  try {
+    return await fn(() => lost);
+  } finally {
+    clearInterval(heartbeat);
+    await release(db, TRAINER_LEASE, runner).catch((err) => log.warn({ err }, "could not release the trainer lease"));
+  }
+}
