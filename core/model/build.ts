@@ -51,7 +51,8 @@ export function buildModel(opts: ModelOptions): tf.LayersModel {
         dropout: opts.dropout,
         recurrentDropout: opts.recurrentDropout,
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + 1 }),
-        recurrentInitializer: tf.initializers.orthogonal({ seed: seed === undefined ? undefined : seed + 2 }),
+        // Set to an orthogonal matrix below: tfjs' Orthogonal initializer prints a warning for it.
+        recurrentInitializer: tf.initializers.zeros(),
         kernelRegularizer: l2(),
         recurrentRegularizer: l2(),
         biasRegularizer: l2(),
@@ -67,5 +68,21 @@ export function buildModel(opts: ModelOptions): tf.LayersModel {
   if (opts.embeddings) {
     tf.tidy(() => model.getLayer(LAYER_NAMES.embedding).setWeights([tf.tensor2d(opts.embeddings!, [V, E])]));
   }
+  tf.tidy(() => {
+    const gru = model.getLayer(LAYER_NAMES.gru);
+    const [kernel, , bias] = gru.getWeights();
+    gru.setWeights([kernel!, orthogonalRows(H, 3 * H, seed === undefined ? undefined : seed + 2), bias!]);
+  });
   return model;
+}
+
+/**
+ * A random matrix with orthonormal rows, as Keras' Orthogonal initializer makes it: QR of a
+ * Gaussian matrix, signs fixed by R's diagonal so the result is uniformly distributed.
+ * @returns float32 [rows, cols], rows ≤ cols
+ */
+function orthogonalRows(rows: number, cols: number, seed?: number): tf.Tensor2D {
+  const [q, r] = tf.linalg.qr(tf.randomNormal([cols, rows], 0, 1, "float32", seed));
+  const signs = tf.sign(tf.sum(tf.mul(r!, tf.eye(rows)), 0));
+  return tf.transpose(tf.mul(q!, signs)) as tf.Tensor2D;
 }
