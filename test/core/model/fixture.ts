@@ -1,27 +1,13 @@
 // A small slice of the real corpus, encoded, plus the backend the project uses (wasm + its kernels).
 import { initBackend } from "../../../core/tf/backend.ts";
-import { buildVocabulary, encodeDocuments, readCorpus, tokenize, type Vocabulary } from "../../../core/corpus/index.ts";
-import { makeExamples, selectExamples, splitExamples, type Examples } from "../../../core/model/index.ts";
-import { testCorpusPath } from "../../helpers/paths.ts";
+import { corpusSlice as readSlice, type Slice } from "../../helpers/corpus-slice.ts";
 
-export interface Slice {
-  vocab: Vocabulary;
-  docs: number[][];
-  examples: Examples;
-  train: Examples;
-  validation: Examples;
-}
+export type { Slice };
 
-/** The first `documents` quatrains, phrase length 4, a 10 % validation split. */
+/** The corpus slice, with the project's backend (wasm + its kernels) ready. */
 export async function corpusSlice(documents: number, phraseLength = 4): Promise<Slice> {
   await initBackend({ preference: "wasm" });
-  const corpus = await readCorpus(testCorpusPath);
-  const tokens = corpus.documents.slice(0, documents).map(tokenize);
-  const vocab = buildVocabulary(tokens);
-  const docs = encodeDocuments(tokens, vocab.words);
-  const examples = makeExamples(docs, phraseLength);
-  const split = splitExamples(examples.count, 0.1, 42);
-  return { vocab, docs, examples, train: selectExamples(examples, split.train), validation: selectExamples(examples, split.validation) };
+  return readSlice(documents, phraseLength);
 }
 
 /** A small network of the real architecture. */

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../../core/tf/backend.ts";
 import { fastScorer } from "../../../core/tf/fast-scorer.ts";
 import { BREAK_ID, buildModel, drawIndex, modelScorer, sampleTokens, seededRandom as modelRandom, softmaxWithTemperature, localStep } from "../../../core/model/index.ts";
-import { corpusSlice, type Slice } from "./corpus-slice.ts";
+import { corpusSlice, type Slice } from "../../helpers/corpus-slice.ts";
 import { maxAbsDiff, randomInt, seededRandom } from "./random.ts";
 
 let slice: Slice;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../../../core/tf/backend.ts";
-import { maxAbsDiff, randomFloats, randomInt, seededRandom } from "../random.ts";
+import { randomFloats, randomInt, seededRandom } from "../random.ts";
+import { expectWasmMatchesStockCpu } from "./against-stock-cpu.ts";
 
 interface Case { shape: number[]; indicesShape: number[]; axis: number; x: Float32Array; indices: Int32Array; dtype: "float32" | "int32" }
 
@@ -33,15 +34,7 @@ describe("GatherV2 on wasm (row copies for axis 0)", () => {
   it("matches the stock cpu kernel on random shapes, axes and dtypes, with gradients", async () => {
     const rand = seededRandom(21);
     const cases = Array.from({ length: 60 }, () => randomCase(rand));
-    await initBackend({ preference: "cpu" });
-    const want = cases.map(run);
-    await initBackend({ preference: "wasm" });
-    cases.forEach((c, i) => {
-      const got = run(c);
-      expect(got.shape, `case ${i}`).toEqual(want[i]!.shape);
-      expect(maxAbsDiff(got.values, want[i]!.values), `case ${i}`).toBe(0);
-      expect(maxAbsDiff(got.grad, want[i]!.grad), `case ${i} grad`).toBeLessThan(1e-4);
-    });
+    await expectWasmMatchesStockCpu(cases, run, { values: 0, grad: 1e-4 });
   });
 
   it("rejects an index outside the table", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../../../core/tf/backend.ts";
 import { maxAbsDiff, randomFloats, randomInt, seededRandom } from "../random.ts";
+import { expectWasmMatchesStockCpu } from "./against-stock-cpu.ts";
 
 interface Case { shape: number[]; axis: number[]; keepDims: boolean; x: Float32Array; dtype: "float32" | "int32" }
 
@@ -34,15 +35,7 @@ describe("Sum on wasm (leading axes summed in place)", () => {
   it("matches the stock cpu kernel on random shapes, axes, keepDims and dtypes, with gradients", async () => {
     const rand = seededRandom(5);
     const cases = Array.from({ length: 60 }, () => randomCase(rand));
-    await initBackend({ preference: "cpu" });
-    const want = cases.map(run);
-    await initBackend({ preference: "wasm" });
-    cases.forEach((c, i) => {
-      const got = run(c);
-      expect(got.shape, `case ${i}`).toEqual(want[i]!.shape);
-      expect(maxAbsDiff(got.values, want[i]!.values), `case ${i}`).toBeLessThan(1e-4);
-      expect(maxAbsDiff(got.grad, want[i]!.grad), `case ${i} grad`).toBeLessThan(1e-5);
-    });
+    await expectWasmMatchesStockCpu(cases, run, { values: 1e-4, grad: 1e-5 });
   });
 
   it("sums a [512, 4707] gradient over the batch like the stock path", async () => {

@@ -5,7 +5,7 @@ import { parallelStep } from "../../../../core/tf/parallel/parallel-step.ts";
 import { createTrainStep } from "../../../../core/tf/train-step.ts";
 import { shardRanges } from "../../../../core/tf/parallel/layout.ts";
 import { buildModel, evaluate, localStep, trainModel, type ModelOptions } from "../../../../core/model/index.ts";
-import { corpusSlice, type Slice } from "../corpus-slice.ts";
+import { corpusSlice, type Slice } from "../../../helpers/corpus-slice.ts";
 import { maxAbsDiff } from "../random.ts";
 
 let slice: Slice;
