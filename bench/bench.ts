@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
 });
 
 const config = loadConfig(process.env);
-const log = createLogger(config.log.level === "info" ? "warn" : config.log.level, "bench");
+const log = createLogger(config.log.level === "info" ? "warn" : config.log.level, { name: "bench", pretty: process.stderr.isTTY });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const goal = (ok: boolean) => (ok ? "✓ goal met" : "✗ goal missed");
 

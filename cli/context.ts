@@ -6,7 +6,8 @@ import { openDatabase, type Db } from "../core/db/client.ts";
 export interface CliContext {
   env: Record<string, string | undefined>;
   stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  /** isTTY: a terminal gets a progress bar and readable logs. */
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Parsed once; overrides (from flags) apply on the first call only. */
   config(overrides?: ConfigOverrides): Config;
   log(): Logger;
@@ -16,7 +17,7 @@ export interface CliContext {
 
 export function createContext(
   env: Record<string, string | undefined>,
-  streams: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {},
+  streams: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream & { isTTY?: boolean } } = {},
 ): CliContext {
   let config: Config | undefined;
   let log: Logger | undefined;
@@ -30,7 +31,7 @@ export function createContext(
       return config;
     },
     log() {
-      log ??= createLogger(context.config().log.level);
+      log ??= createLogger(context.config().log.level, { pretty: Boolean(context.stderr.isTTY) });
       return log;
     },
     db() {

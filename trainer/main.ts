@@ -23,7 +23,7 @@ export interface RunTrainerOptions {
 }
 
 export async function runTrainer(config: Config, opts: RunTrainerOptions = {}): Promise<TrainerHandle> {
-  const log = opts.log ?? createLogger(config.log.level, "trainer");
+  const log = opts.log ?? createLogger(config.log.level, { name: "trainer" });
   const db = await openDatabase(config.database.url, { log });
   try {
     const backend = (await initBackend({ preference: config.training.backend }, log)).name;

@@ -23,7 +23,8 @@ export const trainCommand = (ctx: CliContext) =>
     .option("--json", "print one JSON object with the result at the end")
     .action(async (flags: TrainFlags) => {
       const config = ctx.config();
-      const log = ctx.log();
+      // On a terminal the progress bar tells the story; info lines would tear it.
+      const log = ctx.stderr.isTTY && !ctx.env.LOG_LEVEL ? ctx.log().child({}, { level: "warn" }) : ctx.log();
       const db = await ctx.db();
       const backend = await initBackend({ preference: config.training.backend }, log);
       const epochs = flags.epochs ?? config.training.epochs;

@@ -13,6 +13,7 @@ import {
   trainModel, type BatchInfo, type EpochMetrics,
 } from "../model/index.ts";
 import { evaluateVersion, type VersionEvaluation } from "./evaluate-version.ts";
+import { currentBaseline } from "./baseline.ts";
 import { promotionDecision } from "./gate.ts";
 import { idsToBytes, prepareCorpus } from "./prepare-corpus.ts";
 import { warmStartModel } from "./warm-start.ts";
@@ -116,9 +117,13 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       train, validation, vocabSize: words.length, valLoss: last.valLoss, scorer, copyIndex,
       samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
     }).finally(() => scorer.dispose());
-    // The gate compares with the current version as it is now, not as it was when training began.
-    const now = await currentModelVersion(db);
-    const decision = promotionDecision(last.valLoss, now ? { version: now.version, valLoss: now.valLoss } : null, config.trainer.promotionTolerance);
+    // The gate compares with the current version as it is now (not as it was when training began),
+    // on this run's validation examples where the vocabularies allow it.
+    const baseline = await currentBaseline(db, words, validation, t.batchSize);
+    const gate = promotionDecision(last.valLoss, baseline, config.trainer.promotionTolerance);
+    const decision = baseline && !baseline.sameData
+      ? { ...gate, reason: `${gate.reason}; v${baseline.version} has another vocabulary, so its recorded loss was used` }
+      : gate;
     // Checked once more before saving: a run whose job was cancelled or taken over meanwhile must not save.
     if (opts.shouldStop?.()) return stopped();
     const artifacts = await exportModel(model);

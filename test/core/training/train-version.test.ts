@@ -47,6 +47,8 @@ describeEachDatabase("trainVersion", (getDb) => {
     expect(result.warmStarted).toBe(true);
     expect(result.gloveSource).toBe(`warm start from v${before!.version}`);
     expect(result.status).toBe("accepted");
+    // Same vocabulary: the current model was re-measured on this run's validation examples.
+    expect(result.reason).not.toMatch(/another vocabulary/);
     expect((await currentModelVersion(getDb()))?.version).toBe(result.version);
     expect(result.version).toBe(before!.version + 1);
   });
@@ -61,6 +63,11 @@ describeEachDatabase("trainVersion", (getDb) => {
     const stored = await getModelVersion(getDb(), result.version!);
     expect(stored).toMatchObject({ status: "rejected", isCurrent: false });
     expect(stored?.rejectReason).toMatch(/worse than current/);
+  });
+
+  it("gates a run on another corpus against the current model's recorded loss, and says so", async () => {
+    const result = await trainVersion(deps({ trainer: { promotionTolerance: 10 } }), { maxDocuments: DOCS - 10 });
+    expect(result.reason).toMatch(/has another vocabulary, so its recorded loss was used/);
   });
 
   it("saves nothing when stopped mid-run", async () => {

@@ -1,0 +1,32 @@
+import type { Db } from "../db/client.ts";
+import { currentModelVersion } from "../db/model-versions.ts";
+import { evaluate, importModel, type Examples } from "../model/index.ts";
+
+/** The current model's validation loss, to gate a candidate against. */
+export interface Baseline {
+  version: number;
+  valLoss: number;
+  /** True when measured on the candidate's own validation examples; false: as recorded at its training. */
+  sameData: boolean;
+}
+
+const sameWords = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((w, i) => w === b[i]);
+
+/**
+ * The current version's loss on the candidate's validation examples when the two share a
+ * vocabulary (the same ids mean the same words), so the gate compares like with like even after
+ * the corpus changed; otherwise its loss as recorded. Null when no version is current.
+ */
+export async function currentBaseline(db: Db, words: readonly string[], validation: Examples, batchSize: number): Promise<Baseline | null> {
+  const current = await currentModelVersion(db, { withWeights: true });
+  if (!current) return null;
+  if (!current.weights || !sameWords(current.vocabulary, words) || validation.count === 0) {
+    return { version: current.version, valLoss: current.valLoss, sameData: false };
+  }
+  const model = await importModel({ topology: current.topology as object, weightSpecs: current.weightSpecs as never, weights: current.weights });
+  try {
+    return { version: current.version, valLoss: evaluate(model, validation, batchSize).loss, sameData: true };
+  } finally {
+    model.dispose();
+  }
+}
