@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { loadConfig } from "../config/schema.ts";
+import { isUserError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
 import { buildModel, type ModelOptions } from "../core/model/index.ts";
 import { initBackend } from "../core/tf/backend.ts";
@@ -45,6 +46,10 @@ const m = config.model;
 const t = config.training;
 const data = await prepareCorpus(args.corpus ?? config.corpus.path, {
   phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+}).catch((error: unknown) => {
+  if (!isUserError(error)) throw error;
+  process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+  process.exit(1);
 });
 const words = data.vocabulary.words;
 

@@ -1,5 +1,7 @@
-import { readCorpus, tokenize, buildVocabulary, encodeDocuments, type Vocabulary } from "../core/corpus/index.ts";
-import { makeExamples, selectExamples, splitExamples, classWeights, type Examples } from "../core/model/index.ts";
+import { readCorpus, type Vocabulary } from "../core/corpus/index.ts";
+import type { Examples } from "../core/model/index.ts";
+import { prepareCorpus as prepare } from "../core/training/prepare-corpus.ts";
+import { trainingData, type TrainingDataOptions } from "../core/training/training-data.ts";
 
 export interface Prepared {
   vocabulary: Vocabulary;
@@ -10,17 +12,7 @@ export interface Prepared {
 }
 
 /** The full corpus as the trainer prepares it (same split and class weights). */
-export async function prepareCorpus(path: string, opts: { phraseLength: number; validationFraction: number; seed: number; classWeightPower: number }): Promise<Prepared> {
-  const corpus = await readCorpus(path);
-  const tokenized = corpus.documents.map(tokenize);
-  const vocabulary = buildVocabulary(tokenized);
-  const docsAsIds = encodeDocuments(tokenized, vocabulary.words);
-  const examples = makeExamples(docsAsIds, opts.phraseLength);
-  const split = splitExamples(examples.count, opts.validationFraction, opts.seed);
-  return {
-    vocabulary, docsAsIds,
-    train: selectExamples(examples, split.train),
-    validation: selectExamples(examples, split.validation),
-    classWeights: classWeights(vocabulary.counts, opts.classWeightPower),
-  };
+export async function prepareCorpus(path: string, opts: TrainingDataOptions): Promise<Prepared> {
+  const { vocabulary, docsAsIds } = prepare(await readCorpus(path));
+  return { vocabulary, docsAsIds, ...trainingData(docsAsIds, vocabulary.counts, opts) };
 }

@@ -30,4 +30,6 @@ export function exitOnSignals(handle: TrainerHandle, opts: ShutdownOptions): voi
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  // A stray rejection is a bug to log, not a reason to drop a training in progress.
+  process.on("unhandledRejection", (reason) => opts.log.error({ err: reason }, "unhandled promise rejection"));
 }

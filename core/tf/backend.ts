@@ -52,6 +52,27 @@ async function activate(name: string): Promise<string | undefined> {
   }
 }
 
+const PROCESS_EVENTS = ["uncaughtException", "unhandledRejection"] as const;
+
+/**
+ * The wasm module (Emscripten) adds process handlers that rethrow every uncaught exception and
+ * unhandled rejection: one stray promise would crash a service, printing the module's minified
+ * source. Handlers added while `fn` runs are removed; the entry points keep their own.
+ */
+async function keepingProcessHandlers<T>(fn: () => Promise<T>): Promise<T> {
+  const listeners = (event: string) => process.listeners(event as "uncaughtException") as ((...args: unknown[]) => void)[];
+  const before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(listeners(e))]));
+  try {
+    return await fn();
+  } finally {
+    for (const event of PROCESS_EVENTS) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      }
+    }
+  }
+}
+
 const attempts: Record<BackendName, Attempt> = {
   // tfjs-node-gpu registers itself as "tensorflow"; it only makes sense with an NVIDIA driver.
   "tensorflow-gpu": async () => {
@@ -67,12 +88,12 @@ const attempts: Record<BackendName, Attempt> = {
     const off = await activate("tensorflow");
     return off ? `tensorflow: ${off}` : undefined;
   },
-  wasm: async () => {
+  wasm: async () => keepingProcessHandlers(async () => {
     const failed = await importOptional("@tensorflow/tfjs-backend-wasm");
     if (failed) return `wasm: ${failed}`;
     const off = await activate("wasm");
     return off ? `wasm: ${off}` : undefined;
-  },
+  }),
   cpu: async () => {
     const off = await activate("cpu");
     return off ? `cpu: ${off}` : undefined;

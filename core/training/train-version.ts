@@ -9,13 +9,14 @@ import type { BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { createTrainStep } from "../tf/train-step.ts";
 import {
-  buildCopyIndex, buildModel, classWeights, exportModel, makeExamples, selectExamples, splitExamples,
+  buildCopyIndex, buildModel, exportModel,
   trainModel, type BatchInfo, type EpochMetrics,
 } from "../model/index.ts";
 import { evaluateVersion, type VersionEvaluation } from "./evaluate-version.ts";
 import { currentBaseline } from "./baseline.ts";
 import { promotionDecision } from "./gate.ts";
 import { idsToBytes, prepareCorpus } from "./prepare-corpus.ts";
+import { trainingData } from "./training-data.ts";
 import { warmStartModel } from "./warm-start.ts";
 
 export interface TrainVersionDeps {
@@ -85,11 +86,9 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   const gloveCoverage = warm ? current!.gloveCoverage : embeddings!.coverage;
   log.info({ vocabSize: words.length, documents: prepared.documents, gloveSource, gloveCoverage, backend: tf.getBackend() }, "training starts");
 
-  const examples = makeExamples(prepared.docsAsIds, m.phraseLength);
-  const split = splitExamples(examples.count, t.validationFraction, t.seed);
-  const train = selectExamples(examples, split.train);
-  const validation = selectExamples(examples, split.validation);
-  const weights = classWeights(counts, t.classWeightPower);
+  const { train, validation, classWeights: weights } = trainingData(prepared.docsAsIds, counts, {
+    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+  });
   const backend = tf.getBackend() as BackendName;
   const step = await createTrainStep(model, { learningRate: t.learningRate, classWeights: weights, threads: t.threads, backend });
   log.info({ threads: step.threads, backend }, "training step ready");

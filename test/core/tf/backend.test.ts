@@ -16,6 +16,14 @@ const loads = async (name: string) => import(name).then(() => true, () => false)
 const NATIVE_UNAVAILABLE = "@tensorflow/tfjs-node is (not installed|installed without its native addon)";
 
 describe("initBackend", () => {
+  // First in the file: the wasm module is instantiated (and adds its handlers) once per process.
+  it("leaves no process-wide crash handlers behind from the wasm module", async () => {
+    const count = () => process.listeners("uncaughtException").length + process.listeners("unhandledRejection").length;
+    const before = count();
+    await initBackend({ preference: "wasm" });
+    expect(count()).toBe(before);
+  });
+
   it("auto: falls through the native backends this machine lacks to wasm, and logs why", async () => {
     // This machine has neither native package; on a host that has one the test says so.
     if (await loads("@tensorflow/tfjs-node")) return expect.fail("tfjs-node loads here: this test assumes it does not");
