@@ -4,6 +4,12 @@ import { listModelVersions, type ModelVersionSummary } from "../../core/db/model
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
 
+/** The network's shape and training settings, compactly: E100 H128 L4 lr0.003 b512. */
+function hyperParams(raw: unknown): string {
+  const h = (raw ?? {}) as Record<string, unknown>;
+  return `E${h.embeddingDim ?? "?"} H${h.units ?? "?"} L${h.phraseLength ?? "?"} lr${h.learningRate ?? "?"} b${h.batchSize ?? "?"}`;
+}
+
 function row(v: ModelVersionSummary): string {
   const evaluation = (v.evaluation ?? {}) as { perplexity?: number; kneserNeyPerplexity?: number; copy?: { meanLongestCopied?: number; maxLongestCopied?: number } };
   return [
@@ -15,6 +21,7 @@ function row(v: ModelVersionSummary): string {
     `val_acc ${num(v.valAcc)}`,
     `ppl ${num(evaluation.perplexity, 1)} (KN-3 ${num(evaluation.kneserNeyPerplexity, 1)})`,
     `copied ${num(evaluation.copy?.meanLongestCopied, 1)}/${evaluation.copy?.maxLongestCopied ?? "-"}`,
+    hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",
     v.rejectReason ? `— ${v.rejectReason}` : "",
