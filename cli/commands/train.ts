@@ -39,7 +39,7 @@ export const trainCommand = (ctx: CliContext) =>
         ctx.stdout.write(`${JSON.stringify({
           version: result.version, status: result.status, reason: result.reason, epochs: result.epochs.length,
           loss: result.loss, valLoss: result.valLoss, valAcc: result.valAcc,
-          epochSeconds: result.epochs.map((e) => e.seconds), backend: backend.name,
+          epochSeconds: result.epochs.map((e) => e.seconds), keptEpoch: result.keptEpoch, backend: backend.name,
           vocabSize: result.vocabSize, gloveCoverage: result.gloveCoverage, gloveSource: result.gloveSource,
           evaluation: result.evaluation,
         })}\n`);

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { evaluate } from "./evaluate.ts";
 import type { Examples } from "./examples.ts";
 import { applyGradients, lossAndGradients } from "./gradients.ts";
+import { bestWeightsKeeper } from "./best-weights.ts";
 import { seededRandom, shuffleInPlace } from "./random.ts";
 
 /** Metrics of one finished epoch (stored per model version and per job). */
@@ -64,6 +65,8 @@ export interface TrainOptions {
   shouldStop?: () => boolean;
   /** Replaces the single-threaded step (e.g. a data-parallel runner); see TrainStep. */
   step?: TrainStep;
+  /** At the end, put back the weights of the epoch with the lowest validation loss. */
+  restoreBestEpoch?: boolean;
 }
 
 /** What a training run did. */
@@ -72,6 +75,8 @@ export interface TrainResult {
   epochs: EpochMetrics[];
   /** True when shouldStop ended it early. */
   stopped: boolean;
+  /** The epoch whose weights the model holds at the end: the best one with restoreBestEpoch, else the last. */
+  final?: EpochMetrics;
 }
 
 /**
@@ -122,6 +127,7 @@ export async function trainModel(
   const inputs = new Int32Array(opts.batchSize * L);
   const targets = new Int32Array(opts.batchSize);
   const epochs: EpochMetrics[] = [];
+  const best = opts.restoreBestEpoch ? bestWeightsKeeper(model) : undefined;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
@@ -153,11 +159,13 @@ export async function trainModel(
         seconds: (performance.now() - started) / 1000,
       };
       epochs.push(metrics);
+      best?.observe(metrics);
       await opts.onEpochEnd?.(metrics);
-      if (opts.shouldStop?.()) return { epochs, stopped: opts.epochs > epoch };
+      if (opts.shouldStop?.() && opts.epochs > epoch) return { epochs, stopped: true };
     }
-    return { epochs, stopped: false };
+    return { epochs, stopped: false, final: best?.restore() ?? epochs.at(-1) };
   } finally {
+    best?.dispose();
     local?.dispose();
   }
 }

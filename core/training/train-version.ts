@@ -56,6 +56,8 @@ export interface TrainVersionResult {
   gloveSource: string;
   gloveCoverage: number;
   warmStarted: boolean;
+  /** The epoch whose weights were kept (the best by validation loss, or the last). */
+  keptEpoch: number | null;
   evaluation: VersionEvaluation | null;
 }
 
@@ -95,31 +97,33 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   try {
     const result = await trainModel(model, train, validation, {
       epochs, batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, classWeights: weights,
-      step: step.step, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
+      step: step.step, restoreBestEpoch: t.restoreBestEpoch, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
       onEpochEnd: async (metrics) => {
         log.info(metrics, "epoch done");
         await opts.onEpoch?.(metrics);
       },
     });
-    const last = result.epochs.at(-1);
+    // The epoch whose weights the model now holds: the best one, or the last.
+    const kept = result.final;
     const base = {
       epochs: result.epochs, backend: tf.getBackend(), vocabSize: words.length, gloveSource, gloveCoverage,
-      warmStarted: Boolean(warm), loss: last?.loss ?? NaN, valLoss: last?.valLoss ?? NaN, valAcc: last?.valAcc ?? NaN,
+      warmStarted: Boolean(warm), loss: kept?.loss ?? NaN, valLoss: kept?.valLoss ?? NaN, valAcc: kept?.valAcc ?? NaN,
+      keptEpoch: kept?.epoch ?? null,
     };
     const stopped = (): TrainVersionResult =>
       ({ ...base, version: null, status: "stopped", reason: "stopped before the run finished; nothing saved", evaluation: null });
-    if (result.stopped || !last) return stopped();
+    if (result.stopped || !kept) return stopped();
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
     const scorer = fastScorer(model);
     const evaluation = await evaluateVersion({
-      train, validation, vocabSize: words.length, valLoss: last.valLoss, scorer, copyIndex,
+      train, validation, vocabSize: words.length, valLoss: kept.valLoss, scorer, copyIndex,
       samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
     }).finally(() => scorer.dispose());
     // The gate compares with the current version as it is now (not as it was when training began),
     // on this run's validation examples where the vocabularies allow it.
     const baseline = await currentBaseline(db, words, validation, t.batchSize);
-    const gate = promotionDecision(last.valLoss, baseline, config.trainer.promotionTolerance);
+    const gate = promotionDecision(kept.valLoss, baseline, config.trainer.promotionTolerance);
     const decision = baseline && !baseline.sameData
       ? { ...gate, reason: `${gate.reason}; v${baseline.version} has another vocabulary, so its recorded loss was used` }
       : gate;
@@ -135,7 +139,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       hyperParams: { ...m, embeddingDim: warm?.embeddingDim ?? embeddings!.dim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
       corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
       gloveSource, gloveCoverage, backend: base.backend, epochs: result.epochs,
-      loss: last.loss, valLoss: last.valLoss, valAcc: last.valAcc, evaluation: evaluation as unknown as object,
+      loss: kept.loss, valLoss: kept.valLoss, valAcc: kept.valAcc, evaluation: { ...evaluation, keptEpoch: kept.epoch } as unknown as object,
     }, decision.promote ? { promote: { by: opts.requestedBy ?? "trainer", reason: decision.reason } } : {});
     log.info({ version, promoted: decision.promote, reason: decision.reason }, "model version saved");
     return { ...base, version, status: decision.promote ? "accepted" : "rejected", reason: decision.reason, evaluation };

@@ -36,8 +36,8 @@ describe("splitExamples", () => {
 });
 
 describe("classWeights", () => {
-  it("is count^power with weight 1 for the break marker", () => {
-    expect([...classWeights([942, 9, 4, 1], 0.5)]).toEqual([1, 3, 2, 1]);
+  it("is count^power, the break marker weighted by its count like any word", () => {
+    expect([...classWeights([900, 9, 4, 1], 0.5)]).toEqual([30, 3, 2, 1]);
     expect([...classWeights([942, 9, 4, 1], 0)]).toEqual([1, 1, 1, 1]);
   });
 });

@@ -25,6 +25,10 @@ describeEachDatabase("trainVersion", (getDb) => {
     expect(epochs).toEqual([1, 2]);
     expect(result.gloveCoverage).toBeGreaterThan(0.9);
     expect(result.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    // The best epoch's weights are kept, and its metrics stand for the version.
+    const best = result.epochs.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
+    expect(result.keptEpoch).toBe(best.epoch);
+    expect(result.valLoss).toBe(best.valLoss);
     expect(result.valLoss).toBeLessThan(Math.log(result.vocabSize)); // better than a uniform guess
 
     const current = await currentModelVersion(getDb(), { withWeights: true, withCorpusIds: true });
