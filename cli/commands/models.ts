@@ -11,7 +11,9 @@ function hyperParams(raw: unknown): string {
 }
 
 function row(v: ModelVersionSummary): string {
-  const evaluation = (v.evaluation ?? {}) as { perplexity?: number; kneserNeyPerplexity?: number; copy?: { meanLongestCopied?: number; maxLongestCopied?: number } };
+  const evaluation = (v.evaluation ?? {}) as {
+    perplexity?: number; kneserNeyPerplexity?: number; meanTokens?: number; copy?: { meanLongestCopied?: number; maxLongestCopied?: number };
+  };
   return [
     `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
     v.status.padEnd(9),
@@ -21,6 +23,7 @@ function row(v: ModelVersionSummary): string {
     `val_acc ${num(v.valAcc)}`,
     `ppl ${num(evaluation.perplexity, 1)} (KN-3 ${num(evaluation.kneserNeyPerplexity, 1)})`,
     `copied ${num(evaluation.copy?.meanLongestCopied, 1)}/${evaluation.copy?.maxLongestCopied ?? "-"}`,
+    `length ${num(evaluation.meanTokens, 0)}`,
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",

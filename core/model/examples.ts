@@ -64,15 +64,23 @@ export function splitExamples(count: number, validationFraction: number, seed: n
 }
 
 /**
- * Loss weight per class as the seed does: count^power (√count for power 0.5). Classes with count 0
- * get weight 0^power (1 when power is 0).
+ * Loss weight per class as the seed does: count^power (√count for power 0.5), which tilts samples
+ * towards frequent words. Classes with count 0 get weight 0^power (1 when power is 0).
  *
- * Unlike the seed, the break marker is weighted by its count (one end per document) like any word.
- * The seed left it at 1 only because Keras' Tokenizer never counts index 0; with 1 against weights
- * up to ~45 for frequent words, the model rarely learns to end a quatrain and samples run to the
- * length cap.
+ * Unlike the seed, the break marker gets the mean weight of the words it competes with (weighted
+ * by their counts), so the tilt neither suppresses nor favours ending a quatrain. The seed left
+ * it at 1 (Keras' Tokenizer never counts index 0): against weights up to ~45 the model hardly ever
+ * ends a quatrain and samples run to the length cap; at its own √count it ends them too soon.
  * @returns Float32Array [V]
  */
 export function classWeights(counts: readonly number[], power: number): Float32Array {
-  return Float32Array.from(counts, (c) => c ** power);
+  const weights = Float32Array.from(counts, (c) => c ** power);
+  let weighted = 0;
+  let total = 0;
+  for (let id = BREAK_ID + 1; id < counts.length; id++) {
+    weighted += counts[id]! * weights[id]!;
+    total += counts[id]!;
+  }
+  if (weights.length > 0) weights[BREAK_ID] = total > 0 ? weighted / total : 1;
+  return weights;
 }

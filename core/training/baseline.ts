@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { currentModelVersion } from "../db/model-versions.ts";
 import { evaluate, importModel, type Examples } from "../model/index.ts";
+import { promotionDecision, type GateDecision } from "./gate.ts";
 
 /** The current model's validation loss, to gate a candidate against. */
 export interface Baseline {
@@ -29,4 +30,20 @@ export async function currentBaseline(db: Db, words: readonly string[], validati
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The promotion gate against the current version as it is now (not as it was when training
+ * began), measured on the candidate's validation examples where the vocabularies allow it.
+ */
+export async function gateAgainstCurrent(
+  db: Db,
+  candidate: { valLoss: number; words: readonly string[]; validation: Examples },
+  opts: { batchSize: number; tolerance: number },
+): Promise<GateDecision> {
+  const baseline = await currentBaseline(db, candidate.words, candidate.validation, opts.batchSize);
+  const decision = promotionDecision(candidate.valLoss, baseline, opts.tolerance);
+  return baseline && !baseline.sameData
+    ? { ...decision, reason: `${decision.reason}; v${baseline.version} has another vocabulary, so its recorded loss was used` }
+    : decision;
 }

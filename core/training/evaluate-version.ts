@@ -9,6 +9,9 @@ export interface VersionEvaluation {
   kneserNeyPerplexity: number;
   /** Longest copied run over quatrains sampled at T = 1.0. */
   copy: CopyStatistics;
+  /** Mean tokens of those quatrains, beside the corpus' own mean: does the model end them where Nostradamus did? */
+  meanTokens: number;
+  corpusMeanTokens: number;
 }
 
 const contextsOf = (examples: Examples) =>
@@ -21,6 +24,8 @@ export interface EvaluateOptions {
   valLoss: number;
   scorer: NextWordScorer;
   copyIndex: CopyIndex;
+  /** The corpus as ids, one array per document (for its mean length). */
+  documents: readonly (readonly number[])[];
   samples: number;
   minWords: number;
   maxWords: number;
@@ -30,14 +35,22 @@ export interface EvaluateOptions {
 /** Evaluates a trained model against the trigram baseline and measures how much it recites. */
 export async function evaluateVersion(opts: EvaluateOptions): Promise<VersionEvaluation> {
   const kn = fitKneserNey(trigramsOfExamples(contextsOf(opts.train), opts.train.targets), opts.vocabSize);
+  let tokens = 0;
   const copy = await copyStatistics({
     count: opts.samples,
-    sample: (i) => sampleTokens(opts.scorer, { temperature: 1.0, minWords: opts.minWords, maxWords: opts.maxWords, random: seededRandom(`${opts.seed}:eval:${i}`) }),
+    sample: async (i) => {
+      const ids = await sampleTokens(opts.scorer, { temperature: 1.0, minWords: opts.minWords, maxWords: opts.maxWords, random: seededRandom(`${opts.seed}:eval:${i}`) });
+      tokens += ids.length;
+      return ids;
+    },
     longestCopiedRun: (ids) => longestCopiedRun(opts.copyIndex, ids),
   });
+  const documents = opts.documents;
   return {
     perplexity: Math.exp(opts.valLoss),
     kneserNeyPerplexity: opts.validation.count ? perplexity(kn, trigramsOfExamples(contextsOf(opts.validation), opts.validation.targets)) : NaN,
     copy,
+    meanTokens: opts.samples ? tokens / opts.samples : NaN,
+    corpusMeanTokens: documents.reduce((n, d) => n + d.length, 0) / Math.max(documents.length, 1),
   };
 }

@@ -3,21 +3,16 @@ import type { Config } from "../../config/schema.ts";
 import { readCorpus } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { createModelVersion, currentModelVersion } from "../db/model-versions.ts";
-import { loadEmbeddings } from "./embeddings.ts";
 import type { Logger } from "../logger.ts";
 import type { BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { createTrainStep } from "../tf/train-step.ts";
-import {
-  buildCopyIndex, buildModel, exportModel,
-  trainModel, type BatchInfo, type EpochMetrics,
-} from "../model/index.ts";
+import { buildCopyIndex, exportModel, trainModel, type BatchInfo, type EpochMetrics } from "../model/index.ts";
 import { evaluateVersion, type VersionEvaluation } from "./evaluate-version.ts";
-import { currentBaseline } from "./baseline.ts";
-import { promotionDecision } from "./gate.ts";
+import { gateAgainstCurrent } from "./baseline.ts";
+import { initialModel } from "./initial-model.ts";
 import { idsToBytes, prepareCorpus } from "./prepare-corpus.ts";
 import { trainingData } from "./training-data.ts";
-import { warmStartModel } from "./warm-start.ts";
 
 export interface TrainVersionDeps {
   db: Db;
@@ -78,15 +73,9 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   const epochs = opts.epochs ?? t.epochs;
 
   const current = await currentModelVersion(db, { withWeights: true });
-  const warm = (opts.warmStart ?? config.trainer.warmStart) ? await warmStartModel(current, words, m) : null;
-  const embeddings = warm ? null : await loadEmbeddings(config.glove, words, t.seed, log);
-  const model = warm?.model ?? buildModel({
-    vocabSize: words.length, embeddingDim: embeddings!.dim, phraseLength: m.phraseLength, units: m.units,
-    dropout: m.dropout, recurrentDropout: m.recurrentDropout, l2: m.l2, embeddings: embeddings!.matrix, seed: t.seed,
-  });
-  const gloveSource = warm ? `warm start from v${current!.version}` : embeddings!.source;
-  const gloveCoverage = warm ? current!.gloveCoverage : embeddings!.coverage;
-  log.info({ vocabSize: words.length, documents: prepared.documents, gloveSource, gloveCoverage, backend: tf.getBackend() }, "training starts");
+  const start = await initialModel(config, current, words, opts.warmStart ?? config.trainer.warmStart, log);
+  const { model } = start;
+  log.info({ vocabSize: words.length, documents: prepared.documents, from: start.source, gloveCoverage: start.gloveCoverage, backend: tf.getBackend() }, "training starts");
 
   const { train, validation, classWeights: weights } = trainingData(prepared.docsAsIds, counts, {
     phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
@@ -106,8 +95,8 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     // The epoch whose weights the model now holds: the best one, or the last.
     const kept = result.final;
     const base = {
-      epochs: result.epochs, backend: tf.getBackend(), vocabSize: words.length, gloveSource, gloveCoverage,
-      warmStarted: Boolean(warm), loss: kept?.loss ?? NaN, valLoss: kept?.valLoss ?? NaN, valAcc: kept?.valAcc ?? NaN,
+      epochs: result.epochs, backend: tf.getBackend(), vocabSize: words.length, gloveSource: start.source,
+      gloveCoverage: start.gloveCoverage, warmStarted: start.warmStarted, loss: kept?.loss ?? NaN, valLoss: kept?.valLoss ?? NaN, valAcc: kept?.valAcc ?? NaN,
       keptEpoch: kept?.epoch ?? null,
     };
     const stopped = (): TrainVersionResult =>
@@ -117,16 +106,10 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
     const scorer = fastScorer(model);
     const evaluation = await evaluateVersion({
-      train, validation, vocabSize: words.length, valLoss: kept.valLoss, scorer, copyIndex,
+      train, validation, vocabSize: words.length, valLoss: kept.valLoss, scorer, copyIndex, documents: prepared.docsAsIds,
       samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
     }).finally(() => scorer.dispose());
-    // The gate compares with the current version as it is now (not as it was when training began),
-    // on this run's validation examples where the vocabularies allow it.
-    const baseline = await currentBaseline(db, words, validation, t.batchSize);
-    const gate = promotionDecision(kept.valLoss, baseline, config.trainer.promotionTolerance);
-    const decision = baseline && !baseline.sameData
-      ? { ...gate, reason: `${gate.reason}; v${baseline.version} has another vocabulary, so its recorded loss was used` }
-      : gate;
+    const decision = await gateAgainstCurrent(db, { valLoss: kept.valLoss, words, validation }, { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance });
     // Checked once more before saving: a run whose job was cancelled or taken over meanwhile must not save.
     if (opts.shouldStop?.()) return stopped();
     const artifacts = await exportModel(model);
@@ -136,9 +119,9 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       jobId: opts.jobId ?? null,
       topology: artifacts.topology as object, weightSpecs: artifacts.weightSpecs as object[], weights: artifacts.weights,
       vocabulary: words, casing: prepared.casing,
-      hyperParams: { ...m, embeddingDim: warm?.embeddingDim ?? embeddings!.dim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
+      hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
       corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
-      gloveSource, gloveCoverage, backend: base.backend, epochs: result.epochs,
+      gloveSource: start.source, gloveCoverage: start.gloveCoverage, backend: base.backend, epochs: result.epochs,
       loss: kept.loss, valLoss: kept.valLoss, valAcc: kept.valAcc, evaluation: { ...evaluation, keptEpoch: kept.epoch } as unknown as object,
     }, decision.promote ? { promote: { by: opts.requestedBy ?? "trainer", reason: decision.reason } } : {});
     log.info({ version, promoted: decision.promote, reason: decision.reason }, "model version saved");

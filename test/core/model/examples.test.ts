@@ -36,8 +36,9 @@ describe("splitExamples", () => {
 });
 
 describe("classWeights", () => {
-  it("is count^power, the break marker weighted by its count like any word", () => {
-    expect([...classWeights([900, 9, 4, 1], 0.5)]).toEqual([30, 3, 2, 1]);
+  it("is count^power, the break marker at the count-weighted mean weight of the words", () => {
+    // (9·3 + 4·2 + 1·1) / (9 + 4 + 1) = 36 / 14
+    expect([...classWeights([900, 9, 4, 1], 0.5)]).toEqual([Math.fround(36 / 14), 3, 2, 1]);
     expect([...classWeights([942, 9, 4, 1], 0)]).toEqual([1, 1, 1, 1]);
   });
 });

@@ -42,6 +42,8 @@ describeEachDatabase("trainVersion", (getDb) => {
     expect(evaluation.perplexity).toBeCloseTo(Math.exp(result.valLoss), 6);
     expect(evaluation.kneserNeyPerplexity).toBeGreaterThan(1);
     expect(evaluation.copy.samples).toBe(5);
+    expect((evaluation as unknown as { meanTokens: number }).meanTokens).toBeGreaterThanOrEqual(12); // SAMPLING_MIN_WORDS
+    expect((evaluation as unknown as { corpusMeanTokens: number }).corpusMeanTokens).toBeGreaterThan(25); // shortest quatrain: 25
   });
 
   it("warm-starts the next run from the current weights and promotes it", async () => {

@@ -1,0 +1,40 @@
+import type * as tf from "@tensorflow/tfjs";
+import type { Config } from "../../config/schema.ts";
+import type { ModelVersionRecord } from "../db/model-versions.ts";
+import type { Logger } from "../logger.ts";
+import { buildModel } from "../model/index.ts";
+import { loadEmbeddings } from "./embeddings.ts";
+import { warmStartModel } from "./warm-start.ts";
+
+export interface InitialModel {
+  model: tf.LayersModel;
+  embeddingDim: number;
+  /** Where the starting weights came from: the GloVe source, or the version warm-started from. */
+  source: string;
+  gloveCoverage: number;
+  warmStarted: boolean;
+}
+
+/**
+ * The model a run starts from: the current version's when warm start is on and it can be reused
+ * (same vocabulary and network), otherwise a new one with GloVe-initialised embeddings.
+ */
+export async function initialModel(
+  config: Config,
+  current: ModelVersionRecord | null,
+  words: readonly string[],
+  warmStart: boolean,
+  log: Logger,
+): Promise<InitialModel> {
+  const warm = warmStart ? await warmStartModel(current, words, config.model) : null;
+  if (warm) {
+    return { ...warm, source: `warm start from v${current!.version}`, gloveCoverage: current!.gloveCoverage, warmStarted: true };
+  }
+  const m = config.model;
+  const embeddings = await loadEmbeddings(config.glove, words, config.training.seed, log);
+  const model = buildModel({
+    vocabSize: words.length, embeddingDim: embeddings.dim, phraseLength: m.phraseLength, units: m.units,
+    dropout: m.dropout, recurrentDropout: m.recurrentDropout, l2: m.l2, embeddings: embeddings.matrix, seed: config.training.seed,
+  });
+  return { model, embeddingDim: embeddings.dim, source: embeddings.source, gloveCoverage: embeddings.coverage, warmStarted: false };
+}
