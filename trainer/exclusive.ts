@@ -22,7 +22,8 @@ export async function withTrainerLease<T>(
   if (!acquired.acquired) {
     const lease = await getLease(db, TRAINER_LEASE);
     const job = lease?.jobId ? `, job #${lease.jobId}` : "";
-    throw new UserError(`A training is already running (${lease?.holder ?? "another trainer"}${job}).`, "Queue one instead: oracle retrain");
+    const expires = lease ? ` If it died, its lease expires at ${lease.expiresAt.toISOString()}.` : "";
+    throw new UserError(`A training is already running (${lease?.holder ?? "another trainer"}${job}).${expires}`, "Queue one instead: oracle retrain");
   }
   let lost = false;
   const heartbeat = setInterval(() => {

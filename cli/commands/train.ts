@@ -2,6 +2,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { trainingProgress } from "../progress.ts";
+import { watchInterrupts } from "../interrupt.ts";
 import { initBackend } from "../../core/tf/backend.ts";
 import { trainVersion } from "../../core/training/train-version.ts";
 import { withTrainerLease } from "../../trainer/exclusive.ts";
@@ -29,12 +30,21 @@ export const trainCommand = (ctx: CliContext) =>
       const backend = await initBackend({ preference: config.training.backend }, log);
       const epochs = flags.epochs ?? config.training.epochs;
       const progress = trainingProgress(ctx.stderr, epochs);
+      const interrupts = watchInterrupts(ctx.stderr);
       // The same lease as the trainer service: never two trainings at once.
       const result = await withTrainerLease({ db, settings: config.trainer, log }, (lost) =>
         trainVersion({ db, config, log }, {
           epochs, corpusPath: flags.corpus, maxDocuments: flags.maxDocuments, requestedBy: "cli",
-          shouldStop: lost, onBatch: progress.onBatch, onEpoch: progress.onEpoch,
-        }).finally(progress.stop));
+          shouldStop: () => lost() || interrupts.requested(), onBatch: progress.onBatch, onEpoch: progress.onEpoch,
+        }).finally(() => {
+          progress.stop();
+          interrupts.dispose();
+        }));
+      if (result.status === "stopped") {
+        ctx.stderr.write(`training stopped after ${result.epochs.length} of ${epochs} epochs: nothing saved\n`);
+        process.exitCode = interrupts.requested() ? 130 : 1;
+        return;
+      }
       if (flags.json) {
         ctx.stdout.write(`${JSON.stringify({
           version: result.version, status: result.status, reason: result.reason, epochs: result.epochs.length,
