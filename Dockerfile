@@ -1,5 +1,6 @@
 # One image for both services; the command picks the service.
-FROM node:20-bookworm-slim
+# The full image: better-sqlite3 compiles its native addon at install (python3, make, g++).
+FROM node:20-bookworm
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
