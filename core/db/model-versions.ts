@@ -10,8 +10,21 @@ import type { EpochMetrics } from "../model/train.ts";
 /** One epoch of a training run, as stored in ModelVersion.epochs. */
 export type { EpochMetrics };
 
+/** What every version records about its training run. */
+interface TrainingFacts {
+  corpusSha256: string;
+  corpusDocuments: number;
+  gloveSource: string;
+  gloveCoverage: number;
+  backend: string;
+  epochs: EpochMetrics[];
+  loss: number;
+  valLoss: number;
+  valAcc: number;
+}
+
 /** What a finished training run stores. */
-export interface NewModelVersion {
+export interface NewModelVersion extends TrainingFacts {
   trainingStartedAt: Date;
   trainingFinishedAt: Date;
   status: "accepted" | "rejected";
@@ -24,22 +37,13 @@ export interface NewModelVersion {
   vocabulary: string[];
   casing: Record<string, string>;
   hyperParams: Json;
-  corpusSha256: string;
   /** Tokenized corpus as little-endian int32 ids. */
   corpusIds: Uint8Array;
-  corpusDocuments: number;
-  gloveSource: string;
-  gloveCoverage: number;
-  backend: string;
-  epochs: EpochMetrics[];
-  loss: number;
-  valLoss: number;
-  valAcc: number;
   evaluation?: Json | null;
 }
 
 /** A version without its heavy parts, for listings. */
-export interface ModelVersionSummary {
+export interface ModelVersionSummary extends TrainingFacts {
   version: number;
   createdAt: Date;
   trainingStartedAt: Date;
@@ -48,15 +52,6 @@ export interface ModelVersionSummary {
   rejectReason: string | null;
   jobId: number | null;
   hyperParams: Prisma.JsonValue;
-  corpusSha256: string;
-  corpusDocuments: number;
-  gloveSource: string;
-  gloveCoverage: number;
-  backend: string;
-  epochs: EpochMetrics[];
-  loss: number;
-  valLoss: number;
-  valAcc: number;
   evaluation: Prisma.JsonValue | null;
   /** False once retention dropped the weights. */
   hasWeights: boolean;
