@@ -3,9 +3,10 @@ import { wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
 import { UserError } from "../errors.ts";
-import { buildCopyIndex, importModel, type NextWordScorer } from "../model/index.ts";
+import { buildCopyIndex, type NextWordScorer } from "../model/index.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { bytesToIds, documentsOfIds } from "../training/prepare-corpus.ts";
+import { modelOfVersion } from "../training/version-model.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 
 /** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
@@ -15,7 +16,7 @@ async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Prom
   if (!record.weights || !record.corpusIds) {
     throw new UserError(`Model version ${record.version} has no weights any more.`, "Promote another version: oracle promote VERSION");
   }
-  const model = await importModel({ topology: record.topology as object, weightSpecs: record.weightSpecs as never, weights: record.weights });
+  const model = await modelOfVersion({ ...record, weights: record.weights });
   const scorer = makeScorer(model);
   return {
     version: record.version,

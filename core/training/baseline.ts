@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { currentModelVersion } from "../db/model-versions.ts";
-import { evaluate, importModel, type Examples } from "../model/index.ts";
+import { evaluate, type Examples } from "../model/index.ts";
+import { modelOfVersion, sameVocabulary } from "./version-model.ts";
 import { promotionDecision, type GateDecision } from "./gate.ts";
 
 /** The current model's validation loss, to gate a candidate against. */
@@ -11,8 +12,6 @@ export interface Baseline {
   sameData: boolean;
 }
 
-const sameWords = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((w, i) => w === b[i]);
-
 /**
  * The current version's loss on the candidate's validation examples when the two share a
  * vocabulary (the same ids mean the same words), so the gate compares like with like even after
@@ -21,10 +20,10 @@ const sameWords = (a: readonly string[], b: readonly string[]) => a.length === b
 export async function currentBaseline(db: Db, words: readonly string[], validation: Examples, batchSize: number): Promise<Baseline | null> {
   const current = await currentModelVersion(db, { withWeights: true });
   if (!current) return null;
-  if (!current.weights || !sameWords(current.vocabulary, words) || validation.count === 0) {
+  if (!current.weights || !sameVocabulary(current.vocabulary, words) || validation.count === 0) {
     return { version: current.version, valLoss: current.valLoss, sameData: false };
   }
-  const model = await importModel({ topology: current.topology as object, weightSpecs: current.weightSpecs as never, weights: current.weights });
+  const model = await modelOfVersion({ ...current, weights: current.weights });
   try {
     return { version: current.version, valLoss: evaluate(model, validation, batchSize).loss, sameData: true };
   } finally {

@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Config } from "../../config/schema.ts";
 import type { ModelVersionRecord } from "../db/model-versions.ts";
-import { importModel } from "../model/index.ts";
+import { modelOfVersion, sameVocabulary } from "./version-model.ts";
 
 type ModelSettings = Config["model"];
 
@@ -17,14 +17,8 @@ export async function warmStartModel(
   settings: ModelSettings,
 ): Promise<{ model: tf.LayersModel; embeddingDim: number } | null> {
   if (!current?.weights) return null;
-  const sameVocabulary = current.vocabulary.length === words.length && current.vocabulary.every((w, i) => w === words[i]);
   const params = current.hyperParams as Record<string, unknown>;
   const sameNetwork = SHAPE_KEYS.every((k) => params[k] === settings[k]);
-  if (!sameVocabulary || !sameNetwork) return null;
-  const model = await importModel({
-    topology: current.topology as object,
-    weightSpecs: current.weightSpecs as never,
-    weights: current.weights,
-  });
-  return { model, embeddingDim: Number(params.embeddingDim) };
+  if (!sameVocabulary(current.vocabulary, words) || !sameNetwork) return null;
+  return { model: await modelOfVersion({ ...current, weights: current.weights }), embeddingDim: Number(params.embeddingDim) };
 }
