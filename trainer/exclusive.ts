@@ -2,6 +2,7 @@ import type { Db } from "../core/db/client.ts";
 import { getLease, release, renew, tryAcquire } from "../core/db/leases.ts";
 import { UserError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { every } from "./every.ts";
 import { TRAINER_LEASE } from "./run-job.ts";
 import { newRunnerId } from "./runner-id.ts";
 import type { TrainerSettings } from "./types.ts";
@@ -26,18 +27,20 @@ export async function withTrainerLease<T>(
     throw new UserError(`A training is already running (${lease?.holder ?? "another trainer"}${job}).${expires}`, "Queue one instead: oracle retrain");
   }
   let lost = false;
-  const heartbeat = setInterval(() => {
-    renew(db, TRAINER_LEASE, runner, ttlMs).then((ok) => {
-      if (!ok && !lost) {
+  const stopHeartbeat = every(settings.heartbeatSeconds * 1000, async () => {
+    try {
+      if (!(await renew(db, TRAINER_LEASE, runner, ttlMs)) && !lost) {
         lost = true;
         log.error("lost the trainer lease: stopping this run");
       }
-    }, (err) => log.warn({ err }, "lease heartbeat failed; retrying at the next beat"));
-  }, settings.heartbeatSeconds * 1000);
+    } catch (err) {
+      log.warn({ err }, "lease heartbeat failed; retrying at the next beat");
+    }
+  });
   try {
     return await fn(() => lost);
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     await release(db, TRAINER_LEASE, runner).catch((err) => log.warn({ err }, "could not release the trainer lease"));
   }
 }

@@ -2,6 +2,7 @@ import type { Db } from "../core/db/client.ts";
 import { finishJob, heartbeatJob, isCancelRequested, recordEpoch, requeueJob, type Job } from "../core/db/jobs.ts";
 import { renew } from "../core/db/leases.ts";
 import type { Logger } from "../core/logger.ts";
+import { every } from "./every.ts";
 import type { TrainFn } from "./types.ts";
 
 export const TRAINER_LEASE = "trainer";
@@ -20,17 +21,6 @@ export interface RunJobContext {
 }
 
 export type JobEnd = "succeeded" | "rejected" | "failed" | "cancelled" | "requeued" | "lost";
-
-/** Runs `fn` every `ms`, never two at once (a slow database must not pile up calls). */
-function every(ms: number, fn: () => Promise<void>): () => void {
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    fn().finally(() => { busy = false; });
-  }, ms);
-  return () => clearInterval(timer);
-}
 
 /**
  * Runs one claimed job while holding the trainer lease: renews the lease on a heartbeat, stores
