@@ -45,12 +45,11 @@ export async function evaluateVersion(opts: EvaluateOptions): Promise<VersionEva
     },
     longestCopiedRun: (ids) => longestCopiedRun(opts.copyIndex, ids),
   });
-  const documents = opts.documents;
   return {
     perplexity: Math.exp(opts.valLoss),
     kneserNeyPerplexity: opts.validation.count ? perplexity(kn, trigramsOfExamples(contextsOf(opts.validation), opts.validation.targets)) : NaN,
     copy,
     meanTokens: opts.samples ? tokens / opts.samples : NaN,
-    corpusMeanTokens: documents.reduce((n, d) => n + d.length, 0) / Math.max(documents.length, 1),
+    corpusMeanTokens: opts.documents.reduce((n, d) => n + d.length, 0) / Math.max(opts.documents.length, 1),
   };
 }

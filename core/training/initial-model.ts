@@ -1,6 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Config } from "../../config/schema.ts";
-import type { ModelVersionRecord } from "../db/model-versions.ts";
+import type { Db } from "../db/client.ts";
+import { currentModelVersion } from "../db/model-versions.ts";
 import type { Logger } from "../logger.ts";
 import { buildModel } from "../model/index.ts";
 import { loadEmbeddings } from "./embeddings.ts";
@@ -20,13 +21,15 @@ export interface InitialModel {
  * (same vocabulary and network), otherwise a new one with GloVe-initialised embeddings.
  */
 export async function initialModel(
+  db: Db,
   config: Config,
-  current: ModelVersionRecord | null,
   words: readonly string[],
   warmStart: boolean,
   log: Logger,
 ): Promise<InitialModel> {
-  const warm = warmStart ? await warmStartModel(current, words, config.model) : null;
+  // The current weights (megabytes) are read only when they may be used.
+  const current = warmStart ? await currentModelVersion(db, { withWeights: true }) : null;
+  const warm = await warmStartModel(current, words, config.model);
   if (warm) {
     return { ...warm, source: `warm start from v${current!.version}`, gloveCoverage: current!.gloveCoverage, warmStarted: true };
   }

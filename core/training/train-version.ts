@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Config } from "../../config/schema.ts";
 import { readCorpus } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
-import { createModelVersion, currentModelVersion } from "../db/model-versions.ts";
+import { createModelVersion } from "../db/model-versions.ts";
 import type { Logger } from "../logger.ts";
 import type { BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
@@ -72,8 +72,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   const t = config.training;
   const epochs = opts.epochs ?? t.epochs;
 
-  const current = await currentModelVersion(db, { withWeights: true });
-  const start = await initialModel(config, current, words, opts.warmStart ?? config.trainer.warmStart, log);
+  const start = await initialModel(db, config, words, opts.warmStart ?? config.trainer.warmStart, log);
   const { model } = start;
   log.info({ vocabSize: words.length, documents: prepared.documents, from: start.source, gloveCoverage: start.gloveCoverage, backend: tf.getBackend() }, "training starts");
 
