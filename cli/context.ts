@@ -8,6 +8,8 @@ export interface CliContext {
   stdout: NodeJS.WritableStream;
   /** isTTY: a terminal gets a progress bar and readable logs. */
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Who runs the command, as recorded on jobs, promotions and prophecies. */
+  user: string;
   /** Parsed once; overrides (from flags) apply on the first call only. */
   config(overrides?: ConfigOverrides): Config;
   log(): Logger;
@@ -24,6 +26,7 @@ export function createContext(
   let db: Promise<Db> | undefined;
   const context: CliContext = {
     env,
+    user: env.USER ?? "cli",
     stdout: streams.stdout ?? process.stdout,
     stderr: streams.stderr ?? process.stderr,
     config(overrides) {

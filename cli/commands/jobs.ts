@@ -20,7 +20,7 @@ export const retrainCommand = (ctx: CliContext) =>
     .option("--epochs <n>", "epochs (default: TRAIN_EPOCHS)", positiveInt("--epochs"))
     .option("--json", "print the job as JSON")
     .action(async (flags: { reason: string; by?: string; epochs?: number; json?: boolean }) => {
-      const job = await enqueueJob(await ctx.db(), { requestedBy: flags.by ?? ctx.env.USER ?? "cli", reason: flags.reason, epochs: flags.epochs });
+      const job = await enqueueJob(await ctx.db(), { requestedBy: flags.by ?? ctx.user, reason: flags.reason, epochs: flags.epochs });
       ctx.stdout.write(flags.json ? `${JSON.stringify(jobJson(job))}\n` : `queued job #${job.id}\n`);
     });
 

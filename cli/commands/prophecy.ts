@@ -32,7 +32,7 @@ export const prophecyCommand = (ctx: CliContext) =>
         const prophecies = await prophesy({
           models,
           settings: { ...config.sampling },
-          onProphecy: async (p) => { await recordProphecy(db, { ...p, surface: "cli", requestedBy: ctx.env.USER ?? null }); },
+          onProphecy: async (p) => { await recordProphecy(db, { ...p, surface: "cli", requestedBy: ctx.user }); },
         }, { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed });
         if (flags.json) {
           ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied })) })}\n`);

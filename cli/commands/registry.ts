@@ -3,8 +3,6 @@ import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { promote, rollback } from "../../core/db/model-versions.ts";
 
-const who = (ctx: CliContext) => ctx.env.USER ?? "cli";
-
 /** `oracle promote VERSION`: make a stored version current (admins). */
 export const promoteCommand = (ctx: CliContext) =>
   new Command("promote")
@@ -12,7 +10,7 @@ export const promoteCommand = (ctx: CliContext) =>
     .argument("<version>", "model version", positiveInt("version"))
     .option("--reason <text>", "why", "promoted by hand")
     .action(async (version: number, flags: { reason: string }) => {
-      await promote(await ctx.db(), version, who(ctx), flags.reason);
+      await promote(await ctx.db(), version, ctx.user, flags.reason);
       ctx.stdout.write(`model version ${version} is current\n`);
     });
 
@@ -21,6 +19,6 @@ export const rollbackCommand = (ctx: CliContext) =>
   new Command("rollback")
     .description("make the previously current model version current again")
     .action(async () => {
-      const version = await rollback(await ctx.db(), who(ctx));
+      const version = await rollback(await ctx.db(), ctx.user);
       ctx.stdout.write(`rolled back: model version ${version} is current\n`);
     });
