@@ -1,0 +1,136 @@
+// The serving core's contract: what every surface (CLI, Discord, Slack, web) calls.
+// `createOracle(...)` in core/oracle/oracle.ts implements it; surfaces only translate input and output.
+import type { JobState } from "../db/jobs.ts";
+
+/** Where a prophecy was asked, or a reaction given. Closed: a new surface is a new member here. */
+export const SURFACES = ["cli", "discord", "slack", "web"] as const;
+export type Surface = (typeof SURFACES)[number];
+/** Chat platforms that carry reactions. */
+export type ReactionPlatform = Extract<Surface, "discord" | "slack">;
+
+/** Who asked, and where the answer will live. */
+export interface RequestContext {
+  surface: Surface;
+  /** Platform user id (Discord/Slack), web client address, or the CLI user. */
+  requestedBy: string;
+  /** Channel (Discord channel id, Slack channel id), when there is one. */
+  channel?: string | null;
+}
+
+/** What the user asked for, as text or numbers from the transport; parsed and checked by the core. */
+export interface ProphecyAsk {
+  temperature?: string | number | null;
+  /** Words the quatrain starts with. */
+  about?: string | null;
+  count?: number;
+  seed?: number;
+}
+
+/** A stored prophecy, as every surface shows it. */
+export interface StoredProphecy {
+  id: number;
+  createdAt: Date;
+  text: string;
+  lines: [string, string, string, string];
+  temperature: number;
+  about: string | null;
+  /** The seed that reproduces exactly this quatrain. */
+  seed: number | null;
+  modelVersion: number;
+  longestCopied: number;
+  surface: Surface;
+  requestedBy: string | null;
+  channel: string | null;
+  /** Platform message that carries it (Discord message id, Slack message ts), once posted. */
+  messageRef: string | null;
+  /** Count per emoji (present reactions only). */
+  reactions: Record<string, number>;
+  reactionCount: number;
+}
+
+export interface HistoryQuery {
+  sort?: "new" | "reactions";
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor?: string | null;
+  limit?: number;
+  surface?: Surface;
+  modelVersion?: number;
+  minTemperature?: number;
+  maxTemperature?: number;
+  from?: Date;
+  to?: Date;
+  /** Word search over the text. */
+  q?: string;
+}
+
+export interface HistoryPage {
+  prophecies: StoredProphecy[];
+  nextCursor: string | null;
+}
+
+/** A reaction event from a chat platform; `at` orders events (retries and out-of-order delivery). */
+export interface ReactionEvent {
+  platform: ReactionPlatform;
+  /** The message reacted to: resolved to a prophecy through its messageRef; other messages are ignored. */
+  messageRef: string;
+  channel?: string | null;
+  userId: string;
+  /** Unicode emoji, or the custom emoji's name (Slack short name, Discord name:id). */
+  emoji: string;
+  added: boolean;
+  at: Date;
+}
+
+/** The current model as surfaces describe it. */
+export interface ModelSummary {
+  version: number;
+  trainedAt: Date;
+  valLoss: number;
+  perplexity: number | null;
+  kneserNeyPerplexity: number | null;
+  vocabularySize: number;
+}
+
+export interface RetrainRequest extends RequestContext {
+  reason: string;
+  epochs?: number;
+}
+
+export interface RetrainTicket {
+  jobId: number;
+  state: JobState;
+}
+
+/** A finished job whose requester has not been told yet (claimed by exactly one bot process). */
+export interface JobOutcome {
+  jobId: number;
+  state: JobState;
+  surface: Surface;
+  channel: string | null;
+  requestedBy: string;
+  /** The version it produced (accepted or rejected), if any. */
+  version: number | null;
+  /** Rejection reason or error, for the channel. */
+  detail: string | null;
+}
+
+export type Readiness = { ready: true; modelVersion: number } | { ready: false; reason: string };
+
+export interface Oracle {
+  /** Samples, records and returns fresh quatrains (a UserError for bad input, no model yet, or rate limit). */
+  prophesy(ask: ProphecyAsk, ctx: RequestContext): Promise<StoredProphecy[]>;
+  /** Records which platform message carries a prophecy, so its reactions can be logged. */
+  attachMessage(prophecyId: number, messageRef: string, channel?: string | null): Promise<void>;
+  /** Applies a reaction once: a retry or an older event than the one stored changes nothing. Returns false for messages that are not prophecies. */
+  recordReaction(event: ReactionEvent): Promise<boolean>;
+  history(query?: HistoryQuery): Promise<HistoryPage>;
+  getProphecy(id: number): Promise<StoredProphecy | null>;
+  currentModel(): Promise<ModelSummary | null>;
+  /** Words of the current model's vocabulary starting with `prefix`, for autocomplete. */
+  suggestWords(prefix: string, limit?: number): Promise<string[]>;
+  requestRetrain(request: RetrainRequest): Promise<RetrainTicket>;
+  /** Finished retrain jobs asked from `surface` that nobody has announced yet; each is returned to one caller only. */
+  claimJobOutcomes(surface: Surface): Promise<JobOutcome[]>;
+  readiness(): Promise<Readiness>;
+  close(): Promise<void>;
+}
