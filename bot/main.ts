@@ -47,7 +47,7 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
   let oracle: Oracle | undefined;
   let server: BotServer | undefined;
   try {
-    await initBackend({ preference: config.bot.backend }, log);
+    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND" }, log);
     db = await openDatabase(config.database.url, { log });
     oracle = createOracle({ db, config, log });
     const tracker = createTracker();
