@@ -2,11 +2,10 @@ import type { Prisma } from "../../prisma/generated/sqlite/index.js";
 import { UserError } from "../errors.ts";
 import type { Db } from "./client.ts";
 import { withRegistryLock, type Tx } from "./transaction.ts";
-
-type Json = Prisma.InputJsonValue;
-
 import type { EpochMetrics } from "../metrics.ts";
 import type { VersionEvaluation } from "../eval/version-evaluation.ts";
+
+type Json = Prisma.InputJsonValue;
 
 /** What every version records about its training run. */
 interface TrainingFacts {
