@@ -58,7 +58,7 @@ const adminBody = {
 } as const;
 
 export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const { oracle, operations, config, log } = deps;
+  const { oracle, config, log, runCommand } = deps;
   const web = config.web;
   const bounds = config.sampling;
   const bodyLimit = web.bodyLimitBytes;
@@ -104,10 +104,14 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
     },
   }, async (request, reply) => {
     const { temperature, about } = request.body ?? {};
-    const [prophecy] = await oracle.prophesy(
-      { temperature: temperature ?? null, about: about?.trim() ? about : null, count: 1 },
-      { surface: "web", requestedBy: request.ip },
-    );
+    const [prophecy] = await runCommand({ surface: "web", command: "POST /api/prophecies", user: request.ip }, async (scope) => {
+      const answer = await oracle.prophesy(
+        { temperature: temperature ?? null, about: about?.trim() ? about : null, count: 1 },
+        { surface: "web", requestedBy: request.ip },
+      );
+      scope.prophecy(answer.map((p) => p.id));
+      return answer;
+    });
     return reply.code(201).header("location", `/p/${prophecy!.id}`).send(prophecyJson(prophecy!));
   });
 
@@ -123,47 +127,49 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
   }, async (request) => ({ words: await oracle.suggestWords(request.query.prefix, request.query.limit ?? 10) }));
 
   app.get("/api/models", async () => {
-    const [models, current] = await Promise.all([operations.models(), oracle.currentModel()]);
+    const [models, current] = await Promise.all([oracle.listModels(), oracle.currentModel()]);
     return { current: current?.version ?? null, models: models.map(modelJson) };
   });
 
   app.get<{ Params: { id: number } }>("/api/runs/:id", { schema: { params: idParam("id") } }, async (request, reply) => {
-    const run = await operations.run(request.params.id);
+    const run = await oracle.getRun(request.params.id);
     if (!run) return reply.code(404).send({ error: `There is no training run ${request.params.id}.` });
     return runJson(run);
   });
 
   app.get<{ Querystring: { limit?: number } }>("/api/runs", {
     schema: { querystring: { type: "object", properties: { limit: { type: "integer", minimum: 1, maximum: 100 } }, additionalProperties: false } },
-  }, async (request) => ({ runs: (await operations.runs(request.query.limit ?? 20)).map(runJson) }));
+  }, async (request) => ({ runs: (await oracle.listRuns(request.query.limit ?? 20)).map(runJson) }));
 
   app.post<{ Params: { version: number }; Body: { reason?: string; by?: string } }>("/api/models/:version/promote", {
     bodyLimit,
-    preHandler: requireAdmin,
+    onRequest: requireAdmin,
     schema: { params: idParam("version"), body: adminBody },
-  }, async (request) => {
+  }, async (request, reply) => {
     const by = who(request, request.body?.by);
     const reason = request.body?.reason ?? "promoted from the web page";
-    const result = await operations.promote(request.params.version, { by, reason });
+    const result = await runCommand({ surface: "web", command: "POST /api/models/:version/promote", user: by },
+      () => oracle.promote(request.params.version, { by, reason }));
+    if (!result) return reply.code(404).send({ error: `There is no model version ${request.params.version}.` });
     log.info({ action: "promote", version: result.version, by, reason }, "admin action");
     return { ...result, by, at: new Date().toISOString() };
   });
 
   app.post<{ Body: { reason?: string; by?: string } }>("/api/rollback", {
     bodyLimit,
-    preHandler: requireAdmin,
+    onRequest: requireAdmin,
     schema: { body: adminBody },
   }, async (request) => {
     const by = who(request, request.body?.by);
     const reason = request.body?.reason ?? "rolled back from the web page";
-    const result = await operations.rollback({ by, reason });
+    const result = await runCommand({ surface: "web", command: "POST /api/rollback", user: by }, () => oracle.rollback({ by, reason }));
     log.info({ action: "rollback", version: result.version, by, reason }, "admin action");
     return { ...result, by, at: new Date().toISOString() };
   });
 
   app.post<{ Body: { reason?: string; by?: string; epochs?: number } }>("/api/retrain", {
     bodyLimit,
-    preHandler: requireAdmin,
+    onRequest: requireAdmin,
     schema: {
       body: {
         type: "object",
@@ -174,9 +180,9 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
   }, async (request, reply) => {
     const by = who(request, request.body?.by);
     const reason = request.body?.reason ?? "asked from the web page";
-    const ticket = await oracle.requestRetrain({
+    const ticket = await runCommand({ surface: "web", command: "POST /api/retrain", user: by }, () => oracle.requestRetrain({
       surface: "web", requestedBy: by, reason, ...(request.body?.epochs ? { epochs: request.body.epochs } : {}),
-    });
+    }));
     log.info({ action: "retrain", jobId: ticket.jobId, by, reason }, "admin action");
     return reply.code(202).send({ ...ticket, by, at: new Date().toISOString(), run: `/runs/${ticket.jobId}` });
   });

@@ -1,12 +1,4 @@
-import type { Config } from "../../config/schema.ts";
-import type { Logger } from "../../core/logger.ts";
-import type { OracleOperations } from "../../core/oracle/operations.ts";
-import type { Oracle } from "../../core/oracle/types.ts";
+import type { BotDeps } from "../surface.ts";
 
-/** What the web surface needs: the serving core and the registry operations, config and a logger. */
-export interface WebDeps {
-  oracle: Oracle;
-  operations: OracleOperations;
-  config: Config;
-  log: Logger;
-}
+/** The web surface is built from the bot service's shared deps like every surface. */
+export type WebDeps = Pick<BotDeps, "oracle" | "config" | "log" | "runCommand">;

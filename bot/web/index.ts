@@ -3,7 +3,8 @@
 // limit apply to the web routes only.
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { isUserError } from "../../core/errors.ts";
+import { publicError } from "../errors.ts";
+import type { SurfaceFactory } from "../surface.ts";
 import { registerApi } from "./api.ts";
 import { registerAssets } from "./assets.ts";
 import { bearerToken, cookie, READ_COOKIE, tokenMatches } from "./auth.ts";
@@ -18,6 +19,12 @@ export type { WebDeps };
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const isApi = (request: FastifyRequest) => request.url.startsWith("/api/");
+
+/** The web page and its API on the bot's one server: / and /api. Always on (reading is open unless WEB_READ_TOKEN is set). */
+export const webSurface: SurfaceFactory = (deps) => ({
+  name: "web",
+  register: (app) => registerWeb(app, deps),
+});
 
 export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<void> {
   await app.register(async (web) => {
@@ -51,12 +58,12 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<
     }
 
     web.setErrorHandler(async (error: FastifyError, request, reply) => {
-      if (error.validation) return sendError(request, reply, 400, error.message);
-      if (isUserError(error)) return sendError(request, reply, 400, error.message);
-      const status = error.statusCode ?? 500;
+      // Fastify's own 4xx (schema validation naming the parameter, bad JSON, body too large, rate limit).
+      const status = error.statusCode ?? 0;
       if (status >= 400 && status < 500) return sendError(request, reply, status, error.message);
-      log.error({ err: error, url: request.url }, "web request failed");
-      return sendError(request, reply, 500, "Something went wrong on our side; it has been logged.");
+      const answer = publicError(error);
+      if (answer.kind === "bug") log.error({ err: error, method: request.method, url: request.url }, "web request failed");
+      return sendError(request, reply, answer.status, answer.message);
     });
 
     await registerAssets(web);

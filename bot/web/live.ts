@@ -7,7 +7,7 @@ import type { WebDeps } from "./deps.ts";
 const FINISHED = new Set(["succeeded", "failed", "cancelled", "rejected"]);
 
 export async function registerLive(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const { operations, config, log } = deps;
+  const { oracle, config, log } = deps;
   const open = new Set<() => void>();
   // Streams never go idle by themselves: end them when the server closes, so it can drain.
   app.addHook("preClose", async () => {
@@ -17,7 +17,7 @@ export async function registerLive(app: FastifyInstance, deps: WebDeps): Promise
   app.get<{ Params: { id: number } }>("/api/runs/:id/events", {
     schema: { params: { type: "object", properties: { id: { type: "integer", minimum: 1, maximum: 2_147_483_647 } }, required: ["id"] } },
   }, async (request, reply) => {
-    const first = await operations.run(request.params.id);
+    const first = await oracle.getRun(request.params.id);
     if (!first) return reply.code(404).send({ error: `There is no training run ${request.params.id}.` });
     reply.hijack();
     const raw = reply.raw;
@@ -45,7 +45,7 @@ export async function registerLive(app: FastifyInstance, deps: WebDeps): Promise
     };
     const poll = async () => {
       try {
-        const run = await operations.run(request.params.id);
+        const run = await oracle.getRun(request.params.id);
         if (closed) return;
         if (run) push(run);
       } catch (error) {

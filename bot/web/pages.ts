@@ -13,7 +13,7 @@ import { errorPage, prophecyPage } from "./views/prophecy.ts";
 const idParams = { type: "object", properties: { id: { type: "integer", minimum: 1, maximum: 2_147_483_647 } }, required: ["id"] } as const;
 
 export async function registerPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const { oracle, operations, config } = deps;
+  const { oracle, config } = deps;
   const send = (page: SafeHtml) => page.value;
 
   app.get("/", async (_request, reply) => {
@@ -42,13 +42,13 @@ export async function registerPages(app: FastifyInstance, deps: WebDeps): Promis
   });
 
   app.get("/models", async (_request, reply) => {
-    const [models, runs] = await Promise.all([operations.models(), operations.runs(10)]);
+    const [models, runs] = await Promise.all([oracle.listModels(), oracle.listRuns(10)]);
     reply.type("text/html; charset=utf-8");
     return send(modelsPage(models, runs));
   });
 
   app.get<{ Params: { id: number } }>("/runs/:id", { schema: { params: idParams } }, async (request, reply) => {
-    const run = await operations.run(request.params.id);
+    const run = await oracle.getRun(request.params.id);
     reply.type("text/html; charset=utf-8");
     if (!run) return reply.code(404).send(send(errorPage(404, `There is no training run ${request.params.id}.`)));
     return send(runPage(run));

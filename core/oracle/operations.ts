@@ -1,6 +1,7 @@
 // What admins see and do on the model registry, for surfaces that show it in full (the web page):
 // every version with its training facts, a training job with its epochs, promote and roll back
-// with who and why. Reads core/db only; never core/training.
+// with who and why. Part of the Oracle contract (types.ts); createOracle spreads createOperations(db).
+// Reads core/db only; never core/training.
 import type { Db } from "../db/client.ts";
 import { getJob, jobEpochs, listJobs, type EpochMetrics, type Job, type JobState } from "../db/jobs.ts";
 import { listModelVersions, listPromotions, promote, rollback } from "../db/model-versions.ts";
@@ -56,12 +57,12 @@ export interface AdminAction {
 
 export interface OracleOperations {
   /** Every version, newest first. */
-  models(): Promise<ModelDetails[]>;
-  run(jobId: number): Promise<RunDetails | null>;
+  listModels(): Promise<ModelDetails[]>;
+  getRun(jobId: number): Promise<RunDetails | null>;
   /** The latest training jobs, newest first, without their epochs. */
-  runs(limit: number): Promise<Omit<RunDetails, "epochs">[]>;
-  /** Makes `version` current (UserError: unknown version, or its weights are gone). */
-  promote(version: number, action: AdminAction): Promise<{ version: number }>;
+  listRuns(limit: number): Promise<Omit<RunDetails, "epochs">[]>;
+  /** Makes `version` current; null when there is no such version (UserError: its weights are gone). */
+  promote(version: number, action: AdminAction): Promise<{ version: number } | null>;
   /** The version current before the current one becomes current again. */
   rollback(action: AdminAction): Promise<{ version: number }>;
 }
@@ -87,7 +88,7 @@ const numberOr = (value: unknown): number | null => (typeof value === "number" &
 
 export function createOperations(db: Db): OracleOperations {
   return {
-    async models() {
+    async listModels() {
       const [versions, promotions] = await Promise.all([listModelVersions(db), listPromotions(db)]);
       const latestPromotion = new Map<number, (typeof promotions)[number]>();
       for (const p of promotions) if (!latestPromotion.has(p.version)) latestPromotion.set(p.version, p);
@@ -120,16 +121,17 @@ export function createOperations(db: Db): OracleOperations {
       });
     },
 
-    async run(jobId) {
+    async getRun(jobId) {
       const job = await getJob(db, jobId);
       return job ? { ...runOf(job), epochs: await jobEpochs(db, jobId) } : null;
     },
 
-    async runs(limit) {
+    async listRuns(limit) {
       return (await listJobs(db, { limit })).map(runOf);
     },
 
     async promote(version, action) {
+      if ((await db.prisma.modelVersion.count({ where: { version } })) === 0) return null;
       const promotion = await promote(db, version, action.by, action.reason);
       return { version: promotion.version };
     },

@@ -1,6 +1,7 @@
 // The serving core's contract: what every surface (CLI, Discord, Slack, web) calls.
 // `createOracle(...)` in core/oracle/oracle.ts implements it; surfaces only translate input and output.
 import type { JobState } from "../db/jobs.ts";
+import type { OracleOperations } from "./operations.ts";
 
 /** Where a prophecy was asked, or a reaction given. Closed: a new surface is a new member here. */
 export const SURFACES = ["cli", "discord", "slack", "web"] as const;
@@ -116,7 +117,8 @@ export interface JobOutcome {
 
 export type Readiness = { ready: true; modelVersion: number } | { ready: false; reason: string };
 
-export interface Oracle {
+/** The serving core; the registry operations (models, runs, promote, roll back) come from operations.ts. */
+export interface Oracle extends OracleOperations {
   /** Samples, records and returns fresh quatrains (a UserError for bad input, no model yet, or rate limit). */
   prophesy(ask: ProphecyAsk, ctx: RequestContext): Promise<StoredProphecy[]>;
   /** Records which platform message carries a prophecy, so its reactions can be logged. */
