@@ -12,7 +12,7 @@ function statusOf(m: ModelDetails): SafeHtml {
 }
 
 function modelCard(m: ModelDetails): SafeHtml {
-  return html`<article class="model${m.current ? " is-current" : ""}" data-version="${m.version}">
+  return html`<article class="model${m.current ? " is-current" : ""}" id="v${m.version}" data-version="${m.version}">
 <h2>Version ${m.version} ${statusOf(m)}</h2>
 <dl class="grid">
 <dt>Trained</dt><dd>${when(m.trainingFinishedAt)}</dd>

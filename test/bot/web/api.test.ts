@@ -82,7 +82,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       ["surface=discord&q=fire", ["a"]],
       ["model=V1&minTemperature=1&q=the", ["c"]],
       ["sort=reactions", ["a", "e", "x", "d", "c", "b"]],
-      ["sort=reactions&q=the", ["a", "d", "c"]],
+      ["sort=reactions&q=the", ["a", "d", "c", "b"]],
       ["sort=reactions&surface=discord", ["a", "e", "x"]],
     ])("filters: %s", async (query, expected) => {
       const q = query.replace("V1", String(v1)).replace("V2", String(v2));

@@ -43,9 +43,9 @@ describe("web page in headless chromium [sqlite]", () => {
     db = await openDatabase(scratch.url, { migrate: true });
     version = await trainTinyModel(db);
     const texts = [
-      ["discord", 0.8, "The king of fire\nshall come\nfrom the east\nby night"],
-      ["slack", 1.5, "A great famine\nshall come\nupon the land\nin spring"],
-      ["discord", 1.0, "Fire and blood\nin the west\nthe great ones\nweep"],
+      ["discord", 0.8, "The king of zephyr fire\nshall come\nfrom the east\nby night"],
+      ["slack", 1.5, "A great famine\nshall come\nupon Zanzibar\nin spring"],
+      ["discord", 1.0, "Fire and blood\nin the zephyr west\nthe great ones\nweep"],
       ["cli", 0.5, "The moon over Paris\nhidden\nthe seven\nshall fall"],
     ] as const;
     const ids: number[] = [];
@@ -104,12 +104,12 @@ describe("web page in headless chromium [sqlite]", () => {
     const page = await open("/history");
     const all = await page.locator(".prophecy").count();
     expect(all).toBe(5);
-    await page.locator('input[name="q"]').fill("fire");
+    await page.locator('input[name="q"]').fill("zephyr");
     await page.getByRole("button", { name: "Show" }).click();
-    await page.waitForURL(/q=fire/);
+    await page.waitForURL(/q=zephyr/);
     const texts = await page.locator(".quatrain").allTextContents();
     expect(texts).toHaveLength(2);
-    for (const t of texts) expect(t.toLowerCase()).toContain("fire");
+    for (const t of texts) expect(t.toLowerCase()).toContain("zephyr");
     await page.locator('select[name="surface"]').selectOption("discord");
     await page.getByRole("button", { name: "Show" }).click();
     await page.waitForURL(/surface=discord/);
@@ -117,12 +117,12 @@ describe("web page in headless chromium [sqlite]", () => {
     await page.locator('select[name="sort"]').selectOption("reactions");
     await page.getByRole("button", { name: "Show" }).click();
     await page.waitForURL(/sort=reactions/);
-    expect(await page.locator(".quatrain").first().textContent()).toContain("The king of fire");
+    expect(await page.locator(".quatrain").first().textContent()).toContain("The king of zephyr fire");
     expect(await page.locator(".reactions").first().textContent()).toMatch(/👍\s*2/);
     await page.close();
 
     const noScript = await browser.newContext({ javaScriptEnabled: false });
-    const plain = await open("/history?q=famine", noScript);
+    const plain = await open("/history?q=zanzibar", noScript);
     expect(await plain.locator(".prophecy").count()).toBe(1);
     const link = plain.locator(".prophecy .meta a").first();
     await link.click();

@@ -32,7 +32,7 @@ export interface WebServer {
 }
 
 export async function startWeb(db: Db, overrides: ConfigOverrides = {}): Promise<WebServer> {
-  const config = testConfig(db.url, { web: { adminToken: ADMIN_TOKEN, ...overrides?.web }, ...overrides });
+  const config = testConfig(db.url, { ...overrides, web: { adminToken: ADMIN_TOKEN, ...overrides?.web } });
   const oracle = createOracle({ db, config, log: silentLogger });
   const tracker = createTracker();
   const deps = { oracle, config, log: silentLogger, tracker, runCommand: commandRunner(silentLogger, tracker) };
