@@ -1,4 +1,8 @@
+import type { Prisma } from "../../prisma/generated/sqlite/index.js";
+import { UserError } from "../errors.ts";
+import type { Surface } from "../surface.ts";
 import type { Db } from "./client.ts";
+import { decodeCursor, encodeCursor, searchProphecies, searchWords } from "./prophecy-search.ts";
 
 export interface NewProphecy {
   text: string;
@@ -6,13 +10,14 @@ export interface NewProphecy {
   lines: string[];
   temperature: number;
   about?: string | null;
+  /** The seed that reproduces exactly this quatrain. */
   seed?: number | null;
   modelVersion: number;
   longestCopied: number;
   redraws?: number;
-  /** cli, discord, slack, web */
-  surface: string;
+  surface: Surface;
   requestedBy?: string | null;
+  channel?: string | null;
   messageRef?: string | null;
 }
 
@@ -27,21 +32,45 @@ export interface ProphecyRecord {
   modelVersion: number;
   longestCopied: number;
   redraws: number;
-  surface: string;
+  surface: Surface;
   requestedBy: string | null;
+  channel: string | null;
   messageRef: string | null;
+  /** Present reactions (all emoji). */
+  reactionCount: number;
+}
+
+export interface ProphecyFilter {
+  surface?: Surface;
+  modelVersion?: number;
+  minTemperature?: number;
+  maxTemperature?: number;
+  /** createdAt ≥ from. */
+  from?: Date;
+  /** createdAt < to. */
+  to?: Date;
+  /** Words that must all occur (case-insensitive, whole words: full-text search, see prophecy-search.ts). */
+  q?: string;
+}
+
+export interface ProphecyQuery extends ProphecyFilter {
+  /** new: newest first; reactions: most present reactions first, then newest. */
+  sort?: "new" | "reactions";
+  limit?: number;
+  /** Opaque: the previous page's nextCursor. */
+  cursor?: string | null;
 }
 
 export interface ProphecyPage {
   prophecies: ProphecyRecord[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  nextCursor: number | null;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
 }
 
 export const MAX_PAGE_SIZE = 100;
 
-type Row = Omit<ProphecyRecord, "lines"> & { lines: unknown };
-const toRecord = (row: Row): ProphecyRecord => ({ ...row, lines: row.lines as string[] });
+type Row = Omit<ProphecyRecord, "lines" | "surface"> & { lines: unknown; surface: string };
+const toRecord = (row: Row): ProphecyRecord => ({ ...row, lines: row.lines as string[], surface: row.surface as Surface });
 
 export async function recordProphecy(db: Db, data: NewProphecy): Promise<ProphecyRecord> {
   const row = await db.prisma.prophecy.create({
@@ -51,29 +80,53 @@ export async function recordProphecy(db: Db, data: NewProphecy): Promise<Prophec
       seed: data.seed ?? null,
       redraws: data.redraws ?? 0,
       requestedBy: data.requestedBy ?? null,
+      channel: data.channel ?? null,
       messageRef: data.messageRef ?? null,
     },
   });
   return toRecord(row);
 }
 
-/**
- * History, newest first, a page at a time. The cursor is the id of the last prophecy of the previous
- * page (ids only grow), so pages stay stable while new prophecies arrive.
- */
-export async function listProphecies(
-  db: Db,
-  options: { limit?: number; cursor?: number | null; modelVersion?: number } = {},
-): Promise<ProphecyPage> {
-  const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 20)), MAX_PAGE_SIZE);
-  const rows = await db.prisma.prophecy.findMany({
-    where: {
-      ...(options.cursor != null ? { id: { lt: options.cursor } } : {}),
-      ...(options.modelVersion !== undefined ? { modelVersion: options.modelVersion } : {}),
-    },
-    orderBy: { id: "desc" },
-    take: limit + 1,
+export async function getProphecy(db: Db, id: number): Promise<ProphecyRecord | null> {
+  if (!Number.isSafeInteger(id)) return null;
+  const row = await db.prisma.prophecy.findUnique({ where: { id } });
+  return row ? toRecord(row) : null;
+}
+
+/** Records the platform message that carries a prophecy (and its channel, when given). False for an unknown id. */
+export async function attachMessage(db: Db, id: number, messageRef: string, channel?: string | null): Promise<boolean> {
+  const { count } = await db.prisma.prophecy.updateMany({
+    where: { id },
+    data: { messageRef, ...(channel !== undefined ? { channel } : {}) },
   });
-  const page = rows.slice(0, limit).map(toRecord);
-  return { prophecies: page, nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+  return count === 1;
+}
+
+/** The prophecy a platform message carries, or null (indexed by surface + messageRef). */
+export async function prophecyOfMessage(db: Db, surface: Surface, messageRef: string): Promise<number | null> {
+  const row = await db.prisma.prophecy.findFirst({ where: { surface, messageRef }, select: { id: true }, orderBy: { id: "desc" } });
+  return row?.id ?? null;
+}
+
+/**
+ * One page of the history. Keyset pagination (never OFFSET): the cursor holds the last row's
+ * sort key, so pages stay stable while new prophecies and reactions arrive, and a deep page costs
+ * what the first does (indexes on id and on (reactionCount, id)).
+ */
+export async function listProphecies(db: Db, query: ProphecyQuery = {}): Promise<ProphecyPage> {
+  const sort = query.sort ?? "new";
+  const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 20)), MAX_PAGE_SIZE);
+  const after = query.cursor ? decodeCursor(sort, query.cursor) : null;
+  const q = query.q?.trim();
+  const words = q ? searchWords(q) : [];
+  if (q && words.length === 0) throw new UserError(`q "${q}" holds no word to search for (letters or digits).`);
+  // The page's ids in order from one SQL query (word search needs provider SQL), then its rows.
+  const { hits, next } = await searchProphecies(db, {
+    sort, limit, after, words, surface: query.surface, modelVersion: query.modelVersion,
+    minTemperature: query.minTemperature, maxTemperature: query.maxTemperature, from: query.from, to: query.to,
+  });
+  const rows = hits.length ? await db.prisma.prophecy.findMany({ where: { id: { in: hits.map((h) => h.id) } } }) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const page = hits.flatMap((h) => (byId.has(h.id) ? [toRecord(byId.get(h.id)!)] : []));
+  return { prophecies: page, nextCursor: next ? encodeCursor(sort, next) : null };
 }

@@ -3,7 +3,8 @@
 // with who and why. Part of the Oracle contract (types.ts); createOracle spreads createOperations(db).
 // Reads core/db only; never core/training.
 import type { Db } from "../db/client.ts";
-import { getJob, jobEpochs, listJobs, type EpochMetrics, type Job, type JobState } from "../db/jobs.ts";
+import { getJob, jobEpochs, listJobs, type Job, type JobState } from "../db/jobs.ts";
+import type { EpochRecord } from "../db/model-versions.ts";
 import { listModelVersions, listPromotions, promote, rollback } from "../db/model-versions.ts";
 
 export interface ModelDetails {
@@ -46,7 +47,7 @@ export interface RunDetails {
   epochsDone: number;
   version: number | null;
   error: string | null;
-  epochs: EpochMetrics[];
+  epochs: EpochRecord[];
 }
 
 /** Who did an admin action and why: recorded with the action. */
