@@ -127,8 +127,9 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
   }, async (request) => ({ words: await oracle.suggestWords(request.query.prefix, request.query.limit ?? 10) }));
 
   app.get("/api/models", async () => {
-    const [models, current] = await Promise.all([oracle.listModels(), oracle.currentModel()]);
-    return { current: current?.version ?? null, models: models.map(modelJson) };
+    // "current" as the registry says (the version a bot serves switches to it within BOT_MODEL_POLL_SECONDS).
+    const models = await oracle.listModels();
+    return { current: models.find((m) => m.current)?.version ?? null, models: models.map(modelJson) };
   });
 
   app.get<{ Params: { id: number } }>("/api/runs/:id", { schema: { params: idParam("id") } }, async (request, reply) => {
