@@ -6,7 +6,7 @@
 // Also part of `npm run bench` (--web-rows N there; 0 skips it).
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
@@ -258,6 +258,7 @@ async function runOne(provider: "sqlite" | "postgresql", url: string, options: W
   const config = loadConfig({}, { database: { url }, log: { level: "silent" } });
   const oracle = createOracle({ db, config, log: silentLogger, watch: false });
   try {
+    options.say(`    (load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} before measuring: shared cores make timings noisy)`);
     const figures = await measure(oracle, options.rows, options.iterations);
     for (const f of figures) {
       options.say(`    ${f.query.padEnd(34)} p50 ${f.p50ms.toFixed(1).padStart(6)} ms  p99 ${f.p99ms.toFixed(1).padStart(6)} ms  (${f.rowsReturned} rows)  [goal p99 ≤ ${GOAL_MS} ms: ${f.p99ms <= GOAL_MS ? "✓ goal met" : "✗ goal missed"}]`);
