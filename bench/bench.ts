@@ -1,7 +1,9 @@
 // `npm run bench`: training, stock-cpu, sampling and GloVe figures measured in one run, printed
 // and written as JSON under bench/results/. Options: --epochs N (2), --threads N (config),
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
-// --corpus PATH (config corpus.path), --out FILE.
+// --corpus PATH (config corpus.path), --out FILE, --web-rows N (1,000,000 prophecies for the web
+// history at scale, on SQLite and PostgreSQL --postgres URL; 0 skips it; bench/web-scale-bench.ts),
+// --only-web (just that part).
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -19,6 +21,7 @@ import { benchEpochs } from "./train-bench.ts";
 import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
+import { benchWebScale } from "./web-scale-bench.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +30,9 @@ const { values: args } = parseArgs({
     "stock-batches": { type: "string", default: "1" },
     corpus: { type: "string" },
     out: { type: "string" },
+    "web-rows": { type: "string", default: "1000000" },
+    "only-web": { type: "boolean", default: false },
+    postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
 
@@ -36,6 +42,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const goal = (ok: boolean) => (ok ? "✓ goal met" : "✗ goal missed");
 
 const started = new Date();
+const webScale = () => Number(args["web-rows"]) > 0
+  ? benchWebScale({ rows: Number(args["web-rows"]), iterations: 200, postgresUrl: args.postgres === "none" ? null : args.postgres!, say })
+  : Promise.resolve(null);
+if (args["only-web"]) {
+  say(`Nostradamus Oracle bench (web history only) — ${started.toISOString()}`);
+  await webScale();
+  process.exit(0);
+}
 const backend = await initBackend({ preference: config.training.backend }, log);
 const threads = resolveThreads(args.threads === undefined ? config.training.threads : Number(args.threads));
 say(`Nostradamus Oracle bench — ${started.toISOString()}`);
@@ -90,6 +104,8 @@ for (const s of sampling) {
   say(`  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s, ${s.wordsPerSecond.toFixed(0)} words/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)${goals}`);
 }
 
+const web = await webScale();
+
 const report = {
   startedAt: started.toISOString(),
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, loadAverage: loadavg() },
@@ -98,6 +114,7 @@ const report = {
   glove: { source: glove.source, dim: glove.dim, coverage: round(glove.coverage, 4), coldSeconds: round(glove.coldSeconds, 3), cachedSeconds: round(glove.cachedSeconds, 3) },
   training: { ...epochs, epochSeconds: epochs.epochSeconds.map((s) => round(s, 3)), meanEpochSeconds: round(meanEpoch, 3), gflopPerEpoch: round(epochs.gflopPerEpoch, 2), gflops: round(epochs.gflops, 2) },
   stockCpu: stock ? { ...stock, ratio: round(stock.extrapolatedEpochSeconds / meanEpoch, 1) } : null,
+  webScale: web,
   sampling: sampling.map((s) => ({ ...s, p50ms: round(s.p50ms), p99ms: round(s.p99ms), quatrainsPerSecond: round(s.quatrainsPerSecond, 1), wordsPerSecond: round(s.wordsPerSecond, 0), meanWords: round(s.meanWords, 1) })),
 };
 const out = path.resolve(args.out ?? path.join(import.meta.dirname, "results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`));

@@ -14,6 +14,7 @@ import { buildServer, type BotServer } from "./server.ts";
 import { exitOnSignals } from "./shutdown.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "./surface.ts";
 import { createTracker } from "./tracker.ts";
+import { webSurface } from "./web/index.ts";
 
 /**
  * The surfaces of the bot, one line each. Every factory decides from the config whether it runs
@@ -22,7 +23,7 @@ import { createTracker } from "./tracker.ts";
 export const SURFACES: SurfaceFactory[] = [
   // discordSurface,  // Discord: gateway and POST /discord/interactions (issue 7)
   // slackSurface,    // Slack: Bolt on /slack
-  // webSurface,      // the web page and its API: / and /api
+  webSurface,        // the web page and its API: / and /api
 ];
 
 export interface RunBotOptions {

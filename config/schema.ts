@@ -76,6 +76,16 @@ export const spec = {
     publicUrl: setting("PUBLIC_URL", "Public base URL of the bot's web pages (links in chat); unset = no links.",
       z.url().optional()),
   },
+  web: {
+    adminToken: setting("WEB_ADMIN_TOKEN", "Token the web page's admin actions (promote, roll back, retrain) need; unset: admin actions are refused.",
+      z.string().min(16).optional()),
+    readToken: setting("WEB_READ_TOKEN", "When set, the web page and its JSON API answer only requests carrying this token (unset: reading is open).",
+      z.string().min(8).optional()),
+    rateLimitPerMinute: setting("WEB_RATE_LIMIT_PER_MINUTE", "Prophecies one client address may ask for per minute on the web page.", int(1, 100_000, 10)),
+    bodyLimitBytes: setting("WEB_BODY_LIMIT_BYTES", "Largest request body the web API accepts (bigger: 413).", int(256, 1_048_576, 4096)),
+    pageSize: setting("WEB_PAGE_SIZE", "Prophecies per history page.", int(1, 100, 20)),
+    livePollSeconds: setting("WEB_LIVE_POLL_SECONDS", "How often a running job's chart looks for new epochs (server-sent events).", num(0.1, 60, 2)),
+  },
   log: {
     level: setting("LOG_LEVEL", "pino level: fatal, error, warn, info, debug, trace or silent.",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),

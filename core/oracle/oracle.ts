@@ -14,6 +14,7 @@ import { databaseModelSource, type ServingModelSource } from "../prophecy/databa
 import { prophesy } from "../prophecy/prophesy.ts";
 import { initBackend } from "../tf/backend.ts";
 import { SURFACES } from "../surface.ts";
+import { createOperations } from "./operations.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import type {
   HistoryPage, HistoryQuery, JobOutcome, ModelSummary, Oracle, ProphecyAsk, Readiness, ReactionEvent,
@@ -77,6 +78,8 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
 
   return {
     models,
+    // The registry as admins see it (models, runs, promote, roll back): operations.ts.
+    ...createOperations(db),
 
     async prophesy(ask: ProphecyAsk, ctx: RequestContext): Promise<StoredProphecy[]> {
       checkContext(ctx);

@@ -1,6 +1,7 @@
 // The serving core's contract: what every surface (CLI, Discord, Slack, web) calls.
 // `createOracle(...)` in core/oracle/oracle.ts implements it; surfaces only translate input and output.
 import type { JobState } from "../db/jobs.ts";
+import type { OracleOperations } from "./operations.ts";
 
 import type { ReactionPlatform, Surface } from "../surface.ts";
 
@@ -115,7 +116,8 @@ export interface JobOutcome {
 
 export type Readiness = { ready: true; modelVersion: number } | { ready: false; reason: string };
 
-export interface Oracle {
+/** The serving core; the registry operations (models, runs, promote, roll back) come from operations.ts. */
+export interface Oracle extends OracleOperations {
   /** Samples, records and returns fresh quatrains (a UserError for bad input, no model yet, or rate limit). */
   prophesy(ask: ProphecyAsk, ctx: RequestContext): Promise<StoredProphecy[]>;
   /** Records which platform message carries a prophecy, so its reactions can be logged. */
