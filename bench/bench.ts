@@ -20,6 +20,13 @@ import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
 
+// `npm run bench -- --discord`: the Discord endpoint's load test instead (bench/discord-bench.ts).
+if (process.argv.includes("--discord")) {
+  const { discordBench } = await import("./discord-bench.ts");
+  await discordBench(process.argv.slice(2).filter((a) => a !== "--discord"));
+  process.exit(0);
+}
+
 const { values: args } = parseArgs({
   options: {
     epochs: { type: "string", default: "2" },
