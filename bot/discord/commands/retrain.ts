@@ -5,6 +5,7 @@ import type { MessageCall } from "../call.ts";
 import type { BotDeps } from "../../surface.ts";
 import { isOracleAdmin } from "../admins.ts";
 import { privateMessage } from "../messages.ts";
+import { answer } from "../respond.ts";
 
 export const data = () =>
   new SlashCommandBuilder()
@@ -20,8 +21,8 @@ export async function execute(call: MessageCall, deps: BotDeps): Promise<void> {
     throw new UserError("Only the oracle's keepers may retrain it.");
   }
   const reason = (call.options.get("reason") as string | undefined)?.trim() || "asked on Discord";
-  const ticket = await deps.oracle.requestRetrain({
-    surface: "discord", requestedBy: call.invoker.userId, channel: call.channelId, reason,
-  });
-  await call.reply(privateMessage(`Retrain queued as job #${ticket.jobId}. This channel will hear when it ends.`));
+  const work = deps.oracle
+    .requestRetrain({ surface: "discord", requestedBy: call.invoker.userId, channel: call.channelId, reason })
+    .then((ticket) => privateMessage(`Retrain queued as job #${ticket.jobId}. This channel will hear when it ends.`));
+  await answer(call, work, { ephemeral: true, deferAfterMs: deps.config.discord.deferAfterMs });
 }

@@ -75,7 +75,8 @@ export function httpCall(i: APIInteraction, rest: REST): HttpCall | null {
       // The HTTP answer carries no message id: ask for it once Discord has the answer.
       await sent;
       if ((body.flags ?? 0) & MessageFlags.Ephemeral) return null;
-      return toPosted(await rest.get(original, { auth: false }) as APIMessage);
+      // The user has the answer already; not knowing its message id only costs reaction logging.
+      return rest.get(original, { auth: false }).then((m) => toPosted(m as APIMessage), () => null);
     },
     async defer(ephemeral) {
       state = ephemeral ? "deferred-private" : "deferred-public";

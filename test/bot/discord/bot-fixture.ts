@@ -23,7 +23,7 @@ export interface BotFixture {
   close(): Promise<void>;
 }
 
-export async function startBotFixture(provider: Provider, discord: ConfigOverrides["discord"]): Promise<BotFixture> {
+export async function startBotFixture(provider: Provider, discord: NonNullable<ConfigOverrides>["discord"]): Promise<BotFixture> {
   await initBackend({ preference: "wasm" });
   const fresh = await freshDatabase(provider);
   const logs: Record<string, unknown>[] = [];

@@ -243,7 +243,7 @@ export class FakeDiscord {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
-    const path = url.pathname.replace(/^\/api\/v10/, "");
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, "");
     const record: RecordedRequest = {
       method: req.method ?? "GET", path, query: url.searchParams,
       body: text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : text || null,
