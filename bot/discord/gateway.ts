@@ -42,24 +42,31 @@ export function wireGateway(client: Client, deps: BotDeps): void {
     void dispatch(call, deps).catch((err: unknown) => log.error({ err }, "discord interaction failed"));
   });
 
-  // Events for one user's emoji on one message apply in arrival order (an add then a quick remove).
+  // Events for one user's emoji on one message apply in arrival order (an add then a quick remove):
+  // one chain per key, and strictly increasing times (the oracle applies only events newer than the last).
   const chains = new Map<string, Promise<void>>();
+  const lastAt = new Map<string, number>();
   const onReaction = (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser, added: boolean) => {
     if (user.id === client.user?.id) return;
     const emoji = emojiKey(reaction);
     if (!emoji) return;
+    const key = `${reaction.message.id}:${user.id}:${emoji}`;
+    const at = Math.max(Date.now(), (lastAt.get(key) ?? 0) + 1);
+    lastAt.set(key, at);
     const event = {
       platform: "discord" as const, messageRef: reaction.message.id, channel: reaction.message.channelId,
-      userId: user.id, emoji, added, at: new Date(),
+      userId: user.id, emoji, added, at: new Date(at),
     };
-    const key = `${event.messageRef}:${event.userId}:${emoji}`;
     const next = (chains.get(key) ?? Promise.resolve())
       .then(() => tracker.run(() => oracle.recordReaction(event)))
       .then((known) => {
         if (known) log.debug({ ...event }, "reaction recorded");
       }, (err: unknown) => log.error({ err, ...event }, "could not record a reaction"))
       .finally(() => {
-        if (chains.get(key) === next) chains.delete(key);
+        if (chains.get(key) === next) {
+          chains.delete(key);
+          if (Date.now() - at > 1_000) lastAt.delete(key);
+        }
       });
     chains.set(key, next);
   };
