@@ -6,6 +6,7 @@ import type { Provider } from "../../../core/db/client.ts";
 import { testProviders } from "../../helpers/db.ts";
 import { FakeDiscord, snowflake, type RecordedRequest } from "./fake-discord.ts";
 import { startBotFixture, type BotFixture } from "./bot-fixture.ts";
+import { settle, waitUntil } from "./wait.ts";
 
 const NUMBER = 10;
 const STRING = 3;
@@ -213,17 +214,3 @@ for (const provider of testProviders as Provider[]) {
     }, 120_000);
   });
 }
-
-/** Polls `probe` until it returns something truthy (10 s at most). */
-async function waitUntil<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Time for any stray duplicate event to be (wrongly) applied before a count is checked. */
-const settle = () => new Promise((r) => setTimeout(r, 300));

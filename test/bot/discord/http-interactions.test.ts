@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeDiscord, snowflake } from "./fake-discord.ts";
 import { appKeys, signed } from "./signing.ts";
 import { startBotFixture, type BotFixture } from "./bot-fixture.ts";
+import { waitUntil } from "./wait.ts";
 
 describe("Discord HTTP interactions [sqlite]", () => {
   const keys = appKeys();
@@ -48,8 +49,8 @@ describe("Discord HTTP interactions [sqlite]", () => {
     const message = fake.setOriginal(interaction.token, body.data);
     const get = await fake.waitForRequest((r) => r.method === "GET" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}/messages/@original`);
     expect(get.auth).toBeUndefined(); // interaction tokens need no bot token
-    const row = await fake.waitFor(async () => (await fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } })) ?? undefined);
-    expect(await row).toMatchObject({ surface: "discord", temperature: 1.2, modelVersion: 1 });
+    const row = await waitUntil(() => fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } }));
+    expect(row).toMatchObject({ surface: "discord", temperature: 1.2, modelVersion: 1 });
   });
 
   it("autocomplete of `about` offers vocabulary words starting with what was typed (type 8)", async () => {
