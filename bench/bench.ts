@@ -23,7 +23,13 @@ import { round } from "./stats.ts";
 // `npm run bench -- --discord`: the Discord endpoint's load test instead (bench/discord-bench.ts).
 if (process.argv.includes("--discord")) {
   const { discordBench } = await import("./discord-bench.ts");
-  await discordBench(process.argv.slice(2).filter((a) => a !== "--discord"));
+  try {
+    await discordBench(process.argv.slice(2).filter((a) => a !== "--discord"));
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+    process.exit(1);
+  }
   process.exit(0);
 }
 

@@ -35,6 +35,7 @@ export async function discordBench(argv: string[]): Promise<void> {
       clients: { type: "string", default: "50" },
       epochs: { type: "string", default: "1" },
       database: { type: "string" },
+      corpus: { type: "string" },
       out: { type: "string" },
     },
   });
@@ -55,7 +56,10 @@ export async function discordBench(argv: string[]): Promise<void> {
   const setupDb = await openDatabase(databaseUrl, { log });
   let current = await currentModelVersion(setupDb);
   if (!current) {
-    const config = loadConfig(process.env, { database: { url: databaseUrl }, training: { epochs: Number(args.epochs) } });
+    const config = loadConfig(process.env, {
+      database: { url: databaseUrl }, training: { epochs: Number(args.epochs) },
+      ...(args.corpus ? { corpus: { path: String(args.corpus) } } : {}),
+    });
     await initBackend({ preference: config.training.backend }, log);
     say(`training a model on the full corpus (${config.corpus.path}), ${args.epochs} epoch(s)…`);
     const t0 = performance.now();

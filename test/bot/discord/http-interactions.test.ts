@@ -104,3 +104,51 @@ describe("Discord HTTP interactions [sqlite]", () => {
     });
   }
 });
+
+describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
+  const keys = appKeys();
+  const fake = new FakeDiscord();
+  let fx: BotFixture;
+
+  beforeAll(async () => {
+    await fake.start();
+    // Every answer takes "too long": the bot must defer at once and follow up through the webhook.
+    fx = await startBotFixture("sqlite", { publicKey: keys.publicKeyHex, applicationId: fake.applicationId, apiUrl: fake.apiUrl, deferAfterMs: 0 });
+  }, 180_000);
+  afterAll(async () => {
+    await fx?.close();
+    await fake.close();
+  });
+
+  it("/prophecy: type 5 at once, then the quatrain edited in through discord.js REST, tied to its message", async () => {
+    const interaction = fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 0.8 }], { userId: snowflake() });
+    const req = signed(keys, interaction);
+    const res = await fetch(`${fx.bot.url}/discord/interactions`, { method: "POST", body: req.body, headers: req.headers });
+    expect(await res.json()).toEqual({ type: 5 });
+    // Discord shows "thinking…" as the original message; the bot edits it.
+    const message = fake.setOriginal(interaction.token, {});
+    const edit = await fake.waitForRequest((r) => r.method === "PATCH" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}/messages/@original`);
+    expect(edit.auth).toBeUndefined();
+    expect(edit.body.embeds[0].description.split("\n")).toHaveLength(4);
+    expect(edit.body.embeds[0].footer.text).toMatch(/temperature 0\.8/);
+    const row = await waitUntil(() => fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } }));
+    expect(row).toMatchObject({ surface: "discord", temperature: 0.8 });
+  });
+
+  it("a mistake after a public deferral: the thinking message goes, a private note follows", async () => {
+    const interaction = fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 7 }], { userId: snowflake() });
+    const req = signed(keys, interaction);
+    const res = await fetch(`${fx.bot.url}/discord/interactions`, { method: "POST", body: req.body, headers: req.headers });
+    const first = await res.json() as { type: number };
+    fake.setOriginal(interaction.token, {});
+    if (first.type === 5) {
+      await fake.waitForRequest((r) => r.method === "DELETE" && r.path.includes(`/${interaction.token}/messages/@original`));
+      const note = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}`);
+      expect(note.body.flags).toBe(64);
+      expect(note.body.content).toMatch(/[Tt]emperature/);
+    } else {
+      // The oracle refused before the deferral timer fired: a private reply straight away.
+      expect(first).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/[Tt]emperature/) } });
+    }
+  });
+});
