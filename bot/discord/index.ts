@@ -1,5 +1,6 @@
 // The Discord surface: gateway (with DISCORD_TOKEN) and/or HTTP interactions (with DISCORD_PUBLIC_KEY).
 import { Events, type Client } from "discord.js";
+import { UserError } from "../../core/errors.ts";
 import type { BotSurface, SurfaceFactory } from "../surface.ts";
 import { startAnnouncer } from "./announcer.ts";
 import { createGatewayClient, wireGateway } from "./gateway.ts";
@@ -32,7 +33,16 @@ export const discordSurface: SurfaceFactory = (deps) => {
       client = createGatewayClient(config);
       wireGateway(client, deps);
       const ready = new Promise<void>((resolve) => client!.once(Events.ClientReady, () => resolve()));
-      await client.login(token);
+      try {
+        await client.login(token);
+      } catch (err) {
+        await client.destroy();
+        // A token Discord refuses is the operator's to fix: one line, not a stack.
+        if ((err as { code?: string }).code === "TokenInvalid" || (err as { status?: number }).status === 401) {
+          throw new UserError("Discord refused DISCORD_TOKEN.", "Copy the token again from the Developer Portal (Bot → Reset Token).");
+        }
+        throw err;
+      }
       await ready;
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "discord gateway ready");
     },

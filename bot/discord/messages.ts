@@ -55,13 +55,13 @@ export function historyMessage(
     return `**${head}** · v${p.modelVersion} · T ${p.temperature} · ${reactionLine(p.reactions)}\n` +
       p.lines.map((l) => `> ${quote(l)}`).join("\n");
   });
-  const footer = [
-    opts.hasMore ? `more: /history${opts.top ? " top:True" : ""} page:${opts.page + 1}` : null,
-    base ? `all of them: ${base}/history` : null,
-  ].filter(Boolean).join(" · ");
+  // Footers are plain text: the web link goes in the description, where links work.
+  const link = base ? `\n\n[All prophecies on the web](${base}/history${opts.top ? "?sort=reactions" : ""})` : "";
+  const body = (blocks.length ? blocks.join("\n\n") : "Nothing here yet.").slice(0, 4096 - link.length) + link;
+  const more = opts.hasMore ? `more: /history${opts.top ? " top:True" : ""} page:${opts.page + 1}` : null;
   return {
     flags: MessageFlags.Ephemeral,
-    embeds: [{ title, description: blocks.length ? blocks.join("\n\n").slice(0, 4096) : "Nothing here yet.", ...(footer ? { footer: { text: footer } } : {}) }],
+    embeds: [{ title, description: body, ...(more ? { footer: { text: more } } : {}) }],
     allowed_mentions: NO_MENTIONS,
   };
 }

@@ -84,9 +84,10 @@ export function httpCall(i: APIInteraction, rest: REST): HttpCall | null {
       await sent;
     },
     async editReply(body) {
-      const { flags: _fixedAtDeferral, ...rest_ } = body;
+      // Whether it is private was decided by the deferral.
+      const { flags: _fixedAtDeferral, ...message } = body;
       state = "replied";
-      return toPosted(await rest.patch(original, { body: rest_, auth: false }) as APIMessage);
+      return toPosted(await rest.patch(original, { body: message, auth: false }) as APIMessage);
     },
     async deleteReply() {
       await rest.delete(original, { auth: false });
