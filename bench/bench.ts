@@ -23,6 +23,19 @@ import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
 import { benchWebScale } from "./web-scale-bench.ts";
 
+// `npm run bench -- --discord`: the Discord endpoint's load test instead (bench/discord-bench.ts).
+if (process.argv.includes("--discord")) {
+  const { discordBench } = await import("./discord-bench.ts");
+  try {
+    await discordBench(process.argv.slice(2).filter((a) => a !== "--discord"));
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
 const { values: args } = parseArgs({
   options: {
     epochs: { type: "string", default: "2" },
