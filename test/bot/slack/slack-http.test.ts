@@ -217,7 +217,7 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(text).toMatch(/\*Model v1\*, trained/);
     expect(text).toMatch(/validation loss \d+\.\d{3}/);
     expect(text).toMatch(/Top prophecies of the week/);
-    expect(text).toMatch(/fire/); // the reacted prophecy from the reaction test is on top
+    expect(JSON.stringify(view.blocks)).toMatch(/:fire: 1/); // the reacted prophecy from the reaction test is on top
   });
 
   it("\"Another one\" posts a fresh quatrain at the same temperature", async () => {
@@ -240,7 +240,9 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     const text = JSON.stringify(top.args.blocks);
     expect(top.args.response_type).toBe("ephemeral");
     expect(text).toContain("Most reacted prophecies");
-    expect(text).toMatch(/2 reactions: :fire: 1  :scroll: 1/);
+    expect(text).toContain("2 reactions: ");
+    expect(text).toContain(":fire: 1");
+    expect(text).toContain(":scroll: 1");
     await sendCommand(bot, "/prophecy", "history");
     const recent = await bot.fake.waitFor("respond", (c) => c !== top);
     expect(JSON.stringify(recent.args.blocks)).toContain("Recent prophecies");
