@@ -18,7 +18,7 @@ import { currentModelVersion } from "../core/db/model-versions.ts";
 import { createLogger } from "../core/logger.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { trainVersion } from "../core/training/train-version.ts";
-import { commandBody, slackSignature } from "../test/bot/slack/harness.ts";
+import { commandBody, slackSignature } from "../test/bot/slack/signing.ts";
 import { startFakeSlack, type FakeSlack } from "../test/bot/slack/fake-slack.ts";
 import { quantile } from "./stats.ts";
 

@@ -1,6 +1,5 @@
 // The real Slack surface on the real bot server (Fastify on loopback) with the real Bolt app and
 // serving core, talking to a local fake Slack; requests are signed as Slack signs them.
-import { createHmac } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { commandRunner } from "../../../bot/command-log.ts";
 import { buildServer, type BotServer } from "../../../bot/server.ts";
@@ -14,9 +13,10 @@ import { createOracle } from "../../../core/oracle/oracle.ts";
 import type { Oracle } from "../../../core/oracle/types.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from "./fake-slack.ts";
+import { commandBody, eventBody, sendSigned, SIGNING_SECRET, type SendOptions } from "./signing.ts";
 
-export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-export const TEAM = "T0TEST";
+export * from "./signing.ts";
+
 
 export interface SlackBot {
   url: string;
@@ -73,58 +73,8 @@ export async function startSlackBot(db: Db, opts: SlackBotOptions = {}): Promise
   };
 }
 
-/** Slack's v0 signature: HMAC-SHA256 of `v0:timestamp:body` with the signing secret. */
-export function slackSignature(body: string, timestamp: number, secret = SIGNING_SECRET): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-}
-
-export interface SendOptions {
-  secret?: string;
-  /** Seconds since the epoch (default now). */
-  timestamp?: number;
-  retryNum?: number;
-  headers?: Record<string, string>;
-}
-
-export async function sendSigned(bot: { url: string }, body: string, contentType: string, opts: SendOptions = {}): Promise<Response> {
-  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  return fetch(`${bot.url}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": contentType,
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": slackSignature(body, timestamp, opts.secret),
-      ...(opts.retryNum !== undefined ? { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" } : {}),
-      ...opts.headers,
-    },
-    body,
-  });
-}
-
-let triggerCounter = 0;
-
-/** A slash command as Slack posts it (form-encoded). */
-export function commandBody(fake: FakeSlack, command: string, text: string, who: { user?: string; channel?: string } = {}): string {
-  const id = `r${++triggerCounter}`;
-  return new URLSearchParams({
-    token: "legacy-verification-token", team_id: TEAM, team_domain: "oracle-test", channel_id: who.channel ?? "C0GENERAL",
-    channel_name: "general", user_id: who.user ?? "U0ALICE", user_name: "alice", command, text, api_app_id: "A0TEST",
-    is_enterprise_install: "false", response_url: fake.responseUrl(id), trigger_id: `trigger.${id}`,
-  }).toString();
-}
-
 export function sendCommand(bot: SlackBot, command: string, text: string, who: { user?: string; channel?: string } = {}, opts: SendOptions = {}) {
   return sendSigned(bot, commandBody(bot.fake, command, text, who), "application/x-www-form-urlencoded", opts);
-}
-
-let eventCounter = 0;
-
-/** An Events API envelope around `event`. */
-export function eventBody(event: Record<string, unknown>, eventTime = Math.floor(Date.now() / 1000)): string {
-  return JSON.stringify({
-    token: "legacy-verification-token", team_id: TEAM, api_app_id: "A0TEST", event, type: "event_callback",
-    event_id: `Ev${++eventCounter}`, event_time: eventTime, authorizations: [{ team_id: TEAM, user_id: "UBOT", is_bot: true }],
-  });
 }
 
 export function sendEvent(bot: SlackBot, event: Record<string, unknown>, opts: SendOptions = {}) {
@@ -136,13 +86,13 @@ export function sendAction(bot: SlackBot, payload: Record<string, unknown>, opts
   return sendSigned(bot, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", opts);
 }
 
+export function contextText(call: { args: Record<string, unknown> }): string {
+  const blocks = call.args.blocks as { type: string; elements?: { text: string }[] }[];
+  return blocks.find((b) => b.type === "context")!.elements![0]!.text;
+}
+
 /** The text of a posted quatrain's section block: its four lines. */
 export function quatrainLines(call: { args: Record<string, unknown> }): string[] {
   const blocks = call.args.blocks as { type: string; text?: { text: string } }[];
   return blocks[0]!.text!.text.split("\n");
-}
-
-export function contextText(call: { args: Record<string, unknown> }): string {
-  const blocks = call.args.blocks as { type: string; elements?: { text: string }[] }[];
-  return blocks.find((b) => b.type === "context")!.elements![0]!.text;
 }
