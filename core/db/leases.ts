@@ -7,6 +7,9 @@ import type { Db } from "./client.ts";
  * keep host clocks within a small fraction of the lease TTL of each other.
  */
 
+/** The lease the trainer service and `oracle train` take: one training at a time across hosts. */
+export const TRAINER_LEASE = "trainer";
+
 export interface Lease {
   name: string;
   holder: string;

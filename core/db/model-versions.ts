@@ -5,10 +5,15 @@ import { withRegistryLock, type Tx } from "./transaction.ts";
 
 type Json = Prisma.InputJsonValue;
 
-import type { EpochMetrics } from "../model/train.ts";
-
-/** One epoch of a training run, as stored in ModelVersion.epochs. */
-export type { EpochMetrics };
+/** One epoch of a training run, as stored in ModelVersion.epochs and JobEpoch (the model's EpochRecord has this shape). */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  seconds: number;
+}
 
 /** What every version records about its training run. */
 interface TrainingFacts {
@@ -17,7 +22,7 @@ interface TrainingFacts {
   gloveSource: string;
   gloveCoverage: number;
   backend: string;
-  epochs: EpochMetrics[];
+  epochs: EpochRecord[];
   loss: number;
   valLoss: number;
   valAcc: number;
@@ -97,7 +102,7 @@ type SummaryRow = Prisma.ModelVersionGetPayload<{ select: typeof summaryFields }
 
 const toSummary = (row: SummaryRow, hasWeights: boolean, current: number | null): ModelVersionSummary => ({
   ...row,
-  epochs: row.epochs as unknown as EpochMetrics[],
+  epochs: row.epochs as unknown as EpochRecord[],
   hasWeights,
   isCurrent: row.version === current,
 });

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { currentModelVersion } from "../db/model-versions.ts";
 import { evaluate, type Examples } from "../model/index.ts";
-import { modelOfVersion, sameVocabulary } from "./version-model.ts";
+import { modelOfVersion, sameVocabulary } from "../model/index.ts";
 import { promotionDecision, type GateDecision } from "./gate.ts";
 
 /** The current model's validation loss, to gate a candidate against. */

@@ -11,7 +11,8 @@ import { buildCopyIndex, exportModel, trainModel, type BatchInfo, type EpochMetr
 import { evaluateVersion, type VersionEvaluation } from "./evaluate-version.ts";
 import { gateAgainstCurrent } from "./baseline.ts";
 import { initialModel } from "./initial-model.ts";
-import { idsToBytes, prepareCorpus } from "./prepare-corpus.ts";
+import { idsToBytes } from "../corpus/index.ts";
+import { prepareCorpus } from "./prepare-corpus.ts";
 import { trainingData } from "./training-data.ts";
 
 export interface TrainVersionDeps {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect, it } from "vitest";
 import { getLease } from "../../core/db/leases.ts";
 import { listModelVersions } from "../../core/db/model-versions.ts";
-import { TRAINER_LEASE } from "../../trainer/run-job.ts";
+import { TRAINER_LEASE } from "../../core/db/leases.ts";
 import { testGloveCacheDir } from "../helpers/config.ts";
 import { describeEachDatabase } from "../helpers/db.ts";
 import { projectRoot, testCorpusPath } from "../helpers/paths.ts";

@@ -3,7 +3,7 @@ import type { Db } from "../../core/db/client.ts";
 import { enqueueJob, getJob, type Job } from "../../core/db/jobs.ts";
 import { getLease } from "../../core/db/leases.ts";
 import { currentModelVersion, listModelVersions } from "../../core/db/model-versions.ts";
-import { TRAINER_LEASE } from "../../trainer/run-job.ts";
+import { TRAINER_LEASE } from "../../core/db/leases.ts";
 import { describeEachDatabase } from "../helpers/db.ts";
 import { runnerPid, spawnTrainer, type TrainerProcess } from "./spawn-trainer.ts";
 

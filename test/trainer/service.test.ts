@@ -3,7 +3,7 @@ import type { Db } from "../../core/db/client.ts";
 import { claimNextJob, enqueueJob, getJob, jobEpochs, listJobs, requestCancel, type Job } from "../../core/db/jobs.ts";
 import { getLease, tryAcquire } from "../../core/db/leases.ts";
 import { silentLogger } from "../../core/logger.ts";
-import { TRAINER_LEASE } from "../../trainer/run-job.ts";
+import { TRAINER_LEASE } from "../../core/db/leases.ts";
 import { startTrainerService, type TrainerHandle } from "../../trainer/service.ts";
 import type { TrainerSettings } from "../../trainer/types.ts";
 import { testConfig } from "../helpers/config.ts";
