@@ -145,14 +145,15 @@ async function report(name: string, samples: Sample[], wallS: number): Promise<v
   const errors = samples.filter((s) => s.error || s.status !== 200);
   const acked = samples.filter((s) => s.status === 200);
   // Acked but no quatrain posted and no failure told within the grace time.
-  const lost = acked.filter((s) => !posts.has(s.channel));
+  const notPosted = acked.filter((s) => !posts.has(s.channel)).length;
+  const lost = Math.max(0, notPosted - failures);
   const toPost = acked.filter((s) => posts.has(s.channel)).map((s) => posts.get(s.channel)! - s.sentAt);
   const acks = acked.map((s) => s.ackMs!);
   const f = (x: number) => `${x.toFixed(1)} ms`;
   say(`\n${name}: ${samples.length} commands in ${wallS.toFixed(1)} s (${(samples.length / wallS).toFixed(1)}/s sent), ${toPost.length} quatrains posted (${(toPost.length / wallS).toFixed(1)}/s)`);
   say(`  request → chat.postMessage: p50 ${f(quantile(toPost, 0.5))}, p99 ${f(quantile(toPost, 0.99))}, max ${f(Math.max(...toPost))}`);
   say(`  ack: p50 ${f(quantile(acks, 0.5))}, p99 ${f(quantile(acks, 0.99))}, max ${f(Math.max(...acks))}; all under 3 s: ${acks.every((a) => a < 3000) ? "yes" : "NO"}`);
-  say(`  errors: ${errors.length} (HTTP/transport)${errors.length ? ` e.g. ${errors[0]!.error ?? errors[0]!.status}` : ""}, ${failures} ephemeral failure replies; acked but not posted within ${args.grace} s after the load: ${lost.length}`);
+  say(`  errors: ${errors.length} (HTTP/transport)${errors.length ? ` e.g. ${errors[0]!.error ?? errors[0]!.status}` : ""}, ${failures} ephemeral failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${lost}`);
   fake.calls.length = 0;
 }
 
