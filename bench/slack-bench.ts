@@ -1,7 +1,8 @@
 // Slack under load: signed `/prophecy` commands to POST /slack/events of the real bot service
 // (runBot with the Slack surface, real Bolt, real serving core) on loopback, against a model trained
-// on the full corpus, with a local fake Slack Web API. Two runs: open loop at a steady rate (arrivals
-// do not wait for answers) and N clients back to back. Per request: the ack's time, and the time
+// on the full corpus, with a local fake Slack Web API and the load generator on their own thread
+// (bench/slack-load-worker.ts). Two runs: open loop at a steady rate (arrivals do not wait for
+// answers) and N clients back to back. Per request: the ack's time, and the time
 // from sending the command to the chat.postMessage carrying its quatrain at the fake.
 //
 //   node --import tsx bench/slack-bench.ts [--epochs 1] [--rate 100] [--clients 50] [--seconds 30] [--grace 60] [--database URL]
@@ -20,9 +21,8 @@ import { currentModelVersion } from "../core/db/model-versions.ts";
 import { createLogger } from "../core/logger.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { trainVersion } from "../core/training/train-version.ts";
-import { commandBody, slackSignature } from "../test/bot/slack/signing.ts";
-import { startFakeSlack, type FakeSlack } from "../test/bot/slack/fake-slack.ts";
-import { quantile } from "./stats.ts";
+import { startTsWorker } from "../core/tf/parallel/ts-worker.ts";
+import type { LoadSettings, RunFigures } from "./slack-load-worker.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -42,7 +42,7 @@ const seconds = Number(args.seconds);
 const log = createLogger("warn", { name: "slack-bench", pretty: process.stderr.isTTY });
 
 say(`Slack bench — ${new Date().toISOString()}`);
-say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}; load generator, fake Slack and bot share this process and these cores`);
+say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}; the bot and Slack's side (fake Web API + load generator, on a worker thread) share these cores with whatever else runs here`);
 
 // A database with a current full-corpus model: the given one, or a fresh SQLite file trained now.
 let scratch: string | undefined;
@@ -67,119 +67,51 @@ const base = loadConfig(process.env, { database: { url: databaseUrl } });
   await db.close();
 }
 
-const fake: FakeSlack = await startFakeSlack();
+// Slack's side (fake Web API + load generator) runs on its own thread, as Slack runs elsewhere.
+const worker = startTsWorker(new URL("./slack-load-worker.ts", import.meta.url), {});
+const messages: { type: string; apiUrl?: string; results?: RunFigures[] }[] = [];
+let wake: () => void = () => {};
+worker.on("message", (m) => { messages.push(m); wake(); });
+worker.on("error", (error) => { process.stderr.write(`load worker failed: ${error.stack ?? error}\n`); process.exit(2); });
+const next = async (type: string) => {
+  for (;;) {
+    const i = messages.findIndex((m) => m.type === type);
+    if (i >= 0) return messages.splice(i, 1)[0]!;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+};
+const { apiUrl } = await next("ready");
+
 const config = loadConfig(process.env, {
   database: { url: databaseUrl },
   bot: { port: 0, host: "127.0.0.1", rateLimitPerMinute: 0 },
-  slack: { botToken: "xoxb-bench", signingSecret: SECRET, apiUrl: fake.apiUrl },
+  slack: { botToken: "xoxb-bench", signingSecret: SECRET, apiUrl: apiUrl! },
   log: { level: "warn" },
 });
 const bot = await runBot(config, { log, surfaces: [slackSurface], exit: () => {} });
-say(`bot: ${bot.url}, surfaces ${bot.surfaces.join(", ")}; per-user rate limit off for the bench (BOT_RATE_LIMIT_PER_MINUTE=0)`);
+say(`bot: ${bot.url}, surfaces ${bot.surfaces.join(", ")}, sampling on ${config.bot.backend}; per-user rate limit off for the bench (BOT_RATE_LIMIT_PER_MINUTE=0)`);
 
-interface Sample {
-  channel: string;
-  sentAt: number;
-  ackMs?: number;
-  status?: number;
-  error?: string;
-}
-
-let counter = 0;
-async function send(run: string): Promise<Sample> {
-  const channel = `C${run}${++counter}`;
-  const body = commandBody(fake, "/prophecy", "temperature:1.2", { channel, user: `U${counter % 500}` });
-  const timestamp = Math.floor(Date.now() / 1000);
-  const sample: Sample = { channel, sentAt: performance.now() };
-  try {
-    const response = await fetch(`${bot.url}/slack/events`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(timestamp), "x-slack-signature": slackSignature(body, timestamp, SECRET) },
-      body,
-    });
-    await response.arrayBuffer();
-    sample.ackMs = performance.now() - sample.sentAt;
-    sample.status = response.status;
-  } catch (error) {
-    sample.error = (error as Error).message;
-  }
-  return sample;
-}
-
-async function openLoop(rate: number, durationS: number): Promise<Sample[]> {
-  const pending: Promise<Sample>[] = [];
-  const start = performance.now();
-  const total = Math.round(rate * durationS);
-  while (pending.length < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    while (pending.length < due) pending.push(send("O"));
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return Promise.all(pending);
-}
-
-async function closedLoop(clients: number, durationS: number): Promise<Sample[]> {
-  const end = performance.now() + durationS * 1000;
-  const samples: Sample[] = [];
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < end) {
-      const sample = await send("K");
-      samples.push(sample);
-      // Back to back means: the next command once this one's quatrain is posted.
-      if (sample.status === 200) await fake.waitFor("chat.postMessage", (c) => c.args.channel === sample.channel, 30_000).catch(() => {});
-    }
-  }));
-  return samples;
-}
-
-async function report(name: string, samples: Sample[], wallS: number): Promise<void> {
-  // Grace time for posts still in flight when the load stops.
-  const deadline = performance.now() + Number(args.grace) * 1000;
-  const postedAt = () => new Map(fake.callsOf("chat.postMessage").map((c) => [String(c.args.channel), c.at]));
-  let posts = postedAt();
-  while (samples.some((s) => s.status === 200 && !posts.has(s.channel)) && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    posts = postedAt();
-  }
-  const failures = fake.callsOf("respond").length;
-  const errors = samples.filter((s) => s.error || s.status !== 200);
-  const acked = samples.filter((s) => s.status === 200);
-  // Acked but no quatrain posted and no failure told within the grace time.
-  const notPosted = acked.filter((s) => !posts.has(s.channel)).length;
-  const lost = Math.max(0, notPosted - failures);
-  const toPost = acked.filter((s) => posts.has(s.channel)).map((s) => posts.get(s.channel)! - s.sentAt);
-  const acks = acked.map((s) => s.ackMs!);
-  const f = (x: number) => `${x.toFixed(1)} ms`;
-  say(`\n${name}: ${samples.length} commands in ${wallS.toFixed(1)} s (${(samples.length / wallS).toFixed(1)}/s sent), ${toPost.length} quatrains posted (${(toPost.length / wallS).toFixed(1)}/s)`);
-  say(`  request → chat.postMessage: p50 ${f(quantile(toPost, 0.5))}, p99 ${f(quantile(toPost, 0.99))}, max ${f(Math.max(...toPost))}`);
-  say(`  ack: p50 ${f(quantile(acks, 0.5))}, p99 ${f(quantile(acks, 0.99))}, max ${f(Math.max(...acks))}; all under 3 s: ${acks.every((a) => a < 3000) ? "yes" : "NO"}`);
-  say(`  errors: ${errors.length} (HTTP/transport)${errors.length ? ` e.g. ${errors[0]!.error ?? errors[0]!.status}` : ""}, ${failures} ephemeral failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${lost}`);
-  fake.calls.length = 0;
-}
-
+const f = (x: number) => `${x.toFixed(1)} ms`;
 try {
-  // Warm-up: the model is loaded on the first prophecy.
-  await Promise.all(Array.from({ length: 20 }, () => send("W")));
-  await new Promise((r) => setTimeout(r, 1000));
-  fake.calls.length = 0;
-
-  const rate = Number(args.rate);
-  let t0 = performance.now();
-  const open = await openLoop(rate, seconds);
-  await report(`Open loop at ${rate}/s for ${seconds} s`, open, (performance.now() - t0) / 1000);
-
-  const clients = Number(args.clients);
-  t0 = performance.now();
-  const closed = await closedLoop(clients, seconds);
-  await report(`${clients} clients back to back for ${seconds} s`, closed, (performance.now() - t0) / 1000);
-
+  const settings: LoadSettings = {
+    url: bot.url, secret: SECRET, rate: Number(args.rate), clients: Number(args.clients), seconds, grace: Number(args.grace),
+  };
+  worker.postMessage(settings);
+  const { results } = await next("done");
+  for (const r of results!) {
+    say(`\n${r.name}: ${r.sent} commands in ${r.wallSeconds.toFixed(1)} s (${(r.sent / r.wallSeconds).toFixed(1)}/s sent), ${r.posted} quatrains posted (${(r.posted / r.wallSeconds).toFixed(1)}/s)`);
+    say(`  request → chat.postMessage: p50 ${f(r.toPostP50)}, p99 ${f(r.toPostP99)}, max ${f(r.toPostMax)}`);
+    say(`  ack: p50 ${f(r.ackP50)}, p99 ${f(r.ackP99)}, max ${f(r.ackMax)}; all under 3 s: ${r.acksUnder3s ? "yes" : "NO"}`);
+    say(`  errors: ${r.errors} (HTTP/transport)${r.errorExample ? `, e.g. ${r.errorExample}` : ""}; ${r.failureReplies} ephemeral failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${r.lost}`);
+  }
   const db = await openDatabase(databaseUrl);
   const stored = await db.prisma.prophecy.count({ where: { surface: "slack", messageRef: { not: null } } });
-  say(`\nprophecies stored with their Slack message: ${stored} (warm-up included)`);
+  say(`\nprophecies stored with their Slack message: ${stored} (warm-up and earlier runs on this database included)`);
   await db.close();
+  say(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 } finally {
   await bot.stop();
-  await fake.close();
+  await worker.terminate();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(0);
