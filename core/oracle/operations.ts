@@ -4,7 +4,7 @@
 // Reads core/db only; never core/training.
 import type { Db } from "../db/client.ts";
 import { getJob, jobEpochs, listJobs, type Job, type JobState } from "../db/jobs.ts";
-import type { EpochRecord } from "../db/model-versions.ts";
+import type { EpochMetrics } from "../metrics.ts";
 import { listModelVersions, listPromotions, promote, rollback } from "../db/model-versions.ts";
 
 export interface ModelDetails {
@@ -47,7 +47,7 @@ export interface RunDetails {
   epochsDone: number;
   version: number | null;
   error: string | null;
-  epochs: EpochRecord[];
+  epochs: EpochMetrics[];
 }
 
 /** Who did an admin action and why: recorded with the action. */

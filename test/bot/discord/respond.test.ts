@@ -4,7 +4,7 @@ import { UserError } from "../../../core/errors.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import type { MessageBody, MessageCall } from "../../../bot/discord/call.ts";
 import { answer, answerError } from "../../../bot/discord/respond.ts";
-import { GENERIC_ERROR_MESSAGE } from "../../../bot/errors.ts";
+import { APOLOGY as GENERIC_ERROR_MESSAGE } from "../../../core/errors.ts";
 
 function recordingCall() {
   const events: [string, unknown?][] = [];
