@@ -34,5 +34,4 @@ describe.skipIf(skipPostgres)("startEmbeddedPostgres", () => {
     await b.stop();
     expect(existsSync(b.dir)).toBe(false);
   });
-
 });
