@@ -16,26 +16,23 @@ declare module "vitest" {
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** One line, no stack: what the user has to do is all the message says. */
-function oneLine(error: unknown): Error {
-  const e = new Error((error as Error).message);
-  e.stack = e.message;
-  return e;
+/**
+ * vitest 4.1 reports an error thrown here but still exits 0 (seen with 4.1.12), so a run that cannot
+ * start says why in one line and exits 1 itself.
+ */
+function fail(error: unknown): never {
+  console.error(`test setup failed: ${(error as Error).message}`);
+  process.exit(1);
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  let corpus: string;
-  try {
-    corpus = await resolveTestCorpus({ projectRoot, envPath: process.env.TEST_CORPUS_PATH });
-  } catch (error) {
-    throw oneLine(error);
-  }
+  const corpus = await resolveTestCorpus({ projectRoot, envPath: process.env.TEST_CORPUS_PATH }).catch(fail);
   project.provide("testCorpusPath", corpus);
 
   let stop = async () => {};
   let url = process.env.TEST_POSTGRES_URL ?? "";
   if (process.env.TEST_SKIP_POSTGRES !== "1" && !url) {
-    const server = await startEmbeddedPostgres();
+    const server = await startEmbeddedPostgres().catch(fail);
     console.log(`embedded PostgreSQL for this run on 127.0.0.1:${server.port}`);
     url = server.url;
     stop = server.stop;
