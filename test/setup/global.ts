@@ -16,10 +16,7 @@ declare module "vitest" {
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/**
- * vitest 4.1 reports an error thrown here but still exits 0 (seen with 4.1.12), so a run that cannot
- * start says why in one line and exits 1 itself.
- */
+/** A run that cannot start says why in one line (no stack, no banner) and exits 1. */
 function fail(error: unknown): never {
   console.error(`test setup failed: ${(error as Error).message}`);
   process.exit(1);
