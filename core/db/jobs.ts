@@ -1,6 +1,6 @@
 import { UserError } from "../errors.ts";
 import type { Db } from "./client.ts";
-import type { EpochMetrics } from "../model/train.ts";
+import type { EpochMetrics } from "../metrics.ts";
 
 /**
  * The training job queue. States move queued → running → succeeded | failed | cancelled |
@@ -33,8 +33,6 @@ export interface Job {
   cancelRequested: boolean;
   attempts: number;
 }
-
-export type { EpochMetrics };
 
 interface JobRow {
   id: number; state: string; requestedBy: string; reason: string; epochs: number | null;
