@@ -66,7 +66,11 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
       jobId: job.id,
       requestedBy: job.requestedBy,
       shouldStop: () => cancelled || lostLease || ctx.stopping(),
-      onEpoch: (m) => recordEpoch(db, job.id, m),
+      onEpoch: async (m) => {
+        // Progress for whoever watches the logs (`npm start` trains its first model in view).
+        jobLog.info({ epoch: m.epoch, loss: m.loss, valLoss: m.valLoss, seconds: m.seconds }, `epoch ${m.epoch} done (val loss ${m.valLoss.toFixed(3)})`);
+        await recordEpoch(db, job.id, m);
+      },
     });
     stopHeartbeat();
     stopCancelWatch();

@@ -13,7 +13,8 @@ export interface Corpus {
   documents: string[];
 }
 
-const HOW_TO_GET =
+/** How to get a corpus, for every message about a missing one. */
+export const HOW_TO_GET_CORPUS =
   "Run `npm run setup` to fetch the Nostradamus quatrains, or set CORPUS_PATH (or pass --corpus) " +
   "to a UTF-8 text file with one document per line.";
 
@@ -29,17 +30,17 @@ export async function readCorpus(file: string): Promise<Corpus> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const what = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : `unreadable (${code ?? String(e)})`;
-    throw new UserError(`Corpus ${what}: ${absolute}`, HOW_TO_GET);
+    throw new UserError(`Corpus ${what}: ${absolute}`, HOW_TO_GET_CORPUS);
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new UserError(`Corpus is not valid UTF-8: ${absolute}`, HOW_TO_GET);
+    throw new UserError(`Corpus is not valid UTF-8: ${absolute}`, HOW_TO_GET_CORPUS);
   }
   const documents = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
   if (documents.length === 0) {
-    throw new UserError(`Corpus is empty: ${absolute}`, HOW_TO_GET);
+    throw new UserError(`Corpus is empty: ${absolute}`, HOW_TO_GET_CORPUS);
   }
   return { path: absolute, sha256: createHash("sha256").update(bytes).digest("hex"), documents };
 }
