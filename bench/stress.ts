@@ -91,12 +91,18 @@ const keys = appKeys();
 const slack = await startFakeSlack();
 
 // ---------- processes ----------
+// A crash of this script must not leave bots and trainers running.
+const children = new Set<ChildProcess>();
+process.on("exit", () => { for (const c of children) c.kill("SIGKILL"); });
+process.on("uncaughtException", (err) => { process.stderr.write(`${err.stack}\n`); process.exit(1); });
 interface Proc { name: string; child: ChildProcess; out: string[]; url?: string; exited: Promise<number | null> }
 function startProc(name: string, argv: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, [path.join(root, "bin/oracle.js"), ...argv], {
     cwd: root, stdio: ["ignore", "pipe", "pipe"],
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: databaseUrl, LOG_LEVEL: "info", ...common, ...env },
   });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
   const proc: Proc = { name, child, out: [], exited: new Promise((r) => child.on("exit", (code) => r(code))) };
   let partial = "";
   const take = (d: Buffer) => {
@@ -187,7 +193,6 @@ async function slackProphecy(bot: Proc, text = "temperature:1.2"): Promise<Outco
   const posted = slack.waitFor("chat.postMessage", (c) => c.args.channel === channel, 20_000);
   posted.catch(() => {});
   const t = performance.now();
-  const sentAt = Date.now();
   try {
     const res = await http(`${bot.url}/slack/events`, "POST", body, {
       "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(ts), "x-slack-signature": slackSignature(body, ts),
@@ -195,7 +200,7 @@ async function slackProphecy(bot: Proc, text = "temperature:1.2"): Promise<Outco
     if (res.status !== 200) return { kind: "slack", ok: false, ms: performance.now() - t, error: `HTTP ${res.status}` };
     const call = await posted;
     const id = JSON.stringify(call.args).match(/prophecy #(\d+)/)?.[1];
-    return id ? { kind: "slack", ok: true, ms: call.at - sentAt, id: Number(id) } : { kind: "slack", ok: false, ms: performance.now() - t, error: "post without prophecy" };
+    return id ? { kind: "slack", ok: true, ms: call.at - t, id: Number(id) } : { kind: "slack", ok: false, ms: performance.now() - t, error: "post without prophecy" };
   } catch (err) {
     return { kind: "slack", ok: false, ms: performance.now() - t, error: (err as Error).message };
   }
