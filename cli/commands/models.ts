@@ -14,9 +14,11 @@ function row(v: ModelVersionSummary): string {
   const evaluation = (v.evaluation ?? {}) as {
     perplexity?: number; kneserNeyPerplexity?: number; meanTokens?: number; copy?: { meanLongestCopied?: number; maxLongestCopied?: number };
   };
+  // A rejected version stands out; one made current past the gate says so in capitals.
+  const status = v.forced ? "REJECTED, FORCED CURRENT" : v.status === "rejected" ? "REJECTED" : v.status;
   return [
     `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
-    v.status.padEnd(9),
+    status.padEnd(9),
     v.trainingFinishedAt.toISOString().slice(0, 16).replace("T", " "),
     `epochs ${v.epochs.length}`.padEnd(10),
     `val_loss ${num(v.valLoss)}`,
@@ -27,7 +29,7 @@ function row(v: ModelVersionSummary): string {
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",
-    v.rejectReason ? `— ${v.rejectReason}` : "",
+    v.rejectReason ? `— rejected: ${v.rejectReason}` : "",
   ].join("  ").trimEnd();
 }
 
@@ -48,4 +50,7 @@ export const modelsCommand = (ctx: CliContext) =>
         return;
       }
       ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
+      if (versions.some((v) => v.status === "rejected")) {
+        ctx.stdout.write("* = current; REJECTED = stopped by the promotion gate (oracle promote VERSION --force makes it current anyway)\n");
+      }
     });

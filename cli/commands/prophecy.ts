@@ -1,10 +1,11 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { anyInt, positiveInt } from "../options.ts";
+import { loadConfig } from "../../config/schema.ts";
+import { currentPromotionOf } from "../../core/db/model-versions.ts";
 import { recordProphecy } from "../../core/db/prophecies.ts";
-import { initBackend } from "../../core/tf/backend.ts";
-import { databaseModelSource } from "../../core/prophecy/database-model-source.ts";
-import { prophesy } from "../../core/prophecy/prophesy.ts";
+import { UserError } from "../../core/errors.ts";
+import { parseTemperature } from "../../core/prophecy/temperature.ts";
 
 interface ProphecyFlags {
   temperature?: string;
@@ -14,19 +15,39 @@ interface ProphecyFlags {
   json?: boolean;
 }
 
+/** The sampling limits for the help text: the configured ones, or the defaults when the environment is bad. */
+function samplingLimits(ctx: CliContext) {
+  try {
+    return ctx.config().sampling;
+  } catch {
+    return loadConfig({}).sampling;
+  }
+}
+
 /** `oracle prophecy`: fresh quatrains from the current model. */
-export const prophecyCommand = (ctx: CliContext) =>
-  new Command("prophecy")
+export const prophecyCommand = (ctx: CliContext) => {
+  const limits = samplingLimits(ctx);
+  return new Command("prophecy")
     .description("sample fresh quatrains from the current model")
-    .option("-t, --temperature <T>", "sampling temperature (higher is wilder)")
-    .option("--about <words>", "words the quatrain starts with")
-    .option("-n, --count <n>", "how many quatrains", positiveInt("--count"))
-    .option("--seed <n>", "seed for a reproducible draw", anyInt("--seed"))
+    .option("-t, --temperature <T>",
+      `sampling temperature from ${limits.minTemperature} to ${limits.maxTemperature}, a plain decimal (default ${limits.defaultTemperature}; higher is wilder)`)
+    .option("--about <words>", "words the quatrain starts with (they must occur in the corpus)")
+    .option("-n, --count <n>", `how many quatrains, 1 to ${limits.maxCount} (default 1)`, positiveInt("--count"))
+    .option("--seed <n>", "seed for a reproducible draw (each quatrain's own seed is recorded)", anyInt("--seed"))
     .option("--json", "print JSON")
     .action(async (flags: ProphecyFlags) => {
       const config = ctx.config();
+      // Cheap checks first: a bad argument or no model fails before tfjs loads.
+      parseTemperature(flags.temperature, config.sampling);
+      if (flags.count !== undefined && flags.count > config.sampling.maxCount) {
+        throw new UserError(`--count must be from 1 to ${config.sampling.maxCount}; got ${flags.count}.`);
+      }
       const db = await ctx.db();
-      await initBackend({ preference: config.training.backend }, ctx.log());
+      if (!(await currentPromotionOf(db))) throw new UserError("No model has been trained yet.", "Run: oracle train");
+      const [{ initBackend }, { databaseModelSource }, { prophesy }] = await Promise.all([
+        import("../../core/tf/backend.ts"), import("../../core/prophecy/database-model-source.ts"), import("../../core/prophecy/prophesy.ts"),
+      ]);
+      await initBackend({ preference: config.training.backend, logLevel: "debug" }, ctx.log());
       const models = databaseModelSource(db);
       try {
         const prophecies = await prophesy({
@@ -35,11 +56,12 @@ export const prophecyCommand = (ctx: CliContext) =>
           onProphecy: async (p) => { await recordProphecy(db, { ...p, surface: "cli", requestedBy: ctx.user }); },
         }, { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed });
         if (flags.json) {
-          ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied })) })}\n`);
+          ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`);
         } else {
-          ctx.stdout.write(prophecies.map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}`).join("\n\n") + "\n");
+          ctx.stdout.write(prophecies.map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}, seed ${p.seed}`).join("\n\n") + "\n");
         }
       } finally {
         await models.close();
       }
     });
+};

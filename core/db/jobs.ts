@@ -13,7 +13,7 @@ export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelle
 export type JobState = (typeof JOB_STATES)[number];
 export type FinalJobState = Exclude<JobState, "queued" | "running">;
 
-/** One job, JSON-ready (ISO dates); the first eleven keys are `oracle jobs --json`'s. */
+/** One job, JSON-ready (ISO dates); the first eleven keys and allowCorpusChange are `oracle jobs --json`'s. */
 export interface Job {
   id: number;
   state: JobState;
@@ -32,6 +32,8 @@ export interface Job {
   heartbeatAt: string | null;
   cancelRequested: boolean;
   attempts: number;
+  /** The request allows a corpus change to replace the current model (--allow-corpus-change). */
+  allowCorpusChange: boolean;
 }
 
 export type { EpochMetrics };
@@ -40,7 +42,7 @@ interface JobRow {
   id: number; state: string; requestedBy: string; reason: string; epochs: number | null;
   queuedAt: Date; startedAt: Date | null; finishedAt: Date | null; heartbeatAt: Date | null;
   runner: string | null; backend: string | null; epochsDone: number; version: number | null;
-  error: string | null; cancelRequested: boolean; attempts: number;
+  error: string | null; cancelRequested: boolean; attempts: number; allowCorpusChange: boolean;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -51,20 +53,22 @@ function toJob(row: JobRow): Job {
     queuedAt: row.queuedAt.toISOString(), startedAt: iso(row.startedAt), finishedAt: iso(row.finishedAt),
     backend: row.backend, epochsDone: row.epochsDone, version: row.version, error: row.error,
     epochs: row.epochs, runner: row.runner, heartbeatAt: iso(row.heartbeatAt),
-    cancelRequested: row.cancelRequested, attempts: row.attempts,
+    cancelRequested: row.cancelRequested, attempts: row.attempts, allowCorpusChange: row.allowCorpusChange,
   };
 }
 
 /** Exactly the keys `oracle jobs --json` prints for a job. */
 export function jobJson(job: Job) {
-  const { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error } = job;
-  return { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error };
+  const { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error, allowCorpusChange } = job;
+  return { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error, allowCorpusChange };
 }
 
 export interface EnqueueOptions {
   requestedBy: string;
   reason: string;
   epochs?: number;
+  /** Let the run replace the current model even though the corpus changed (recorded on the job). */
+  allowCorpusChange?: boolean;
 }
 
 export async function enqueueJob(db: Db, opts: EnqueueOptions): Promise<Job> {
@@ -72,7 +76,7 @@ export async function enqueueJob(db: Db, opts: EnqueueOptions): Promise<Job> {
     throw new UserError(`Epochs must be a whole number of at least 1, got ${opts.epochs}.`);
   }
   const row = await db.prisma.trainingJob.create({
-    data: { requestedBy: opts.requestedBy, reason: opts.reason, epochs: opts.epochs ?? null },
+    data: { requestedBy: opts.requestedBy, reason: opts.reason, epochs: opts.epochs ?? null, allowCorpusChange: opts.allowCorpusChange ?? false },
   });
   return toJob(row);
 }

@@ -1,5 +1,6 @@
 import { formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
+import { quoteUserList } from "../text/escape.ts";
 import { longestCopiedRun, sampleTokens, seededRandom } from "../model/index.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
@@ -32,6 +33,7 @@ export interface Prophecy {
   /** How many draws were thrown away for copying too much. */
   redraws: number;
   about: string | null;
+  /** The seed that reproduces this quatrain (as `--seed` with count 1, same model, temperature and words). */
   seed: number | null;
 }
 
@@ -46,10 +48,21 @@ function encodeAbout(about: string, model: LoadedModel): number[] {
   const tokens = tokenize(about);
   const unknown = [...new Set(tokens.filter((t) => !model.index.has(t)))];
   if (unknown.length) {
-    const list = unknown.map((w) => `"${w}"`).join(", ");
-    throw new UserError(`The oracle does not know ${list}: starting words must come from its corpus (model v${model.version}).`);
+    // Quoted escaped, and only the first few: the text may hold control characters or 15,000 words.
+    throw new UserError(`The oracle does not know ${quoteUserList(unknown)}: starting words must come from its corpus (model v${model.version}).`);
   }
   return tokens.map((t) => model.index.get(t)!);
+}
+
+/** Seeds fit the history's integer column. */
+export const MAX_SEED = 2 ** 31 - 1;
+
+/**
+ * The seed of the i-th quatrain of a request: the request's own for the first, one derived from it
+ * for the others, so each stored seed alone (with count 1) draws that quatrain again.
+ */
+export function quatrainSeed(seed: number, i: number): number {
+  return i === 0 ? seed : Math.floor(seededRandom(`${seed}:${i}`)() * MAX_SEED);
 }
 
 function checkCount(count: number | undefined, max: number): number {
@@ -68,12 +81,14 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
   const { settings } = deps;
   const temperature = parseTemperature(request.temperature, settings);
   const count = checkCount(request.count, settings.maxCount);
-  if (request.seed !== undefined && !Number.isSafeInteger(request.seed)) throw new UserError(`Seed must be a whole number; got ${request.seed}.`);
+  if (request.seed !== undefined && (!Number.isSafeInteger(request.seed) || request.seed < 0 || request.seed > MAX_SEED)) {
+    throw new UserError(`Seed must be a whole number from 0 to ${MAX_SEED}; got ${request.seed}.`);
+  }
   const model = await deps.models.current();
   const about = request.about?.trim() ? request.about.trim() : null;
   const prefix = about ? encodeAbout(about, model) : [];
   if (prefix.length >= settings.maxWords) throw new UserError(`Starting words must be fewer than ${settings.maxWords} tokens.`);
-  const seed = request.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = request.seed ?? Math.floor(Math.random() * MAX_SEED);
 
   // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.
   const drawOne = async (random: () => number) => {
@@ -82,7 +97,8 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
   };
   // Concurrent draws let a batching scorer serve them in one pass.
   const results = await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const random = seededRandom(`${seed}:${i}`);
+    const ownSeed = quatrainSeed(seed, i);
+    const random = seededRandom(`${ownSeed}:0`);
     let best = await drawOne(random);
     let redraws = 0;
     while (best.copied > settings.maxCopiedWords && redraws < settings.maxRedraws) {
@@ -93,7 +109,7 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
     const formatted = formatQuatrain(best.ids.map((id) => model.words[id]), model.casing);
     const prophecy: Prophecy = {
       text: formatted.text, lines: formatted.lines, temperature, modelVersion: model.version,
-      longestCopied: best.copied, redraws, about, seed: request.seed ?? null,
+      longestCopied: best.copied, redraws, about, seed: ownSeed,
     };
     await deps.onProphecy?.(prophecy);
     return prophecy;

@@ -9,6 +9,8 @@ export type BackendPreference = "auto" | BackendName;
 
 export interface BackendOptions {
   preference: BackendPreference;
+  /** Level of the "tfjs backend" line: info for services, debug for commands (shown with --verbose). */
+  logLevel?: "info" | "debug";
 }
 
 export interface BackendChoice {
@@ -115,7 +117,7 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
       continue;
     }
     const kernels = registerProjectKernels(tf.getBackend());
-    log.info({
+    log[options.logLevel ?? "info"]({
       backend: name,
       simd: name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined,
       projectKernels: kernels.length > 0 ? kernels : undefined,
