@@ -36,6 +36,6 @@ export function buildProgram(ctx: CliContext): Command {
   for (const make of [
     setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand,
     trainerCommand, retrainCommand, jobsCommand, cancelCommand, promoteCommand, rollbackCommand, configCommand,
-  ]) program.addCommand(make(ctx));
+  ]) program.addCommand(make(ctx).copyInheritedSettings(program)); // output escaping and exit handling included
   return program;
 }
