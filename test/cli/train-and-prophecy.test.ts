@@ -36,7 +36,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(models.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
     // A normal run says only what it must: no backend line unless --verbose.
     expect(first.stderr).not.toMatch(/tfjs backend/);
-  });
+  }, 180_000);
 
   it("keeps a model of another corpus out of service: rejected, marked, promoted only with --force", async () => {
     const other = await runOracle(["train", "--epochs", "1", "--max-documents", "30", "--json"], { ...env(), TRAINER_PROMOTION_TOLERANCE: "10" });
@@ -64,7 +64,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     const allowed = await runOracle(["train", "--epochs", "1", "--max-documents", "40", "--allow-corpus-change", "--json"], env());
     expect(JSON.parse(allowed.stdout)).toMatchObject({ version: 4, status: "accepted" });
     expect(JSON.parse(allowed.stdout).reason).toMatch(/--allow-corpus-change/);
-  });
+  }, 240_000);
 
   it("shows the backend choice with --verbose, and stores each quatrain's own seed", async () => {
     const r = await runOracle(["--verbose", "prophecy", "--count", "3", "--seed", "5", "--json"], env());
@@ -76,5 +76,5 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     const again = await runOracle(["prophecy", "--seed", String(third.seed), "--json"], env());
     expect(JSON.parse(again.stdout).prophecies[0].text).toBe(third.text);
     expect((await runOracle(["prophecy", "--seed", "5"], env())).stderr).not.toMatch(/tfjs backend/);
-  });
+  }, 180_000);
 });
