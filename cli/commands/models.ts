@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
-import { listModelVersions, type ModelVersionSummary } from "../../core/db/model-versions.ts";
+import { escapeControlCharacters } from "../../core/text/escape.ts";
+import { listModelVersions, listPromotions, type ModelVersionSummary, type PromotionRecord } from "../../core/db/model-versions.ts";
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
 
@@ -11,9 +12,7 @@ function hyperParams(raw: unknown): string {
 }
 
 function row(v: ModelVersionSummary): string {
-  const evaluation = (v.evaluation ?? {}) as {
-    perplexity?: number; kneserNeyPerplexity?: number; meanTokens?: number; copy?: { meanLongestCopied?: number; maxLongestCopied?: number };
-  };
+  const evaluation = v.evaluation;
   // A rejected version stands out; one made current past the gate says so in capitals.
   const status = v.forced ? "REJECTED, FORCED CURRENT" : v.status === "rejected" ? "REJECTED" : v.status;
   return [
@@ -23,9 +22,9 @@ function row(v: ModelVersionSummary): string {
     `epochs ${v.epochs.length}`.padEnd(10),
     `val_loss ${num(v.valLoss)}`,
     `val_acc ${num(v.valAcc)}`,
-    `ppl ${num(evaluation.perplexity, 1)} (KN-3 ${num(evaluation.kneserNeyPerplexity, 1)})`,
-    `copied ${num(evaluation.copy?.meanLongestCopied, 1)}/${evaluation.copy?.maxLongestCopied ?? "-"}`,
-    `length ${num(evaluation.meanTokens, 0)}`,
+    `ppl ${num(evaluation?.perplexity, 1)} (KN-3 ${num(evaluation?.kneserNeyPerplexity, 1)})`,
+    `copied ${num(evaluation?.copy.meanLongestCopied, 1)}/${evaluation?.copy.maxLongestCopied ?? "-"}`,
+    `length ${num(evaluation?.meanTokens, 0)}`,
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",
@@ -33,16 +32,25 @@ function row(v: ModelVersionSummary): string {
   ].join("  ").trimEnd();
 }
 
+/** How many promotions the text listing shows (--json has them all). */
+const RECENT_PROMOTIONS = 10;
+
+const promotionLine = (p: PromotionRecord) =>
+  `  v${p.version}  ${p.promotedAt.toISOString().slice(0, 16).replace("T", " ")}  by ${escapeControlCharacters(p.promotedBy)}: ${escapeControlCharacters(p.reason)}` +
+  (p.forced ? "  (FORCED past the gate)" : "") +
+  (p.rolledBackAt ? `  (rolled back by ${escapeControlCharacters(p.rolledBackBy ?? "?")})` : "");
+
 /** `oracle models`: every version with its metrics; * marks the current one. */
 export const modelsCommand = (ctx: CliContext) =>
   new Command("models")
     .description("list every model version with its metrics, hyper-parameters and corpus hash (* = current)")
     .option("--json", "print JSON")
     .action(async (flags: { json?: boolean }) => {
-      const versions = await listModelVersions(await ctx.db());
+      const db = await ctx.db();
+      const [versions, promotions] = await Promise.all([listModelVersions(db), listPromotions(db)]);
       if (flags.json) {
         const current = versions.find((v) => v.isCurrent)?.version ?? null;
-        ctx.stdout.write(`${JSON.stringify({ current, versions })}\n`);
+        ctx.stdout.write(`${JSON.stringify({ current, versions, promotions })}\n`);
         return;
       }
       if (versions.length === 0) {
@@ -52,5 +60,8 @@ export const modelsCommand = (ctx: CliContext) =>
       ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
       if (versions.some((v) => v.status === "rejected")) {
         ctx.stdout.write("* = current; REJECTED = stopped by the promotion gate (oracle promote VERSION --force makes it current anyway)\n");
+      }
+      if (promotions.length) {
+        ctx.stdout.write(`\npromotions, newest first:\n${promotions.slice(0, RECENT_PROMOTIONS).map(promotionLine).join("\n")}\n`);
       }
     });

@@ -1,6 +1,6 @@
 import { UserError } from "../errors.ts";
 import type { Db } from "./client.ts";
-import type { EpochMetrics } from "../model/train.ts";
+import type { EpochMetrics } from "../metrics.ts";
 
 /**
  * The training job queue. States move queued → running → succeeded | failed | cancelled |
@@ -35,8 +35,6 @@ export interface Job {
   /** The request allows a corpus change to replace the current model (--allow-corpus-change). */
   allowCorpusChange: boolean;
 }
-
-export type { EpochMetrics };
 
 interface JobRow {
   id: number; state: string; requestedBy: string; reason: string; epochs: number | null;

@@ -1,18 +1,5 @@
-import { copyStatistics, fitKneserNey, perplexity, trigramsOfExamples, type CopyStatistics } from "../eval/index.ts";
+import { copyStatistics, fitKneserNey, perplexity, trigramsOfExamples, type VersionEvaluation } from "../eval/index.ts";
 import { longestCopiedRun, sampleTokens, seededRandom, type CopyIndex, type Examples, type NextWordScorer } from "../model/index.ts";
-
-/** Stored as ModelVersion.evaluation and shown by `oracle models`. */
-export interface VersionEvaluation {
-  /** exp(validation crossentropy) of the GRU. */
-  perplexity: number;
-  /** Interpolated Kneser-Ney trigram perplexity on the same split: the Markov-chain baseline. */
-  kneserNeyPerplexity: number;
-  /** Longest copied run over quatrains sampled at T = 1.0. */
-  copy: CopyStatistics;
-  /** Mean tokens of those quatrains, beside the corpus' own mean: does the model end them where Nostradamus did? */
-  meanTokens: number;
-  corpusMeanTokens: number;
-}
 
 const contextsOf = (examples: Examples) =>
   Array.from({ length: examples.count }, (_, i) => examples.inputs.subarray(i * examples.phraseLength, (i + 1) * examples.phraseLength));
