@@ -2,10 +2,11 @@ import type { Prisma } from "../../prisma/generated/sqlite/index.js";
 import { UserError } from "../errors.ts";
 import type { Db } from "./client.ts";
 import { withRegistryLock, type Tx } from "./transaction.ts";
-import type { EpochMetrics } from "../metrics.ts";
-import type { VersionEvaluation } from "../eval/version-evaluation.ts";
 
 type Json = Prisma.InputJsonValue;
+
+import type { EpochMetrics } from "../metrics.ts";
+import type { VersionEvaluation } from "../eval/version-evaluation.ts";
 
 /** What every version records about its training run. */
 interface TrainingFacts {
