@@ -1,23 +1,19 @@
 import { CommanderError } from "commander";
-import { ConfigError } from "../config/define.ts";
-import { isUserError } from "../core/errors.ts";
+import { describeError } from "../core/errors.ts";
 import { escapeControlCharacters } from "../core/text/escape.ts";
 
 /** Messages quote user input: keep line breaks, show every other control character escaped. */
 const safe = (s: string) => s.split("\n").map(escapeControlCharacters).join("\n");
 
-/** Prints an error the way a user should see it and returns the exit code. */
+/** Prints an error the way a user should see it and returns the exit code (core/errors.ts: user 1, bug 2). */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
   if (error instanceof CommanderError) return error.exitCode; // commander already printed it (help exits 0)
-  if (isUserError(error)) {
-    stderr.write(`error: ${safe(error.message)}\n${error.hint ? `hint: ${safe(error.hint)}\n` : ""}`);
-    return 1;
+  const d = describeError(error);
+  if (d.kind === "user") {
+    stderr.write(`error: ${safe(d.message)}\n${d.hint ? `hint: ${safe(d.hint)}\n` : ""}`);
+  } else {
+    // A bug, not a user mistake: the stack helps whoever fixes it.
+    stderr.write(`internal error: ${d.stack ?? d.message}\n`);
   }
-  if (error instanceof ConfigError) {
-    stderr.write(`error: ${safe(error.message)}\n`);
-    return 1;
-  }
-  // A bug, not a user mistake: the stack helps whoever fixes it.
-  stderr.write(`internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  return 2;
+  return d.exitCode;
 }

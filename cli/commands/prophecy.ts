@@ -3,7 +3,6 @@ import type { CliContext } from "../context.ts";
 import { anyInt, positiveInt } from "../options.ts";
 import { loadConfig } from "../../config/schema.ts";
 import { currentPromotionOf } from "../../core/db/model-versions.ts";
-import { recordProphecy } from "../../core/db/prophecies.ts";
 import { UserError } from "../../core/errors.ts";
 import { parseTemperature } from "../../core/prophecy/temperature.ts";
 
@@ -43,25 +42,25 @@ export const prophecyCommand = (ctx: CliContext) => {
         throw new UserError(`--count must be from 1 to ${config.sampling.maxCount}; got ${flags.count}.`);
       }
       const db = await ctx.db();
-      if (!(await currentPromotionOf(db))) throw new UserError("No model has been trained yet.", "Run: oracle train");
-      const [{ initBackend }, { databaseModelSource }, { prophesy }] = await Promise.all([
-        import("../../core/tf/backend.ts"), import("../../core/prophecy/database-model-source.ts"), import("../../core/prophecy/prophesy.ts"),
-      ]);
-      await initBackend({ preference: config.training.backend, logLevel: "debug" }, ctx.log());
-      const models = databaseModelSource(db);
+      // The serving core's own words (core/prophecy STILL_LEARNING), without loading tfjs to say them.
+      if (!(await currentPromotionOf(db))) {
+        throw new UserError("The oracle is still learning, try again in a few minutes.", "Train one: oracle train (or start the trainer service: oracle trainer)");
+      }
+      const { createOracle } = await import("../../core/oracle/oracle.ts");
+      // The backend choice is a debug line for a command (--verbose shows it).
+      const oracle = createOracle({ db, config, log: ctx.log(), watch: false, backendLogLevel: "debug" });
       try {
-        const prophecies = await prophesy({
-          models,
-          settings: { ...config.sampling },
-          onProphecy: async (p) => { await recordProphecy(db, { ...p, surface: "cli", requestedBy: ctx.user }); },
-        }, { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed });
+        const prophecies = await oracle.prophesy(
+          { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed },
+          { surface: "cli", requestedBy: ctx.user },
+        );
         if (flags.json) {
-          ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`);
+          ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ id: p.id, text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`);
         } else {
           ctx.stdout.write(prophecies.map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}, seed ${p.seed}`).join("\n\n") + "\n");
         }
       } finally {
-        await models.close();
+        await oracle.close();
       }
     });
 };

@@ -10,3 +10,4 @@ export {
 } from "./sample.ts";
 export { buildCopyIndex, longestCopiedRun, type CopyIndex } from "./originality.ts";
 export { exportModel, importModel, type ModelArtifacts } from "./serialize.ts";
+export { modelOfVersion, sameVocabulary } from "./version-model.ts";

@@ -1,4 +1,4 @@
-import { formatQuatrain, tokenize } from "../corpus/index.ts";
+import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
 import { quoteUserList } from "../text/escape.ts";
 import { longestCopiedRun, sampleTokens, seededRandom } from "../model/index.ts";
@@ -33,8 +33,8 @@ export interface Prophecy {
   /** How many draws were thrown away for copying too much. */
   redraws: number;
   about: string | null;
-  /** The seed that reproduces this quatrain (as `--seed` with count 1, same model, temperature and words). */
-  seed: number | null;
+  /** Asked again with this seed (count 1, same model, temperature and words), the same quatrain. */
+  seed: number;
 }
 
 export interface ProphesyDeps {
@@ -45,25 +45,19 @@ export interface ProphesyDeps {
 }
 
 function encodeAbout(about: string, model: LoadedModel): number[] {
-  const tokens = tokenize(about);
-  const unknown = [...new Set(tokens.filter((t) => !model.index.has(t)))];
+  const { ids, unknown } = encodeTokens(tokenize(about), model.index);
   if (unknown.length) {
     // Quoted escaped, and only the first few: the text may hold control characters or 15,000 words.
     throw new UserError(`The oracle does not know ${quoteUserList(unknown)}: starting words must come from its corpus (model v${model.version}).`);
   }
-  return tokens.map((t) => model.index.get(t)!);
+  return ids;
 }
 
-/** Seeds fit the history's integer column. */
+/** Largest seed: seeds are stored as 32-bit integers. */
 export const MAX_SEED = 2 ** 31 - 1;
 
-/**
- * The seed of the i-th quatrain of a request: the request's own for the first, one derived from it
- * for the others, so each stored seed alone (with count 1) draws that quatrain again.
- */
-export function quatrainSeed(seed: number, i: number): number {
-  return i === 0 ? seed : Math.floor(seededRandom(`${seed}:${i}`)() * MAX_SEED);
-}
+/** The seed of quatrain `i` of a request: the request's seed for the first, derived ones after, each reproducing its quatrain alone. */
+const seedOf = (seed: number, i: number) => (i === 0 ? seed : Math.floor(seededRandom(`${seed}:${i}`)() * MAX_SEED));
 
 function checkCount(count: number | undefined, max: number): number {
   const n = count ?? 1;
@@ -81,7 +75,7 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
   const { settings } = deps;
   const temperature = parseTemperature(request.temperature, settings);
   const count = checkCount(request.count, settings.maxCount);
-  if (request.seed !== undefined && (!Number.isSafeInteger(request.seed) || request.seed < 0 || request.seed > MAX_SEED)) {
+  if (request.seed !== undefined && !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed <= MAX_SEED)) {
     throw new UserError(`Seed must be a whole number from 0 to ${MAX_SEED}; got ${request.seed}.`);
   }
   const model = await deps.models.current();
@@ -97,8 +91,8 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
   };
   // Concurrent draws let a batching scorer serve them in one pass.
   const results = await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const ownSeed = quatrainSeed(seed, i);
-    const random = seededRandom(`${ownSeed}:0`);
+    const quatrainSeed = seedOf(seed, i);
+    const random = seededRandom(`${quatrainSeed}:0`);
     let best = await drawOne(random);
     let redraws = 0;
     while (best.copied > settings.maxCopiedWords && redraws < settings.maxRedraws) {
@@ -109,7 +103,7 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
     const formatted = formatQuatrain(best.ids.map((id) => model.words[id]), model.casing);
     const prophecy: Prophecy = {
       text: formatted.text, lines: formatted.lines, temperature, modelVersion: model.version,
-      longestCopied: best.copied, redraws, about, seed: ownSeed,
+      longestCopied: best.copied, redraws, about, seed: quatrainSeed,
     };
     await deps.onProphecy?.(prophecy);
     return prophecy;

@@ -11,6 +11,8 @@ export interface BackendOptions {
   preference: BackendPreference;
   /** Level of the "tfjs backend" line: info for services, debug for commands (shown with --verbose). */
   logLevel?: "info" | "debug";
+  /** The setting that chose it, named in the error (TRAINER_BACKEND for training, BOT_BACKEND for serving). */
+  setting?: string;
 }
 
 export interface BackendChoice {
@@ -127,6 +129,6 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
   }
   throw new UserError(
     `TensorFlow.js backend "${options.preference}" could not start: ${reasons.join("; ")}`,
-    "Set TRAINER_BACKEND=auto (or wasm/cpu, which need no native packages).",
+    `Set ${options.setting ?? "TRAINER_BACKEND"}=auto (or wasm/cpu, which need no native packages).`,
   );
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { currentModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
 import { evaluate, type Examples } from "../model/index.ts";
-import { modelOfVersion, sameVocabulary } from "./version-model.ts";
+import { modelOfVersion, sameVocabulary } from "../model/index.ts";
 import { promotionDecision, type GateBaseline, type GateDecision } from "./gate.ts";
 
 /** The candidate's corpus as the gate compares it with the current version's. */

@@ -15,7 +15,8 @@ import { evaluateVersion } from "./evaluate-version.ts";
 import type { VersionEvaluation } from "../eval/index.ts";
 import { gateAgainstCurrent } from "./baseline.ts";
 import { initialModel } from "./initial-model.ts";
-import { idsToBytes, prepareCorpus } from "./prepare-corpus.ts";
+import { idsToBytes } from "../corpus/index.ts";
+import { prepareCorpus } from "./prepare-corpus.ts";
 import { readTrainingCorpus } from "./training-corpus.ts";
 import { trainingData } from "./training-data.ts";
 

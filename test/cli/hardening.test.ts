@@ -35,7 +35,7 @@ describe("number arguments are plain decimals", () => {
 
 describe("cheap checks come before tfjs", () => {
   it.each([
-    ["no model yet", ["prophecy"], {}, /No model has been trained yet/],
+    ["no model yet", ["prophecy"], {}, /The oracle is still learning.*\nhint: Train one: oracle train/],
     ["a bad temperature", ["prophecy", "-t", "9"], {}, /between 0.1 and 2; got 9/],
     ["a count over the limit", ["prophecy", "-n", "21"], {}, /--count must be from 1 to 20/],
     ["no corpus", ["train"], { CORPUS_PATH: "/nowhere/q.txt" }, /Corpus not found/],

@@ -9,7 +9,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
   it("says to train first when there is no model", async () => {
     const r = await runOracle(["prophecy"], env());
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/No model has been trained yet/);
+    expect(r.stderr).toMatch(/still learning/);
     expect(r.stderr).toMatch(/oracle train/);
     expect(hasStackTrace(r.stderr)).toBe(false);
   });

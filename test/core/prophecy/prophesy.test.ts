@@ -21,7 +21,7 @@ describeEachDatabase("prophesy before any training", (getDb) => {
   it("tells the user to train first", async () => {
     const models = databaseModelSource(getDb());
     await expect(prophesy({ models, settings })).rejects.toThrow(UserError);
-    await expect(prophesy({ models, settings })).rejects.toThrow(/No model has been trained yet/);
+    await expect(prophesy({ models, settings })).rejects.toThrow(/still learning/);
   });
 });
 

@@ -33,12 +33,16 @@ CREATE TABLE "new_TrainingJob" (
     "error" TEXT,
     "cancelRequested" BOOLEAN NOT NULL DEFAULT false,
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "allowCorpusChange" BOOLEAN NOT NULL DEFAULT false
+    "allowCorpusChange" BOOLEAN NOT NULL DEFAULT false,
+    "surface" TEXT NOT NULL DEFAULT 'cli',
+    "channel" TEXT,
+    "announcedAt" DATETIME
 );
-INSERT INTO "new_TrainingJob" ("attempts", "backend", "cancelRequested", "epochs", "epochsDone", "error", "finishedAt", "heartbeatAt", "id", "queuedAt", "reason", "requestedBy", "runner", "startedAt", "state", "version") SELECT "attempts", "backend", "cancelRequested", "epochs", "epochsDone", "error", "finishedAt", "heartbeatAt", "id", "queuedAt", "reason", "requestedBy", "runner", "startedAt", "state", "version" FROM "TrainingJob";
+INSERT INTO "new_TrainingJob" ("announcedAt", "attempts", "backend", "cancelRequested", "channel", "epochs", "epochsDone", "error", "finishedAt", "heartbeatAt", "id", "queuedAt", "reason", "requestedBy", "runner", "startedAt", "state", "surface", "version") SELECT "announcedAt", "attempts", "backend", "cancelRequested", "channel", "epochs", "epochsDone", "error", "finishedAt", "heartbeatAt", "id", "queuedAt", "reason", "requestedBy", "runner", "startedAt", "state", "surface", "version" FROM "TrainingJob";
 DROP TABLE "TrainingJob";
 ALTER TABLE "new_TrainingJob" RENAME TO "TrainingJob";
 CREATE INDEX "TrainingJob_state_queuedAt_idx" ON "TrainingJob"("state", "queuedAt");
+CREATE INDEX "TrainingJob_surface_announcedAt_idx" ON "TrainingJob"("surface", "announcedAt");
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 
