@@ -88,6 +88,7 @@ export const spec = {
     adminUserIds: setting("SLACK_ADMIN_USER_IDS", "Comma-separated Slack user ids allowed to /retrain besides workspace admins and owners.",
       z.union([z.string(), z.array(z.string())]).default("")
         .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((id) => id.trim()).filter(Boolean))),
+    maxInFlight: setting("SLACK_MAX_IN_FLIGHT", "Quatrains Slack may have in the making at once; beyond it a /prophecy is answered \"busy\" at once (0: no limit).", int(0, 100_000, 64)),
     announceSeconds: setting("SLACK_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3600, 5)),
   },
   log: {
