@@ -20,7 +20,7 @@ export const prophecyCommand = (deps: SlackDeps): Middleware<SlackCommandMiddlew
       else if (parsed.kind === "help") await ack(ephemeral(PROPHECY_USAGE));
       else if (parsed.kind === "prophecy" && !release) {
         await ack(ephemeral(BUSY_MESSAGE));
-        deps.log.warn({ surface: "slack", inFlight: deps.quatrains.active }, "busy: /prophecy refused");
+        deps.log.debug({ surface: "slack", inFlight: deps.quatrains.active }, "busy: /prophecy refused");
         return;
       } else await ack();
       const name = parsed.kind === "prophecy" ? PROPHECY_COMMAND : `${PROPHECY_COMMAND} ${parsed.kind === "history" && parsed.sort === "reactions" ? "top" : parsed.kind}`;
