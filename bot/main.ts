@@ -31,6 +31,8 @@ export interface RunBotOptions {
   /** Replaces SURFACES (tests add their own). */
   surfaces?: SurfaceFactory[];
   exit?: (code: number) => void;
+  /** false: no SIGTERM/SIGINT handlers; the caller calls stop() (one process running the trainer too). */
+  handleSignals?: boolean;
 }
 
 export interface BotHandle {
@@ -84,7 +86,7 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
       log.info("bot service stopped");
     })();
     // Drain time, then a few seconds for the surfaces and the database to close.
-    exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
+    if (opts.handleSignals !== false) exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
     return { url, port: address.port, surfaces: surfaces.map((s) => s.name), stop };
   } catch (err) {
     // A surface that fails to start (bad token, port taken) must not leave a half-started server.
