@@ -88,7 +88,7 @@ const config = loadConfig(process.env, {
   slack: { botToken: "xoxb-bench", signingSecret: SECRET, apiUrl: apiUrl! },
   log: { level: "warn" },
 });
-const bot = await runBot(config, { log, surfaces: [slackSurface], exit: () => {} });
+const bot = await runBot(config, { log, surfaces: [slackSurface], handleSignals: false });
 say(`bot: ${bot.url}, surfaces ${bot.surfaces.join(", ")}, sampling on ${config.bot.backend}; per-user rate limit off for the bench (BOT_RATE_LIMIT_PER_MINUTE=0)`);
 
 const f = (x: number) => `${x.toFixed(1)} ms`;
