@@ -13,8 +13,6 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runBot } from "../bot/main.ts";
-import { discordSurface } from "../bot/discord/index.ts";
 import { loadConfig } from "../config/schema.ts";
 import { openDatabase } from "../core/db/client.ts";
 import { currentModelVersion } from "../core/db/model-versions.ts";
@@ -23,6 +21,7 @@ import { initBackend } from "../core/tf/backend.ts";
 import { trainVersion } from "../core/training/train-version.ts";
 import { FakeDiscord, snowflake } from "../test/bot/discord/fake-discord.ts";
 import { appKeys, signed } from "../test/bot/discord/signing.ts";
+import { spawnBot } from "../test/bot/spawn-bot.ts";
 import { quantile, round } from "./stats.ts";
 
 export async function discordBench(argv: string[]): Promise<void> {
@@ -73,14 +72,14 @@ export async function discordBench(argv: string[]): Promise<void> {
   const fake = await new FakeDiscord().start();
   fake.keepRequests = false;
   const keys = appKeys();
-  const config = loadConfig(process.env, {
-    database: { url: databaseUrl },
-    bot: { port: 0, host: "127.0.0.1", rateLimitPerMinute: 0 },
-    discord: { publicKey: keys.publicKeyHex, applicationId: fake.applicationId, apiUrl: fake.apiUrl, token: undefined },
-    log: { level: "warn" },
+  // The bot in its own process (`oracle bot`), as deployed, so the load generator does not share its event loop.
+  // No rate limit: every request comes from a new user anyway.
+  const bot = spawnBot("oracle bot", databaseUrl, {
+    DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl,
+    BOT_RATE_LIMIT_PER_MINUTE: "0", BOT_BACKEND: process.env.BOT_BACKEND ?? "auto", CORPUS_PATH: base.corpus.path,
   });
-  const bot = await runBot(config, { log, surfaces: [discordSurface], exit: () => {} });
-  const endpoint = new URL(`${bot.url}/discord/interactions`);
+  const endpoint = new URL(`${await bot.url}/discord/interactions`);
+  const botErrors = () => bot.output().split("\n").filter((l) => l.includes('"level":50')).length;
   const agent = new Agent({ keepAlive: true, maxSockets: Math.max(clients, 256) });
 
   // Follow-ups of deferred answers, by interaction token.
@@ -192,7 +191,10 @@ export async function discordBench(argv: string[]): Promise<void> {
   }
   say(`\nanswered prophecies in the database: ${stored} of ${answered.length} ${stored === answered.length ? "✓" : "✗"}`);
 
-  await bot.stop();
+  say(`bot errors logged: ${botErrors()}`);
+  bot.child.kill("SIGTERM");
+  const exit = await bot.exited;
+  say(`bot exit on SIGTERM: ${exit.code}`);
   await fake.close();
   agent.destroy();
   await setupDb.close();

@@ -293,13 +293,12 @@ export class FakeDiscord {
     }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/))) {
       const token = m[2]!;
-      if (record.method === "GET") {
-        // An HTTP interaction's answer reaches this fake through the test, a moment after the bot sent it.
-        const message = await this.waitFor(() => this.originals.get(token), 3_000, "original message").catch(() => undefined);
-        return message ? json(200, message) : json(404, { message: "Unknown Message", code: 10008 });
-      }
-      const message = this.originals.get(token);
+      // An HTTP interaction's first answer reaches this fake through the test (setOriginal), a moment
+      // after the bot sent it; Discord itself has it at once. Wait for it a little.
+      const message = this.originals.get(token)
+        ?? await this.waitFor(() => this.originals.get(token), 3_000, "original message").catch(() => undefined);
       if (!message) return json(404, { message: "Unknown Message", code: 10008 });
+      if (record.method === "GET") return json(200, message);
       if (record.method === "PATCH") {
         Object.assign(message, record.body, { edited_timestamp: new Date().toISOString() });
         return json(200, message);
