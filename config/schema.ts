@@ -106,6 +106,8 @@ export const spec = {
       int(0, 2_500, 1_000)),
     maxSignatureAgeSeconds: setting("DISCORD_MAX_SIGNATURE_AGE_SECONDS", "HTTP interactions whose signed timestamp is older (or newer) than this are refused as replays.",
       int(1, 3_600, 300)),
+    maxPending: setting("DISCORD_MAX_PENDING", "Prophecies being drawn at once for Discord; beyond this a request is told at once that the oracle is busy (0: no limit), so overload cannot break Discord's 3-second rule for everyone.",
+      int(0, 100_000, 64)),
     announceSeconds: setting("DISCORD_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3_600, 5)),
     shards: setting("DISCORD_SHARDS", "Gateway shards in this process: `auto` (Discord's recommended count) or a number; see README, Sharding.",
       z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default(1)),
