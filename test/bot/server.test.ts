@@ -9,7 +9,7 @@ import type { Oracle, Readiness } from "../../core/oracle/types.ts";
 import { initBackend } from "../../core/tf/backend.ts";
 import { trainVersion } from "../../core/training/train-version.ts";
 import { commandRunner } from "../../bot/command-log.ts";
-import { GENERIC_ERROR_MESSAGE } from "../../bot/errors.ts";
+import { APOLOGY } from "../../core/errors.ts";
 import { buildServer, type BotServer } from "../../bot/server.ts";
 import type { BotSurface } from "../../bot/surface.ts";
 import { createTracker, ShuttingDownError } from "../../bot/tracker.ts";
@@ -151,7 +151,7 @@ describe("bot server: surfaces, errors, shutdown", () => {
 
     const bug = await server.app.inject({ method: "GET", url: "/test/bug" });
     expect(bug.statusCode).toBe(500);
-    expect(bug.json()).toEqual({ error: GENERIC_ERROR_MESSAGE });
+    expect(bug.json()).toEqual({ error: APOLOGY });
     expect(bug.body).not.toMatch(/secret|xyz/);
     const logged = lines.find((l) => l.msg === "request failed") as { err?: { stack?: string } } | undefined;
     expect(logged?.err?.stack).toMatch(/secret internal detail/);
