@@ -8,6 +8,7 @@
 //
 // Without --database it trains a model on the full corpus (--epochs, default 1) into a scratch SQLite
 // database under data/ (kept: later runs reuse its model).
+import { spawn } from "node:child_process";
 import { Agent, request } from "node:http";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -21,7 +22,6 @@ import { initBackend } from "../core/tf/backend.ts";
 import { trainVersion } from "../core/training/train-version.ts";
 import { FakeDiscord, snowflake } from "../test/bot/discord/fake-discord.ts";
 import { appKeys, signed } from "../test/bot/discord/signing.ts";
-import { spawnBot } from "../test/bot/spawn-bot.ts";
 import { quantile, round } from "./stats.ts";
 
 export async function discordBench(argv: string[]): Promise<void> {
@@ -74,9 +74,10 @@ export async function discordBench(argv: string[]): Promise<void> {
   const keys = appKeys();
   // The bot in its own process (`oracle bot`), as deployed, so the load generator does not share its event loop.
   // No rate limit: every request comes from a new user anyway.
-  const bot = spawnBot("oracle bot", databaseUrl, {
+  const bot = startBot({
+    ...process.env, DATABASE_URL: databaseUrl, PORT: "0", BOT_HOST: "127.0.0.1", LOG_LEVEL: "info",
     DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl,
-    BOT_RATE_LIMIT_PER_MINUTE: "0", BOT_BACKEND: process.env.BOT_BACKEND ?? "auto", CORPUS_PATH: base.corpus.path,
+    BOT_RATE_LIMIT_PER_MINUTE: "0", CORPUS_PATH: base.corpus.path,
   });
   const endpoint = new URL(`${await bot.url}/discord/interactions`);
   // What the bot logged as errors, by message.
@@ -222,3 +223,28 @@ export async function discordBench(argv: string[]): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await discordBench(process.argv.slice(2));
+
+/** `oracle bot` as a child process; resolves its URL from the "listening" log line. */
+function startBot(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/oracle.js"), "bot"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  let partial = "";
+  const exited = new Promise<{ code: number | null }>((resolve) => child.on("exit", (code) => resolve({ code })));
+  const url = new Promise<string>((resolve, reject) => {
+    const take = (d: Buffer) => {
+      output += d;
+      partial += d;
+      const lines = partial.split("\n");
+      partial = lines.pop()!;
+      for (const l of lines) {
+        if (!l.includes("bot service listening")) continue;
+        const u = (JSON.parse(l) as { url?: string }).url;
+        if (u) resolve(u);
+      }
+    };
+    child.stdout!.on("data", take);
+    child.stderr!.on("data", take);
+    void exited.then(({ code }) => reject(new Error(`oracle bot exited (${code}) before listening:\n${output.slice(-2000)}`)));
+  });
+  return { child, url, exited, output: () => output };
+}
