@@ -4,6 +4,12 @@ import { DEFAULT_DATABASE_URL } from "../core/db/provider.ts";
 
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 const num = (min: number, max: number, def: number) => z.number().min(min).max(max).default(def);
+const snowflake = z.string().regex(/^\d{15,21}$/, "a Discord id (digits)");
+/** "1, 2,3" → ["1","2","3"]; an empty variable is an empty list. */
+const idList = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v),
+  z.array(z.string().regex(/^\d{15,21}$/, "Discord ids (digits), comma-separated")),
+).default([]);
 
 /**
  * Every setting of both services. Each key has an environment variable, a doc line and a default;
@@ -97,6 +103,32 @@ export const spec = {
   log: {
     level: setting("LOG_LEVEL", "pino level: fatal, error, warn, info, debug, trace or silent.",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+  },
+  discord: {
+    token: setting("DISCORD_TOKEN", "Bot token: set, the bot connects to Discord's gateway (commands, reactions) and may register commands and announce jobs.",
+      z.string().min(1).optional()),
+    applicationId: setting("DISCORD_APPLICATION_ID", "Application id (Developer Portal → General Information); asked from Discord with the token when unset.",
+      snowflake.optional()),
+    publicKey: setting("DISCORD_PUBLIC_KEY", "Application public key (hex): set, the bot answers HTTP interactions at POST /discord/interactions, verified against it.",
+      z.string().regex(/^[0-9a-fA-F]{64}$/, "64 hex digits").optional()),
+    guildId: setting("DISCORD_GUILD_ID", "Register the slash commands to this server only (instant); unset: globally (may take up to an hour).",
+      snowflake.optional()),
+    adminRoleIds: setting("DISCORD_ADMIN_ROLE_IDS", "Comma-separated role ids whose members may /retrain (checked by the bot, beside the command's Manage Server default).",
+      idList),
+    adminUserIds: setting("DISCORD_ADMIN_USER_IDS", "Comma-separated user ids who may /retrain. With both lists empty, Manage Server (as Discord reports it) is required.",
+      idList),
+    apiUrl: setting("DISCORD_API_URL", "Discord's REST base (discord.js `rest.api`); only tests and proxies change it.",
+      z.url().default("https://discord.com/api")),
+    registerCommands: setting("DISCORD_REGISTER_COMMANDS", "Register the slash commands at start (needs DISCORD_TOKEN).", z.boolean().default(true)),
+    deferAfterMs: setting("DISCORD_DEFER_AFTER_MS", "A command whose answer is not ready after this long is deferred (Discord allows 3 s for the first answer).",
+      int(0, 2_500, 1_000)),
+    maxSignatureAgeSeconds: setting("DISCORD_MAX_SIGNATURE_AGE_SECONDS", "HTTP interactions whose signed timestamp is older (or newer) than this are refused as replays.",
+      int(1, 3_600, 300)),
+    maxPending: setting("DISCORD_MAX_PENDING", "Prophecies being drawn at once for Discord; beyond this a request is told at once that the oracle is busy (0: no limit), so overload cannot break Discord's 3-second rule for everyone.",
+      int(0, 100_000, 64)),
+    announceSeconds: setting("DISCORD_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3_600, 5)),
+    shards: setting("DISCORD_SHARDS", "Gateway shards in this process: `auto` (Discord's recommended count) or a number; see README, Sharding.",
+      z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default(1)),
   },
 };
 
