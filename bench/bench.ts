@@ -1,9 +1,8 @@
 // `npm run bench`: training, stock-cpu, sampling and GloVe figures measured in one run, printed
 // and written as JSON under bench/results/. Options: --epochs N (2), --threads N (config),
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
-// --corpus PATH (config corpus.path), --out FILE, --web-rows N (1,000,000 prophecies for the web
-// history at scale, on SQLite and PostgreSQL --postgres URL; 0 skips it; bench/web-scale-bench.ts),
-// --only-web (just that part). --slack runs bench/slack-bench.ts instead.
+// --corpus PATH (config corpus.path), --out FILE. --slack runs bench/slack-bench.ts, --discord
+// bench/discord-bench.ts instead.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -21,7 +20,12 @@ import { benchEpochs } from "./train-bench.ts";
 import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
-import { benchWebScale } from "./web-scale-bench.ts";
+
+// `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
+if (process.argv.includes("--slack")) {
+  await import("./slack-bench.ts");
+  process.exit(0);
+}
 
 // `npm run bench -- --discord`: the Discord endpoint's load test instead (bench/discord-bench.ts).
 if (process.argv.includes("--discord")) {
@@ -36,12 +40,6 @@ if (process.argv.includes("--discord")) {
   process.exit(0);
 }
 
-// `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
-if (process.argv.includes("--slack")) {
-  await import("./slack-bench.ts");
-  process.exit(0);
-}
-
 const { values: args } = parseArgs({
   options: {
     epochs: { type: "string", default: "2" },
@@ -49,9 +47,6 @@ const { values: args } = parseArgs({
     "stock-batches": { type: "string", default: "1" },
     corpus: { type: "string" },
     out: { type: "string" },
-    "web-rows": { type: "string", default: "1000000" },
-    "only-web": { type: "boolean", default: false },
-    postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
 
@@ -61,14 +56,6 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const goal = (ok: boolean) => (ok ? "✓ goal met" : "✗ goal missed");
 
 const started = new Date();
-const webScale = () => Number(args["web-rows"]) > 0
-  ? benchWebScale({ rows: Number(args["web-rows"]), iterations: 200, postgresUrl: args.postgres === "none" ? null : args.postgres!, say })
-  : Promise.resolve(null);
-if (args["only-web"]) {
-  say(`Nostradamus Oracle bench (web history only) — ${started.toISOString()}`);
-  await webScale();
-  process.exit(0);
-}
 const backend = await initBackend({ preference: config.training.backend }, log);
 const threads = resolveThreads(args.threads === undefined ? config.training.threads : Number(args.threads));
 say(`Nostradamus Oracle bench — ${started.toISOString()}`);
@@ -123,8 +110,6 @@ for (const s of sampling) {
   say(`  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s, ${s.wordsPerSecond.toFixed(0)} words/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)${goals}`);
 }
 
-const web = await webScale();
-
 const report = {
   startedAt: started.toISOString(),
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, loadAverage: loadavg() },
@@ -133,7 +118,6 @@ const report = {
   glove: { source: glove.source, dim: glove.dim, coverage: round(glove.coverage, 4), coldSeconds: round(glove.coldSeconds, 3), cachedSeconds: round(glove.cachedSeconds, 3) },
   training: { ...epochs, epochSeconds: epochs.epochSeconds.map((s) => round(s, 3)), meanEpochSeconds: round(meanEpoch, 3), gflopPerEpoch: round(epochs.gflopPerEpoch, 2), gflops: round(epochs.gflops, 2) },
   stockCpu: stock ? { ...stock, ratio: round(stock.extrapolatedEpochSeconds / meanEpoch, 1) } : null,
-  webScale: web,
   sampling: sampling.map((s) => ({ ...s, p50ms: round(s.p50ms), p99ms: round(s.p99ms), quatrainsPerSecond: round(s.quatrainsPerSecond, 1), wordsPerSecond: round(s.wordsPerSecond, 0), meanWords: round(s.meanWords, 1) })),
 };
 const out = path.resolve(args.out ?? path.join(import.meta.dirname, "results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`));

@@ -8,13 +8,12 @@
 //
 // Without --database it trains a model on the full corpus (--epochs, default 1) into a scratch SQLite
 // database under data/ (kept: later runs reuse its model).
+import { spawn } from "node:child_process";
 import { Agent, request } from "node:http";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runBot } from "../bot/main.ts";
-import { discordSurface } from "../bot/discord/index.ts";
 import { loadConfig } from "../config/schema.ts";
 import { openDatabase } from "../core/db/client.ts";
 import { currentModelVersion } from "../core/db/model-versions.ts";
@@ -73,14 +72,25 @@ export async function discordBench(argv: string[]): Promise<void> {
   const fake = await new FakeDiscord().start();
   fake.keepRequests = false;
   const keys = appKeys();
-  const config = loadConfig(process.env, {
-    database: { url: databaseUrl },
-    bot: { port: 0, host: "127.0.0.1", rateLimitPerMinute: 0 },
-    discord: { publicKey: keys.publicKeyHex, applicationId: fake.applicationId, apiUrl: fake.apiUrl, token: undefined },
-    log: { level: "warn" },
+  // The bot in its own process (`oracle bot`), as deployed, so the load generator does not share its event loop.
+  // No rate limit: every request comes from a new user anyway.
+  const bot = startBot({
+    ...process.env, DATABASE_URL: databaseUrl, PORT: "0", BOT_HOST: "127.0.0.1", LOG_LEVEL: "info",
+    DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl,
+    BOT_RATE_LIMIT_PER_MINUTE: "0", CORPUS_PATH: base.corpus.path,
   });
-  const bot = await runBot(config, { log, surfaces: [discordSurface], exit: () => {} });
-  const endpoint = new URL(`${bot.url}/discord/interactions`);
+  const endpoint = new URL(`${await bot.url}/discord/interactions`);
+  // What the bot logged as errors, by message.
+  const botErrors = () => {
+    const counts = new Map<string, number>();
+    for (const l of bot.output().split("\n")) {
+      if (!l.includes('"level":50')) continue;
+      const e = JSON.parse(l) as { msg?: string; err?: { message?: string } };
+      const key = `${e.msg}: ${e.err?.message ?? ""}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts].map(([k, n]) => `${n}× ${k}`).join("; ") || "none";
+  };
   const agent = new Agent({ keepAlive: true, maxSockets: Math.max(clients, 256) });
 
   // Follow-ups of deferred answers, by interaction token.
@@ -124,7 +134,9 @@ export async function discordBench(argv: string[]): Promise<void> {
         // What Discord would do with it: the message exists, the bot can look it up.
         fake.setOriginal(interaction.token, answer.data);
         const id = quatrainOf(answer.data);
-        return id ? { ok: true, ms: performance.now() - t0, prophecyId: id } : { ok: false, ms: performance.now() - t0, error: "no quatrain" };
+        if (id) return { ok: true, ms: performance.now() - t0, prophecyId: id };
+        const busy = /swamped/.test(String(answer.data?.content));
+        return { ok: false, ms: performance.now() - t0, error: busy ? "busy (shed at once)" : "no quatrain" };
       }
       if (answer.type === 5) {
         fake.setOriginal(interaction.token, {});
@@ -145,7 +157,9 @@ export async function discordBench(argv: string[]): Promise<void> {
     const ok = outcomes.filter((o) => o.ok);
     const ms = ok.map((o) => o.ms).sort((a, b) => a - b);
     const errors = outcomes.length - ok.length;
-    const errorKinds = [...new Set(outcomes.filter((o) => !o.ok).map((o) => o.error))].slice(0, 5);
+    const kinds = new Map<string, number>();
+    for (const o of outcomes) if (!o.ok) kinds.set(o.error!, (kinds.get(o.error!) ?? 0) + 1);
+    const errorKinds = [...kinds].map(([k, n]) => `${n}× ${k}`);
     const s = {
       name, sent: outcomes.length, served: ok.length, errors, deferred: ok.filter((o) => o.deferred).length,
       throughputPerSecond: round(ok.length / wallSeconds, 1),
@@ -174,6 +188,8 @@ export async function discordBench(argv: string[]): Promise<void> {
   const open = summarize("open loop", openResults, (performance.now() - t0) / 1000);
   say(`  goal p99 ≤ 50 ms at ${rate}/s: ${open.p99ms <= 50 && open.errors === 0 ? "✓ met" : "✗ missed"}`);
 
+  // Let the bot finish what the open loop left before the next run starts.
+  await new Promise((r) => setTimeout(r, 3_000));
   say(`\nclosed loop: ${clients} clients back to back for ${seconds} s`);
   const closedResults: Outcome[] = [];
   const t1 = performance.now();
@@ -192,7 +208,10 @@ export async function discordBench(argv: string[]): Promise<void> {
   }
   say(`\nanswered prophecies in the database: ${stored} of ${answered.length} ${stored === answered.length ? "✓" : "✗"}`);
 
-  await bot.stop();
+  say(`bot errors logged: ${botErrors()}`);
+  bot.child.kill("SIGTERM");
+  const exit = await bot.exited;
+  say(`bot exit on SIGTERM: ${exit.code}`);
   await fake.close();
   agent.destroy();
   await setupDb.close();
@@ -204,3 +223,28 @@ export async function discordBench(argv: string[]): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await discordBench(process.argv.slice(2));
+
+/** `oracle bot` as a child process; resolves its URL from the "listening" log line. */
+function startBot(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/oracle.js"), "bot"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  let partial = "";
+  const exited = new Promise<{ code: number | null }>((resolve) => child.on("exit", (code) => resolve({ code })));
+  const url = new Promise<string>((resolve, reject) => {
+    const take = (d: Buffer) => {
+      output += d;
+      partial += d;
+      const lines = partial.split("\n");
+      partial = lines.pop()!;
+      for (const l of lines) {
+        if (!l.includes("bot service listening")) continue;
+        const u = (JSON.parse(l) as { url?: string }).url;
+        if (u) resolve(u);
+      }
+    };
+    child.stdout!.on("data", take);
+    child.stderr!.on("data", take);
+    void exited.then(({ code }) => reject(new Error(`oracle bot exited (${code}) before listening:\n${output.slice(-2000)}`)));
+  });
+  return { child, url, exited, output: () => output };
+}

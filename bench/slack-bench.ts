@@ -88,7 +88,7 @@ const config = loadConfig(process.env, {
   slack: { botToken: "xoxb-bench", signingSecret: SECRET, apiUrl: apiUrl! },
   log: { level: "warn" },
 });
-const bot = await runBot(config, { log, surfaces: [slackSurface], exit: () => {} });
+const bot = await runBot(config, { log, surfaces: [slackSurface], handleSignals: false });
 say(`bot: ${bot.url}, surfaces ${bot.surfaces.join(", ")}, sampling on ${config.bot.backend}; per-user rate limit off for the bench (BOT_RATE_LIMIT_PER_MINUTE=0)`);
 
 const f = (x: number) => `${x.toFixed(1)} ms`;
@@ -102,7 +102,7 @@ try {
     say(`\n${r.name}: ${r.sent} commands in ${r.wallSeconds.toFixed(1)} s (${(r.sent / r.wallSeconds).toFixed(1)}/s sent), ${r.posted} quatrains posted (${(r.posted / r.wallSeconds).toFixed(1)}/s)`);
     say(`  request → chat.postMessage: p50 ${f(r.toPostP50)}, p99 ${f(r.toPostP99)}, max ${f(r.toPostMax)}`);
     say(`  ack: p50 ${f(r.ackP50)}, p99 ${f(r.ackP99)}, max ${f(r.ackMax)}; all under 3 s: ${r.acksUnder3s ? "yes" : "NO"}`);
-    say(`  errors: ${r.errors} (HTTP/transport)${r.errorExample ? `, e.g. ${r.errorExample}` : ""}; ${r.failureReplies} ephemeral failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${r.lost}`);
+    say(`  errors: ${r.errors} (HTTP/transport)${r.errorExample ? `, e.g. ${r.errorExample}` : ""}; ${r.busy} answered "busy" in the ack (SLACK_MAX_IN_FLIGHT ${config.slack.maxInFlight}); ${r.failureReplies} failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${r.lost}`);
   }
   const db = await openDatabase(databaseUrl);
   const stored = await db.prisma.prophecy.count({ where: { surface: "slack", messageRef: { not: null } } });

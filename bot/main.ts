@@ -16,16 +16,15 @@ import { exitOnSignals } from "./shutdown.ts";
 import { slackSurface } from "./slack/surface.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "./surface.ts";
 import { createTracker } from "./tracker.ts";
-import { webSurface } from "./web/index.ts";
 
 /**
  * The surfaces of the bot, one line each. Every factory decides from the config whether it runs
  * (returns null when its settings are absent) and mounts its routes under its own prefix.
  */
 export const SURFACES: SurfaceFactory[] = [
-  discordSurface,    // Discord: gateway and POST /discord/interactions (bot/discord/)
-  slackSurface,      // Slack: Bolt on POST /slack/events, or Socket Mode (bot/slack/)
-  webSurface,        // the web page and its API: / and /api
+  discordSurface, // Discord: gateway and POST /discord/interactions (bot/discord/)
+  slackSurface, // Slack: Bolt on POST /slack/events, or Socket Mode (bot/slack/)
+  // webSurface,      // the web page and its API: / and /api
 ];
 
 export interface RunBotOptions {
@@ -33,6 +32,8 @@ export interface RunBotOptions {
   /** Replaces SURFACES (tests add their own). */
   surfaces?: SurfaceFactory[];
   exit?: (code: number) => void;
+  /** false: no SIGTERM/SIGINT handlers; the caller calls stop() (one process running the trainer too). */
+  handleSignals?: boolean;
 }
 
 export interface BotHandle {
@@ -86,7 +87,7 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
       log.info("bot service stopped");
     })();
     // Drain time, then a few seconds for the surfaces and the database to close.
-    exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
+    if (opts.handleSignals !== false) exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
     return { url, port: address.port, surfaces: surfaces.map((s) => s.name), stop };
   } catch (err) {
     // A surface that fails to start (bad token, port taken) must not leave a half-started server.

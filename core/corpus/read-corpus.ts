@@ -15,7 +15,7 @@ export interface Corpus {
 
 /** How to get a corpus, for every message about a missing one. */
 export const HOW_TO_GET_CORPUS =
-  "Run `npm run setup` to fetch the Nostradamus quatrains, or set CORPUS_PATH (or pass --corpus) " +
+  "Run `oracle setup` to fetch the Nostradamus quatrains (or `oracle setup --from PATH` to copy a local file), or set CORPUS_PATH (or pass --corpus) " +
   "to a UTF-8 text file with one document per line.";
 
 /**

@@ -55,7 +55,7 @@ describe("oracle serve (npm start) [sqlite]", () => {
     const exit = await s.exited;
     expect(exit.code).toBe(1);
     expect(s.output()).toMatch(/no corpus to train the first one from: .*missing\.txt/);
-    expect(s.output()).toMatch(/npm run setup/);
+    expect(s.output()).toMatch(/oracle setup/);
   }, 60_000);
 
   it("trains the first model on a fresh SQLite file, /readyz 503 before and 200 after, prophesies, exits 0 on SIGTERM", async () => {

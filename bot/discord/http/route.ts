@@ -1,7 +1,8 @@
 // POST /discord/interactions: Discord's HTTP interactions, verified, answered within the 3 s rule
 // by the same dispatch as the gateway.
-import { InteractionResponseType, InteractionType, MessageFlags, type APIInteraction, type REST } from "discord.js";
+import { InteractionResponseType, InteractionType, type APIInteraction, type REST } from "discord.js";
 import type { FastifyInstance } from "fastify";
+import { APOLOGY } from "../../../core/errors.ts";
 import type { BotDeps } from "../../surface.ts";
 import { dispatch } from "../dispatch.ts";
 import { privateMessage } from "../messages.ts";
@@ -50,7 +51,7 @@ export async function interactionsRoute(app: FastifyInstance, deps: BotDeps, res
       ])),
     ]).catch((err: unknown) => {
       log.error({ err, interaction: interaction.id }, "discord interaction gave no answer");
-      return { type: InteractionResponseType.ChannelMessageWithSource, data: { ...privateMessage("The oracle stumbled; please try again."), flags: MessageFlags.Ephemeral } } as const;
+      return { type: InteractionResponseType.ChannelMessageWithSource, data: privateMessage(APOLOGY) } as const;
     });
     return reply.send(first);
   });

@@ -45,6 +45,8 @@ export class FakeDiscord {
   /** Messages by interaction token: the interaction's original response. */
   private readonly originals = new Map<string, Message>();
   private readonly sockets = new Set<WebSocket>();
+  /** The shard each identified connection runs: [id, count]. */
+  private readonly shards = new Map<WebSocket, [number, number]>();
   private seq = 0;
   private server!: Server;
   private wss!: WebSocketServer;
@@ -92,7 +94,10 @@ export class FakeDiscord {
 
   private connect(ws: WebSocket) {
     this.sockets.add(ws);
-    ws.on("close", () => this.sockets.delete(ws));
+    ws.on("close", () => {
+      this.sockets.delete(ws);
+      this.shards.delete(ws);
+    });
     this.send(ws, { op: 10, d: { heartbeat_interval: 41_250 } });
     ws.on("message", (raw) => {
       const frame = JSON.parse(String(raw)) as { op: number; d: any };
@@ -109,13 +114,20 @@ export class FakeDiscord {
     });
   }
 
+  /** Which shard Discord sends a guild's events to: (guild_id >> 22) % shard_count. */
+  private ownsGuild(ws: WebSocket, guildId: string): boolean {
+    const [id, count] = this.shards.get(ws) ?? [0, 1];
+    return Number((BigInt(guildId) >> 22n) % BigInt(count)) === id;
+  }
+
   private ready(ws: WebSocket, shard: [number, number] = [0, 1]) {
+    this.shards.set(ws, shard);
     this.send(ws, {
       op: 0, t: "READY", s: ++this.seq,
       d: {
         v: 10,
         user: { id: this.botUserId, username: "oracle", discriminator: "0", global_name: "Oracle", avatar: null, bot: true, flags: 0 },
-        guilds: [{ id: this.guildId, unavailable: true }],
+        guilds: this.shards.get(ws) && this.ownsGuild(ws, this.guildId) ? [{ id: this.guildId, unavailable: true }] : [],
         session_id: `session-${snowflake()}`,
         resume_gateway_url: this.wsUrl,
         shard,
@@ -124,8 +136,8 @@ export class FakeDiscord {
         relationships: [],
       },
     });
-    // As Discord does: the guilds of READY arrive next, one GUILD_CREATE each.
-    this.send(ws, { op: 0, t: "GUILD_CREATE", s: ++this.seq, d: this.guild() });
+    // As Discord does: the guilds of READY arrive next, one GUILD_CREATE each, on the shard that owns them.
+    if (this.ownsGuild(ws, this.guildId)) this.send(ws, { op: 0, t: "GUILD_CREATE", s: ++this.seq, d: this.guild() });
   }
 
   private guild() {
@@ -143,12 +155,17 @@ export class FakeDiscord {
     };
   }
 
-  /** Sends one dispatch (op 0) to every connected shard. */
+  /** Sends one dispatch (op 0): a guild's event to the shard that owns the guild, others to every shard. */
   dispatch(t: string, d: unknown): void {
-    for (const ws of this.sockets) this.send(ws, { op: 0, t, d, s: ++this.seq });
+    const guildId = (d as { guild_id?: string }).guild_id;
+    for (const ws of this.sockets) {
+      if (!guildId || this.ownsGuild(ws, guildId)) this.send(ws, { op: 0, t, d, s: ++this.seq });
+    }
   }
 
   get connected() { return this.sockets.size; }
+  /** [id, count] of every identified shard. */
+  get identifiedShards() { return [...this.shards.values()]; }
 
   // ---------------- payload builders ----------------
 
@@ -293,13 +310,12 @@ export class FakeDiscord {
     }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/))) {
       const token = m[2]!;
-      if (record.method === "GET") {
-        // An HTTP interaction's answer reaches this fake through the test, a moment after the bot sent it.
-        const message = await this.waitFor(() => this.originals.get(token), 3_000, "original message").catch(() => undefined);
-        return message ? json(200, message) : json(404, { message: "Unknown Message", code: 10008 });
-      }
-      const message = this.originals.get(token);
+      // An HTTP interaction's first answer reaches this fake through the test (setOriginal), a moment
+      // after the bot sent it; Discord itself has it at once. Wait for it a little.
+      const message = this.originals.get(token)
+        ?? await this.waitFor(() => this.originals.get(token), 3_000, "original message").catch(() => undefined);
       if (!message) return json(404, { message: "Unknown Message", code: 10008 });
+      if (record.method === "GET") return json(200, message);
       if (record.method === "PATCH") {
         Object.assign(message, record.body, { edited_timestamp: new Date().toISOString() });
         return json(200, message);

@@ -113,7 +113,7 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
   beforeAll(async () => {
     await fake.start();
     // Every answer takes "too long": the bot must defer at once and follow up through the webhook.
-    fx = await startBotFixture("sqlite", { publicKey: keys.publicKeyHex, applicationId: fake.applicationId, apiUrl: fake.apiUrl, deferAfterMs: 0 });
+    fx = await startBotFixture("sqlite", { publicKey: keys.publicKeyHex, applicationId: fake.applicationId, apiUrl: fake.apiUrl, deferAfterMs: 0, maxPending: 1 });
   }, 180_000);
   afterAll(async () => {
     await fx?.close();
@@ -150,5 +150,22 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
       // The oracle refused before the deferral timer fired: a private reply straight away.
       expect(first).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/[Tt]emperature/) } });
     }
+  });
+
+  it("overload: beyond DISCORD_MAX_PENDING a request is told at once, privately, that the oracle is busy", async () => {
+    const asks = [0, 1].map(() => fake.commandInteraction("prophecy", [], { userId: snowflake() }));
+    const answers = await Promise.all(asks.map(async (interaction) => {
+      const req = signed(keys, interaction);
+      const res = await fetch(`${fx.bot.url}/discord/interactions`, { method: "POST", body: req.body, headers: req.headers });
+      fake.setOriginal(interaction.token, {});
+      return await res.json() as { type: number; data?: { flags?: number; content?: string } };
+    }));
+    expect(answers.map((a) => a.type).sort()).toEqual([4, 5]);
+    const busy = answers.find((a) => a.type === 4)!;
+    expect(busy.data).toMatchObject({ flags: 64, content: expect.stringMatching(/swamped/) });
+    // The one that was taken is delivered.
+    const taken = asks[answers.findIndex((a) => a.type === 5)]!;
+    const edit = await fake.waitForRequest((r) => r.method === "PATCH" && r.path.includes(`/${taken.token}/messages/@original`));
+    expect(edit.body.embeds[0].description.split("\n")).toHaveLength(4);
   });
 });

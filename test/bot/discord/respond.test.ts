@@ -4,7 +4,7 @@ import { UserError } from "../../../core/errors.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import type { MessageBody, MessageCall } from "../../../bot/discord/call.ts";
 import { answer, answerError } from "../../../bot/discord/respond.ts";
-import { APOLOGY as GENERIC_ERROR_MESSAGE } from "../../../core/errors.ts";
+import { APOLOGY } from "../../../core/errors.ts";
 
 function recordingCall() {
   const events: [string, unknown?][] = [];
@@ -54,7 +54,7 @@ describe("errors become private replies", () => {
   it("a bug: the generic apology, never its text", async () => {
     const { call, events } = recordingCall();
     await answerError(call, new Error("SQLITE_BUSY at /srv/oracle/core/db.ts:12"), silentLogger);
-    expect((events[0]![1] as MessageBody).content).toBe(GENERIC_ERROR_MESSAGE);
+    expect((events[0]![1] as MessageBody).content).toBe(APOLOGY);
   });
 
   it("after a public deferral: the thinking message is removed and the error follows privately", async () => {

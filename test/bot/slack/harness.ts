@@ -29,6 +29,8 @@ export interface SlackBotOptions extends FakeSlackOptions {
   adminUserIds?: string[];
   /** Socket Mode instead of HTTP. */
   appToken?: string;
+  /** SLACK_MAX_IN_FLIGHT (default: the config's). */
+  maxInFlight?: number;
   /** More config (e.g. sampling) for the serving core. */
   config?: ConfigOverrides;
 }
@@ -39,7 +41,8 @@ export async function startSlackBot(db: Db, opts: SlackBotOptions = {}): Promise
     ...opts.config,
     slack: {
       botToken: "xoxb-test-token", signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl,
-      adminUserIds: opts.adminUserIds ?? [], announceSeconds: 0.05, ...(opts.appToken ? { appToken: opts.appToken } : {}),
+      adminUserIds: opts.adminUserIds ?? [], announceSeconds: 0.05,
+      ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}), ...(opts.appToken ? { appToken: opts.appToken } : {}),
     },
     bot: { port: 0, host: "127.0.0.1", rateLimitPerMinute: 0, ...opts.config?.bot },
   });

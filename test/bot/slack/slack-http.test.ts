@@ -252,6 +252,28 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(JSON.stringify(recent.args.blocks)).toContain("Recent prophecies");
   });
 
+  it("answers \"busy\" in the ack past SLACK_MAX_IN_FLIGHT instead of queueing", async () => {
+    const small = await startSlackBot(getDb(), { maxInFlight: 1 });
+    try {
+      const responses = await Promise.all(Array.from({ length: 5 }, (_, i) => sendCommand(small, "/prophecy", "1.0", { channel: `C0BUSY${i}` })));
+      const bodies = await Promise.all(responses.map((r) => r.text()));
+      expect(responses.every((r) => r.status === 200)).toBe(true);
+      const busy = bodies.filter((b) => b.includes("many questions at once"));
+      expect(busy.length).toBeGreaterThanOrEqual(1);
+      expect(busy.every((b) => JSON.parse(b).response_type === "ephemeral")).toBe(true);
+      const accepted = 5 - busy.length;
+      expect(accepted).toBeGreaterThanOrEqual(1);
+      await waitUntil(async () => small.fake.callsOf("chat.postMessage").length === accepted);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(small.fake.callsOf("chat.postMessage")).toHaveLength(accepted);
+      // The slot is free again afterwards.
+      await sendCommand(small, "/prophecy", "1.0", { channel: "C0AFTER" });
+      await small.fake.waitFor("chat.postMessage", (c) => c.args.channel === "C0AFTER");
+    } finally {
+      await small.stop();
+    }
+  });
+
   it("posts through response_url where it is not a member, and answers a Slack failure generically without crashing", async () => {
     await sendCommand(bot, "/prophecy", "1.0", { channel: "C0NOTIN" });
     const shown = await bot.fake.waitFor("respond");

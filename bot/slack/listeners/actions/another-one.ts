@@ -2,6 +2,7 @@
 import type { BlockButtonAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { ANOTHER_ONE_ACTION, decodeAnotherOne } from "../../blocks.ts";
 import type { SlackDeps } from "../../deps.ts";
+import { BUSY_MESSAGE } from "../../in-flight.ts";
 import { ephemeral, postProphecy, replyFailure } from "../../replies.ts";
 
 export { ANOTHER_ONE_ACTION };
@@ -9,10 +10,15 @@ export { ANOTHER_ONE_ACTION };
 export const anotherOne = (deps: SlackDeps): Middleware<SlackActionMiddlewareArgs<BlockButtonAction>> =>
   async ({ ack, body, action, respond, client }) => {
     await ack();
+    const release = deps.quatrains.tryEnter();
     const user = body.user.id;
     const channel = body.channel?.id ?? body.container?.channel_id as string | undefined;
     try {
       await deps.runCommand({ surface: "slack", command: "button:another", user }, async (scope) => {
+        if (!release) {
+          await respond(ephemeral(BUSY_MESSAGE));
+          return;
+        }
         const value = decodeAnotherOne(action.value);
         if (!value || !channel) {
           await respond(ephemeral("This button no longer works; ask with `/prophecy`."));
@@ -28,5 +34,7 @@ export const anotherOne = (deps: SlackDeps): Middleware<SlackActionMiddlewareArg
       });
     } catch (error) {
       await replyFailure(error, respond, deps);
+    } finally {
+      release?.();
     }
   };
