@@ -14,6 +14,7 @@ import { discordSurface } from "./discord/index.ts";
 import { buildServer, type BotServer } from "./server.ts";
 import { exitOnSignals } from "./shutdown.ts";
 import { slackSurface } from "./slack/surface.ts";
+import { webSurface } from "./web/index.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "./surface.ts";
 import { createTracker } from "./tracker.ts";
 
@@ -24,7 +25,7 @@ import { createTracker } from "./tracker.ts";
 export const SURFACES: SurfaceFactory[] = [
   discordSurface, // Discord: gateway and POST /discord/interactions (bot/discord/)
   slackSurface, // Slack: Bolt on POST /slack/events, or Socket Mode (bot/slack/)
-  // webSurface,      // the web page and its API: / and /api
+  webSurface, // the web page and its API: / and /api (bot/web/)
 ];
 
 export interface RunBotOptions {
