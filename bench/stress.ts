@@ -69,12 +69,15 @@ await writeFile(slice, `${lines.join("\n")}\n`);
 const dbName = `oracle_stress_${process.pid}`;
 const admin = new pg.Client({ connectionString: String(args.postgres) });
 await admin.connect();
+// The PostgreSQL restart below ends this connection too; the database is dropped on a fresh one.
+admin.on("error", () => {});
 await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
 await admin.query(`CREATE DATABASE ${dbName}`);
 const adminUrl = new URL(String(args.postgres));
 adminUrl.pathname = `/${dbName}`;
 const databaseUrl = adminUrl.toString();
-const log = createLogger("warn", { name: "stress" });
+// The script's own pool logs the restart's dropped connections; its figures come from the bots.
+const log = createLogger("error", { name: "stress" });
 const db: Db = await openDatabase(databaseUrl, { migrate: true, log });
 const common = { MODEL_GRU_UNITS: "64", TRAIN_THREADS: "1", TRAINER_EVAL_SAMPLES: "0", GLOVE_CACHE_DIR: path.join(tmpdir(), "oracle-test-glove-cache") };
 const config = loadConfig({ ...common }, {
@@ -612,8 +615,11 @@ await db.close();
 await discord.close();
 await slack.close();
 agent.destroy();
-await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-await admin.end();
+await admin.end().catch(() => {});
+const dropper = new pg.Client({ connectionString: String(args.postgres) });
+await dropper.connect();
+await dropper.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+await dropper.end();
 await rm(work, { recursive: true, force: true });
 say(`total ${round((Date.now() - started) / 1000, 1)} s`);
 process.exit(0);
