@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
-import { listModelVersions, type ModelVersionSummary } from "../../core/db/model-versions.ts";
+import { listModelVersions, listPromotions, type ModelVersionSummary, type PromotionRecord } from "../../core/db/model-versions.ts";
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
 
@@ -11,9 +11,7 @@ function hyperParams(raw: unknown): string {
 }
 
 function row(v: ModelVersionSummary): string {
-  const evaluation = (v.evaluation ?? {}) as {
-    perplexity?: number; kneserNeyPerplexity?: number; meanTokens?: number; copy?: { meanLongestCopied?: number; maxLongestCopied?: number };
-  };
+  const evaluation = v.evaluation;
   return [
     `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
     v.status.padEnd(9),
@@ -21,9 +19,9 @@ function row(v: ModelVersionSummary): string {
     `epochs ${v.epochs.length}`.padEnd(10),
     `val_loss ${num(v.valLoss)}`,
     `val_acc ${num(v.valAcc)}`,
-    `ppl ${num(evaluation.perplexity, 1)} (KN-3 ${num(evaluation.kneserNeyPerplexity, 1)})`,
-    `copied ${num(evaluation.copy?.meanLongestCopied, 1)}/${evaluation.copy?.maxLongestCopied ?? "-"}`,
-    `length ${num(evaluation.meanTokens, 0)}`,
+    `ppl ${num(evaluation?.perplexity, 1)} (KN-3 ${num(evaluation?.kneserNeyPerplexity, 1)})`,
+    `copied ${num(evaluation?.copy.meanLongestCopied, 1)}/${evaluation?.copy.maxLongestCopied ?? "-"}`,
+    `length ${num(evaluation?.meanTokens, 0)}`,
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",
@@ -31,16 +29,24 @@ function row(v: ModelVersionSummary): string {
   ].join("  ").trimEnd();
 }
 
+/** How many promotions the text listing shows (--json has them all). */
+const RECENT_PROMOTIONS = 10;
+
+const promotionLine = (p: PromotionRecord) =>
+  `  v${p.version}  ${p.promotedAt.toISOString().slice(0, 16).replace("T", " ")}  by ${p.promotedBy}: ${p.reason}` +
+  (p.rolledBackAt ? `  (rolled back by ${p.rolledBackBy ?? "?"})` : "");
+
 /** `oracle models`: every version with its metrics; * marks the current one. */
 export const modelsCommand = (ctx: CliContext) =>
   new Command("models")
     .description("list every model version with its metrics, hyper-parameters and corpus hash (* = current)")
     .option("--json", "print JSON")
     .action(async (flags: { json?: boolean }) => {
-      const versions = await listModelVersions(await ctx.db());
+      const db = await ctx.db();
+      const [versions, promotions] = await Promise.all([listModelVersions(db), listPromotions(db)]);
       if (flags.json) {
         const current = versions.find((v) => v.isCurrent)?.version ?? null;
-        ctx.stdout.write(`${JSON.stringify({ current, versions })}\n`);
+        ctx.stdout.write(`${JSON.stringify({ current, versions, promotions })}\n`);
         return;
       }
       if (versions.length === 0) {
@@ -48,4 +54,7 @@ export const modelsCommand = (ctx: CliContext) =>
         return;
       }
       ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
+      if (promotions.length) {
+        ctx.stdout.write(`\npromotions, newest first:\n${promotions.slice(0, RECENT_PROMOTIONS).map(promotionLine).join("\n")}\n`);
+      }
     });

@@ -1,7 +1,7 @@
 import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
 import type { Db } from "./client.ts";
-import type { EpochRecord } from "./model-versions.ts";
+import type { EpochMetrics } from "../metrics.ts";
 
 /**
  * The training job queue. States move queued → running → succeeded | failed | cancelled |
@@ -150,7 +150,7 @@ export async function claimNextJob(db: Db, runner: string, opts: { backend?: str
 }
 
 /** Stores one finished epoch and advances epochsDone (a retried epoch overwrites its row). */
-export async function recordEpoch(db: Db, jobId: number, m: EpochRecord): Promise<void> {
+export async function recordEpoch(db: Db, jobId: number, m: EpochMetrics): Promise<void> {
   const metrics = { loss: m.loss, acc: m.acc, valLoss: m.valLoss, valAcc: m.valAcc, seconds: m.seconds };
   await db.prisma.$transaction([
     db.prisma.jobEpoch.upsert({
@@ -162,7 +162,7 @@ export async function recordEpoch(db: Db, jobId: number, m: EpochRecord): Promis
   ]);
 }
 
-export async function jobEpochs(db: Db, jobId: number): Promise<EpochRecord[]> {
+export async function jobEpochs(db: Db, jobId: number): Promise<EpochMetrics[]> {
   const rows = await db.prisma.jobEpoch.findMany({ where: { jobId }, orderBy: { epoch: "asc" } });
   return rows.map((r) => ({ epoch: r.epoch, loss: r.loss, acc: r.acc, valLoss: r.valLoss, valAcc: r.valAcc, seconds: r.seconds }));
 }

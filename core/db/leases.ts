@@ -7,7 +7,7 @@ import type { Db } from "./client.ts";
  * keep host clocks within a small fraction of the lease TTL of each other.
  */
 
-/** The lease the trainer service and `oracle train` take: one training at a time across hosts. */
+/** The lease every training takes: the trainer service's jobs and `oracle train` alike, so one runs at a time. */
 export const TRAINER_LEASE = "trainer";
 
 export interface Lease {

@@ -1,6 +1,6 @@
 import type { CopyStatistics } from "./copy-stats.ts";
 
-/** Stored as ModelVersion.evaluation and shown by `oracle models`. */
+/** A trained version's evaluation: computed by core/training, stored as ModelVersion.evaluation, shown by `oracle models`. */
 export interface VersionEvaluation {
   /** exp(validation crossentropy) of the GRU. */
   perplexity: number;
@@ -11,6 +11,6 @@ export interface VersionEvaluation {
   /** Mean tokens of those quatrains, beside the corpus' own mean: does the model end them where Nostradamus did? */
   meanTokens: number;
   corpusMeanTokens: number;
-  /** The epoch whose weights were kept (added when the version is stored). */
+  /** The epoch whose weights were kept (the best by validation loss); absent before evaluation is stored. */
   keptEpoch?: number;
 }

@@ -3,7 +3,7 @@ export { BREAK_ID, makeExamples, selectExamples, splitExamples, classWeights, ty
 export { buildModel, LAYER_NAMES, type ModelOptions } from "./build.ts";
 export { lossAndGradients, applyGradients, trainableVariableNames, regularizationLosses, crossEntropy, accuracy, type BatchGradients } from "./gradients.ts";
 export { evaluate, type Evaluation } from "./evaluate.ts";
-export { trainModel, localStep, type TrainOptions, type TrainResult, type TrainStep, type Batch, type BatchInfo, type EpochMetrics } from "./train.ts";
+export { trainModel, localStep, type TrainOptions, type TrainResult, type TrainStep, type Batch, type BatchInfo } from "./train.ts";
 export {
   modelScorer, sampleTokens, softmaxWithTemperature, entropy, drawIndex, drawFromScores, drawFromProbabilities, GREEDY_TEMPERATURE,
   type NextWordScorer, type NextWordSampler, type NextWordDraw, type SampleOptions,

@@ -3,10 +3,8 @@ import { evaluate } from "./evaluate.ts";
 import type { Examples } from "./examples.ts";
 import { applyGradients, lossAndGradients } from "./gradients.ts";
 import { bestWeightsKeeper } from "./best-weights.ts";
-import type { EpochMetrics } from "./epoch-metrics.ts";
 import { seededRandom, shuffleInPlace } from "./random.ts";
-
-export type { EpochMetrics };
+import type { EpochMetrics } from "../metrics.ts";
 
 /** One mini-batch as plain arrays, so a step may ship it to worker threads. */
 export interface Batch {

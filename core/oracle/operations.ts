@@ -4,7 +4,7 @@
 // Reads core/db only; never core/training.
 import type { Db } from "../db/client.ts";
 import { getJob, jobEpochs, listJobs, type Job, type JobState } from "../db/jobs.ts";
-import type { EpochRecord } from "../db/model-versions.ts";
+import type { EpochMetrics } from "../metrics.ts";
 import { listModelVersions, listPromotions, promote, rollback } from "../db/model-versions.ts";
 
 export interface ModelDetails {
@@ -47,7 +47,7 @@ export interface RunDetails {
   epochsDone: number;
   version: number | null;
   error: string | null;
-  epochs: EpochRecord[];
+  epochs: EpochMetrics[];
 }
 
 /** Who did an admin action and why: recorded with the action. */
@@ -85,7 +85,8 @@ const runOf = (job: Job): Omit<RunDetails, "epochs"> => ({
   error: job.error,
 });
 
-const numberOr = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
+// NaN (no validation examples) and Infinity do not survive JSON: shown as unknown.
+const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
 
 export function createOperations(db: Db): OracleOperations {
   return {
@@ -94,7 +95,6 @@ export function createOperations(db: Db): OracleOperations {
       const latestPromotion = new Map<number, (typeof promotions)[number]>();
       for (const p of promotions) if (!latestPromotion.has(p.version)) latestPromotion.set(p.version, p);
       return versions.reverse().map((v) => {
-        const evaluation = (v.evaluation ?? {}) as { perplexity?: unknown; kneserNeyPerplexity?: unknown; copy?: { maxLongestCopied?: unknown } };
         const promotion = latestPromotion.get(v.version);
         return {
           version: v.version,
@@ -106,9 +106,9 @@ export function createOperations(db: Db): OracleOperations {
           epochs: v.epochs.length,
           loss: v.loss,
           valLoss: v.valLoss,
-          perplexity: numberOr(evaluation.perplexity),
-          kneserNeyPerplexity: numberOr(evaluation.kneserNeyPerplexity),
-          longestCopied: numberOr(evaluation.copy?.maxLongestCopied),
+          perplexity: finite(v.evaluation?.perplexity),
+          kneserNeyPerplexity: finite(v.evaluation?.kneserNeyPerplexity),
+          longestCopied: finite(v.evaluation?.copy.maxLongestCopied),
           gloveSource: v.gloveSource,
           gloveCoverage: v.gloveCoverage,
           status: v.status === "rejected" ? "rejected" : "accepted",

@@ -1,8 +1,6 @@
 import { copyStatistics, fitKneserNey, perplexity, trigramsOfExamples, type VersionEvaluation } from "../eval/index.ts";
 import { longestCopiedRun, sampleTokens, seededRandom, type CopyIndex, type Examples, type NextWordScorer } from "../model/index.ts";
 
-export type { VersionEvaluation };
-
 const contextsOf = (examples: Examples) =>
   Array.from({ length: examples.count }, (_, i) => examples.inputs.subarray(i * examples.phraseLength, (i + 1) * examples.phraseLength));
 

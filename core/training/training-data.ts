@@ -3,7 +3,7 @@ import { classWeights, makeExamples, selectExamples, splitExamples, type Example
 export interface TrainingData {
   train: Examples;
   validation: Examples;
-  /** float32 [V]: count^power per class, 1 for the break marker. */
+  /** float32 [V]: count^power per word; the break marker gets the words' mean weight (see classWeights). */
   classWeights: Float32Array;
 }
 

@@ -34,5 +34,8 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     const models = JSON.parse((await runOracle(["models", "--json"], env())).stdout);
     expect(models.current).toBe(2);
     expect(models.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect(models.promotions.map((p: { version: number }) => p.version)).toEqual([2, 1]);
+    const listing = (await runOracle(["models"], env())).stdout;
+    expect(listing).toMatch(/promotions, newest first:\n  v2 .* by \S+: /);
   });
 });

@@ -146,7 +146,7 @@ export function sampleModelVersion(overrides: Partial<NewModelVersion> = {}): Ne
     loss: 5.1,
     valLoss: 5.3,
     valAcc: 0.09,
-    evaluation: { perplexity: 200, kneserNeyPerplexity: 250, copied: { mean: 3, max: 6 } },
+    evaluation: { perplexity: 200, kneserNeyPerplexity: 250, copy: { samples: 10, meanLongestCopied: 3, maxLongestCopied: 6 }, meanTokens: 36, corpusMeanTokens: 36 },
     ...overrides,
   };
 }

@@ -105,12 +105,14 @@ describe("fastScorer.drawNext", () => {
       for (const temperature of [0, 0.4, 1, 1.8]) {
         for (const noBreak of [false, true]) {
           // All windows at once: one batched pass with mixed rows.
-          const draws = Array.from({ length: batch }, () => ({ temperature, uniform: rand(), noBreak }));
+          // The first rows draw with a uniform near 0, which picks class 0 (the break marker) unless it is masked.
+          const draws = Array.from({ length: batch }, (_, b) => ({ temperature, uniform: b < 4 ? 1e-12 : rand(), noBreak }));
           const got = await Promise.all(draws.map((d, b) => scorer.drawNext(windows.subarray(b * 4, (b + 1) * 4), d)));
           got.forEach((id, b) => {
             const ref = referenceDraw(want.subarray(b * slice.vocabSize, (b + 1) * slice.vocabSize), temperature, draws[b]!.uniform, noBreak);
             if (noBreak) expect(id).not.toBe(BREAK_ID);
-            if (id === BREAK_ID) breaks++;
+            if (!noBreak && temperature > 0 && b < 4) expect(id).toBe(BREAK_ID);
+            if (!noBreak && id === BREAK_ID) breaks++;
             if (ref.margin > 1e-5) {
               expect(id, `window ${b}, T ${temperature}, noBreak ${noBreak}`).toBe(ref.index);
               checked++;
@@ -119,6 +121,8 @@ describe("fastScorer.drawNext", () => {
         }
       }
       expect(checked).toBeGreaterThan(batch * 8 * 0.9);
+      // Unmasked draws do end quatrains, so the noBreak check above is not vacuous.
+      expect(breaks).toBeGreaterThan(0);
       scorer.dispose();
     });
   }

@@ -11,7 +11,9 @@ import { testCorpusPath } from "../../helpers/paths.ts";
 
 const DOCS = 40;
 
-describeEachDatabase("trainVersion", (getDb) => {
+// One scenario, in order, on one database: the first test's model is the current version that
+// the later tests warm-start from, gate against, and must leave current. Run the file whole.
+describeEachDatabase("trainVersion (one scenario: first model, warm start, gate, stop)", (getDb) => {
   const deps = (overrides: Parameters<typeof testConfig>[1] = {}) => ({ db: getDb(), config: testConfig(getDb().url, overrides), log: silentLogger });
 
   beforeAll(async () => {
@@ -38,12 +40,12 @@ describeEachDatabase("trainVersion", (getDb) => {
     expect(current?.weights?.byteLength).toBeGreaterThan(result.vocabSize * 100 * 4);
     expect(current?.casing).toBeTypeOf("object");
     expect(current?.hyperParams).toMatchObject({ units: 128, phraseLength: 4, batchSize: 512, embeddingDim: 100 });
-    const evaluation = current?.evaluation as { perplexity: number; kneserNeyPerplexity: number; copy: { samples: number } };
+    const evaluation = current!.evaluation!;
     expect(evaluation.perplexity).toBeCloseTo(Math.exp(result.valLoss), 6);
     expect(evaluation.kneserNeyPerplexity).toBeGreaterThan(1);
     expect(evaluation.copy.samples).toBe(5);
-    expect((evaluation as unknown as { meanTokens: number }).meanTokens).toBeGreaterThanOrEqual(12); // SAMPLING_MIN_WORDS
-    expect((evaluation as unknown as { corpusMeanTokens: number }).corpusMeanTokens).toBeGreaterThan(25); // shortest quatrain: 25
+    expect(evaluation.meanTokens).toBeGreaterThanOrEqual(12); // SAMPLING_MIN_WORDS
+    expect(evaluation.corpusMeanTokens).toBeGreaterThan(25); // shortest quatrain: 25
   });
 
   it("warm-starts the next run from the current weights and promotes it", async () => {

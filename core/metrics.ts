@@ -1,4 +1,4 @@
-/** Metrics of one finished epoch (stored per model version and per job). */
+/** Metrics of one finished epoch: produced by training, stored per model version and per job. */
 export interface EpochMetrics {
   /** 1-based. */
   epoch: number;
