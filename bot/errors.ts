@@ -1,12 +1,9 @@
-import { isUserError } from "../core/errors.ts";
+import { describeError, userMessage } from "../core/errors.ts";
 import { ShuttingDownError } from "./tracker.ts";
-
-/** What every surface says when a bug (not the user) broke a command; the details go to the log. */
-export const GENERIC_ERROR_MESSAGE = "The oracle stumbled over something on its side. It has been noted; please try again.";
 
 /** What a user is told about an error, and the HTTP status that carries it. */
 export interface PublicError {
-  /** user: a mistake the user can fix; unavailable: shutting down; bug: logged, answered generically. */
+  /** user: a mistake the user can fix; unavailable: shutting down; bug: logged, answered with the apology. */
   kind: "user" | "unavailable" | "bug";
   status: number;
   message: string;
@@ -14,11 +11,13 @@ export interface PublicError {
 }
 
 /**
- * The one classification (core/errors.ts) turned into a reply: a UserError's own message (400), a
- * shutdown notice (503), anything else the generic apology (500) — never a stack or internal text.
+ * The one classification (describeError, core/errors.ts) turned into a reply: a UserError's own
+ * message (400), a shutdown notice (503), anything else the generic APOLOGY (500), never a stack
+ * or internal text.
  */
 export function publicError(error: unknown): PublicError {
-  if (isUserError(error)) return { kind: "user", status: 400, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   if (error instanceof ShuttingDownError) return { kind: "unavailable", status: 503, message: error.message };
-  return { kind: "bug", status: 500, message: GENERIC_ERROR_MESSAGE };
+  const described = describeError(error);
+  if (described.kind === "user") return { kind: "user", status: 400, message: described.message, ...(described.hint ? { hint: described.hint } : {}) };
+  return { kind: "bug", status: 500, message: userMessage(described) };
 }

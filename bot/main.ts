@@ -10,7 +10,7 @@ import type { Oracle } from "../core/oracle/types.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { isUserError } from "../core/errors.ts";
 import { commandRunner } from "./command-log.ts";
-import { buildServer } from "./server.ts";
+import { buildServer, type BotServer } from "./server.ts";
 import { exitOnSignals } from "./shutdown.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "./surface.ts";
 import { createTracker } from "./tracker.ts";
@@ -31,6 +31,8 @@ export interface RunBotOptions {
   /** Replaces SURFACES (tests add their own). */
   surfaces?: SurfaceFactory[];
   exit?: (code: number) => void;
+  /** false: no SIGTERM/SIGINT handlers; the caller calls stop() (one process running the trainer too). */
+  handleSignals?: boolean;
 }
 
 export interface BotHandle {
@@ -46,8 +48,9 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
   const log = opts.log ?? createLogger(config.log.level, { name: "bot" });
   let db: Db | undefined;
   let oracle: Oracle | undefined;
+  let server: BotServer | undefined;
   try {
-    await initBackend({ preference: config.bot.backend }, log);
+    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND" }, log);
     db = await openDatabase(config.database.url, { log });
     oracle = createOracle({ db, config, log });
     const tracker = createTracker();
@@ -57,9 +60,9 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
       const surface = await make(deps);
       if (surface) surfaces.push(surface);
     }
-    const server = await buildServer({ log, tracker, surfaces, readiness: () => oracle!.readiness() });
-    await server.app.listen({ port: config.bot.port, host: config.bot.host });
-    const address = server.app.server.address() as AddressInfo;
+    const running = (server = await buildServer({ log, tracker, surfaces, readiness: () => oracle!.readiness() }));
+    await running.app.listen({ port: config.bot.port, host: config.bot.host });
+    const address = running.app.server.address() as AddressInfo;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     for (const s of surfaces) await s.start?.();
@@ -67,10 +70,10 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
 
     let stopping: Promise<void> | undefined;
     const stop = () => stopping ??= (async () => {
-      server.beginShutdown();
+      running.beginShutdown();
       tracker.stopAccepting();
       // Stops listening at once; resolves when the HTTP requests in flight have been answered.
-      const closed = server.app.close();
+      const closed = running.app.close();
       const drainMs = config.bot.drainSeconds * 1000;
       const drained = await tracker.drained(drainMs);
       if (!drained) log.warn({ inFlight: tracker.active, drainSeconds: config.bot.drainSeconds }, "drain time over; abandoning work in flight");
@@ -83,9 +86,11 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
       log.info("bot service stopped");
     })();
     // Drain time, then a few seconds for the surfaces and the database to close.
-    exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
+    if (opts.handleSignals !== false) exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
     return { url, port: address.port, surfaces: surfaces.map((s) => s.name), stop };
   } catch (err) {
+    // A surface that fails to start (bad token, port taken) must not leave a half-started server.
+    await server?.app.close().catch(() => {});
     await oracle?.close().catch(() => {});
     await db?.close().catch(() => {});
     throw err;
