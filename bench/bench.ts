@@ -3,7 +3,7 @@
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
 // --corpus PATH (config corpus.path), --out FILE, --web-rows N (1,000,000 prophecies for the web
 // history at scale, on SQLite and PostgreSQL --postgres URL; 0 skips it; bench/web-scale-bench.ts),
-// --only-web (just that part).
+// --only-web (just that part). --slack runs bench/slack-bench.ts instead.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -22,6 +22,12 @@ import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
 import { benchWebScale } from "./web-scale-bench.ts";
+
+// `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
+if (process.argv.includes("--slack")) {
+  await import("./slack-bench.ts");
+  process.exit(0);
+}
 
 const { values: args } = parseArgs({
   options: {
