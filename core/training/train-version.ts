@@ -76,8 +76,8 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   const { model } = start;
   log.info({ vocabSize: words.length, documents: prepared.documents, from: start.source, gloveCoverage: start.gloveCoverage, backend: tf.getBackend() }, "training starts");
 
-  const { train, validation, classWeights: weights } = trainingData(prepared.docsAsIds, counts, {
-    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+  const { train, validation, test, classWeights: weights } = trainingData(prepared.docsAsIds, words, counts, {
+    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
   });
   const backend = tf.getBackend() as BackendName;
   const step = await createTrainStep(model, { learningRate: t.learningRate, classWeights: weights, threads: t.threads, backend });
