@@ -45,7 +45,7 @@ say(`backend: ${backend.name}${backend.name === "wasm" ? ` (SIMD ${tf.env().getB
 const m = config.model;
 const t = config.training;
 const data = await prepareCorpus(args.corpus ?? config.corpus.path, {
-  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
 }).catch((error: unknown) => {
   if (!isUserError(error)) throw error;
   process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);

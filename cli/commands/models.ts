@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { listModelVersions, type ModelVersionSummary } from "../../core/db/model-versions.ts";
+import type { VersionEvaluation } from "../../core/training/evaluate-version.ts";
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
 
@@ -11,9 +12,11 @@ function hyperParams(raw: unknown): string {
 }
 
 function row(v: ModelVersionSummary): string {
-  const evaluation = (v.evaluation ?? {}) as {
-    perplexity?: number; kneserNeyPerplexity?: number; meanTokens?: number; copy?: { meanLongestCopied?: number; maxLongestCopied?: number };
-  };
+  // Older versions stored fewer figures: every field may be missing.
+  const evaluation = (v.evaluation ?? {}) as Partial<VersionEvaluation>;
+  const pct = (x: number | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-");
+  // Per temperature: word repeated at once / no terminal end / copy run ≤ limit.
+  const quality = (evaluation.quality ?? []).map((q) => `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`).join(", ");
   return [
     `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
     v.status.padEnd(9),
@@ -22,8 +25,10 @@ function row(v: ModelVersionSummary): string {
     `val_loss ${num(v.valLoss)}`,
     `val_acc ${num(v.valAcc)}`,
     `ppl ${num(evaluation.perplexity, 1)} (KN-3 ${num(evaluation.kneserNeyPerplexity, 1)})`,
+    `test ppl ${num(evaluation.testPerplexity, 1)} (KN-3 ${num(evaluation.testKneserNeyPerplexity, 1)}, ${evaluation.testUnknownTokens ?? "-"}/${evaluation.testTokens ?? "-"} unknown)`,
     `copied ${num(evaluation.copy?.meanLongestCopied, 1)}/${evaluation.copy?.maxLongestCopied ?? "-"}`,
     `length ${num(evaluation.meanTokens, 0)}`,
+    quality ? `[${quality}]` : "",
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",

@@ -3,7 +3,7 @@ import { wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
 import { UserError } from "../errors.ts";
-import { buildCopyIndex, type NextWordScorer } from "../model/index.ts";
+import { buildCopyIndex, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { bytesToIds, documentsOfIds } from "../training/prepare-corpus.ts";
 import { modelOfVersion } from "../training/version-model.ts";
@@ -18,13 +18,15 @@ async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Prom
   }
   const model = await modelOfVersion({ ...record, weights: record.weights });
   const scorer = makeScorer(model);
+  const documents = documentsOfIds(bytesToIds(record.corpusIds));
   return {
     version: record.version,
     words: record.vocabulary,
     index: wordIndex(record.vocabulary),
     casing: record.casing,
     scorer,
-    copyIndex: buildCopyIndex(documentsOfIds(bytesToIds(record.corpusIds))),
+    copyIndex: buildCopyIndex(documents),
+    sampling: samplingVocabulary(record.vocabulary, documents),
     dispose: () => {
       scorer.dispose?.();
       model.dispose();

@@ -2,7 +2,8 @@ import type { Db } from "../db/client.ts";
 import { currentModelVersion } from "../db/model-versions.ts";
 import { evaluate, type Examples } from "../model/index.ts";
 import { modelOfVersion, sameVocabulary } from "./version-model.ts";
-import { promotionDecision, type GateDecision } from "./gate.ts";
+import { promotionDecision, qualityGate, type GateDecision } from "./gate.ts";
+import type { QualityFigures } from "../eval/index.ts";
 
 /** The current model's validation loss, to gate a candidate against. */
 export interface Baseline {
@@ -33,15 +34,19 @@ export async function currentBaseline(db: Db, words: readonly string[], validati
 
 /**
  * The promotion gate against the current version as it is now (not as it was when training
- * began), measured on the candidate's validation examples where the vocabularies allow it.
+ * began), measured on the candidate's validation examples where the vocabularies allow it; then
+ * the quality limits on the candidate's sampled quatrains (see qualityGate).
  */
 export async function gateAgainstCurrent(
   db: Db,
-  candidate: { valLoss: number; words: readonly string[]; validation: Examples },
-  opts: { batchSize: number; tolerance: number },
+  candidate: { valLoss: number; words: readonly string[]; validation: Examples; quality?: readonly QualityFigures[]; corpusQuality?: QualityFigures },
+  opts: { batchSize: number; tolerance: number; qualityGate?: boolean },
 ): Promise<GateDecision> {
   const baseline = await currentBaseline(db, candidate.words, candidate.validation, opts.batchSize);
-  const decision = promotionDecision(candidate.valLoss, baseline, opts.tolerance);
+  const byLoss = promotionDecision(candidate.valLoss, baseline, opts.tolerance);
+  const decision = candidate.corpusQuality
+    ? qualityGate(byLoss, { quality: candidate.quality ?? [], corpusQuality: candidate.corpusQuality }, opts.qualityGate ?? true, baseline)
+    : byLoss;
   return baseline && !baseline.sameData
     ? { ...decision, reason: `${decision.reason}; v${baseline.version} has another vocabulary, so its recorded loss was used` }
     : decision;

@@ -7,7 +7,7 @@ import type { Logger } from "../logger.ts";
 import type { BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { createTrainStep } from "../tf/train-step.ts";
-import { buildCopyIndex, exportModel, trainModel, type BatchInfo, type EpochMetrics } from "../model/index.ts";
+import { buildCopyIndex, exportModel, samplingVocabulary, trainModel, type BatchInfo, type EpochMetrics } from "../model/index.ts";
 import { evaluateVersion, type VersionEvaluation } from "./evaluate-version.ts";
 import { gateAgainstCurrent } from "./baseline.ts";
 import { initialModel } from "./initial-model.ts";
@@ -85,7 +85,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   try {
     const result = await trainModel(model, train, validation, {
       epochs, batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, classWeights: weights,
-      step: step.step, restoreBestEpoch: t.restoreBestEpoch, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
+      step: step.step, restoreBestEpoch: t.restoreBestEpoch, patience: t.patience, maxSeconds: t.maxMinutes * 60, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
       onEpochEnd: async (metrics) => {
         log.info(metrics, "epoch done");
         await opts.onEpoch?.(metrics);
@@ -104,11 +104,16 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
     const scorer = fastScorer(model);
+    const s = config.sampling;
     const evaluation = await evaluateVersion({
-      train, validation, vocabSize: words.length, valLoss: kept.valLoss, scorer, copyIndex, documents: prepared.docsAsIds,
-      samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
+      model, train, validation, test, vocabSize: words.length, valLoss: kept.valLoss, batchSize: Math.max(t.batchSize, 1024), scorer, copyIndex,
+      documents: prepared.docsAsIds, samples: config.trainer.evalSamples, rules: s, vocabulary: samplingVocabulary(words, prepared.docsAsIds),
+      minWords: s.minWords, maxWords: s.maxWords, maxCopiedWords: s.maxCopiedWords, seed: t.seed,
     }).finally(() => scorer.dispose());
-    const decision = await gateAgainstCurrent(db, { valLoss: kept.valLoss, words, validation }, { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance });
+    const decision = await gateAgainstCurrent(
+      db, { valLoss: kept.valLoss, words, validation, quality: evaluation.quality, corpusQuality: evaluation.corpusQuality },
+      { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance, qualityGate: config.trainer.qualityGate },
+    );
     // Checked once more before saving: a run whose job was cancelled or taken over meanwhile must not save.
     if (opts.shouldStop?.()) return stopped();
     const artifacts = await exportModel(model);
@@ -118,7 +123,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       jobId: opts.jobId ?? null,
       topology: artifacts.topology as object, weightSpecs: artifacts.weightSpecs as object[], weights: artifacts.weights,
       vocabulary: words, casing: prepared.casing,
-      hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
+      hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
       corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
       gloveSource: start.source, gloveCoverage: start.gloveCoverage, backend: base.backend, epochs: result.epochs,
       loss: kept.loss, valLoss: kept.valLoss, valAcc: kept.valAcc, evaluation: { ...evaluation, keptEpoch: kept.epoch } as unknown as object,

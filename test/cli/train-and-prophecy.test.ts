@@ -21,6 +21,11 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(v1).toMatchObject({ version: 1, epochs: 1, backend: "wasm", status: "accepted" });
     for (const key of ["loss", "valLoss", "valAcc", "vocabSize", "gloveCoverage"]) expect(v1[key]).toBeTypeOf("number");
     expect(v1.epochSeconds).toHaveLength(1);
+    // Held-out test quatrains, both models on the same tokens, and the quality figures per temperature.
+    expect(v1.evaluation.testPerplexity).toBeGreaterThan(1);
+    expect(v1.evaluation.testKneserNeyPerplexity).toBeGreaterThan(1);
+    expect(v1.evaluation.testTokens).toBeGreaterThan(v1.evaluation.testUnknownTokens);
+    expect(v1.evaluation.quality.map((q: { temperature: number }) => q.temperature)).toEqual([0.7, 1, 1.3]);
     expect(first.stderr).toMatch(/epoch 1\/1: loss/); // plain progress lines when not a terminal
 
     const p = await runOracle(["prophecy", "--temperature", "1.2", "--json"], env());
@@ -34,5 +39,8 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     const models = JSON.parse((await runOracle(["models", "--json"], env())).stdout);
     expect(models.current).toBe(2);
     expect(models.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    const table = await runOracle(["models"], env());
+    expect(table.stdout).toMatch(/test ppl \d+\.\d \(KN-3 \d+\.\d, \d+\/\d+ unknown\)/);
+    expect(table.stdout).toMatch(/T0\.7 rep 0% end 100% copy≤ \d+%/);
   });
 });

@@ -1,10 +1,19 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  buildModel, classWeights, entropy, modelScorer, sampleTokens, seededRandom, softmaxWithTemperature, trainModel,
+  buildModel, classWeights, modelScorer, sampleTokens, seededRandom, trainModel,
   type NextWordScorer,
 } from "../../../core/model/index.ts";
 import { corpusSlice, smallModel, type Slice } from "./fixture.ts";
+
+/** softmax(scores / t) and its entropy, written out here as the reference. */
+const softmaxWithTemperature = (scores: ArrayLike<number>, t: number) => {
+  const max = Math.max(...Array.from(scores));
+  const e = Array.from(scores, (s) => Math.exp((s - max) / t));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / sum);
+};
+const entropy = (p: number[]) => -p.reduce((h, x) => h + (x > 0 ? x * Math.log(x) : 0), 0);
 
 let slice: Slice;
 let model: tf.LayersModel;

@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from "vitest";
 import { currentModelVersion, getModelVersion, listModelVersions } from "../../../core/db/model-versions.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import { initBackend } from "../../../core/tf/backend.ts";
+import type { VersionEvaluation } from "../../../core/training/evaluate-version.ts";
 import { trainVersion } from "../../../core/training/train-version.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { describeEachDatabase } from "../../helpers/db.ts";
@@ -44,6 +45,16 @@ describeEachDatabase("trainVersion", (getDb) => {
     expect(evaluation.copy.samples).toBe(5);
     expect((evaluation as unknown as { meanTokens: number }).meanTokens).toBeGreaterThanOrEqual(12); // SAMPLING_MIN_WORDS
     expect((evaluation as unknown as { corpusMeanTokens: number }).corpusMeanTokens).toBeGreaterThan(25); // shortest quatrain: 25
+    // The held-out test quatrains, scored for both models, and the quality figures at three temperatures.
+    const stored = current?.evaluation as unknown as VersionEvaluation;
+    expect(stored).toEqual(JSON.parse(JSON.stringify({ ...result.evaluation, keptEpoch: result.keptEpoch })));
+    expect(stored.testPerplexity).toBeGreaterThan(1);
+    expect(stored.testKneserNeyPerplexity).toBeGreaterThan(1);
+    expect(stored.testTokens).toBeGreaterThan(0);
+    expect(stored.quality.map((q) => [q.temperature, q.quatrains])).toEqual([[0.7, 5], [1, 5], [1.3, 5]]);
+    // The sampler's rules hold by construction.
+    for (const q of stored.quality) expect([q.immediateRepeat, q.badPunctuation, q.noTerminalEnd]).toEqual([0, 0, 0]);
+    expect(current?.hyperParams).toMatchObject({ testFraction: 0.05, testSeed: 2017 });
   });
 
   it("warm-starts the next run from the current weights and promotes it", async () => {
@@ -69,6 +80,18 @@ describeEachDatabase("trainVersion", (getDb) => {
     const stored = await getModelVersion(getDb(), result.version!);
     expect(stored).toMatchObject({ status: "rejected", isCurrent: false });
     expect(stored?.rejectReason).toMatch(/worse than current/);
+  });
+
+  it("refuses a candidate whose sampled quatrains break the quality limits, saying which", async () => {
+    const before = await currentModelVersion(getDb());
+    // The sampler's rules off: a one-epoch model's quatrains run to the length cap without a full stop.
+    const result = await trainVersion(deps({
+      trainer: { promotionTolerance: 100, qualityGate: true },
+      sampling: { endOnTerminal: false, noImmediateRepeat: false, punctuationRules: false },
+    }), { maxDocuments: DOCS, warmStart: false });
+    expect(result.status).toBe("rejected");
+    expect(result.reason).toMatch(/^quatrains break the quality limits: .*end with \. ! or \? at T=0\.7/);
+    expect((await currentModelVersion(getDb()))?.version).toBe(before!.version);
   });
 
   it("gates a run on another corpus against the current model's recorded loss, and says so", async () => {
