@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadConfig } from "../config/schema.ts";
 import { isUserError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
-import { buildModel, type ModelOptions } from "../core/model/index.ts";
+import { buildModel, samplingVocabulary, type ModelOptions } from "../core/model/index.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { resolveThreads } from "../core/tf/train-step.ts";
 import { prepareCorpus } from "./corpus.ts";
@@ -82,7 +82,9 @@ if (stockBatches > 0) {
 }
 
 say(`\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, model after the epochs above):`);
-const sampling = await benchSampling(model, { minWords: config.sampling.minWords, maxWords: config.sampling.maxWords });
+const sampling = await benchSampling(model, {
+  minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, rules: config.sampling, vocabulary: samplingVocabulary(words, data.docsAsIds),
+});
 for (const s of sampling) {
   const goals = s.scorer.startsWith("fast") && s.concurrency === 32
     ? `  [goals p50 ≤ 10 ms: ${goal(s.p50ms <= 10)}; p99 ≤ 30 ms: ${goal(s.p99ms <= 30)}; ≥ 200/s: ${goal(s.quatrainsPerSecond >= 200)}]`

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "../config/schema.ts";
 import { readCorpus } from "../core/corpus/index.ts";
 import { createLogger } from "../core/logger.ts";
-import { buildModel, exportModel, trainModel } from "../core/model/index.ts";
+import { buildModel, exportModel, importModel, trainModel } from "../core/model/index.ts";
 import { initBackend, type BackendName } from "../core/tf/backend.ts";
 import { createTrainStep } from "../core/tf/train-step.ts";
 import { loadEmbeddings } from "../core/training/embeddings.ts";
@@ -21,7 +21,8 @@ import { trainingData } from "../core/training/training-data.ts";
 import { tuneGrid, type TuneRun } from "./tune-grid.ts";
 
 const { values } = parseArgs({ options: { only: { type: "string" }, budget: { type: "string", default: "60" }, results: { type: "string", default: "docs/tuning/results.jsonl" } } });
-const config = loadConfig(process.env);
+// The grid's runs are overrides of the seed's settings, whatever the defaults are now.
+const config = loadConfig({ ...process.env, MODEL_PROFILE: "seed" });
 const log = createLogger(config.log.level);
 const resultsPath = values.results!;
 const budgetSeconds = Number(values.budget) * 60;
@@ -36,7 +37,7 @@ const { words, counts } = prepared.vocabulary;
 const embeddings = await loadEmbeddings(config.glove, words, config.training.seed, log);
 const searchStarted = performance.now();
 
-/** The run's settings: the seed's config with the run's overrides. */
+/** The run's settings: the seed's profile with the run's overrides. */
 const settingsOf = (run: TuneRun): { model: Config["model"]; training: Config["training"] } => ({
   model: { ...config.model, ...run.model },
   training: { ...config.training, ...run.training },
@@ -56,6 +57,12 @@ for (const run of runs) {
     vocabSize: words.length, embeddingDim: embeddings.dim, phraseLength: m.phraseLength, units: m.units,
     dropout: m.dropout, recurrentDropout: m.recurrentDropout, l2: m.l2, embeddings: embeddings.matrix, seed: t.seed,
   });
+  if (run.warmFrom) {
+    const saved = JSON.parse(await readFile(`data/tune/${run.warmFrom}.json`, "utf8")) as { topology: object; weightSpecs: object[] };
+    const from = await importModel({ ...saved, weights: new Uint8Array(await readFile(`data/tune/${run.warmFrom}.bin`)) });
+    model.setWeights(from.getWeights());
+    from.dispose();
+  }
   const step = await createTrainStep(model, { learningRate: t.learningRate, classWeights: data.classWeights, threads: t.threads, backend: backend.name as BackendName });
   const started = performance.now();
   try {
@@ -69,7 +76,7 @@ for (const run of runs) {
     const held = heldOutPerplexities(model, data, { vocabSize: words.length, valLoss: kept.valLoss, batchSize: 1024 });
     const secondsToBest = result.epochs.filter((e) => e.epoch <= kept.epoch).reduce((s, e) => s + e.seconds, 0);
     const line = {
-      name: run.name, note: run.note, model: m, training: { ...t, threads: step.threads },
+      name: run.name, note: run.note, warmFrom: run.warmFrom, model: m, training: { ...t, threads: step.threads },
       backend: backend.name, corpusSha256: prepared.sha256, splitDocuments: { train: data.split.train.length, validation: data.split.validation.length, test: data.split.test.length },
       epochsRun: result.epochs.length, bestEpoch: kept.epoch, secondsToBest: Math.round(secondsToBest), seconds: Math.round(seconds),
       earlyStopped: result.earlyStopped ?? false, ...held, valLossByEpoch: result.epochs.map((e) => Number(e.valLoss.toFixed(4))),

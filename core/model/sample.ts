@@ -67,6 +67,7 @@ export interface NextWordDraw {
 export class DrawScratch {
   ids = new Int32Array(64);
   values = new Float64Array(64);
+  exps = new Float64Array(0);
   banned = new Uint8Array(0);
   fit(k: number, n: number): void {
     if (this.ids.length < k) [this.ids, this.values] = [new Int32Array(k), new Float64Array(k)];
@@ -78,7 +79,9 @@ export class DrawScratch {
  * The one draw function, for every path (model.predict's log-probabilities, the fast scorer's
  * logits): masks the banned ids (and folds the break marker into `breakInto`), keeps the top-k
  * scores (a heap: no sort or exp over the whole vocabulary), takes their softmax at the
- * temperature, cuts that to the top-p nucleus, and draws with `draw.uniform`. Scores are
+ * temperature, cuts that to the top-p nucleus, and draws with `draw.uniform`, cumulating from the
+ * most likely word. With no truncation at all it cumulates in id order instead (no sort); top-p
+ * without top-k sorts the whole vocabulary, the slow case. Scores are
  * log-probabilities or logits (softmax is shift-invariant). When every id is banned the bans are
  * lifted (a tiny vocabulary cannot satisfy them).
  * @param scores [V] @returns the drawn id
@@ -99,50 +102,59 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
     intoScore = m === -Infinity ? m : m + Math.log(Math.exp(a - m) + Math.exp(b - m));
     banned[BREAK_ID] = 1;
   }
-  // Min-heap of the k best (score desc, id asc on ties): ids[0] is the worst kept.
+  if (k === n && draw.topP >= 1) return drawUntruncated(scores, draw, scratch, into, intoScore);
+  // Min-heap of the k best (score desc, id asc on ties): ids[0] is the worst kept. Ids come in
+  // ascending order, so a later id with the worst kept score ranks below it: only `s > worst` enters.
   let size = 0;
-  const worse = (sa: number, a: number, sb: number, b: number) => sa < sb || (sa === sb && a > b);
-  const siftDown = (at: number) => {
+  const worse = (x: number, y: number) => values[x]! < values[y]! || (values[x] === values[y] && ids[x]! > ids[y]!);
+  const swap = (x: number, y: number) => {
+    const v = values[x]!;
+    values[x] = values[y]!;
+    values[y] = v;
+    const id = ids[x]!;
+    ids[x] = ids[y]!;
+    ids[y] = id;
+  };
+  const siftDown = (at: number, end: number) => {
     for (;;) {
       const l = 2 * at + 1;
-      const r = l + 1;
       let m = at;
-      if (l < size && worse(values[l]!, ids[l]!, values[m]!, ids[m]!)) m = l;
-      if (r < size && worse(values[r]!, ids[r]!, values[m]!, ids[m]!)) m = r;
+      if (l < end && worse(l, m)) m = l;
+      if (l + 1 < end && worse(l + 1, m)) m = l + 1;
       if (m === at) return;
-      [values[at], values[m], ids[at], ids[m]] = [values[m]!, values[at]!, ids[m]!, ids[at]!];
+      swap(at, m);
       at = m;
     }
   };
+  let worst = -Infinity;
   for (let i = 0; i < n; i++) {
+    if (size === k) {
+      // The hot path: most ids fall below the worst kept score.
+      const s = i === into ? intoScore : scores[i]!;
+      if (!(s > worst) || banned[i]) continue;
+      values[0] = s;
+      ids[0] = i;
+      siftDown(0, size);
+      worst = values[0]!;
+      continue;
+    }
     if (banned[i]) continue;
     const s = i === into ? intoScore : scores[i]!;
     if (Number.isNaN(s)) continue;
-    if (size < k) {
-      // Sift up.
-      let at = size++;
-      values[at] = s;
-      ids[at] = i;
-      while (at > 0) {
-        const p = (at - 1) >> 1;
-        if (!worse(values[at]!, ids[at]!, values[p]!, ids[p]!)) break;
-        [values[at], values[p], ids[at], ids[p]] = [values[p]!, values[at]!, ids[p]!, ids[at]!];
-        at = p;
-      }
-    } else if (worse(values[0]!, ids[0]!, s, i)) {
-      values[0] = s;
-      ids[0] = i;
-      siftDown(0);
+    let at = size++;
+    values[at] = s;
+    ids[at] = i;
+    while (at > 0 && worse(at, (at - 1) >> 1)) {
+      swap(at, (at - 1) >> 1);
+      at = (at - 1) >> 1;
     }
+    worst = values[0]!;
   }
   if (size === 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
   // Heap-sort in place: best first.
   for (let end = size - 1; end > 0; end--) {
-    [values[0], values[end], ids[0], ids[end]] = [values[end]!, values[0]!, ids[end]!, ids[0]!];
-    const whole = size;
-    size = end;
-    siftDown(0);
-    size = whole;
+    swap(0, end);
+    siftDown(0, end);
   }
   const max = values[0]!;
   if (draw.temperature <= GREEDY_TEMPERATURE || !Number.isFinite(max)) return ids[0]!;
@@ -164,6 +176,34 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
     if (rest < 0) return ids[j]!;
   }
   return ids[kept - 1]!; // rounding left a sliver of mass: the least likely kept id
+}
+
+/** drawToken without truncation: the max, then each exp once into scratch, then the draw in id order (no sort). */
+function drawUntruncated(scores: ArrayLike<number>, draw: NextWordDraw, scratch: DrawScratch, into: number, intoScore: number): number {
+  const n = scores.length;
+  const { banned } = scratch;
+  if (scratch.exps.length < n) scratch.exps = new Float64Array(n);
+  const exps = scratch.exps;
+  let max = -Infinity;
+  let argMax = -1;
+  for (let i = 0; i < n; i++) {
+    const s = i === into ? intoScore : scores[i]!;
+    if (!banned[i] && s > max) [max, argMax] = [s, i];
+  }
+  if (argMax < 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
+  if (draw.temperature <= GREEDY_TEMPERATURE || !Number.isFinite(max)) return argMax;
+  const inverse = 1 / draw.temperature;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += exps[i] = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
+  let rest = draw.uniform * sum;
+  let last = argMax;
+  for (let i = 0; i < n; i++) {
+    if (!(exps[i]! > 0)) continue;
+    last = i;
+    rest -= exps[i]!;
+    if (rest < 0) return i;
+  }
+  return last; // rounding left a sliver of mass: the last possible id
 }
 
 /** What a model's vocabulary and corpus say about its tokens, for the sampling constraints. */

@@ -3,7 +3,8 @@ import { BREAK_ID, type NextWordDraw } from "../../core/model/index.ts";
 
 /**
  * The draw drawToken must make: bans applied, the break marker's mass moved to `breakInto`, every
- * id sorted by score (ties: lower id first), top-k, softmax at T, top-p, then the cumulative draw.
+ * id sorted by score (ties: lower id first; id order when nothing is truncated), top-k, softmax at
+ * T, top-p, then the cumulative draw.
  * `margin`: distance of u from the nearest cumulative boundary (float rounding may cross it).
  */
 export function referenceDraw(scores: ArrayLike<number>, d: NextWordDraw): { index: number; margin: number; kept: number[] } {
@@ -14,10 +15,12 @@ export function referenceDraw(scores: ArrayLike<number>, d: NextWordDraw): { ind
     banned.add(BREAK_ID);
   }
   let order = s.map((_, i) => i).filter((i) => !banned.has(i));
-  order.sort((a, b) => s[b]! - s[a]! || a - b);
+  // With no truncation drawToken cumulates in id order; otherwise from the most likely word.
+  if (d.topK > 0 || d.topP < 1) order.sort((a, b) => s[b]! - s[a]! || a - b);
+  else if (d.temperature <= 1e-6) order.sort((a, b) => s[b]! - s[a]! || a - b);
   if (d.topK > 0) order = order.slice(0, d.topK);
   if (d.temperature <= 1e-6) return { index: order[0]!, margin: Infinity, kept: [order[0]!] };
-  const max = s[order[0]!]!;
+  const max = Math.max(...order.map((i) => s[i]!));
   let p = order.map((i) => Math.exp((s[i]! - max) / d.temperature));
   const total = p.reduce((a, b) => a + b, 0);
   if (d.topP < 1) {

@@ -18,7 +18,7 @@ describe("drawToken", () => {
       for (const topK of [0, 1, 7, 40]) {
         for (const topP of [1, 0.9, 0.5]) {
           for (const [banned, breakInto] of [[[], -1], [[5, 17, 299], -1], [[3], 9], [[9], 9]] as [number[], number][]) {
-            for (let k = 0; k < 25; k++) {
+            for (let k = 0; k < 10; k++) {
               const draw = { temperature, uniform: rand(), topK, topP, banned, breakInto };
               const ref = referenceDraw(scores, draw);
               const got = drawToken(scores, draw, scratch);
@@ -33,7 +33,7 @@ describe("drawToken", () => {
         }
       }
     }
-    expect(checked).toBeGreaterThan(4 * 4 * 3 * 4 * 25 * 0.95);
+    expect(checked).toBeGreaterThan(4 * 4 * 3 * 4 * 10 * 0.95);
   });
 
   it("top-k and top-p keep only the most likely words; with neither, words come at their softmax odds", () => {
