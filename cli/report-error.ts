@@ -1,19 +1,15 @@
 import { CommanderError } from "commander";
-import { ConfigError } from "../config/define.ts";
-import { isUserError } from "../core/errors.ts";
+import { describeError } from "../core/errors.ts";
 
-/** Prints an error the way a user should see it and returns the exit code. */
+/** Prints an error the way a user should see it and returns the exit code (core/errors.ts: user 1, bug 2). */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
   if (error instanceof CommanderError) return error.exitCode; // commander already printed it (help exits 0)
-  if (isUserError(error)) {
-    stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
-    return 1;
+  const d = describeError(error);
+  if (d.kind === "user") {
+    stderr.write(`error: ${d.message}\n${d.hint ? `hint: ${d.hint}\n` : ""}`);
+  } else {
+    // A bug, not a user mistake: the stack helps whoever fixes it.
+    stderr.write(`internal error: ${d.stack ?? d.message}\n`);
   }
-  if (error instanceof ConfigError) {
-    stderr.write(`error: ${error.message}\n`);
-    return 1;
-  }
-  // A bug, not a user mistake: the stack helps whoever fixes it.
-  stderr.write(`internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  return 2;
+  return d.exitCode;
 }

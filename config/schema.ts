@@ -77,6 +77,17 @@ export const spec = {
     evalSamples: setting("TRAINER_EVAL_SAMPLES", "Quatrains sampled at each of T=0.7, 1.0 and 1.3 for the quality figures (0: none).", int(0, 10_000, 100)),
     qualityGate: setting("TRAINER_QUALITY_GATE", "Refuse to promote a model whose sampled quatrains break the quality limits (repetition, punctuation, endings, copying).", z.boolean().default(true)),
   },
+  bot: {
+    port: setting("PORT", "HTTP port of the bot service (health, Discord interactions, Slack, web).", int(0, 65_535, 3000)),
+    host: setting("BOT_HOST", "Address the bot service listens on.", z.string().min(1).default("0.0.0.0")),
+    backend: setting("BOT_BACKEND", "TensorFlow.js backend for sampling (bot and `oracle prophecy`): auto, tensorflow-gpu, tensorflow, wasm or cpu.",
+      z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto")),
+    modelPollSeconds: setting("BOT_MODEL_POLL_SECONDS", "How often the bot checks for a newly promoted (or rolled back) model version.", num(0.05, 600, 2)),
+    rateLimitPerMinute: setting("BOT_RATE_LIMIT_PER_MINUTE", "Prophecy requests per user and surface per minute (0 = no limit).", int(0, 100_000, 10)),
+    drainSeconds: setting("BOT_DRAIN_SECONDS", "On SIGTERM, how long work in flight may take before the bot exits.", num(0, 600, 10)),
+    publicUrl: setting("PUBLIC_URL", "Public base URL of the bot's web pages (links in chat); unset = no links.",
+      z.url().optional()),
+  },
   log: {
     level: setting("LOG_LEVEL", "pino level: fatal, error, warn, info, debug, trace or silent.",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),

@@ -1,9 +1,8 @@
 import type { Db } from "../core/db/client.ts";
-import { getLease, release, renew, tryAcquire } from "../core/db/leases.ts";
+import { getLease, release, renew, tryAcquire, TRAINER_LEASE } from "../core/db/leases.ts";
 import { UserError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { every } from "./every.ts";
-import { TRAINER_LEASE } from "./run-job.ts";
 import { newRunnerId } from "./runner-id.ts";
 import type { TrainerSettings } from "./types.ts";
 

@@ -6,5 +6,5 @@ export { applyRetention, versionsToDrop } from "./retention.ts";
 export type { TrainFn, TrainOutcome, TrainRequest, TrainerDeps, TrainerSettings } from "./types.ts";
 export {
   enqueueJob, getJob, jobEpochs, jobJson, listJobs, requestCancel, JOB_STATES,
-  type EnqueueOptions, type EpochMetrics, type Job, type JobState,
+  type EnqueueOptions, type Job, type JobState,
 } from "../core/db/jobs.ts";

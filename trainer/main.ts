@@ -3,7 +3,7 @@
 import { pathToFileURL } from "node:url";
 import { loadConfig, type Config } from "../config/schema.ts";
 import { openDatabase } from "../core/db/client.ts";
-import { isUserError } from "../core/errors.ts";
+import { describeError } from "../core/errors.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { startTrainerService, type TrainerHandle } from "./service.ts";
@@ -38,15 +38,11 @@ export async function runTrainer(config: Config, opts: RunTrainerOptions = {}): 
   }
 }
 
-/** Entry-point error handling: a UserError (or bad config) is one line and exit 1, no stack trace. */
+/** Entry-point error handling, as the CLI's: a user error (or bad config) is one line and exit 1, a bug its stack and exit 2. */
 export function failStartup(err: unknown): never {
-  const e = err as Error & { hint?: string };
-  if (isUserError(err) || e?.name === "ConfigError") {
-    process.stderr.write(`${e.message}\n${e.hint ? `${e.hint}\n` : ""}`);
-  } else {
-    process.stderr.write(`${e?.stack ?? String(err)}\n`);
-  }
-  process.exit(1);
+  const d = describeError(err);
+  process.stderr.write(d.kind === "user" ? `${d.message}\n${d.hint ? `${d.hint}\n` : ""}` : `${d.stack ?? d.message}\n`);
+  process.exit(d.exitCode);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

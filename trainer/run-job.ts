@@ -1,11 +1,9 @@
 import type { Db } from "../core/db/client.ts";
 import { finishJob, heartbeatJob, isCancelRequested, recordEpoch, requeueJob, type Job } from "../core/db/jobs.ts";
-import { renew } from "../core/db/leases.ts";
+import { renew, TRAINER_LEASE } from "../core/db/leases.ts";
 import type { Logger } from "../core/logger.ts";
 import { every } from "./every.ts";
 import type { TrainFn } from "./types.ts";
-
-export const TRAINER_LEASE = "trainer";
 
 export interface RunJobContext {
   db: Db;

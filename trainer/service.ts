@@ -1,7 +1,7 @@
 import { claimNextJob, countJobs, finishJob, requeueJob, runningJobs } from "../core/db/jobs.ts";
-import { getLease, isFreeOrExpired, release, renew, tryAcquire } from "../core/db/leases.ts";
+import { getLease, isFreeOrExpired, release, renew, tryAcquire, TRAINER_LEASE } from "../core/db/leases.ts";
 import { applyRetention } from "./retention.ts";
-import { runJob, TRAINER_LEASE, type JobEnd, type RunJobContext } from "./run-job.ts";
+import { runJob, type JobEnd, type RunJobContext } from "./run-job.ts";
 import { newRunnerId } from "./runner-id.ts";
 import { checkSchedule, startSchedule, type ScheduleHandle } from "./schedule.ts";
 import type { TrainerDeps } from "./types.ts";

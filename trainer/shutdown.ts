@@ -1,3 +1,4 @@
+import { EXIT_BUG } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { TrainerHandle } from "./service.ts";
 
@@ -25,7 +26,7 @@ export function exitOnSignals(handle: TrainerHandle, opts: ShutdownOptions): voi
       .then(opts.cleanup)
       .then(() => exit(0), (err) => {
         opts.log.error({ err }, "shutdown failed");
-        exit(1);
+        exit(EXIT_BUG);
       });
   };
   process.on("SIGTERM", onSignal);

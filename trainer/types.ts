@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../core/db/client.ts";
-import type { EpochMetrics } from "../core/db/jobs.ts";
+import type { EpochMetrics } from "../core/metrics.ts";
 import type { Logger } from "../core/logger.ts";
 
 export type TrainerSettings = Config["trainer"];

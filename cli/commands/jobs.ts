@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
-import { enqueueJob, jobJson, listJobs, requestCancel, type Job } from "../../trainer/index.ts";
+import { enqueueJob, jobJson, listJobs, requestCancel, type Job } from "../../core/db/jobs.ts";
 
 const line = (j: Job) =>
   [

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
-import { listModelVersions, type ModelVersionSummary } from "../../core/db/model-versions.ts";
-import type { VersionEvaluation } from "../../core/training/evaluate-version.ts";
+import { listModelVersions, listPromotions, type ModelVersionSummary, type PromotionRecord } from "../../core/db/model-versions.ts";
+import type { VersionEvaluation } from "../../core/eval/index.ts";
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
 
@@ -12,11 +12,11 @@ function hyperParams(raw: unknown): string {
 }
 
 function row(v: ModelVersionSummary): string {
-  // Older versions stored fewer figures: every field may be missing.
-  const evaluation = (v.evaluation ?? {}) as Partial<VersionEvaluation>;
+  // Versions stored before the test split and quality figures lack them: every field may be missing.
+  const evaluation = v.evaluation as Partial<VersionEvaluation> | null;
   const pct = (x: number | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-");
-  // Per temperature: word repeated at once / no terminal end / copy run ≤ limit.
-  const quality = (evaluation.quality ?? []).map((q) => `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`).join(", ");
+  // Per temperature: word repeated at once / quatrains ending a sentence / copied run within the limit.
+  const quality = (evaluation?.quality ?? []).map((q) => `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`).join(", ");
   return [
     `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
     v.status.padEnd(9),
@@ -24,10 +24,10 @@ function row(v: ModelVersionSummary): string {
     `epochs ${v.epochs.length}`.padEnd(10),
     `val_loss ${num(v.valLoss)}`,
     `val_acc ${num(v.valAcc)}`,
-    `ppl ${num(evaluation.perplexity, 1)} (KN-3 ${num(evaluation.kneserNeyPerplexity, 1)})`,
-    `test ppl ${num(evaluation.testPerplexity, 1)} (KN-3 ${num(evaluation.testKneserNeyPerplexity, 1)}, ${evaluation.testUnknownTokens ?? "-"}/${evaluation.testTokens ?? "-"} unknown)`,
-    `copied ${num(evaluation.copy?.meanLongestCopied, 1)}/${evaluation.copy?.maxLongestCopied ?? "-"}`,
-    `length ${num(evaluation.meanTokens, 0)}`,
+    `ppl ${num(evaluation?.perplexity, 1)} (KN-3 ${num(evaluation?.kneserNeyPerplexity, 1)})`,
+    `test ppl ${num(evaluation?.testPerplexity, 1)} (KN-3 ${num(evaluation?.testKneserNeyPerplexity, 1)}, ${evaluation?.testUnknownTokens ?? "-"}/${evaluation?.testTokens ?? "-"} unknown)`,
+    `copied ${num(evaluation?.copy?.meanLongestCopied, 1)}/${evaluation?.copy?.maxLongestCopied ?? "-"}`,
+    `length ${num(evaluation?.meanTokens, 0)}`,
     quality ? `[${quality}]` : "",
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
@@ -36,16 +36,24 @@ function row(v: ModelVersionSummary): string {
   ].join("  ").trimEnd();
 }
 
+/** How many promotions the text listing shows (--json has them all). */
+const RECENT_PROMOTIONS = 10;
+
+const promotionLine = (p: PromotionRecord) =>
+  `  v${p.version}  ${p.promotedAt.toISOString().slice(0, 16).replace("T", " ")}  by ${p.promotedBy}: ${p.reason}` +
+  (p.rolledBackAt ? `  (rolled back by ${p.rolledBackBy ?? "?"})` : "");
+
 /** `oracle models`: every version with its metrics; * marks the current one. */
 export const modelsCommand = (ctx: CliContext) =>
   new Command("models")
     .description("list every model version with its metrics, hyper-parameters and corpus hash (* = current)")
     .option("--json", "print JSON")
     .action(async (flags: { json?: boolean }) => {
-      const versions = await listModelVersions(await ctx.db());
+      const db = await ctx.db();
+      const [versions, promotions] = await Promise.all([listModelVersions(db), listPromotions(db)]);
       if (flags.json) {
         const current = versions.find((v) => v.isCurrent)?.version ?? null;
-        ctx.stdout.write(`${JSON.stringify({ current, versions })}\n`);
+        ctx.stdout.write(`${JSON.stringify({ current, versions, promotions })}\n`);
         return;
       }
       if (versions.length === 0) {
@@ -53,4 +61,7 @@ export const modelsCommand = (ctx: CliContext) =>
         return;
       }
       ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
+      if (promotions.length) {
+        ctx.stdout.write(`\npromotions, newest first:\n${promotions.slice(0, RECENT_PROMOTIONS).map(promotionLine).join("\n")}\n`);
+      }
     });

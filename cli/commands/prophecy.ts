@@ -1,10 +1,7 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { anyInt, positiveInt } from "../options.ts";
-import { recordProphecy } from "../../core/db/prophecies.ts";
-import { initBackend } from "../../core/tf/backend.ts";
-import { databaseModelSource } from "../../core/prophecy/database-model-source.ts";
-import { prophesy } from "../../core/prophecy/prophesy.ts";
+import { createOracle } from "../../core/oracle/oracle.ts";
 
 interface ProphecyFlags {
   temperature?: string;
@@ -24,22 +21,18 @@ export const prophecyCommand = (ctx: CliContext) =>
     .option("--seed <n>", "seed for a reproducible draw", anyInt("--seed"))
     .option("--json", "print JSON")
     .action(async (flags: ProphecyFlags) => {
-      const config = ctx.config();
-      const db = await ctx.db();
-      await initBackend({ preference: config.training.backend }, ctx.log());
-      const models = databaseModelSource(db);
+      const oracle = createOracle({ db: await ctx.db(), config: ctx.config(), log: ctx.log(), watch: false });
       try {
-        const prophecies = await prophesy({
-          models,
-          settings: { ...config.sampling },
-          onProphecy: async (p) => { await recordProphecy(db, { ...p, surface: "cli", requestedBy: ctx.user }); },
-        }, { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed });
+        const prophecies = await oracle.prophesy(
+          { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed },
+          { surface: "cli", requestedBy: ctx.user },
+        );
         if (flags.json) {
-          ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied })) })}\n`);
+          ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ id: p.id, text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`);
         } else {
           ctx.stdout.write(prophecies.map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}`).join("\n\n") + "\n");
         }
       } finally {
-        await models.close();
+        await oracle.close();
       }
     });

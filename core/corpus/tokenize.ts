@@ -10,6 +10,8 @@
 
 /** The quatrain break marker: vocabulary index 0. Contains filtered characters, so no text can produce it. */
 export const BREAK_TOKEN = "<break>";
+/** Class id of the break marker: the one definition (vocabulary, examples, sampling, stored corpus ids). */
+export const BREAK_ID = 0;
 
 /** Characters the seed's Keras Tokenizer filters out (replaced by a space). */
 const FILTERED = /["#$%&()*+/:<=>@[\\\]^_`{|}~\t\r\n]/g;

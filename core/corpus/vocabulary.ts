@@ -1,4 +1,4 @@
-import { BREAK_TOKEN } from "./tokenize.ts";
+import { BREAK_ID, BREAK_TOKEN } from "./tokenize.ts";
 
 /** The model's classes: index 0 is the break marker, then words by descending frequency. */
 export interface Vocabulary {
@@ -36,7 +36,7 @@ export function encodeTokens(tokens: readonly string[], index: ReadonlyMap<strin
   const unknown = new Set<string>();
   for (const token of tokens) {
     const id = index.get(token);
-    if (id === undefined || id === 0) unknown.add(token);
+    if (id === undefined || id === BREAK_ID) unknown.add(token);
     else ids.push(id);
   }
   return { ids, unknown: [...unknown] };

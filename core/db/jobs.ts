@@ -1,6 +1,7 @@
 import { UserError } from "../errors.ts";
+import type { Surface } from "../surface.ts";
 import type { Db } from "./client.ts";
-import type { EpochMetrics } from "../model/train.ts";
+import type { EpochMetrics } from "../metrics.ts";
 
 /**
  * The training job queue. States move queued → running → succeeded | failed | cancelled |
@@ -32,15 +33,18 @@ export interface Job {
   heartbeatAt: string | null;
   cancelRequested: boolean;
   attempts: number;
+  /** Where it was asked, and the chat channel to tell when it ends. */
+  surface: Surface;
+  channel: string | null;
+  announcedAt: string | null;
 }
-
-export type { EpochMetrics };
 
 interface JobRow {
   id: number; state: string; requestedBy: string; reason: string; epochs: number | null;
   queuedAt: Date; startedAt: Date | null; finishedAt: Date | null; heartbeatAt: Date | null;
   runner: string | null; backend: string | null; epochsDone: number; version: number | null;
   error: string | null; cancelRequested: boolean; attempts: number;
+  surface: string; channel: string | null; announcedAt: Date | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -52,6 +56,7 @@ function toJob(row: JobRow): Job {
     backend: row.backend, epochsDone: row.epochsDone, version: row.version, error: row.error,
     epochs: row.epochs, runner: row.runner, heartbeatAt: iso(row.heartbeatAt),
     cancelRequested: row.cancelRequested, attempts: row.attempts,
+    surface: row.surface as Surface, channel: row.channel, announcedAt: iso(row.announcedAt),
   };
 }
 
@@ -65,6 +70,9 @@ export interface EnqueueOptions {
   requestedBy: string;
   reason: string;
   epochs?: number;
+  /** Default cli. */
+  surface?: Surface;
+  channel?: string | null;
 }
 
 export async function enqueueJob(db: Db, opts: EnqueueOptions): Promise<Job> {
@@ -72,7 +80,10 @@ export async function enqueueJob(db: Db, opts: EnqueueOptions): Promise<Job> {
     throw new UserError(`Epochs must be a whole number of at least 1, got ${opts.epochs}.`);
   }
   const row = await db.prisma.trainingJob.create({
-    data: { requestedBy: opts.requestedBy, reason: opts.reason, epochs: opts.epochs ?? null },
+    data: {
+      requestedBy: opts.requestedBy, reason: opts.reason, epochs: opts.epochs ?? null,
+      surface: opts.surface ?? "cli", channel: opts.channel ?? null,
+    },
   });
   return toJob(row);
 }
@@ -232,4 +243,26 @@ export async function requestCancel(db: Db, id: number): Promise<Job> {
 export async function isCancelRequested(db: Db, id: number): Promise<boolean> {
   const row = await db.prisma.trainingJob.findUnique({ where: { id }, select: { cancelRequested: true } });
   return row?.cancelRequested ?? false;
+}
+
+const FINAL_STATES: FinalJobState[] = ["succeeded", "failed", "cancelled", "rejected"];
+
+/**
+ * Finished jobs asked from `surface` that no bot has announced yet, each marked announced and
+ * returned to exactly one caller: the mark is a conditional update (announcedAt still null), so two
+ * bot processes on one database never both announce a job.
+ */
+export async function claimFinishedJobs(db: Db, surface: Surface, opts: { limit?: number } = {}): Promise<Job[]> {
+  const candidates = await db.prisma.trainingJob.findMany({
+    where: { surface, state: { in: FINAL_STATES }, announcedAt: null },
+    orderBy: { id: "asc" },
+    take: opts.limit ?? 50,
+  });
+  const claimed: Job[] = [];
+  for (const row of candidates) {
+    const announcedAt = new Date();
+    const { count } = await db.prisma.trainingJob.updateMany({ where: { id: row.id, announcedAt: null }, data: { announcedAt } });
+    if (count === 1) claimed.push(toJob({ ...row, announcedAt }));
+  }
+  return claimed;
 }

@@ -7,6 +7,9 @@ import type { Db } from "./client.ts";
  * keep host clocks within a small fraction of the lease TTL of each other.
  */
 
+/** The lease every training takes: the trainer service's jobs and `oracle train` alike, so one runs at a time. */
+export const TRAINER_LEASE = "trainer";
+
 export interface Lease {
   name: string;
   holder: string;

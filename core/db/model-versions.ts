@@ -5,10 +5,8 @@ import { withRegistryLock, type Tx } from "./transaction.ts";
 
 type Json = Prisma.InputJsonValue;
 
-import type { EpochMetrics } from "../model/train.ts";
-
-/** One epoch of a training run, as stored in ModelVersion.epochs. */
-export type { EpochMetrics };
+import type { EpochMetrics } from "../metrics.ts";
+import type { VersionEvaluation } from "../eval/version-evaluation.ts";
 
 /** What every version records about its training run. */
 interface TrainingFacts {
@@ -39,7 +37,7 @@ export interface NewModelVersion extends TrainingFacts {
   hyperParams: Json;
   /** Tokenized corpus as little-endian int32 ids. */
   corpusIds: Uint8Array;
-  evaluation?: Json | null;
+  evaluation?: VersionEvaluation | null;
 }
 
 /** A version without its heavy parts, for listings. */
@@ -52,7 +50,7 @@ export interface ModelVersionSummary extends TrainingFacts {
   rejectReason: string | null;
   jobId: number | null;
   hyperParams: Prisma.JsonValue;
-  evaluation: Prisma.JsonValue | null;
+  evaluation: VersionEvaluation | null;
   /** False once retention dropped the weights. */
   hasWeights: boolean;
   isCurrent: boolean;
@@ -98,6 +96,7 @@ type SummaryRow = Prisma.ModelVersionGetPayload<{ select: typeof summaryFields }
 const toSummary = (row: SummaryRow, hasWeights: boolean, current: number | null): ModelVersionSummary => ({
   ...row,
   epochs: row.epochs as unknown as EpochMetrics[],
+  evaluation: row.evaluation as unknown as VersionEvaluation | null,
   hasWeights,
   isCurrent: row.version === current,
 });
@@ -123,7 +122,8 @@ export async function createModelVersion(db: Db, data: NewModelVersion, options:
     weights: bytes(data.weights),
     corpusIds: bytes(data.corpusIds),
     epochs: data.epochs as unknown as Json,
-    evaluation: data.evaluation ?? undefined,
+    // The JSON column holds a VersionEvaluation; Prisma types it as any JSON.
+    evaluation: (data.evaluation ?? undefined) as Json | undefined,
   };
   const { promote } = options;
   if (!promote) {
@@ -224,12 +224,6 @@ export async function rollback(db: Db, by: string): Promise<number> {
     await tx.promotion.updateMany({ where: { rolledBackAt: null, id: { gt: previous.id } }, data: { rolledBackAt: new Date(), rolledBackBy: by } });
     return previous.version;
   });
-}
-
-/** Marks a version as stopped by the promotion gate. */
-export async function markRejected(db: Db, version: number, reason: string): Promise<void> {
-  const { count } = await db.prisma.modelVersion.updateMany({ where: { version }, data: { status: "rejected", rejectReason: reason } });
-  if (count === 0) throw new UserError(`There is no model version ${version}.`);
 }
 
 /** Versions that were current at some time (rolled back or not): retention keeps their weights. */

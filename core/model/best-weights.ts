@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { EpochMetrics } from "./train.ts";
+import type { EpochMetrics } from "../metrics.ts";
 
 /**
  * Remembers the weights of the epoch with the lowest validation loss (Keras'

@@ -8,8 +8,9 @@ export interface Examples {
   phraseLength: number;
 }
 
-/** Class id of the quatrain break marker. */
-export const BREAK_ID = 0;
+import { BREAK_ID } from "../corpus/tokenize.ts";
+
+export { BREAK_ID };
 
 /**
  * Every window of `phraseLength` ids predicting the next id, over each document written as

@@ -4,21 +4,7 @@ import type { Examples } from "./examples.ts";
 import { applyGradients, lossAndGradients } from "./gradients.ts";
 import { bestWeightsKeeper } from "./best-weights.ts";
 import { seededRandom, shuffleInPlace } from "./random.ts";
-
-/** Metrics of one finished epoch (stored per model version and per job). */
-export interface EpochMetrics {
-  /** 1-based. */
-  epoch: number;
-  /** Mean training loss over the epoch's batches (class-weighted, with L2), weighted by batch size. */
-  loss: number;
-  /** Training accuracy (under dropout). */
-  acc: number;
-  /** Unweighted validation crossentropy, inference mode (see evaluate). */
-  valLoss: number;
-  valAcc: number;
-  /** Wall time of the epoch, validation included. */
-  seconds: number;
-}
+import type { EpochMetrics } from "../metrics.ts";
 
 /** One mini-batch as plain arrays, so a step may ship it to worker threads. */
 export interface Batch {

@@ -2,11 +2,10 @@
 // `createOracle(...)` in core/oracle/oracle.ts implements it; surfaces only translate input and output.
 import type { JobState } from "../db/jobs.ts";
 
-/** Where a prophecy was asked, or a reaction given. Closed: a new surface is a new member here. */
-export const SURFACES = ["cli", "discord", "slack", "web"] as const;
-export type Surface = (typeof SURFACES)[number];
-/** Chat platforms that carry reactions. */
-export type ReactionPlatform = Extract<Surface, "discord" | "slack">;
+import type { ReactionPlatform, Surface } from "../surface.ts";
+
+// Defined in core/surface.ts so core/db can use them without importing this file.
+export { SURFACES, type Surface, type ReactionPlatform } from "../surface.ts";
 
 /** Who asked, and where the answer will live. */
 export interface RequestContext {

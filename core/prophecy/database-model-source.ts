@@ -1,71 +1,156 @@
 import type * as tf from "@tensorflow/tfjs";
-import { wordIndex } from "../corpus/index.ts";
+import { bytesToIds, documentsOfIds, wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
 import { UserError } from "../errors.ts";
-import { buildCopyIndex, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
+import { silentLogger, type Logger } from "../logger.ts";
+import { buildCopyIndex, modelOfVersion, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
-import { bytesToIds, documentsOfIds } from "../training/prepare-corpus.ts";
-import { modelOfVersion } from "../training/version-model.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 
 /** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
 export type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
 
+export const STILL_LEARNING = "The oracle is still learning, try again in a few minutes.";
+
+export interface ModelSourceOptions {
+  log?: Logger;
+  makeScorer?: ScorerFactory;
+  /**
+   * > 0: a background check every that many seconds loads a newly promoted (or rolled back) version
+   * while the old one keeps serving, and current() never waits once a model is loaded (the bot).
+   * 0: current() checks the database on each call and waits for a switch (one-shot CLI, tests).
+   */
+  pollSeconds?: number;
+  /** A version that failed to load is tried again only after this long (default 60 s): no tight loop. */
+  retrySeconds?: number;
+  /** How long a replaced model stays alive for draws still in flight on it (default 30 s). */
+  retireSeconds?: number;
+  /** Awaited before the first load (e.g. starting the tfjs backend). */
+  beforeLoad?: () => Promise<unknown>;
+}
+
+/** The model source the serving core uses: what is served, and why the latest version is not (if so). */
+export interface ServingModelSource extends ModelSource {
+  /** The model now served, without waiting or touching the database. */
+  serving(): LoadedModel | null;
+  /** Checks the current promotion once and loads it if it is new (resolves when that load ended). */
+  refresh(): Promise<void>;
+  /** Why the current version is not served (its load failed), or null. */
+  problem(): string | null;
+}
+
 async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Promise<LoadedModel> {
-  if (!record.weights || !record.corpusIds) {
-    throw new UserError(`Model version ${record.version} has no weights any more.`, "Promote another version: oracle promote VERSION");
-  }
+  if (!record.weights || !record.corpusIds) throw new Error(`model version ${record.version} has no weights any more`);
   const model = await modelOfVersion({ ...record, weights: record.weights });
-  const scorer = makeScorer(model);
-  const documents = documentsOfIds(bytesToIds(record.corpusIds));
-  return {
-    version: record.version,
-    words: record.vocabulary,
-    index: wordIndex(record.vocabulary),
-    casing: record.casing,
-    scorer,
-    copyIndex: buildCopyIndex(documents),
-    sampling: samplingVocabulary(record.vocabulary, documents),
-    dispose: () => {
-      scorer.dispose?.();
-      model.dispose();
-    },
-  };
+  try {
+    const scorer = makeScorer(model);
+    const documents = documentsOfIds(bytesToIds(record.corpusIds));
+    return {
+      version: record.version,
+      words: record.vocabulary,
+      index: wordIndex(record.vocabulary),
+      casing: record.casing,
+      scorer,
+      copyIndex: buildCopyIndex(documents),
+      sampling: samplingVocabulary(record.vocabulary, documents),
+      dispose: () => {
+        scorer.dispose?.();
+        model.dispose();
+      },
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
 }
 
 /**
- * The current model from the database, loaded once per version: each call checks which version is
- * current (one small query) and loads a newly promoted one, so a promotion or rollback reaches
- * every bot without a restart.
+ * The current model from the database, loaded once per version. A newly promoted (or rolled back)
+ * version is loaded beside the one serving and swapped in when ready, so no request in flight fails;
+ * a version whose weights cannot be loaded leaves the previous one serving, is logged with the
+ * reason, and is not tried again for `retrySeconds`.
  */
-export function databaseModelSource(db: Db, makeScorer: ScorerFactory = (model) => fastScorer(model)): ModelSource {
-  let loaded: Promise<LoadedModel> | undefined;
-  let loadedVersion: number | undefined;
+export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): ServingModelSource {
+  const log = options.log ?? silentLogger;
+  const makeScorer = options.makeScorer ?? ((model) => fastScorer(model));
+  const pollMs = (options.pollSeconds ?? 0) * 1000;
+  const retryMs = (options.retrySeconds ?? 60) * 1000;
+  const retireMs = (options.retireSeconds ?? 30) * 1000;
+
+  let current: LoadedModel | null = null;
+  let checking: Promise<void> | null = null;
+  const failed = new Map<number, { at: number; error: string }>();
+  const retired = new Set<LoadedModel>();
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const retire = (old: LoadedModel) => {
+    retired.add(old);
+    setTimeout(() => {
+      if (retired.delete(old)) old.dispose();
+    }, retireMs).unref();
+  };
+
+  async function check(): Promise<void> {
+    const promotion = await currentPromotionOf(db);
+    if (!promotion || promotion.version === current?.version || closed) return;
+    const version = promotion.version;
+    const failure = failed.get(version);
+    if (failure && Date.now() - failure.at < retryMs) return;
+    try {
+      await options.beforeLoad?.();
+      const record = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
+      if (!record) throw new Error(`model version ${version} is missing`);
+      const loaded = await load(record, makeScorer);
+      if (closed) return loaded.dispose();
+      const old = current;
+      current = loaded;
+      failed.delete(version);
+      log.info({ version, previous: old?.version ?? null }, "serving model version");
+      // Draws in flight on the old model finish first; dispose it a little later.
+      if (old) retire(old);
+    } catch (error) {
+      failed.set(version, { at: Date.now(), error: (error as Error).message });
+      log.warn({ version, serving: current?.version ?? null, err: (error as Error).message, retryInSeconds: retryMs / 1000 },
+        "model version cannot be loaded; the previous one keeps serving");
+    }
+  }
+
+  /** One check at a time: concurrent callers share it. */
+  const refresh = (): Promise<void> => {
+    checking ??= check().finally(() => { checking = null; });
+    return checking;
+  };
+
+  if (pollMs > 0) {
+    const tick = () => {
+      refresh().catch((error: Error) => log.warn({ err: error.message }, "checking for a new model version failed"))
+        .finally(() => { if (!closed) timer = setTimeout(tick, pollMs); timer?.unref(); });
+    };
+    tick();
+  }
+
   return {
+    serving: () => current,
+    problem() {
+      for (const [version, f] of failed) if (version !== current?.version) return `model version ${version} cannot be loaded: ${f.error}`;
+      return null;
+    },
+    refresh,
     async current() {
-      const promotion = await currentPromotionOf(db);
-      if (!promotion) throw new UserError("No model has been trained yet.", "Run: oracle train");
-      if (loaded && loadedVersion === promotion.version) return loaded;
-      const previous = loaded;
-      loadedVersion = promotion.version;
-      const loading = getModelVersion(db, promotion.version, { withWeights: true, withCorpusIds: true }).then((record) => {
-        if (!record) throw new UserError(`Model version ${promotion.version} is missing.`);
-        return load(record, makeScorer);
-      });
-      loaded = loading;
-      // A failed load is retried on the next call.
-      loading.catch(() => {
-        if (loaded === loading) [loaded, loadedVersion] = [undefined, undefined];
-      });
-      // In-flight draws on the old model finish first; dispose it a little later.
-      previous?.then((m) => setTimeout(() => m.dispose(), 30_000).unref(), () => {});
-      return loaded;
+      if (!current || pollMs === 0) await refresh();
+      if (!current) throw new UserError(STILL_LEARNING, "Train one: oracle train (or start the trainer service: oracle trainer)");
+      return current;
     },
     async close() {
-      const m = await loaded?.catch(() => undefined);
-      m?.dispose();
-      loaded = undefined;
+      closed = true;
+      clearTimeout(timer);
+      await checking?.catch(() => undefined);
+      current?.dispose();
+      current = null;
+      for (const old of retired) old.dispose();
+      retired.clear();
     },
   };
 }

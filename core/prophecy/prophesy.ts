@@ -1,4 +1,4 @@
-import { formatQuatrain, tokenize } from "../corpus/index.ts";
+import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
 import { longestCopiedRun, sampleTokens, seededRandom, type SamplingRules } from "../model/index.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
@@ -33,7 +33,8 @@ export interface Prophecy {
   /** How many draws were thrown away for copying too much. */
   redraws: number;
   about: string | null;
-  seed: number | null;
+  /** Asked again with this seed (count 1, same model, temperature and words), the same quatrain. */
+  seed: number;
 }
 
 export interface ProphesyDeps {
@@ -44,14 +45,19 @@ export interface ProphesyDeps {
 }
 
 function encodeAbout(about: string, model: LoadedModel): number[] {
-  const tokens = tokenize(about);
-  const unknown = [...new Set(tokens.filter((t) => !model.index.has(t)))];
+  const { ids, unknown } = encodeTokens(tokenize(about), model.index);
   if (unknown.length) {
     const list = unknown.map((w) => `"${w}"`).join(", ");
     throw new UserError(`The oracle does not know ${list}: starting words must come from its corpus (model v${model.version}).`);
   }
-  return tokens.map((t) => model.index.get(t)!);
+  return ids;
 }
+
+/** Largest seed: seeds are stored as 32-bit integers. */
+export const MAX_SEED = 2 ** 31 - 1;
+
+/** The seed of quatrain `i` of a request: the request's seed for the first, derived ones after, each reproducing its quatrain alone. */
+const seedOf = (seed: number, i: number) => (i === 0 ? seed : Math.floor(seededRandom(`${seed}:${i}`)() * MAX_SEED));
 
 function checkCount(count: number | undefined, max: number): number {
   const n = count ?? 1;
@@ -69,12 +75,14 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
   const { settings } = deps;
   const temperature = parseTemperature(request.temperature, settings);
   const count = checkCount(request.count, settings.maxCount);
-  if (request.seed !== undefined && !Number.isSafeInteger(request.seed)) throw new UserError(`Seed must be a whole number; got ${request.seed}.`);
+  if (request.seed !== undefined && !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed <= MAX_SEED)) {
+    throw new UserError(`Seed must be a whole number from 0 to ${MAX_SEED}; got ${request.seed}.`);
+  }
   const model = await deps.models.current();
   const about = request.about?.trim() ? request.about.trim() : null;
   const prefix = about ? encodeAbout(about, model) : [];
   if (prefix.length >= settings.maxWords) throw new UserError(`Starting words must be fewer than ${settings.maxWords} tokens.`);
-  const seed = request.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = request.seed ?? Math.floor(Math.random() * MAX_SEED);
 
   // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.
   const drawOne = async (random: () => number) => {
@@ -85,7 +93,8 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
   };
   // Concurrent draws let a batching scorer serve them in one pass.
   const results = await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const random = seededRandom(`${seed}:${i}`);
+    const quatrainSeed = seedOf(seed, i);
+    const random = seededRandom(`${quatrainSeed}:0`);
     let best = await drawOne(random);
     let redraws = 0;
     while (best.copied > settings.maxCopiedWords && redraws < settings.maxRedraws) {
@@ -96,7 +105,7 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
     const formatted = formatQuatrain(best.ids.map((id) => model.words[id]), model.casing);
     const prophecy: Prophecy = {
       text: formatted.text, lines: formatted.lines, temperature, modelVersion: model.version,
-      longestCopied: best.copied, redraws, about, seed: request.seed ?? null,
+      longestCopied: best.copied, redraws, about, seed: quatrainSeed,
     };
     await deps.onProphecy?.(prophecy);
     return prophecy;

@@ -9,6 +9,8 @@ export type BackendPreference = "auto" | BackendName;
 
 export interface BackendOptions {
   preference: BackendPreference;
+  /** The setting that chose it, named in the error (TRAINER_BACKEND for training, BOT_BACKEND for serving). */
+  setting?: string;
 }
 
 export interface BackendChoice {
@@ -125,6 +127,6 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
   }
   throw new UserError(
     `TensorFlow.js backend "${options.preference}" could not start: ${reasons.join("; ")}`,
-    "Set TRAINER_BACKEND=auto (or wasm/cpu, which need no native packages).",
+    `Set ${options.setting ?? "TRAINER_BACKEND"}=auto (or wasm/cpu, which need no native packages).`,
   );
 }

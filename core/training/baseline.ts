@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { currentModelVersion } from "../db/model-versions.ts";
 import { evaluate, type Examples } from "../model/index.ts";
-import { modelOfVersion, sameVocabulary } from "./version-model.ts";
+import { modelOfVersion, sameVocabulary } from "../model/index.ts";
 import { promotionDecision, qualityGate, type GateDecision } from "./gate.ts";
 import type { QualityFigures } from "../eval/index.ts";
 

@@ -1,24 +1,11 @@
 import type * as tf from "@tensorflow/tfjs";
-import { qualityFigures, summariseCopiedRuns, type CopyStatistics, type QualityFigures } from "../eval/index.ts";
+import { qualityFigures, summariseCopiedRuns, type QualityFigures, type VersionEvaluation } from "../eval/index.ts";
 import {
   longestCopiedRun, sampleTokens, seededRandom, type CopyIndex, type Examples, type NextWordScorer, type SamplingRules, type SamplingVocabulary,
 } from "../model/index.ts";
-import { heldOutPerplexities, type HeldOutPerplexities } from "./held-out.ts";
+import { heldOutPerplexities } from "./held-out.ts";
 
-/** Stored as ModelVersion.evaluation, shown by `oracle models` and reported by `oracle train --json`. */
-export interface VersionEvaluation extends HeldOutPerplexities {
-  /** Longest copied run over the quatrains sampled at T = 1.0. */
-  copy: CopyStatistics;
-  /** Mean tokens of those quatrains, beside the corpus' own mean: does the model end them where Nostradamus did? */
-  meanTokens: number;
-  corpusMeanTokens: number;
-  /** Quality figures of quatrains sampled (with the sampler's rules, no redraws) at each evaluation temperature. */
-  quality: QualityFigures[];
-  /** The same figures on the corpus' own quatrains. */
-  corpusQuality: QualityFigures;
-  /** The epoch whose weights were kept. */
-  keptEpoch?: number;
-}
+export type { VersionEvaluation };
 
 /** Temperatures the quality figures are measured at. */
 export const EVAL_TEMPERATURES = [0.7, 1.0, 1.3] as const;

@@ -1,20 +1,8 @@
 import type * as tf from "@tensorflow/tfjs";
-import { fitKneserNey, perplexity, perplexityWithUnknown, trigramsOfExamples } from "../eval/index.ts";
+import { fitKneserNey, perplexity, perplexityWithUnknown, trigramsOfExamples, type HeldOutPerplexities } from "../eval/index.ts";
 import { BREAK_ID, evaluateWithUnknown, type Examples } from "../model/index.ts";
 
-/** The GRU and the Kneser-Ney trigram on the same held-out tokens. */
-export interface HeldOutPerplexities {
-  /** exp(validation crossentropy) of the GRU. */
-  perplexity: number;
-  /** The trigram, fitted on the training part, on the validation part. */
-  kneserNeyPerplexity: number;
-  /** On the test quatrains, unknown words pooled into one class for both models. */
-  testPerplexity: number;
-  testKneserNeyPerplexity: number;
-  /** Predicted tokens of the test part (break markers included) and how many of them the training part never had. */
-  testTokens: number;
-  testUnknownTokens: number;
-}
+export type { HeldOutPerplexities };
 
 const contextsOf = (examples: Examples) =>
   Array.from({ length: examples.count }, (_, i) => examples.inputs.subarray(i * examples.phraseLength, (i + 1) * examples.phraseLength));

@@ -1,5 +1,5 @@
 import { buildCasingTable, buildVocabulary, encodeDocuments, tokenize, type CasingTable, type Corpus, type Vocabulary } from "../corpus/index.ts";
-import { BREAK_ID } from "../model/index.ts";
+import { BREAK_ID } from "../corpus/index.ts";
 
 /** A corpus turned into what training and sampling need. */
 export interface PreparedCorpus {
@@ -27,30 +27,3 @@ export function prepareCorpus(corpus: Corpus): PreparedCorpus {
     corpusIds: Int32Array.from(docsAsIds.flatMap((doc) => [...doc, BREAK_ID])),
   };
 }
-
-/** Splits a stored id stream back into documents (inverse of PreparedCorpus.corpusIds). */
-export function documentsOfIds(ids: ArrayLike<number>): number[][] {
-  const docs: number[][] = [];
-  let current: number[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    if (ids[i] === BREAK_ID) {
-      docs.push(current);
-      current = [];
-    } else current.push(ids[i]!);
-  }
-  if (current.length) docs.push(current);
-  return docs;
-}
-
-/** int32 ids ↔ little-endian bytes, as stored in ModelVersion.corpusIds. */
-export const idsToBytes = (ids: Int32Array): Uint8Array => {
-  const out = new Uint8Array(ids.length * 4);
-  const view = new DataView(out.buffer);
-  ids.forEach((id, i) => view.setInt32(i * 4, id, true));
-  return out;
-};
-
-export const bytesToIds = (bytes: Uint8Array): Int32Array => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Int32Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getInt32(i * 4, true));
-};

@@ -7,11 +7,14 @@ import type { Logger } from "../logger.ts";
 import type { BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { createTrainStep } from "../tf/train-step.ts";
-import { buildCopyIndex, exportModel, samplingVocabulary, trainModel, type BatchInfo, type EpochMetrics } from "../model/index.ts";
-import { evaluateVersion, type VersionEvaluation } from "./evaluate-version.ts";
+import { buildCopyIndex, exportModel, samplingVocabulary, trainModel, type BatchInfo } from "../model/index.ts";
+import type { EpochMetrics } from "../metrics.ts";
+import { evaluateVersion } from "./evaluate-version.ts";
+import type { VersionEvaluation } from "../eval/index.ts";
 import { gateAgainstCurrent } from "./baseline.ts";
 import { initialModel } from "./initial-model.ts";
-import { idsToBytes, prepareCorpus } from "./prepare-corpus.ts";
+import { idsToBytes } from "../corpus/index.ts";
+import { prepareCorpus } from "./prepare-corpus.ts";
 import { trainingData } from "./training-data.ts";
 
 export interface TrainVersionDeps {
@@ -126,7 +129,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
       corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
       gloveSource: start.source, gloveCoverage: start.gloveCoverage, backend: base.backend, epochs: result.epochs,
-      loss: kept.loss, valLoss: kept.valLoss, valAcc: kept.valAcc, evaluation: { ...evaluation, keptEpoch: kept.epoch } as unknown as object,
+      loss: kept.loss, valLoss: kept.valLoss, valAcc: kept.valAcc, evaluation: { ...evaluation, keptEpoch: kept.epoch },
     }, decision.promote ? { promote: { by: opts.requestedBy ?? "trainer", reason: decision.reason } } : {});
     log.info({ version, promoted: decision.promote, reason: decision.reason }, "model version saved");
     return { ...base, version, status: decision.promote ? "accepted" : "rejected", reason: decision.reason, evaluation };

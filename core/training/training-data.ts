@@ -14,7 +14,7 @@ export interface TrainingData {
   /** Windows of the held-out test quatrains: never trained on, tuned on or gated on. */
   test: Examples;
   split: DocumentSplit;
-  /** float32 [V]: count^power per class; the break marker gets the words' mean weight (see classWeights). */
+  /** float32 [V]: count^power per word; the break marker gets the words' mean weight (see classWeights). */
   classWeights: Float32Array;
 }
 

@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Config } from "../../config/schema.ts";
 import type { ModelVersionRecord } from "../db/model-versions.ts";
-import { modelOfVersion, sameVocabulary } from "./version-model.ts";
+import { modelOfVersion, sameVocabulary } from "../model/index.ts";
 
 type ModelSettings = Config["model"];
 

@@ -1,7 +1,6 @@
 import { expect, it } from "vitest";
-import { release, tryAcquire } from "../../core/db/leases.ts";
+import { release, tryAcquire, TRAINER_LEASE } from "../../core/db/leases.ts";
 import { createModelVersion } from "../../core/db/model-versions.ts";
-import { TRAINER_LEASE } from "../../trainer/run-job.ts";
 import { describeEachDatabase, sampleModelVersion } from "../helpers/db.ts";
 import { hasStackTrace, runOracle } from "../helpers/run-oracle.ts";
 

@@ -9,7 +9,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
   it("says to train first when there is no model", async () => {
     const r = await runOracle(["prophecy"], env());
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/No model has been trained yet/);
+    expect(r.stderr).toMatch(/still learning/);
     expect(r.stderr).toMatch(/oracle train/);
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
@@ -39,8 +39,10 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     const models = JSON.parse((await runOracle(["models", "--json"], env())).stdout);
     expect(models.current).toBe(2);
     expect(models.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-    const table = await runOracle(["models"], env());
-    expect(table.stdout).toMatch(/test ppl \d+\.\d \(KN-3 \d+\.\d, \d+\/\d+ unknown\)/);
-    expect(table.stdout).toMatch(/T0\.7 rep 0% end 100% copy≤ \d+%/);
+    expect(models.promotions.map((p: { version: number }) => p.version)).toEqual([2, 1]);
+    const listing = (await runOracle(["models"], env())).stdout;
+    expect(listing).toMatch(/promotions, newest first:\n  v2 .* by \S+: /);
+    expect(listing).toMatch(/test ppl \d+\.\d \(KN-3 \d+\.\d, \d+\/\d+ unknown\)/);
+    expect(listing).toMatch(/T0\.7 rep 0% end 100% copy≤ \d+%/);
   });
 });

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { getLease } from "../../core/db/leases.ts";
+import { getLease, TRAINER_LEASE } from "../../core/db/leases.ts";
 import { listModelVersions } from "../../core/db/model-versions.ts";
-import { TRAINER_LEASE } from "../../trainer/run-job.ts";
 import { testGloveCacheDir } from "../helpers/config.ts";
 import { describeEachDatabase } from "../helpers/db.ts";
 import { projectRoot, testCorpusPath } from "../helpers/paths.ts";

@@ -1,9 +1,8 @@
 import { afterEach, expect, it } from "vitest";
 import type { Db } from "../../core/db/client.ts";
 import { enqueueJob, getJob, type Job } from "../../core/db/jobs.ts";
-import { getLease } from "../../core/db/leases.ts";
+import { getLease, TRAINER_LEASE } from "../../core/db/leases.ts";
 import { currentModelVersion, listModelVersions } from "../../core/db/model-versions.ts";
-import { TRAINER_LEASE } from "../../trainer/run-job.ts";
 import { describeEachDatabase } from "../helpers/db.ts";
 import { runnerPid, spawnTrainer, type TrainerProcess } from "./spawn-trainer.ts";
 

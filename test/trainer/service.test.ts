@@ -1,9 +1,8 @@
 import { afterEach, expect, it } from "vitest";
 import type { Db } from "../../core/db/client.ts";
 import { claimNextJob, enqueueJob, getJob, jobEpochs, listJobs, requestCancel, type Job } from "../../core/db/jobs.ts";
-import { getLease, tryAcquire } from "../../core/db/leases.ts";
+import { getLease, tryAcquire, TRAINER_LEASE } from "../../core/db/leases.ts";
 import { silentLogger } from "../../core/logger.ts";
-import { TRAINER_LEASE } from "../../trainer/run-job.ts";
 import { startTrainerService, type TrainerHandle } from "../../trainer/service.ts";
 import type { TrainerSettings } from "../../trainer/types.ts";
 import { testConfig } from "../helpers/config.ts";

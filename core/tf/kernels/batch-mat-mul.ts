@@ -25,7 +25,8 @@ export function wasmBatchMatMulOverStock(stock: KernelConfig, stockTranspose: Ke
   const transpose = stockTranspose.kernelFunc as unknown as
     (args: { inputs: { x: TensorInfo }; attrs: { perm: number[] }; backend: WasmBackendInternals }) => TensorInfo;
 
-  const kernelFunc = (args: Args): TensorInfo => {
+  // Named, so a test can tell this kernel from the stock one it replaces.
+  const kernelFunc = function transposeFirstBatchMatMul(args: Args): TensorInfo {
     const { inputs: { a, b }, attrs: { transposeA, transposeB }, backend } = args;
     if (!transposeA && !transposeB) return matMul(args);
     const contiguous = (x: TensorInfo) => transpose({ inputs: { x }, attrs: { perm: swapLastTwo(x.shape.length) }, backend });

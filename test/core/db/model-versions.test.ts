@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { beforeEach, expect, it } from "vitest";
 import {
   createModelVersion, currentModelVersion, dropWeights, everCurrentVersions, getModelVersion, listModelVersions,
-  listPromotions, markRejected, promote, rollback,
+  listPromotions, promote, rollback,
 } from "../../../core/db/model-versions.ts";
 import { UserError } from "../../../core/errors.ts";
 import { clearDatabase, describeEachDatabase, sampleModelVersion } from "../../helpers/db.ts";
@@ -152,14 +152,6 @@ describeEachDatabase("model versions", (getDb) => {
     const list = await listModelVersions(db);
     expect(list.map((v) => [v.version, v.hasWeights])).toEqual([[v1, true], [v2, true], [v3, false], [v4, true]]);
     expect(await getModelVersion(db, v3, { withWeights: true })).toMatchObject({ weights: null, hasWeights: false, valLoss: 5.3 });
-  });
-
-  it("markRejected records the gate's reason", async () => {
-    const db = getDb();
-    const version = await createModelVersion(db, sampleModelVersion());
-    await markRejected(db, version, "valLoss 5.9 worse than 5.3 + 0.05");
-    expect(await getModelVersion(db, version)).toMatchObject({ status: "rejected", rejectReason: "valLoss 5.9 worse than 5.3 + 0.05" });
-    await userErrorOf(markRejected(db, 999_999, "x"));
   });
 
   it("concurrent promotions all land and leave exactly one current version", async () => {

@@ -34,7 +34,7 @@ describeEachDatabase("prophecy history", (getDb) => {
     const ids: number[] = [];
     for (let n = 0; n < 25; n++) ids.push((await recordProphecy(getDb(), prophecy(n % 2 ? v2 : v1, n))).id);
     const seen: number[] = [];
-    let cursor: number | null = null;
+    let cursor: string | null = null;
     let pages = 0;
     do {
       const page = await listProphecies(getDb(), { limit: 10, cursor });

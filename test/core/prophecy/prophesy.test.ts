@@ -3,6 +3,7 @@ import { tokenize } from "../../../core/corpus/index.ts";
 import { promote, rollback } from "../../../core/db/model-versions.ts";
 import { listProphecies, recordProphecy } from "../../../core/db/prophecies.ts";
 import { UserError } from "../../../core/errors.ts";
+import { longestCopiedRun } from "../../../core/model/index.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import { databaseModelSource } from "../../../core/prophecy/database-model-source.ts";
 import type { ModelSource } from "../../../core/prophecy/loaded-model.ts";
@@ -21,7 +22,7 @@ describeEachDatabase("prophesy before any training", (getDb) => {
   it("tells the user to train first", async () => {
     const models = databaseModelSource(getDb());
     await expect(prophesy({ models, settings })).rejects.toThrow(UserError);
-    await expect(prophesy({ models, settings })).rejects.toThrow(/No model has been trained yet/);
+    await expect(prophesy({ models, settings })).rejects.toThrow(/still learning/);
   });
 });
 
@@ -44,6 +45,7 @@ describeEachDatabase("prophesy", (getDb) => {
 
   it("answers with four-line quatrains from the current model at the asked temperature", async () => {
     const result = await prophesy({ models, settings }, { temperature: "1.2", count: 3 });
+    const loaded = await models.current();
     expect(result).toHaveLength(3);
     for (const p of result) {
       expect(p.lines).toHaveLength(4);
@@ -51,7 +53,10 @@ describeEachDatabase("prophesy", (getDb) => {
       expect(p.lines.every((line) => line.trim().length > 0)).toBe(true);
       expect(tokenize(p.text).length).toBeGreaterThanOrEqual(12);
       expect(p).toMatchObject({ temperature: 1.2, modelVersion: first });
-      expect(p.longestCopied).toBeGreaterThanOrEqual(0);
+      // The recorded run is the one the quatrain's own words give, and every word comes from the corpus.
+      const ids = tokenize(p.text).map((t) => loaded.index.get(t)!);
+      expect(p.longestCopied).toBe(longestCopiedRun(loaded.copyIndex, ids));
+      expect(p.longestCopied).toBeGreaterThanOrEqual(1);
     }
   });
 

@@ -4,7 +4,6 @@ import { beforeAll, expect, it } from "vitest";
 import { currentModelVersion, getModelVersion, listModelVersions } from "../../../core/db/model-versions.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import { initBackend } from "../../../core/tf/backend.ts";
-import type { VersionEvaluation } from "../../../core/training/evaluate-version.ts";
 import { trainVersion } from "../../../core/training/train-version.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { describeEachDatabase } from "../../helpers/db.ts";
@@ -12,7 +11,9 @@ import { testCorpusPath } from "../../helpers/paths.ts";
 
 const DOCS = 40;
 
-describeEachDatabase("trainVersion", (getDb) => {
+// One scenario, in order, on one database: the first test's model is the current version that
+// the later tests warm-start from, gate against, and must leave current. Run the file whole.
+describeEachDatabase("trainVersion (one scenario: first model, warm start, gate, stop)", (getDb) => {
   const deps = (overrides: Parameters<typeof testConfig>[1] = {}) => ({ db: getDb(), config: testConfig(getDb().url, overrides), log: silentLogger });
 
   beforeAll(async () => {
@@ -39,21 +40,20 @@ describeEachDatabase("trainVersion", (getDb) => {
     expect(current?.weights?.byteLength).toBeGreaterThan(result.vocabSize * 100 * 4);
     expect(current?.casing).toBeTypeOf("object");
     expect(current?.hyperParams).toMatchObject({ units: 128, phraseLength: 4, batchSize: 512, embeddingDim: 100 });
-    const evaluation = current?.evaluation as { perplexity: number; kneserNeyPerplexity: number; copy: { samples: number } };
+    const evaluation = current!.evaluation!;
     expect(evaluation.perplexity).toBeCloseTo(Math.exp(result.valLoss), 6);
     expect(evaluation.kneserNeyPerplexity).toBeGreaterThan(1);
     expect(evaluation.copy.samples).toBe(5);
-    expect((evaluation as unknown as { meanTokens: number }).meanTokens).toBeGreaterThanOrEqual(12); // SAMPLING_MIN_WORDS
-    expect((evaluation as unknown as { corpusMeanTokens: number }).corpusMeanTokens).toBeGreaterThan(25); // shortest quatrain: 25
+    expect(evaluation.meanTokens).toBeGreaterThanOrEqual(12); // SAMPLING_MIN_WORDS
+    expect(evaluation.corpusMeanTokens).toBeGreaterThan(25); // shortest quatrain: 25
     // The held-out test quatrains, scored for both models, and the quality figures at three temperatures.
-    const stored = current?.evaluation as unknown as VersionEvaluation;
-    expect(stored).toEqual(JSON.parse(JSON.stringify({ ...result.evaluation, keptEpoch: result.keptEpoch })));
-    expect(stored.testPerplexity).toBeGreaterThan(1);
-    expect(stored.testKneserNeyPerplexity).toBeGreaterThan(1);
-    expect(stored.testTokens).toBeGreaterThan(0);
-    expect(stored.quality.map((q) => [q.temperature, q.quatrains])).toEqual([[0.7, 5], [1, 5], [1.3, 5]]);
+    expect(evaluation).toEqual(JSON.parse(JSON.stringify({ ...result.evaluation, keptEpoch: result.keptEpoch })));
+    expect(evaluation.testPerplexity).toBeGreaterThan(1);
+    expect(evaluation.testKneserNeyPerplexity).toBeGreaterThan(1);
+    expect(evaluation.testTokens).toBeGreaterThan(0);
+    expect(evaluation.quality.map((q) => [q.temperature, q.quatrains])).toEqual([[0.7, 5], [1, 5], [1.3, 5]]);
     // The sampler's rules hold by construction.
-    for (const q of stored.quality) expect([q.immediateRepeat, q.badPunctuation, q.noTerminalEnd]).toEqual([0, 0, 0]);
+    for (const q of evaluation.quality) expect([q.immediateRepeat, q.badPunctuation, q.noTerminalEnd]).toEqual([0, 0, 0]);
     expect(current?.hyperParams).toMatchObject({ testFraction: 0.05, testSeed: 2017 });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../../../core/tf/backend.ts";
+import { wasmBatchMatMulOverStock } from "../../../../core/tf/kernels/batch-mat-mul.ts";
 import { maxAbsDiff, randomFloats, randomInt, seededRandom } from "../random.ts";
 
 interface Case { aShape: number[]; bShape: number[]; ta: boolean; tb: boolean; a: Float32Array; b: Float32Array; w: Float32Array }
@@ -39,11 +40,43 @@ describe("BatchMatMul on wasm (transposed operands made contiguous)", () => {
     await initBackend({ preference: "cpu" });
     const want = cases.map(run);
     await initBackend({ preference: "wasm" });
-    expect(tf.getKernel("BatchMatMul", "wasm")).toBeDefined();
+    // The project's kernel, not the stock one, is what tf.matMul reaches on wasm.
+    expect(tf.getKernel("BatchMatMul", "wasm")!.kernelFunc.name).toBe("transposeFirstBatchMatMul");
     cases.forEach((c, i) => {
       const got = run(c);
       got.forEach((g, j) => expect(maxAbsDiff(g, want[i]![j]!), `case ${i} output ${j}`).toBeLessThan(1e-4));
     });
+  });
+
+  it("makes transposed operands contiguous and calls the stock product without transposes", () => {
+    const calls: string[] = [];
+    const info = (id: string, shape: number[]) => ({ dataId: { id }, shape, dtype: "float32" as const });
+    const stockMatMul = {
+      kernelName: "BatchMatMul", backendName: "wasm",
+      kernelFunc: ({ inputs, attrs }: { inputs: { a: { dataId: { id: string } }; b: { dataId: { id: string } } }; attrs: { transposeA: boolean; transposeB: boolean } }) => {
+        calls.push(`matMul(${inputs.a.dataId.id}, ${inputs.b.dataId.id}, ${attrs.transposeA}, ${attrs.transposeB})`);
+        return info("product", [2, 2]);
+      },
+    } as unknown as tf.KernelConfig;
+    const stockTranspose = {
+      kernelName: "Transpose", backendName: "wasm",
+      kernelFunc: ({ inputs, attrs }: { inputs: { x: { dataId: { id: string } } }; attrs: { perm: number[] } }) => {
+        calls.push(`transpose(${inputs.x.dataId.id}, [${attrs.perm}])`);
+        return info(`${inputs.x.dataId.id}T`, [2, 2]);
+      },
+    } as unknown as tf.KernelConfig;
+    const disposed: string[] = [];
+    const backend = { disposeData: (dataId: { id: string }) => disposed.push(dataId.id) };
+    const ours = wasmBatchMatMulOverStock(stockMatMul, stockTranspose);
+    const run = (transposeA: boolean, transposeB: boolean) =>
+      ours.kernelFunc({ inputs: { a: info("a", [1, 2, 2]), b: info("b", [1, 2, 2]) }, attrs: { transposeA, transposeB }, backend } as never);
+    run(false, false);
+    run(true, true);
+    expect(calls).toEqual([
+      "matMul(a, b, false, false)",
+      "transpose(a, [0,2,1])", "transpose(b, [0,2,1])", "matMul(aT, bT, false, false)",
+    ]);
+    expect(disposed).toEqual(["aT", "bT"]);
   });
 
   it("leaves no tensors or wasm buffers behind", async () => {
