@@ -56,9 +56,9 @@ export interface NextWordDraw {
   /** Ids that get no mass. */
   banned: readonly number[];
   /**
-   * When ≥ 0, the break marker's mass moves to this id (the sampler closes the sentence: a
-   * quatrain that wants to end but has no terminal punctuation gets a full stop first), and the
-   * break marker is banned. Ignored when this id is itself banned.
+   * When ≥ 0, the break marker is banned and its mass moves to this id (the sampler closes the
+   * sentence: a quatrain that wants to end but has no terminal punctuation gets a full stop
+   * first), unless this id is itself banned (then the mass is dropped).
    */
   breakInto: number;
 }
@@ -95,11 +95,13 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
   for (const id of draw.banned) if (id >= 0 && id < n) banned[id] = 1;
   let into = -1;
   let intoScore = 0;
-  if (draw.breakInto >= 0 && draw.breakInto < n && !banned[draw.breakInto]) {
-    into = draw.breakInto;
-    const [a, b] = [scores[into]!, scores[BREAK_ID]!];
-    const m = Math.max(a, b);
-    intoScore = m === -Infinity ? m : m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  if (draw.breakInto >= 0 && draw.breakInto < n) {
+    if (!banned[draw.breakInto]) {
+      into = draw.breakInto;
+      const [a, b] = [scores[into]!, scores[BREAK_ID]!];
+      const m = Math.max(a, b);
+      intoScore = m === -Infinity ? m : m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+    }
     banned[BREAK_ID] = 1;
   }
   if (k === n && draw.topP >= 1) return drawUntruncated(scores, draw, scratch, into, intoScore);

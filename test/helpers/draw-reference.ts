@@ -10,8 +10,8 @@ import { BREAK_ID, type NextWordDraw } from "../../core/model/index.ts";
 export function referenceDraw(scores: ArrayLike<number>, d: NextWordDraw): { index: number; margin: number; kept: number[] } {
   const s = Array.from(scores, Number);
   const banned = new Set(d.banned);
-  if (d.breakInto >= 0 && !banned.has(d.breakInto)) {
-    s[d.breakInto] = Math.log(Math.exp(s[d.breakInto]!) + Math.exp(s[BREAK_ID]!));
+  if (d.breakInto >= 0) {
+    if (!banned.has(d.breakInto)) s[d.breakInto] = Math.log(Math.exp(s[d.breakInto]!) + Math.exp(s[BREAK_ID]!));
     banned.add(BREAK_ID);
   }
   let order = s.map((_, i) => i).filter((i) => !banned.has(i));

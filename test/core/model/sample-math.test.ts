@@ -23,7 +23,7 @@ describe("drawToken", () => {
               const ref = referenceDraw(scores, draw);
               const got = drawToken(scores, draw, scratch);
               expect(banned).not.toContain(got);
-              if (breakInto >= 0 && !banned.includes(breakInto)) expect(got).not.toBe(BREAK_ID);
+              if (breakInto >= 0) expect(got).not.toBe(BREAK_ID);
               if (ref.margin > 1e-9) {
                 expect(got, JSON.stringify(draw)).toBe(ref.index);
                 checked++;
@@ -150,6 +150,12 @@ describe("the sampler's rules", () => {
     const abrupt = habit({ [-1]: [THE], [THE]: [KING], [KING]: [BREAK_ID, GREAT], [STOP]: [BREAK_ID] });
     expect(await run(abrupt, { ...ALL, endOnTerminal: false })).toEqual([THE, KING]);
     expect(await run(abrupt, ALL)).toEqual([THE, KING, STOP]);
+  });
+
+  it("cannot end right after a comma either: the full stop is banned there, so the break marker's mass is dropped", async () => {
+    const commaEnd = habit({ [-1]: [THE], [THE]: [COMMA], [COMMA]: [BREAK_ID, KING], [KING]: [STOP], [STOP]: [BREAK_ID] });
+    expect(await run(commaEnd, { ...ALL, endOnTerminal: false })).toEqual([THE, COMMA]);
+    expect(await run(commaEnd, ALL)).toEqual([THE, COMMA, KING, STOP]);
   });
 
   it("the length cap is the last resort: a capped quatrain gets a full stop, replacing a trailing comma", async () => {
