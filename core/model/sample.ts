@@ -104,7 +104,9 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
     }
     banned[BREAK_ID] = 1;
   }
-  if (k === n && draw.topP >= 1) return drawUntruncated(scores, draw, scratch, into, intoScore);
+  // The one near-zero-temperature cut-off: at or below it the draw is the arg-max.
+  const greedy = draw.temperature <= GREEDY_TEMPERATURE;
+  if (k === n && draw.topP >= 1) return drawUntruncated(scores, draw, scratch, into, intoScore, greedy);
   // Min-heap of the k best (score desc, id asc on ties): ids[0] is the worst kept. Ids come in
   // ascending order, so a later id with the worst kept score ranks below it: only `s > worst` enters.
   let size = 0;
@@ -159,7 +161,7 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
     siftDown(0, end);
   }
   const max = values[0]!;
-  if (draw.temperature <= GREEDY_TEMPERATURE || !Number.isFinite(max)) return ids[0]!;
+  if (greedy || !Number.isFinite(max)) return ids[0]!;
   let sum = 0;
   for (let j = 0; j < size; j++) sum += values[j] = Math.exp((values[j]! - max) / draw.temperature);
   let kept = size;
@@ -181,7 +183,7 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
 }
 
 /** drawToken without truncation: the max, then each exp once into scratch, then the draw in id order (no sort). */
-function drawUntruncated(scores: ArrayLike<number>, draw: NextWordDraw, scratch: DrawScratch, into: number, intoScore: number): number {
+function drawUntruncated(scores: ArrayLike<number>, draw: NextWordDraw, scratch: DrawScratch, into: number, intoScore: number, greedy: boolean): number {
   const n = scores.length;
   const { banned } = scratch;
   if (scratch.exps.length < n) scratch.exps = new Float64Array(n);
@@ -193,7 +195,7 @@ function drawUntruncated(scores: ArrayLike<number>, draw: NextWordDraw, scratch:
     if (!banned[i] && s > max) [max, argMax] = [s, i];
   }
   if (argMax < 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
-  if (draw.temperature <= GREEDY_TEMPERATURE || !Number.isFinite(max)) return argMax;
+  if (greedy || !Number.isFinite(max)) return argMax;
   const inverse = 1 / draw.temperature;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += exps[i] = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
