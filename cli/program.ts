@@ -7,6 +7,7 @@ import { prophecyCommand } from "./commands/prophecy.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { configCommand } from "./commands/config.ts";
 import { trainerCommand } from "./commands/trainer.ts";
+import { botCommand } from "./commands/bot.ts";
 import { cancelCommand, jobsCommand, retrainCommand } from "./commands/jobs.ts";
 import { promoteCommand, rollbackCommand } from "./commands/registry.ts";
 
@@ -22,7 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError("(run oracle --help for usage)");
   for (const make of [
     setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand,
-    trainerCommand, retrainCommand, jobsCommand, cancelCommand, promoteCommand, rollbackCommand, configCommand,
+    trainerCommand, botCommand, retrainCommand, jobsCommand, cancelCommand, promoteCommand, rollbackCommand, configCommand,
   ]) program.addCommand(make(ctx));
   return program;
 }

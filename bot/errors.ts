@@ -1,0 +1,23 @@
+import { describeError, userMessage } from "../core/errors.ts";
+import { ShuttingDownError } from "./tracker.ts";
+
+/** What a user is told about an error, and the HTTP status that carries it. */
+export interface PublicError {
+  /** user: a mistake the user can fix; unavailable: shutting down; bug: logged, answered with the apology. */
+  kind: "user" | "unavailable" | "bug";
+  status: number;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * The one classification (describeError, core/errors.ts) turned into a reply: a UserError's own
+ * message (400), a shutdown notice (503), anything else the generic APOLOGY (500), never a stack
+ * or internal text.
+ */
+export function publicError(error: unknown): PublicError {
+  if (error instanceof ShuttingDownError) return { kind: "unavailable", status: 503, message: error.message };
+  const described = describeError(error);
+  if (described.kind === "user") return { kind: "user", status: 400, message: described.message, ...(described.hint ? { hint: described.hint } : {}) };
+  return { kind: "bug", status: 500, message: userMessage(described) };
+}

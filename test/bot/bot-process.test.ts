@@ -1,0 +1,118 @@
+import http from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Db } from "../../core/db/client.ts";
+import { silentLogger } from "../../core/logger.ts";
+import { initBackend } from "../../core/tf/backend.ts";
+import { trainVersion } from "../../core/training/train-version.ts";
+import { testConfig } from "../helpers/config.ts";
+import { scratchSqlite, type ScratchDatabase } from "../helpers/db.ts";
+import { spawnBot, type BotProcess } from "./spawn-bot.ts";
+
+async function waitForOutput(bot: BotProcess, pattern: RegExp, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(bot.output())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${bot.output().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** One GET on a fresh connection (no keep-alive pool), so "refused" means the listener is closed. */
+function get(url: string): Promise<{ status: number; body: unknown; at: number }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let text = "";
+      res.on("data", (d) => { text += d; });
+      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text), at: Date.now() }));
+    }).on("error", reject);
+  });
+}
+
+describe("oracle bot as a process [sqlite]", () => {
+  let scratch: ScratchDatabase;
+  let db: Db;
+  let procs: BotProcess[] = [];
+  const start = (how: "oracle bot" | "fixture", env?: Record<string, string>) => {
+    const p = spawnBot(how, scratch.url, env);
+    procs.push(p);
+    return p;
+  };
+  beforeAll(async () => {
+    scratch = scratchSqlite();
+    db = await openDatabase(scratch.url, { migrate: true });
+  });
+  afterEach(() => {
+    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+    procs = [];
+  });
+  afterAll(async () => {
+    await db?.close();
+    await scratch?.drop();
+  });
+
+  it("answers /healthz and /readyz over HTTP (503 before a model, 200 once one is trained), exits 0 on SIGTERM", async () => {
+    const bot = start("oracle bot");
+    const url = await bot.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await get(`${url}/healthz`)).toMatchObject({ status: 200, body: { ok: true } });
+    const notReady = await get(`${url}/readyz`);
+    expect(notReady).toMatchObject({ status: 503, body: { ready: false } });
+    expect((notReady.body as { reason: string }).reason).toMatch(/model/i);
+
+    // A tiny model, trained by another process's code path into the same database.
+    await initBackend({ preference: "wasm" });
+    const config = testConfig(scratch.url, { trainer: { promotionTolerance: 10, evalSamples: 0 } });
+    const { version } = await trainVersion({ db, config, log: silentLogger }, { maxDocuments: 30 });
+
+    let ready = await get(`${url}/readyz`);
+    for (let i = 0; i < 150 && ready.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ready = await get(`${url}/readyz`);
+    }
+    expect(ready, bot.output().slice(-2000)).toMatchObject({ status: 200, body: { ready: true, modelVersion: version } });
+
+    const sent = Date.now();
+    bot.child.kill("SIGTERM");
+    const exit = await bot.exited;
+    expect(exit, bot.output().slice(-2000)).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - sent).toBeLessThan(10_000);
+    expect(bot.output()).toMatch(/bot service stopped/);
+  }, 180_000);
+
+  it("SIGTERM while a slow request is in flight: the listener closes, the request completes, then exit 0", async () => {
+    const bot = start("fixture", { BOT_DRAIN_SECONDS: "10" });
+    const url = await bot.url;
+    expect((await get(`${url}/readyz`)).status).toBe(200);
+
+    const slow = get(`${url}/test/slow?ms=2500`);
+    await waitForOutput(bot, /slow request started/);
+    const sent = Date.now();
+    bot.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(get(`${url}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
+
+    const answered = await slow;
+    expect(answered.status).toBe(200);
+    expect(answered.body).toMatchObject({ sleptMs: 2500 });
+    const exit = await bot.exited;
+    expect(exit, bot.output().slice(-2000)).toMatchObject({ code: 0, signal: null });
+    expect(exit.at).toBeGreaterThanOrEqual(answered.at - 50);
+    expect(exit.at - sent).toBeLessThan(10_000);
+    // The drained command got its one log line.
+    expect(bot.output()).toMatch(/"command":"GET \/test\/slow".*"outcome":"ok"/);
+  }, 60_000);
+
+  it("work that outlasts BOT_DRAIN_SECONDS is abandoned: exit 0 once the drain time is over", async () => {
+    const bot = start("fixture", { BOT_DRAIN_SECONDS: "1" });
+    const url = await bot.url;
+    const slow = get(`${url}/test/slow?ms=30000`).catch((err: Error) => err);
+    await waitForOutput(bot, /slow request started/);
+    const sent = Date.now();
+    bot.child.kill("SIGTERM");
+    const exit = await bot.exited;
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - sent).toBeGreaterThanOrEqual(900);
+    expect(exit.at - sent).toBeLessThan(6_000);
+    expect(bot.output()).toMatch(/drain time over/);
+    expect(await slow).toBeInstanceOf(Error); // the connection went with the process
+  }, 60_000);
+});
