@@ -8,7 +8,7 @@ import { referenceDraw } from "../../helpers/draw-reference.ts";
 import { maxAbsDiff, randomInt, seededRandom } from "./random.ts";
 
 /** softmax of a row of logits, written out as the reference. */
-const softmaxWithTemperature = (scores: ArrayLike<number>, t: number) => {
+const referenceSoftmax = (scores: ArrayLike<number>, t: number) => {
   const max = Math.max(...Array.from(scores));
   const e = Array.from(scores, (x) => Math.exp((x - max) / t));
   const sum = e.reduce((a, b) => a + b, 0);
@@ -50,7 +50,7 @@ describe("fastScorer", () => {
     let peak = 0;
     for (let b = 0; b < batch; b++) {
       const row = (a: Float32Array) => a.subarray(b * slice.vocabSize, (b + 1) * slice.vocabSize);
-      const probs = softmaxWithTemperature(row(got), 1);
+      const probs = referenceSoftmax(row(got), 1);
       expect(maxAbsDiff(probs, row(want)), `window ${b}`).toBeLessThan(1e-5);
       peak = Math.max(peak, ...row(want));
     }
@@ -71,7 +71,7 @@ describe("fastScorer", () => {
     requests.forEach((w, i) => all.set(w, i * 4));
     const want = predicted(all, requests.length);
     results.forEach((scores, i) => {
-      expect(maxAbsDiff(softmaxWithTemperature(scores, 1), want.subarray(i * slice.vocabSize, (i + 1) * slice.vocabSize))).toBeLessThan(1e-5);
+      expect(maxAbsDiff(referenceSoftmax(scores, 1), want.subarray(i * slice.vocabSize, (i + 1) * slice.vocabSize))).toBeLessThan(1e-5);
     });
     scorer.dispose();
   });
