@@ -14,7 +14,7 @@ function hyperParams(raw: unknown): string {
 function row(v: ModelVersionSummary): string {
   // Versions stored before the test split and quality figures lack them: every field may be missing.
   const evaluation = v.evaluation as Partial<VersionEvaluation> | null;
-  const pct = (x: number | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-");
+  const pct = (x: number | null | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-");
   // Per temperature: word repeated at once / quatrains ending a sentence / copied run within the limit.
   const quality = (evaluation?.quality ?? []).map((q) => `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`).join(", ");
   return [

@@ -14,10 +14,10 @@ export interface QualityFigures {
   noTerminalEnd: number;
   /** Share starting with punctuation or with two punctuation tokens in a row. */
   badPunctuation: number;
-  /** Longest run of consecutive corpus words per quatrain: max, mean, and the share within the copy limit. */
-  copiedMax: number;
-  copiedMean: number;
-  copiedWithinLimit: number;
+  /** Longest run of consecutive corpus words per quatrain: max, mean, and the share within the copy limit; null when not measured (the corpus itself). */
+  copiedMax: number | null;
+  copiedMean: number | null;
+  copiedWithinLimit: number | null;
   /** Distinct bigrams over all the quatrains, per quatrain (higher: more varied). */
   distinctBigramsPerQuatrain: number;
   meanTokens: number;
@@ -64,9 +64,9 @@ export function qualityFigures(quatrains: readonly (readonly number[])[], opts: 
     immediateRepeat: share(repeat),
     noTerminalEnd: share(noEnd),
     badPunctuation: share(badPunct),
-    copiedMax: runs.length ? Math.max(...runs) : NaN,
-    copiedMean: runs.length ? runs.reduce((a, b) => a + b, 0) / runs.length : NaN,
-    copiedWithinLimit: runs.length ? runs.filter((r) => r <= opts.maxCopiedWords).length / runs.length : NaN,
+    copiedMax: runs.length ? Math.max(...runs) : null,
+    copiedMean: runs.length ? runs.reduce((a, b) => a + b, 0) / runs.length : null,
+    copiedWithinLimit: runs.length ? runs.filter((r) => r <= opts.maxCopiedWords).length / runs.length : null,
     distinctBigramsPerQuatrain: share(bigrams.size),
     meanTokens: share(tokens),
   };
@@ -93,7 +93,7 @@ export function qualityViolations(figures: readonly QualityFigures[], corpus: Qu
     if (f.immediateRepeat > corpus.immediateRepeat + limits.slack) out.push(`${pct(f.immediateRepeat)} of quatrains repeat a word at once ${at} (corpus ${pct(corpus.immediateRepeat)})`);
     if (f.badPunctuation > corpus.badPunctuation + limits.slack) out.push(`${pct(f.badPunctuation)} have doubled or leading punctuation ${at} (corpus ${pct(corpus.badPunctuation)})`);
     if (1 - f.noTerminalEnd < limits.minTerminalEnd) out.push(`only ${pct(1 - f.noTerminalEnd)} end with . ! or ? ${at} (at least ${pct(limits.minTerminalEnd)})`);
-    if (f.copiedWithinLimit < limits.minWithinCopyLimit) out.push(`only ${pct(f.copiedWithinLimit)} stay within the copy limit ${at} (at least ${pct(limits.minWithinCopyLimit)})`);
+    if (f.copiedWithinLimit !== null && f.copiedWithinLimit < limits.minWithinCopyLimit) out.push(`only ${pct(f.copiedWithinLimit)} stay within the copy limit ${at} (at least ${pct(limits.minWithinCopyLimit)})`);
   }
   return out;
 }

@@ -24,7 +24,7 @@ describe("promotion gate", () => {
 });
 
 describe("quality gate", () => {
-  const corpusQuality = { quatrains: 900, immediateRepeat: 0, noTerminalEnd: 0.01, badPunctuation: 0.002, copiedMax: NaN, copiedMean: NaN, copiedWithinLimit: NaN, distinctBigramsPerQuatrain: 20, meanTokens: 36 };
+  const corpusQuality = { quatrains: 900, immediateRepeat: 0, noTerminalEnd: 0.01, badPunctuation: 0.002, copiedMax: null, copiedMean: null, copiedWithinLimit: null, distinctBigramsPerQuatrain: 20, meanTokens: 36 };
   const good = { ...corpusQuality, temperature: 1, copiedMax: 6, copiedMean: 4, copiedWithinLimit: 0.99, noTerminalEnd: 0 };
   const bad = { ...good, temperature: 0.7, immediateRepeat: 0.47 };
   const passed = promotionDecision(5.0, { version: 3, valLoss: 5.2 }, 0.05);
