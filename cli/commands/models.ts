@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
+import { escapeControlCharacters } from "../../core/text/escape.ts";
 import { listModelVersions, listPromotions, type ModelVersionSummary, type PromotionRecord } from "../../core/db/model-versions.ts";
 import type { VersionEvaluation } from "../../core/eval/index.ts";
 
@@ -17,9 +18,11 @@ function row(v: ModelVersionSummary): string {
   const pct = (x: number | null | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-");
   // Per temperature: word repeated at once / quatrains ending a sentence / copied run within the limit.
   const quality = (evaluation?.quality ?? []).map((q) => `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`).join(", ");
+  // A rejected version stands out; one made current past the gate says so in capitals.
+  const status = v.forced ? "REJECTED, FORCED CURRENT" : v.status === "rejected" ? "REJECTED" : v.status;
   return [
     `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
-    v.status.padEnd(9),
+    status.padEnd(9),
     v.trainingFinishedAt.toISOString().slice(0, 16).replace("T", " "),
     `epochs ${v.epochs.length}`.padEnd(10),
     `val_loss ${num(v.valLoss)}`,
@@ -32,7 +35,7 @@ function row(v: ModelVersionSummary): string {
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",
-    v.rejectReason ? `— ${v.rejectReason}` : "",
+    v.rejectReason ? `— rejected: ${v.rejectReason}` : "",
   ].join("  ").trimEnd();
 }
 
@@ -40,8 +43,9 @@ function row(v: ModelVersionSummary): string {
 const RECENT_PROMOTIONS = 10;
 
 const promotionLine = (p: PromotionRecord) =>
-  `  v${p.version}  ${p.promotedAt.toISOString().slice(0, 16).replace("T", " ")}  by ${p.promotedBy}: ${p.reason}` +
-  (p.rolledBackAt ? `  (rolled back by ${p.rolledBackBy ?? "?"})` : "");
+  `  v${p.version}  ${p.promotedAt.toISOString().slice(0, 16).replace("T", " ")}  by ${escapeControlCharacters(p.promotedBy)}: ${escapeControlCharacters(p.reason)}` +
+  (p.forced ? "  (FORCED past the gate)" : "") +
+  (p.rolledBackAt ? `  (rolled back by ${escapeControlCharacters(p.rolledBackBy ?? "?")})` : "");
 
 /** `oracle models`: every version with its metrics; * marks the current one. */
 export const modelsCommand = (ctx: CliContext) =>
@@ -61,6 +65,9 @@ export const modelsCommand = (ctx: CliContext) =>
         return;
       }
       ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
+      if (versions.some((v) => v.status === "rejected")) {
+        ctx.stdout.write("* = current; REJECTED = stopped by the promotion gate (oracle promote VERSION --force makes it current anyway)\n");
+      }
       if (promotions.length) {
         ctx.stdout.write(`\npromotions, newest first:\n${promotions.slice(0, RECENT_PROMOTIONS).map(promotionLine).join("\n")}\n`);
       }

@@ -1,5 +1,6 @@
 import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
+import { quoteUserList } from "../text/escape.ts";
 import { longestCopiedRun, sampleTokens, seededRandom, type SamplingRules } from "../model/index.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
@@ -47,8 +48,8 @@ export interface ProphesyDeps {
 function encodeAbout(about: string, model: LoadedModel): number[] {
   const { ids, unknown } = encodeTokens(tokenize(about), model.index);
   if (unknown.length) {
-    const list = unknown.map((w) => `"${w}"`).join(", ");
-    throw new UserError(`The oracle does not know ${list}: starting words must come from its corpus (model v${model.version}).`);
+    // Quoted escaped, and only the first few: the text may hold control characters or 15,000 words.
+    throw new UserError(`The oracle does not know ${quoteUserList(unknown)}: starting words must come from its corpus (model v${model.version}).`);
   }
   return ids;
 }

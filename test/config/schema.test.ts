@@ -53,4 +53,42 @@ describe("config", () => {
     for (const group of Object.values(spec)) for (const s of Object.values(group)) expect(doc).toContain(`\`${s.env}\``);
     expect(doc).toMatch(/TRAIN_BATCH_SIZE.*512/);
   });
+
+  it("says the setting, the value and the range when a value is out of range", () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as ConfigError).problems.join("\n");
+      }
+      throw new Error("no ConfigError");
+    };
+    expect(problems({ TRAIN_EPOCHS: "0" })).toBe('TRAIN_EPOCHS="0": TRAIN_EPOCHS (training.epochs) must be a whole number from 1 to 10000.');
+    expect(problems({ TRAINER_LEASE_TIMEOUT_SECONDS: "0.5" })).toMatch(/TRAINER_LEASE_TIMEOUT_SECONDS="0.5": .*must be a number from 1 to 3600/);
+    expect(problems({ TRAINER_BACKEND: "tpu" })).toMatch(/must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+    expect(problems({ TRAINER_WARM_START: "maybe" })).toMatch(/TRAINER_WARM_START="maybe": .*must be true or false/);
+    expect(problems({ TRAIN_EPOCHS: "1e1" })).toMatch(/TRAIN_EPOCHS="1e1"/); // plain decimals only, as on the command line
+    expect(problems({ TRAIN_EPOCHS: "0x1" })).toMatch(/TRAIN_EPOCHS="0x1"/);
+    expect(problems({ TRAIN_EPOCHS: "x\x1b[31m" })).toMatch(/TRAIN_EPOCHS="x\\x1b\[31m"/);
+  });
+
+  it("refuses a heartbeat that is not well under the lease timeout", () => {
+    expect(() => loadConfig({ TRAINER_HEARTBEAT_SECONDS: "30", TRAINER_LEASE_TIMEOUT_SECONDS: "60" }))
+      .toThrow(/TRAINER_HEARTBEAT_SECONDS=30 must be at most a third of TRAINER_LEASE_TIMEOUT_SECONDS=60/);
+    expect(loadConfig({ TRAINER_HEARTBEAT_SECONDS: "20", TRAINER_LEASE_TIMEOUT_SECONDS: "60" }).trainer.heartbeatSeconds).toBe(20);
+  });
+
+  it("has minimum corpus sizes", () => {
+    expect(loadConfig({}).corpus).toMatchObject({ minDocuments: 20, minTokens: 500 });
+    expect(loadConfig({ CORPUS_MIN_DOCUMENTS: "3", CORPUS_MIN_TOKENS: "10" }).corpus).toMatchObject({ minDocuments: 3, minTokens: 10 });
+  });
+
+  it("reads the slack group: off by default, admin ids as a list, a bot token needs a way in", () => {
+    expect(loadConfig({}).slack).toMatchObject({ botToken: undefined, apiUrl: "https://slack.com/api/", adminUserIds: [], maxInFlight: 64 });
+    const c = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", SLACK_ADMIN_USER_IDS: "U1, U2,,", SLACK_API_URL: "http://127.0.0.1:9/api/" });
+    expect(c.slack).toMatchObject({ botToken: "xoxb-1", signingSecret: "s", adminUserIds: ["U1", "U2"], apiUrl: "http://127.0.0.1:9/api/" });
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).slack.appToken).toBe("xapp-1");
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/);
+    expect(() => loadConfig({ SLACK_API_URL: "not a url" })).toThrow(/SLACK_API_URL/);
+  });
 });
