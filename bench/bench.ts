@@ -3,7 +3,7 @@
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
 // --corpus PATH (config corpus.path), --out FILE, --web-rows N (1,000,000 prophecies for the web
 // history at scale, on SQLite and PostgreSQL --postgres URL; 0 skips it; bench/web-scale-bench.ts),
-// --only-web (just that part). --slack runs bench/slack-bench.ts instead.
+// --only-web (just that part). --slack runs bench/slack-bench.ts, --discord bench/discord-bench.ts instead.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadConfig } from "../config/schema.ts";
 import { isUserError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
-import { buildModel, type ModelOptions } from "../core/model/index.ts";
+import { buildModel, samplingVocabulary, type ModelOptions } from "../core/model/index.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { resolveThreads } from "../core/tf/train-step.ts";
 import { prepareCorpus } from "./corpus.ts";
@@ -26,6 +26,19 @@ import { benchWebScale } from "./web-scale-bench.ts";
 // `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
 if (process.argv.includes("--slack")) {
   await import("./slack-bench.ts");
+  process.exit(0);
+}
+
+// `npm run bench -- --discord`: the Discord endpoint's load test instead (bench/discord-bench.ts).
+if (process.argv.includes("--discord")) {
+  const { discordBench } = await import("./discord-bench.ts");
+  try {
+    await discordBench(process.argv.slice(2).filter((a) => a !== "--discord"));
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+    process.exit(1);
+  }
   process.exit(0);
 }
 
@@ -65,7 +78,7 @@ say(`backend: ${backend.name}${backend.name === "wasm" ? ` (SIMD ${tf.env().getB
 const m = config.model;
 const t = config.training;
 const data = await prepareCorpus(args.corpus ?? config.corpus.path, {
-  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
 }).catch((error: unknown) => {
   if (!isUserError(error)) throw error;
   process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
@@ -102,7 +115,9 @@ if (stockBatches > 0) {
 }
 
 say(`\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, model after the epochs above):`);
-const sampling = await benchSampling(model, { minWords: config.sampling.minWords, maxWords: config.sampling.maxWords });
+const sampling = await benchSampling(model, {
+  minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, rules: config.sampling, vocabulary: samplingVocabulary(words, data.docsAsIds),
+});
 for (const s of sampling) {
   const goals = s.scorer.startsWith("fast") && s.concurrency === 32
     ? `  [goals p50 ≤ 10 ms: ${goal(s.p50ms <= 10)}; p99 ≤ 30 ms: ${goal(s.p99ms <= 30)}; ≥ 200/s: ${goal(s.quatrainsPerSecond >= 200)}]`

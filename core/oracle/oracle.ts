@@ -34,6 +34,8 @@ export interface OracleDeps {
   watch?: boolean;
   /** Clock for the rate limit (tests). */
   now?: () => number;
+  /** Level of the backend line: info for services (default), debug for a one-shot command. */
+  backendLogLevel?: "info" | "debug";
 }
 
 export const MAX_REASON_LENGTH = 500;
@@ -62,7 +64,7 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
   const { db, config, log } = deps;
   // Serving picks its backend from BOT_BACKEND, never TRAINER_BACKEND; started once, before the first load.
   let backend: Promise<unknown> | undefined;
-  const startBackend = () => (backend ??= initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND" }, log));
+  const startBackend = () => (backend ??= initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel }, log));
   const models = deps.models ?? databaseModelSource(db, {
     log,
     pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
