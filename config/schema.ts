@@ -38,8 +38,8 @@ export const spec = {
     seed: setting("TRAIN_SEED", "Seed for the train/validation split, shuffling and initialisation.", int(0, 2 ** 31 - 1, 42)),
     restoreBestEpoch: setting("TRAIN_RESTORE_BEST_EPOCH", "Keep the weights of the epoch with the lowest validation loss, not the last epoch's.", z.boolean().default(true)),
     classWeightPower: setting("TRAIN_CLASS_WEIGHT_POWER", "Class weight = count^power (the seed used √count: 0.5; 0 disables).", num(0, 2, 0.5)),
-    backend: setting("TRAINER_BACKEND", "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu.",
-      z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto")),
+    backend: setting("TRAINER_BACKEND", "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
+      z.enum(["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto")),
     threads: setting("TRAIN_THREADS", "Worker threads for data-parallel training on wasm/cpu (0 = one per core).", int(0, 64, 0)),
   },
   sampling: {

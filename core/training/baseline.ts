@@ -25,7 +25,7 @@ export async function currentBaseline(db: Db, words: readonly string[], validati
   }
   const model = await modelOfVersion({ ...current, weights: current.weights });
   try {
-    return { version: current.version, valLoss: evaluate(model, validation, batchSize).loss, sameData: true };
+    return { version: current.version, valLoss: (await evaluate(model, validation, batchSize)).loss, sameData: true };
   } finally {
     model.dispose();
   }
