@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import * as tf from "@tensorflow/tfjs";
+import { pino } from "pino";
+import { Writable } from "node:stream";
+import { describeAdapter, initBackend, isSoftwareAdapter, webgpuAdapter } from "../../../core/tf/backend.ts";
+import { isUserError } from "../../../core/errors.ts";
+
+function capturingLogger(lines: Record<string, unknown>[]) {
+  const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+  return pino({ level: "info" }, sink);
+}
+
+// What Dawn finds here decides which behaviour is checked: none (no Vulkan), a software adapter
+// (lavapipe, as CI installs), or a GPU (then auto must pick it).
+const found = await webgpuAdapter();
+const adapter = "adapter" in found ? found.adapter : undefined;
+
+describe("isSoftwareAdapter", () => {
+  it("tells CPU implementations from GPUs by the fallback flag or the driver's name", () => {
+    expect(isSoftwareAdapter({ vendor: "mesa", architecture: "software", device: "llvmpipe-llvm-15", description: "llvmpipe: Mesa 25.0.7" })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: "google", description: "SwiftShader Device (Subzero)" })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: "nvidia", description: "NVIDIA H200", isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: "nvidia", architecture: "hopper", description: "NVIDIA H200" })).toBe(false);
+  });
+});
+
+describe("initBackend: webgpu", () => {
+  it("auto skips webgpu without a GPU adapter, logging why", async () => {
+    if (adapter && !isSoftwareAdapter(adapter.info)) return expect.fail(`a GPU adapter is here (${describeAdapter(adapter.info)}): this test assumes none`);
+    const lines: Record<string, unknown>[] = [];
+    const choice = await initBackend({ preference: "auto" }, capturingLogger(lines));
+    expect(choice.name).toBe("wasm");
+    const reason = choice.reasons.find((r) => r.startsWith("webgpu: "));
+    expect(reason).toMatch(adapter ? /^webgpu: only a software adapter \(.*(llvmpipe|lavapipe|SwiftShader)/i : /^webgpu: (no WebGPU adapter|webgpu is not installed)/);
+    // In the auto order between the native backends and wasm.
+    expect(choice.reasons.map((r) => r.split(":")[0])).toEqual(["tensorflow-gpu", "tensorflow", "webgpu"]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(lines.find((l) => l.backend === "wasm")?.skipped).toEqual(choice.reasons);
+  });
+
+  it.skipIf(adapter)("an explicit webgpu without an adapter is a UserError naming why", async () => {
+    const error = await initBackend({ preference: "webgpu" }).catch((e: unknown) => e);
+    expect(isUserError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/"webgpu" could not start: webgpu: no WebGPU adapter/);
+  });
+
+  it.skipIf(!adapter)("an explicit webgpu takes the software adapter, logs it and registers the fused kernel", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const choice = await initBackend({ preference: "webgpu" }, capturingLogger(lines));
+    expect(choice).toEqual({ name: "webgpu", reasons: [] });
+    expect(tf.getBackend()).toBe("webgpu");
+    await new Promise((r) => setTimeout(r, 10));
+    expect(lines.find((l) => l.backend === "webgpu")).toMatchObject({ adapter: describeAdapter(adapter!.info), projectKernels: ["OracleSoftmaxCrossEntropy"] });
+    // A real computation, read back asynchronously.
+    expect(Array.from(await tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])).data())).toEqual([19, 22, 43, 50]);
+    await initBackend({ preference: "cpu" });
+  });
+
+  it("a caller that reads synchronously (sampling) never gets webgpu", async () => {
+    const choice = await initBackend({ preference: "auto", syncReads: true });
+    expect(choice.reasons).toContain("webgpu: this caller reads tensors synchronously (sampling), which tfjs-backend-webgpu cannot do in Node");
+    const error = await initBackend({ preference: "webgpu", syncReads: true }).catch((e: unknown) => e);
+    expect(isUserError(error)).toBe(true);
+  });
+});
