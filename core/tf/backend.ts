@@ -215,3 +215,19 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
     `Set ${options.setting ?? "TRAINER_BACKEND"}=auto (or wasm/cpu, which need no native packages).`,
   );
 }
+
+/**
+ * Runs `fn`, which reads tensors synchronously (the fast scorer samples so), on a backend that can
+ * when the current one is webgpu: `tensors` are read back first (asynchronously; webgpu then keeps
+ * the values host-side, so the other backend can take them over); webgpu is current again after.
+ */
+export async function withSyncReads<T>(tensors: tf.Tensor[], fn: () => Promise<T>, log: Logger = silentLogger): Promise<T> {
+  if (tf.getBackend() !== "webgpu") return fn();
+  await Promise.all(tensors.map((t) => t.data()));
+  await initBackend({ preference: "auto", syncReads: true }, log);
+  try {
+    return await fn();
+  } finally {
+    await tf.setBackend("webgpu");
+  }
+}

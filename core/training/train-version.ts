@@ -4,7 +4,7 @@ import { readCorpus } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { createModelVersion } from "../db/model-versions.ts";
 import type { Logger } from "../logger.ts";
-import type { BackendName } from "../tf/backend.ts";
+import { withSyncReads, type BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { createTrainStep } from "../tf/train-step.ts";
 import { buildCopyIndex, exportModel, trainModel, type BatchInfo } from "../model/index.ts";
@@ -106,11 +106,14 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     if (result.stopped || !kept) return stopped();
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
-    const scorer = fastScorer(model);
-    const evaluation = await evaluateVersion({
-      train, validation, vocabSize: words.length, valLoss: kept.valLoss, scorer, copyIndex, documents: prepared.docsAsIds,
-      samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
-    }).finally(() => scorer.dispose());
+    // Sampling reads synchronously: off webgpu for this part.
+    const evaluation = await withSyncReads(model.getWeights(), () => {
+      const scorer = fastScorer(model);
+      return evaluateVersion({
+        train, validation, vocabSize: words.length, valLoss: kept.valLoss, scorer, copyIndex, documents: prepared.docsAsIds,
+        samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
+      }).finally(() => scorer.dispose());
+    }, log);
     const decision = await gateAgainstCurrent(db, { valLoss: kept.valLoss, words, validation }, { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance });
     // Checked once more before saving: a run whose job was cancelled or taken over meanwhile must not save.
     if (opts.shouldStop?.()) return stopped();

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { pino } from "pino";
 import { Writable } from "node:stream";
-import { describeAdapter, initBackend, isSoftwareAdapter, webgpuAdapter } from "../../../core/tf/backend.ts";
+import { spawnSync } from "node:child_process";
+import { describeAdapter, initBackend, isSoftwareAdapter, webgpuAdapter, withSyncReads } from "../../../core/tf/backend.ts";
 import { isUserError } from "../../../core/errors.ts";
 
 function capturingLogger(lines: Record<string, unknown>[]) {
@@ -38,10 +39,14 @@ describe("initBackend: webgpu", () => {
     expect(lines.find((l) => l.backend === "wasm")?.skipped).toEqual(choice.reasons);
   });
 
-  it.skipIf(adapter)("an explicit webgpu without an adapter is a UserError naming why", async () => {
-    const error = await initBackend({ preference: "webgpu" }).catch((e: unknown) => e);
-    expect(isUserError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/"webgpu" could not start: webgpu: no WebGPU adapter/);
+  it("without any adapter: auto skips webgpu and an explicit webgpu is an error, both naming why", () => {
+    // A child process whose Vulkan loader is pointed at no driver.
+    const child = spawnSync(process.execPath, ["--import", "tsx", "test/helpers/backend-without-adapter.ts"],
+      { env: { ...process.env, VK_DRIVER_FILES: "/nonexistent/icd.json", VK_ICD_FILENAMES: "/nonexistent/icd.json" }, encoding: "utf8" });
+    const result = JSON.parse(child.stdout.trim().split("\n").at(-1)!);
+    expect(result.auto.name).toBe("wasm");
+    expect(result.auto.reasons[2]).toMatch(/^webgpu: no WebGPU adapter \(no Vulkan driver found/);
+    expect(result.explicit).toMatch(/"webgpu" could not start: webgpu: no WebGPU adapter/);
   });
 
   it.skipIf(!adapter)("an explicit webgpu takes the software adapter, logs it and registers the fused kernel", async () => {
@@ -53,6 +58,21 @@ describe("initBackend: webgpu", () => {
     expect(lines.find((l) => l.backend === "webgpu")).toMatchObject({ adapter: describeAdapter(adapter!.info), projectKernels: ["OracleSoftmaxCrossEntropy"] });
     // A real computation, read back asynchronously.
     expect(Array.from(await tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])).data())).toEqual([19, 22, 43, 50]);
+    await initBackend({ preference: "cpu" });
+  });
+
+  it.skipIf(!adapter)("withSyncReads runs synchronous readers off webgpu on its tensors, then returns to webgpu", async () => {
+    await initBackend({ preference: "webgpu" });
+    // Computed on the GPU (tfjs does small element-wise ops on the CPU), so held only there.
+    const w = tf.tidy(() => tf.matMul(tf.ones([16, 16]), tf.ones([16, 16])));
+    expect(() => w.dataSync()).toThrow(/OffscreenCanvas/); // why withSyncReads exists
+    const product = await withSyncReads([w], async () => {
+      expect(tf.getBackend()).not.toBe("webgpu");
+      return Array.from(tf.matMul(w, w).dataSync());
+    });
+    expect(product).toEqual(new Array(256).fill(16 * 16 * 16));
+    expect(tf.getBackend()).toBe("webgpu");
+    w.dispose();
     await initBackend({ preference: "cpu" });
   });
 
