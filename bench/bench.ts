@@ -2,7 +2,7 @@
 // and written as JSON under bench/results/. Options: --epochs N (2), --threads N (config),
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
 // --corpus PATH (config corpus.path), --webgpu-batches N (3; batches measured on a software WebGPU
-// adapter such as lavapipe, 0 skips the webgpu run), --out FILE.
+// adapter such as lavapipe, 0 skips the webgpu run), --out FILE. --slack runs bench/slack-bench.ts instead.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -21,6 +21,12 @@ import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
 import { benchWebgpu, type WebgpuFigures } from "./webgpu-bench.ts";
+
+// `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
+if (process.argv.includes("--slack")) {
+  await import("./slack-bench.ts");
+  process.exit(0);
+}
 
 const { values: args } = parseArgs({
   options: {

@@ -12,6 +12,7 @@ import { isUserError } from "../core/errors.ts";
 import { commandRunner } from "./command-log.ts";
 import { buildServer, type BotServer } from "./server.ts";
 import { exitOnSignals } from "./shutdown.ts";
+import { slackSurface } from "./slack/surface.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "./surface.ts";
 import { createTracker } from "./tracker.ts";
 
@@ -21,7 +22,7 @@ import { createTracker } from "./tracker.ts";
  */
 export const SURFACES: SurfaceFactory[] = [
   // discordSurface,  // Discord: gateway and POST /discord/interactions (issue 7)
-  // slackSurface,    // Slack: Bolt on /slack
+  slackSurface, // Slack: Bolt on POST /slack/events, or Socket Mode (bot/slack/)
   // webSurface,      // the web page and its API: / and /api
 ];
 

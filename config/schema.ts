@@ -76,6 +76,21 @@ export const spec = {
     publicUrl: setting("PUBLIC_URL", "Public base URL of the bot's web pages (links in chat); unset = no links.",
       z.url().optional()),
   },
+  slack: {
+    botToken: setting("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…); with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) it enables Slack.",
+      z.string().min(1).optional()),
+    signingSecret: setting("SLACK_SIGNING_SECRET", "Slack signing secret: requests to POST /slack/events are verified with it (HTTP mode).",
+      z.string().min(1).optional()),
+    appToken: setting("SLACK_APP_TOKEN", "Slack app-level token (xapp-…, scope connections:write): when set, Slack connects over Socket Mode instead of HTTP.",
+      z.string().min(1).optional()),
+    apiUrl: setting("SLACK_API_URL", "Base URL of Slack's Web API (a local fake in tests).",
+      z.url().default("https://slack.com/api/")),
+    adminUserIds: setting("SLACK_ADMIN_USER_IDS", "Comma-separated Slack user ids allowed to /retrain besides workspace admins and owners.",
+      z.union([z.string(), z.array(z.string())]).default("")
+        .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((id) => id.trim()).filter(Boolean))),
+    maxInFlight: setting("SLACK_MAX_IN_FLIGHT", "Quatrains Slack may have in the making at once; beyond it a /prophecy is answered \"busy\" at once (0: no limit).", int(0, 100_000, 64)),
+    announceSeconds: setting("SLACK_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3600, 5)),
+  },
   log: {
     level: setting("LOG_LEVEL", "pino level: fatal, error, warn, info, debug, trace or silent.",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
@@ -93,6 +108,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides?: 
   }
   if (config.sampling.minWords >= config.sampling.maxWords) {
     throw new ConfigError(["SAMPLING_MIN_WORDS must be below SAMPLING_MAX_WORDS"]);
+  }
+  if (config.slack.botToken && !config.slack.signingSecret && !config.slack.appToken) {
+    throw new ConfigError(["SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)"]);
   }
   return config;
 }

@@ -45,4 +45,13 @@ describe("config", () => {
     for (const group of Object.values(spec)) for (const s of Object.values(group)) expect(doc).toContain(`\`${s.env}\``);
     expect(doc).toMatch(/TRAIN_BATCH_SIZE.*512/);
   });
+
+  it("reads the slack group: off by default, admin ids as a list, a bot token needs a way in", () => {
+    expect(loadConfig({}).slack).toMatchObject({ botToken: undefined, apiUrl: "https://slack.com/api/", adminUserIds: [], maxInFlight: 64 });
+    const c = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", SLACK_ADMIN_USER_IDS: "U1, U2,,", SLACK_API_URL: "http://127.0.0.1:9/api/" });
+    expect(c.slack).toMatchObject({ botToken: "xoxb-1", signingSecret: "s", adminUserIds: ["U1", "U2"], apiUrl: "http://127.0.0.1:9/api/" });
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).slack.appToken).toBe("xapp-1");
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN/);
+    expect(() => loadConfig({ SLACK_API_URL: "not a url" })).toThrow(/SLACK_API_URL/);
+  });
 });

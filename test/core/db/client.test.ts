@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../../core/db/client.ts";
 import { UserError } from "../../../core/errors.ts";
 import { scratchPostgres, skipPostgres } from "../../helpers/db.ts";
+import { testPostgresAdminUrl } from "../../helpers/paths.ts";
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -68,7 +69,7 @@ describe.skipIf(skipPostgres)("openDatabase [postgresql]", () => {
     const scratch = await scratchPostgres();
     try {
       const error = await userErrorOf(openDatabase(scratch.url));
-      expect(error.message).toContain("127.0.0.1:5432");
+      expect(error.message).toContain(`at ${new URL(scratch.url).host}`);
       expect(error.hint).toMatch(/oracle migrate/);
 
       const migrated = await openDatabase(scratch.url, { migrate: true });
@@ -86,8 +87,10 @@ describe.skipIf(skipPostgres)("openDatabase [postgresql]", () => {
   });
 
   it("names a missing database in a UserError", async () => {
-    const error = await userErrorOf(openDatabase("postgresql://postgres@127.0.0.1:5432/oracle_test_does_not_exist"));
-    expect(error.message).toContain("127.0.0.1:5432");
+    const url = new URL(testPostgresAdminUrl);
+    url.pathname = "/oracle_test_does_not_exist";
+    const error = await userErrorOf(openDatabase(url.toString()));
+    expect(error.message).toContain(`at ${url.host}`);
     expect(error.message).toContain("oracle_test_does_not_exist");
   });
 });

@@ -1,0 +1,158 @@
+// A local stand-in for Slack's servers, speaking their protocol: the Web API (POST /api/<method>,
+// form or JSON bodies, `{ ok, ... }` answers), response_url hooks, and the Socket Mode WebSocket
+// that apps.connections.open points at. Every call is recorded for assertions.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parse as parseQuery } from "node:querystring";
+import { WebSocketServer, type WebSocket } from "ws";
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeSlackOptions {
+  /** users.info reports these as workspace admins. */
+  admins?: string[];
+  /** chat.postMessage answers { ok: false, error } for these channels. */
+  channelErrors?: Record<string, string>;
+}
+
+export interface FakeSlack {
+  /** SLACK_API_URL for the app (ends with a slash, as Slack's does). */
+  apiUrl: string;
+  /** A response_url the fake records posts to. */
+  responseUrl(id: string): string;
+  calls: RecordedCall[];
+  callsOf(method: string): RecordedCall[];
+  /** Resolves with the first call of `method` (since `from`) matching `predicate`. */
+  waitFor(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /** Socket Mode: the connected app's socket and the frames it sent back. */
+  socket: { connected: Promise<WebSocket>; received: unknown[] };
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (c: Buffer) => chunks.push(c));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+/** Web API form fields that carry JSON (blocks, view) are decoded as Slack does. */
+function decodeArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType?.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const form = parseQuery(raw) as Record<string, unknown>;
+  for (const key of ["blocks", "view", "attachments"]) {
+    if (typeof form[key] === "string") form[key] = JSON.parse(form[key] as string);
+  }
+  return form;
+}
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const calls: RecordedCall[] = [];
+  const waiters: { method: string; predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
+  const admins = new Set(options.admins ?? []);
+  let tsCounter = 0;
+  let base = "";
+
+  const record = (call: RecordedCall) => {
+    calls.push(call);
+    for (const w of [...waiters]) {
+      if (w.method === call.method && w.predicate(call)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(call);
+      }
+    }
+  };
+
+  const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
+    switch (method) {
+      case "auth.test":
+        return { ok: true, url: "https://oracle-test.slack.com/", team: "Oracle Test", user: "oracle", team_id: "T0TEST", user_id: "UBOT", bot_id: "BBOT" };
+      case "chat.postMessage": {
+        const channel = String(args.channel);
+        const error = options.channelErrors?.[channel];
+        if (error) return { ok: false, error };
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, "0")}`;
+        return { ok: true, channel, ts, message: { type: "message", text: args.text, ts, bot_id: "BBOT" } };
+      }
+      case "users.info": {
+        const user = String(args.user);
+        return { ok: true, user: { id: user, name: user.toLowerCase(), is_admin: admins.has(user), is_owner: false, is_primary_owner: false } };
+      }
+      case "views.publish":
+        return { ok: true, view: { id: "V1", ...(args.view as object) } };
+      case "apps.connections.open":
+        return { ok: true, url: `${base.replace(/^http/, "ws")}/socket` };
+      default:
+        return { ok: false, error: "unknown_method" };
+    }
+  };
+
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const raw = await readBody(request);
+      const url = request.url ?? "/";
+      const contentType = request.headers["content-type"];
+      if (url.startsWith("/respond/")) {
+        record({ method: "respond", args: { id: url.slice("/respond/".length), ...decodeArgs(raw, "application/json") }, at: performance.now() });
+        response.writeHead(200, { "content-type": "text/plain" }).end("ok");
+        return;
+      }
+      const method = url.replace(/^\/api\//, "").split("?")[0]!;
+      const args = decodeArgs(raw, contentType);
+      const body = answer(method, args);
+      record({ method, args, at: performance.now() });
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    })().catch((error: unknown) => {
+      response.writeHead(500).end(String(error));
+    });
+  });
+
+  // Socket Mode: hello on connect, then the test sends envelopes; the app's acks are recorded.
+  const wss = new WebSocketServer({ server, path: "/socket" });
+  const received: unknown[] = [];
+  let connectedResolve: (ws: WebSocket) => void = () => {};
+  const connected = new Promise<WebSocket>((resolve) => (connectedResolve = resolve));
+  wss.on("connection", (ws) => {
+    ws.on("message", (data) => {
+      received.push(JSON.parse(String(data)));
+    });
+    ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 18060 }, connection_info: { app_id: "A0TEST" } }));
+    connectedResolve(ws);
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: (id) => `${base}/respond/${id}`,
+    calls,
+    callsOf: (method) => calls.filter((c) => c.method === method),
+    waitFor(method, predicate = () => true, timeoutMs = 10_000) {
+      const found = calls.find((c) => c.method === method && predicate(c));
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const waiter = { method, predicate, resolve: (c: RecordedCall) => { clearTimeout(timer); resolve(c); } };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`fake Slack: no ${method} call within ${timeoutMs} ms (calls: ${calls.map((c) => c.method).join(", ") || "none"})`));
+        }, timeoutMs);
+        waiters.push(waiter);
+      });
+    },
+    socket: { connected, received },
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
