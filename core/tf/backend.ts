@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { silentLogger, type Logger } from "../logger.ts";
 import { UserError } from "../errors.ts";
@@ -97,8 +97,15 @@ export async function webgpuAdapter(): Promise<{ adapter: DawnAdapter } | { reas
   return { adapter: dawn.adapter };
 }
 
+/** A GPU's device node (NVIDIA's, or a DRM render node), without which auto does not start Dawn at all. */
+function gpuDeviceNode(): string | undefined {
+  if (existsSync("/dev/nvidia0")) return "/dev/nvidia0";
+  const render = existsSync("/dev/dri") ? readdirSync("/dev/dri").find((f) => f.startsWith("renderD")) : undefined;
+  return render && `/dev/dri/${render}`;
+}
+
 /** Starts tfjs-backend-webgpu on Dawn's adapter; a software adapter only when `allowSoftware`. */
-async function startWebgpu(allowSoftware: boolean): Promise<string | undefined> {
+export async function startWebgpu(allowSoftware: boolean): Promise<string | undefined> {
   const found = await webgpuAdapter();
   if ("reason" in found) return found.reason;
   const { adapter } = found;
@@ -166,6 +173,8 @@ const attempts: Record<BackendName, Attempt> = {
     return off ? `tensorflow: ${off}` : undefined;
   },
   webgpu: async () => {
+    // Dawn (and a software Vulkan driver's LLVM) costs seconds to start: not on hosts without a GPU.
+    if (!gpuDeviceNode()) return "webgpu: no GPU device (/dev/nvidia0 or /dev/dri/renderD*)";
     const off = await startWebgpu(false);
     return off ? `webgpu: ${off}` : undefined;
   },

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { pino } from "pino";
 import { Writable } from "node:stream";
 import { spawnSync } from "node:child_process";
-import { describeAdapter, initBackend, isSoftwareAdapter, webgpuAdapter, withSyncReads } from "../../../core/tf/backend.ts";
+import { describeAdapter, initBackend, isSoftwareAdapter, startWebgpu, webgpuAdapter, withSyncReads } from "../../../core/tf/backend.ts";
 import { isUserError } from "../../../core/errors.ts";
 
 function capturingLogger(lines: Record<string, unknown>[]) {
@@ -26,17 +26,26 @@ describe("isSoftwareAdapter", () => {
 });
 
 describe("initBackend: webgpu", () => {
-  it("auto skips webgpu without a GPU adapter, logging why", async () => {
+  it("auto skips webgpu without a GPU, logging why", async () => {
     if (adapter && !isSoftwareAdapter(adapter.info)) return expect.fail(`a GPU adapter is here (${describeAdapter(adapter.info)}): this test assumes none`);
     const lines: Record<string, unknown>[] = [];
     const choice = await initBackend({ preference: "auto" }, capturingLogger(lines));
     expect(choice.name).toBe("wasm");
     const reason = choice.reasons.find((r) => r.startsWith("webgpu: "));
-    expect(reason).toMatch(adapter ? /^webgpu: only a software adapter \(.*(llvmpipe|lavapipe|SwiftShader)/i : /^webgpu: (no WebGPU adapter|webgpu is not installed)/);
+    // No GPU device node (Dawn not even started), or Dawn found no adapter / only a software one.
+    expect(reason).toMatch(/^webgpu: (no GPU device|no WebGPU adapter|webgpu is not installed|only a software adapter)/);
     // In the auto order between the native backends and wasm.
     expect(choice.reasons.map((r) => r.split(":")[0])).toEqual(["tensorflow-gpu", "tensorflow", "webgpu"]);
     await new Promise((r) => setTimeout(r, 10));
     expect(lines.find((l) => l.backend === "wasm")?.skipped).toEqual(choice.reasons);
+  });
+
+  it.skipIf(!adapter || !isSoftwareAdapter(adapter.info))("auto's webgpu attempt turns a software adapter down, naming it", async () => {
+    const reason = await startWebgpu(false);
+    expect(reason).toMatch(/^only a software adapter \(.*(llvmpipe|lavapipe|SwiftShader).*\), slower than wasm; auto does not pick it/i);
+    expect(await startWebgpu(true)).toBeUndefined();
+    expect(tf.getBackend()).toBe("webgpu");
+    await initBackend({ preference: "cpu" });
   });
 
   it("without any adapter: auto skips webgpu and an explicit webgpu is an error, both naming why", () => {
@@ -45,7 +54,7 @@ describe("initBackend: webgpu", () => {
       { env: { ...process.env, VK_DRIVER_FILES: "/nonexistent/icd.json", VK_ICD_FILENAMES: "/nonexistent/icd.json" }, encoding: "utf8" });
     const result = JSON.parse(child.stdout.trim().split("\n").at(-1)!);
     expect(result.auto.name).toBe("wasm");
-    expect(result.auto.reasons[2]).toMatch(/^webgpu: no WebGPU adapter \(no Vulkan driver found/);
+    expect(result.auto.reasons[2]).toMatch(/^webgpu: (no GPU device|no WebGPU adapter \(no Vulkan driver found)/);
     expect(result.explicit).toMatch(/"webgpu" could not start: webgpu: no WebGPU adapter/);
   });
 
