@@ -2,7 +2,9 @@
 // and written as JSON under bench/results/. Options: --epochs N (2), --threads N (config),
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
 // --corpus PATH (config corpus.path), --webgpu-batches N (3; batches measured on a software WebGPU
-// adapter such as lavapipe, 0 skips the webgpu run), --out FILE. --slack runs bench/slack-bench.ts instead.
+// adapter such as lavapipe, 0 skips the webgpu run), --out FILE, --web-rows N (1,000,000 prophecies for the web
+// history at scale, on SQLite and PostgreSQL --postgres URL; 0 skips it; bench/web-scale-bench.ts),
+// --only-web (just that part). --slack runs bench/slack-bench.ts, --discord bench/discord-bench.ts instead.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -11,7 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadConfig } from "../config/schema.ts";
 import { isUserError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
-import { buildModel, type ModelOptions } from "../core/model/index.ts";
+import { buildModel, samplingVocabulary, type ModelOptions } from "../core/model/index.ts";
 import { initBackend, withSyncReads } from "../core/tf/backend.ts";
 import { resolveThreads } from "../core/tf/train-step.ts";
 import { prepareCorpus } from "./corpus.ts";
@@ -21,10 +23,24 @@ import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
 import { benchWebgpu, type WebgpuFigures } from "./webgpu-bench.ts";
+import { benchWebScale } from "./web-scale-bench.ts";
 
 // `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
 if (process.argv.includes("--slack")) {
   await import("./slack-bench.ts");
+  process.exit(0);
+}
+
+// `npm run bench -- --discord`: the Discord endpoint's load test instead (bench/discord-bench.ts).
+if (process.argv.includes("--discord")) {
+  const { discordBench } = await import("./discord-bench.ts");
+  try {
+    await discordBench(process.argv.slice(2).filter((a) => a !== "--discord"));
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+    process.exit(1);
+  }
   process.exit(0);
 }
 
@@ -36,6 +52,9 @@ const { values: args } = parseArgs({
     corpus: { type: "string" },
     "webgpu-batches": { type: "string", default: "3" },
     out: { type: "string" },
+    "web-rows": { type: "string", default: "1000000" },
+    "only-web": { type: "boolean", default: false },
+    postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
 
@@ -45,6 +64,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const goal = (ok: boolean) => (ok ? "✓ goal met" : "✗ goal missed");
 
 const started = new Date();
+const webScale = () => Number(args["web-rows"]) > 0
+  ? benchWebScale({ rows: Number(args["web-rows"]), iterations: 200, postgresUrl: args.postgres === "none" ? null : args.postgres!, say })
+  : Promise.resolve(null);
+if (args["only-web"]) {
+  say(`Nostradamus Oracle bench (web history only) — ${started.toISOString()}`);
+  await webScale();
+  process.exit(0);
+}
 const backend = await initBackend({ preference: config.training.backend }, log);
 const threads = resolveThreads(args.threads === undefined ? config.training.threads : Number(args.threads));
 say(`Nostradamus Oracle bench — ${started.toISOString()}`);
@@ -54,7 +81,7 @@ say(`backend: ${backend.name}${backend.name === "wasm" ? ` (SIMD ${tf.env().getB
 const m = config.model;
 const t = config.training;
 const data = await prepareCorpus(args.corpus ?? config.corpus.path, {
-  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
 }).catch((error: unknown) => {
   if (!isUserError(error)) throw error;
   process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
@@ -110,14 +137,17 @@ if (stockBatches > 0) {
 }
 
 say(`\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, model after the epochs above):`);
-// Sampling reads synchronously: off webgpu when that is the training backend.
-const sampling = await withSyncReads(model.getWeights(), () => benchSampling(model, { minWords: config.sampling.minWords, maxWords: config.sampling.maxWords }), log);
+const sampling = await benchSampling(model, {
+  minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, rules: config.sampling, vocabulary: samplingVocabulary(words, data.docsAsIds),
+});
 for (const s of sampling) {
   const goals = s.scorer.startsWith("fast") && s.concurrency === 32
     ? `  [goals p50 ≤ 10 ms: ${goal(s.p50ms <= 10)}; p99 ≤ 30 ms: ${goal(s.p99ms <= 30)}; ≥ 200/s: ${goal(s.quatrainsPerSecond >= 200)}]`
     : "";
   say(`  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s, ${s.wordsPerSecond.toFixed(0)} words/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)${goals}`);
 }
+
+const web = await webScale();
 
 const report = {
   startedAt: started.toISOString(),
@@ -130,6 +160,7 @@ const report = {
     ? { ...webgpu, secondsPerBatch: webgpu.secondsPerBatch.map((x) => round(x, 3)), extrapolatedEpochSeconds: round(webgpu.extrapolatedEpochSeconds, 1), gflops: round(webgpu.gflops, 2) }
     : webgpu),
   stockCpu: stock ? { ...stock, ratio: round(stock.extrapolatedEpochSeconds / meanEpoch, 1) } : null,
+  webScale: web,
   sampling: sampling.map((s) => ({ ...s, p50ms: round(s.p50ms), p99ms: round(s.p99ms), quatrainsPerSecond: round(s.quatrainsPerSecond, 1), wordsPerSecond: round(s.wordsPerSecond, 0), meanWords: round(s.meanWords, 1) })),
 };
 const out = path.resolve(args.out ?? path.join(import.meta.dirname, "results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`));

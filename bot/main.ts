@@ -10,20 +10,22 @@ import type { Oracle } from "../core/oracle/types.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { isUserError } from "../core/errors.ts";
 import { commandRunner } from "./command-log.ts";
+import { discordSurface } from "./discord/index.ts";
 import { buildServer, type BotServer } from "./server.ts";
 import { exitOnSignals } from "./shutdown.ts";
 import { slackSurface } from "./slack/surface.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "./surface.ts";
 import { createTracker } from "./tracker.ts";
+import { webSurface } from "./web/index.ts";
 
 /**
  * The surfaces of the bot, one line each. Every factory decides from the config whether it runs
  * (returns null when its settings are absent) and mounts its routes under its own prefix.
  */
 export const SURFACES: SurfaceFactory[] = [
-  // discordSurface,  // Discord: gateway and POST /discord/interactions (issue 7)
+  discordSurface, // Discord: gateway and POST /discord/interactions (bot/discord/)
   slackSurface, // Slack: Bolt on POST /slack/events, or Socket Mode (bot/slack/)
-  // webSurface,      // the web page and its API: / and /api
+  webSurface,   // the web page and its API: / and /api (bot/web/)
 ];
 
 export interface RunBotOptions {

@@ -10,6 +10,8 @@ export interface CliContext {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Who runs the command, as recorded on jobs, promotions and prophecies. */
   user: string;
+  /** Set by the global --verbose: the log shows debug lines (the backend choice, among others). */
+  verbose: boolean;
   /** Parsed once; overrides (from flags) apply on the first call only. */
   config(overrides?: ConfigOverrides): Config;
   log(): Logger;
@@ -27,6 +29,7 @@ export function createContext(
   const context: CliContext = {
     env,
     user: env.USER ?? "cli",
+    verbose: false,
     stdout: streams.stdout ?? process.stdout,
     stderr: streams.stderr ?? process.stderr,
     config(overrides) {
@@ -34,7 +37,7 @@ export function createContext(
       return config;
     },
     log() {
-      log ??= createLogger(context.config().log.level, { pretty: Boolean(context.stderr.isTTY) });
+      log ??= createLogger(context.verbose ? "debug" : context.config().log.level, { pretty: Boolean(context.stderr.isTTY) });
       return log;
     },
     db() {

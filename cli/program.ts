@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { escapeControlCharacters } from "../core/text/escape.ts";
 import type { CliContext } from "./context.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { migrateCommand } from "./commands/migrate.ts";
@@ -11,19 +13,30 @@ import { botCommand } from "./commands/bot.ts";
 import { cancelCommand, jobsCommand, retrainCommand } from "./commands/jobs.ts";
 import { promoteCommand, rollbackCommand } from "./commands/registry.ts";
 
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+/** Keeps line breaks, escapes every other control character (commander quotes bad arguments as typed). */
+const safeForTerminal = (s: string) => s.split("\n").map(escapeControlCharacters).join("\n");
+
 /** The `oracle` program: one sub-command per file in ./commands. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("oracle")
     .description("The Nostradamus Oracle: train the quatrain model and prophesy from it")
+    .version(version, "-V, --version", "print the version")
+    .option("-v, --verbose", "log debug lines too (which tfjs backend runs and why others did not)")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(safeForTerminal(s)),
     })
-    .showHelpAfterError("(run oracle --help for usage)");
+    .showHelpAfterError("(run oracle --help for usage)")
+    .hook("preAction", (root) => {
+      ctx.verbose = Boolean(root.opts().verbose);
+    });
   for (const make of [
     setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand,
     trainerCommand, botCommand, retrainCommand, jobsCommand, cancelCommand, promoteCommand, rollbackCommand, configCommand,
-  ]) program.addCommand(make(ctx));
+  ]) program.addCommand(make(ctx).copyInheritedSettings(program)); // output escaping and exit handling included
   return program;
 }

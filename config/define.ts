@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { quoteUserText } from "../core/text/escape.ts";
+import { parsePlainDecimal } from "../core/text/numbers.ts";
 
 /** One configuration key: its environment variable, what it means, and its schema (with default). */
 export interface Setting<T extends z.ZodType = z.ZodType> {
@@ -15,17 +17,35 @@ export type ConfigOf<S extends Spec> = {
   [G in keyof S]: { [K in keyof S[G]]: z.output<S[G][K]["schema"]> };
 };
 
-/** Environment values arrive as strings; numbers and booleans are coerced before validation. */
+/** The schema under its default, if any. */
+const inner = (schema: z.ZodType): z.ZodType => (schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema);
+
+/**
+ * Environment values arrive as strings. A number setting takes a plain decimal only (not "0x1",
+ * "1e1"), a boolean true/false/1/0/yes/no; anything else stays a string and fails validation.
+ */
 function coerce(raw: string, schema: z.ZodType): unknown {
-  const probe = (value: unknown) => schema.safeParse(value).success;
-  if (probe(raw)) return raw;
-  const n = Number(raw);
-  if (raw.trim() !== "" && !Number.isNaN(n) && probe(n)) return n;
-  if (/^(true|false|1|0|yes|no)$/i.test(raw)) {
-    const b = /^(true|1|yes)$/i.test(raw);
-    if (probe(b)) return b;
-  }
+  const base = inner(schema);
+  if (base instanceof z.ZodNumber) return parsePlainDecimal(raw.trim()) ?? raw;
+  if (base instanceof z.ZodBoolean && /^(true|false|1|0|yes|no)$/i.test(raw.trim())) return /^(true|1|yes)$/i.test(raw.trim());
   return raw;
+}
+
+/** What a setting accepts, in words: "a whole number from 1 to 10000", "one of fail, requeue". */
+export function accepted(schema: z.ZodType): string {
+  const base = inner(schema);
+  if (base instanceof z.ZodNumber) {
+    const kind = base.isInt ? "a whole number" : "a number";
+    const { minValue: min, maxValue: max } = base;
+    const finite = (x: number | null) => x !== null && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER;
+    if (finite(min) && finite(max)) return `${kind} from ${min} to ${max}`;
+    if (finite(min)) return `${kind} ≥ ${min}`;
+    return kind;
+  }
+  if (base instanceof z.ZodBoolean) return "true or false";
+  if (base instanceof z.ZodEnum) return `one of ${(base.options as string[]).join(", ")}`;
+  if (base instanceof z.ZodString) return "a non-empty text";
+  return "a valid value";
 }
 
 /**
@@ -49,7 +69,10 @@ export function parseSpec<S extends Spec>(
         : raw === undefined || raw === "" ? undefined : coerce(raw, s.schema);
       const parsed = s.schema.safeParse(input);
       if (parsed.success) out[group]![key] = parsed.data;
-      else problems.push(`${s.env} (${group}.${key}): ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+      else {
+        const given = key in groupOverrides && groupOverrides[key] !== undefined ? String(groupOverrides[key]) : raw ?? "";
+        problems.push(`${s.env}=${quoteUserText(given, { maxLength: 60 })}: ${s.env} (${group}.${key}) must be ${accepted(s.schema)}.`);
+      }
     }
   }
   if (problems.length) throw new ConfigError(problems);

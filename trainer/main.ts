@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { loadConfig, type Config } from "../config/schema.ts";
 import { openDatabase } from "../core/db/client.ts";
 import { describeError } from "../core/errors.ts";
+import { checkGloveSource } from "../core/glove/index.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { startTrainerService, type TrainerHandle } from "./service.ts";
@@ -24,6 +25,8 @@ export interface RunTrainerOptions {
 
 export async function runTrainer(config: Config, opts: RunTrainerOptions = {}): Promise<TrainerHandle> {
   const log = opts.log ?? createLogger(config.log.level, { name: "trainer" });
+  // A bad GLOVE_SOURCE is reported at start, not on the first cold start weeks later.
+  await checkGloveSource(config.glove.source);
   const db = await openDatabase(config.database.url, { log });
   try {
     const backend = (await initBackend({ preference: config.training.backend }, log)).name;

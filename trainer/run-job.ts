@@ -65,6 +65,7 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
       epochs: job.epochs ?? undefined,
       jobId: job.id,
       requestedBy: job.requestedBy,
+      allowCorpusChange: job.allowCorpusChange,
       shouldStop: () => cancelled || lostLease || ctx.stopping(),
       onEpoch: (m) => recordEpoch(db, job.id, m),
     });

@@ -1,7 +1,6 @@
 import { claimNextJob, countJobs, finishJob, requeueJob, runningJobs } from "../core/db/jobs.ts";
 import { getLease, isFreeOrExpired, release, renew, tryAcquire, TRAINER_LEASE } from "../core/db/leases.ts";
-import { applyRetention } from "./retention.ts";
-import { runJob, type JobEnd, type RunJobContext } from "./run-job.ts";
+import { runJob, type RunJobContext } from "./run-job.ts";
 import { newRunnerId } from "./runner-id.ts";
 import { checkSchedule, startSchedule, type ScheduleHandle } from "./schedule.ts";
 import type { TrainerDeps } from "./types.ts";
@@ -22,7 +21,7 @@ export interface TrainerHandle {
 
 /**
  * The trainer service: polls the job queue, runs one job at a time across all trainer processes
- * (the database lease), takes over from dead trainers, runs the retrain schedule and retention.
+ * (the database lease), takes over from dead trainers, runs the retrain schedule.
  */
 export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHandle> {
   const { db, log, settings } = deps;
@@ -71,7 +70,6 @@ export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHan
     const acquired = await tryAcquire(db, TRAINER_LEASE, runner, leaseTtlMs);
     if (!acquired.acquired) return false;
     if (acquired.tookOverFrom) log.warn(acquired.tookOverFrom, "took over the trainer lease of a trainer that stopped renewing it");
-    let end: JobEnd | null = null;
     try {
       await recoverOrphans();
       if (stopping) return false;
@@ -79,15 +77,8 @@ export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHan
       if (!job) return false;
       currentJobId = job.id;
       await renew(db, TRAINER_LEASE, runner, leaseTtlMs, { jobId: job.id });
-      end = await runJob(ctx, job);
-      if (end === "succeeded" || end === "rejected") {
-        try {
-          const dropped = await applyRetention(db, settings.keepVersions);
-          if (dropped.length) log.info({ dropped }, "retention dropped the weights of old versions");
-        } catch (err) {
-          log.error({ err }, "retention failed; it runs again after the next job");
-        }
-      }
+      // Retention runs inside the training run, after its version is saved (core/training).
+      await runJob(ctx, job);
       return true;
     } finally {
       currentJobId = null;
@@ -99,7 +90,10 @@ export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHan
     : startSchedule(db, log, { expression: settings.schedule, timezone: settings.timezone });
 
   const loop = (async () => {
-    log.info({ runner, pollSeconds: settings.pollSeconds, leaseTimeoutSeconds: settings.leaseTimeoutSeconds }, "trainer service started");
+    log.info({
+      runner, pollSeconds: settings.pollSeconds, leaseTimeoutSeconds: settings.leaseTimeoutSeconds,
+      nextScheduledRun: schedule?.nextRun()?.toISOString() ?? null,
+    }, "trainer service started");
     while (!stopping) {
       let ranJob = false;
       try {

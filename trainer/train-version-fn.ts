@@ -5,6 +5,7 @@ import type { TrainFn } from "./types.ts";
 export const trainVersionFn = (deps: TrainVersionDeps, fixed: Omit<TrainVersionOptions, "shouldStop" | "onEpoch"> = {}): TrainFn => async (request) => {
   const result = await trainVersion(deps, {
     ...fixed, epochs: request.epochs ?? fixed.epochs, jobId: request.jobId, requestedBy: request.requestedBy,
+    allowCorpusChange: request.allowCorpusChange ?? fixed.allowCorpusChange,
     shouldStop: request.shouldStop, onEpoch: request.onEpoch,
   });
   return { version: result.version, status: result.status, reason: result.reason, backend: result.backend };

@@ -10,6 +10,8 @@ export interface TrainRequest {
   epochs?: number;
   jobId: number;
   requestedBy: string;
+  /** The job allows a corpus change to replace the current model. */
+  allowCorpusChange?: boolean;
   /** Checked after every batch; true makes the run stop and save nothing. */
   shouldStop: () => boolean;
   onEpoch: (metrics: EpochMetrics) => Promise<void>;

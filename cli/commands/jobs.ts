@@ -2,11 +2,13 @@ import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { enqueueJob, jobJson, listJobs, requestCancel, type Job } from "../../core/db/jobs.ts";
+import { quoteUserText } from "../../core/text/escape.ts";
 
 const line = (j: Job) =>
   [
     `#${j.id}`.padEnd(6), j.state.padEnd(9), j.queuedAt.slice(0, 19).replace("T", " "),
-    `by ${j.requestedBy}`, `"${j.reason}"`,
+    `by ${quoteUserText(j.requestedBy, { maxLength: 40 })}`, quoteUserText(j.reason, { maxLength: 80 }),
+    j.allowCorpusChange ? "corpus change allowed" : "",
     j.state === "running" || j.epochsDone ? `epochs ${j.epochsDone}${j.epochs ? `/${j.epochs}` : ""}` : "",
     j.version ? `→ v${j.version}` : "", j.backend ?? "", j.error ? `— ${j.error}` : "",
   ].filter(Boolean).join("  ");
@@ -18,9 +20,12 @@ export const retrainCommand = (ctx: CliContext) =>
     .option("--reason <text>", "why", "requested from the command line")
     .option("--by <who>", "who asks", undefined)
     .option("--epochs <n>", "epochs (default: TRAIN_EPOCHS)", positiveInt("--epochs"))
+    .option("--allow-corpus-change", "let a model of another corpus or vocabulary become current (recorded on the job)")
     .option("--json", "print the job as JSON")
-    .action(async (flags: { reason: string; by?: string; epochs?: number; json?: boolean }) => {
-      const job = await enqueueJob(await ctx.db(), { requestedBy: flags.by ?? ctx.user, reason: flags.reason, epochs: flags.epochs });
+    .action(async (flags: { reason: string; by?: string; epochs?: number; json?: boolean; allowCorpusChange?: boolean }) => {
+      const job = await enqueueJob(await ctx.db(), {
+        requestedBy: flags.by ?? ctx.user, reason: flags.reason, epochs: flags.epochs, allowCorpusChange: flags.allowCorpusChange,
+      });
       ctx.stdout.write(flags.json ? `${JSON.stringify(jobJson(job))}\n` : `queued job #${job.id}\n`);
     });
 

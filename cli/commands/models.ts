@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
+import { escapeControlCharacters } from "../../core/text/escape.ts";
 import { listModelVersions, listPromotions, type ModelVersionSummary, type PromotionRecord } from "../../core/db/model-versions.ts";
+import type { VersionEvaluation } from "../../core/eval/index.ts";
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
 
@@ -11,21 +13,29 @@ function hyperParams(raw: unknown): string {
 }
 
 function row(v: ModelVersionSummary): string {
-  const evaluation = v.evaluation;
+  // Versions stored before the test split and quality figures lack them: every field may be missing.
+  const evaluation = v.evaluation as Partial<VersionEvaluation> | null;
+  const pct = (x: number | null | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-");
+  // Per temperature: word repeated at once / quatrains ending a sentence / copied run within the limit.
+  const quality = (evaluation?.quality ?? []).map((q) => `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`).join(", ");
+  // A rejected version stands out; one made current past the gate says so in capitals.
+  const status = v.forced ? "REJECTED, FORCED CURRENT" : v.status === "rejected" ? "REJECTED" : v.status;
   return [
     `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
-    v.status.padEnd(9),
+    status.padEnd(9),
     v.trainingFinishedAt.toISOString().slice(0, 16).replace("T", " "),
     `epochs ${v.epochs.length}`.padEnd(10),
     `val_loss ${num(v.valLoss)}`,
     `val_acc ${num(v.valAcc)}`,
     `ppl ${num(evaluation?.perplexity, 1)} (KN-3 ${num(evaluation?.kneserNeyPerplexity, 1)})`,
-    `copied ${num(evaluation?.copy.meanLongestCopied, 1)}/${evaluation?.copy.maxLongestCopied ?? "-"}`,
+    `test ppl ${num(evaluation?.testPerplexity, 1)} (KN-3 ${num(evaluation?.testKneserNeyPerplexity, 1)}, ${evaluation?.testUnknownTokens ?? "-"}/${evaluation?.testTokens ?? "-"} unknown)`,
+    `copied ${num(evaluation?.copy?.meanLongestCopied, 1)}/${evaluation?.copy?.maxLongestCopied ?? "-"}`,
     `length ${num(evaluation?.meanTokens, 0)}`,
+    quality ? `[${quality}]` : "",
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",
-    v.rejectReason ? `— ${v.rejectReason}` : "",
+    v.rejectReason ? `— rejected: ${v.rejectReason}` : "",
   ].join("  ").trimEnd();
 }
 
@@ -33,8 +43,9 @@ function row(v: ModelVersionSummary): string {
 const RECENT_PROMOTIONS = 10;
 
 const promotionLine = (p: PromotionRecord) =>
-  `  v${p.version}  ${p.promotedAt.toISOString().slice(0, 16).replace("T", " ")}  by ${p.promotedBy}: ${p.reason}` +
-  (p.rolledBackAt ? `  (rolled back by ${p.rolledBackBy ?? "?"})` : "");
+  `  v${p.version}  ${p.promotedAt.toISOString().slice(0, 16).replace("T", " ")}  by ${escapeControlCharacters(p.promotedBy)}: ${escapeControlCharacters(p.reason)}` +
+  (p.forced ? "  (FORCED past the gate)" : "") +
+  (p.rolledBackAt ? `  (rolled back by ${escapeControlCharacters(p.rolledBackBy ?? "?")})` : "");
 
 /** `oracle models`: every version with its metrics; * marks the current one. */
 export const modelsCommand = (ctx: CliContext) =>
@@ -54,6 +65,9 @@ export const modelsCommand = (ctx: CliContext) =>
         return;
       }
       ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
+      if (versions.some((v) => v.status === "rejected")) {
+        ctx.stdout.write("* = current; REJECTED = stopped by the promotion gate (oracle promote VERSION --force makes it current anyway)\n");
+      }
       if (promotions.length) {
         ctx.stdout.write(`\npromotions, newest first:\n${promotions.slice(0, RECENT_PROMOTIONS).map(promotionLine).join("\n")}\n`);
       }

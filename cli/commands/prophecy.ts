@@ -1,7 +1,10 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { anyInt, positiveInt } from "../options.ts";
-import { createOracle } from "../../core/oracle/oracle.ts";
+import { loadConfig } from "../../config/schema.ts";
+import { currentPromotionOf } from "../../core/db/model-versions.ts";
+import { UserError } from "../../core/errors.ts";
+import { parseTemperature } from "../../core/prophecy/temperature.ts";
 
 interface ProphecyFlags {
   temperature?: string;
@@ -11,17 +14,41 @@ interface ProphecyFlags {
   json?: boolean;
 }
 
+/** The sampling limits for the help text: the configured ones, or the defaults when the environment is bad. */
+function samplingLimits(ctx: CliContext) {
+  try {
+    return ctx.config().sampling;
+  } catch {
+    return loadConfig({}).sampling;
+  }
+}
+
 /** `oracle prophecy`: fresh quatrains from the current model. */
-export const prophecyCommand = (ctx: CliContext) =>
-  new Command("prophecy")
+export const prophecyCommand = (ctx: CliContext) => {
+  const limits = samplingLimits(ctx);
+  return new Command("prophecy")
     .description("sample fresh quatrains from the current model")
-    .option("-t, --temperature <T>", "sampling temperature (higher is wilder)")
-    .option("--about <words>", "words the quatrain starts with")
-    .option("-n, --count <n>", "how many quatrains", positiveInt("--count"))
-    .option("--seed <n>", "seed for a reproducible draw", anyInt("--seed"))
+    .option("-t, --temperature <T>",
+      `sampling temperature from ${limits.minTemperature} to ${limits.maxTemperature}, a plain decimal (default ${limits.defaultTemperature}; higher is wilder)`)
+    .option("--about <words>", "words the quatrain starts with (they must occur in the corpus)")
+    .option("-n, --count <n>", `how many quatrains, 1 to ${limits.maxCount} (default 1)`, positiveInt("--count"))
+    .option("--seed <n>", "seed for a reproducible draw (each quatrain's own seed is recorded)", anyInt("--seed"))
     .option("--json", "print JSON")
     .action(async (flags: ProphecyFlags) => {
-      const oracle = createOracle({ db: await ctx.db(), config: ctx.config(), log: ctx.log(), watch: false });
+      const config = ctx.config();
+      // Cheap checks first: a bad argument or no model fails before tfjs loads.
+      parseTemperature(flags.temperature, config.sampling);
+      if (flags.count !== undefined && flags.count > config.sampling.maxCount) {
+        throw new UserError(`--count must be from 1 to ${config.sampling.maxCount}; got ${flags.count}.`);
+      }
+      const db = await ctx.db();
+      // The serving core's own words (core/prophecy STILL_LEARNING), without loading tfjs to say them.
+      if (!(await currentPromotionOf(db))) {
+        throw new UserError("The oracle is still learning, try again in a few minutes.", "Train one: oracle train (or start the trainer service: oracle trainer)");
+      }
+      const { createOracle } = await import("../../core/oracle/oracle.ts");
+      // The backend choice is a debug line for a command (--verbose shows it).
+      const oracle = createOracle({ db, config, log: ctx.log(), watch: false, backendLogLevel: "debug" });
       try {
         const prophecies = await oracle.prophesy(
           { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed },
@@ -30,9 +57,10 @@ export const prophecyCommand = (ctx: CliContext) =>
         if (flags.json) {
           ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ id: p.id, text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`);
         } else {
-          ctx.stdout.write(prophecies.map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}`).join("\n\n") + "\n");
+          ctx.stdout.write(prophecies.map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}, seed ${p.seed}`).join("\n\n") + "\n");
         }
       } finally {
         await oracle.close();
       }
     });
+};

@@ -8,10 +8,15 @@ export const promoteCommand = (ctx: CliContext) =>
   new Command("promote")
     .description("make a model version current")
     .argument("<version>", "model version", positiveInt("version"))
-    .option("--reason <text>", "why", "promoted by hand")
-    .action(async (version: number, flags: { reason: string }) => {
-      await promote(await ctx.db(), version, ctx.user, flags.reason);
-      ctx.stdout.write(`model version ${version} is current\n`);
+    .option("--reason <text>", "why (recorded on the promotion)", "promoted by hand")
+    .option("--force", "promote a version the promotion gate rejected (recorded, and marked in oracle models)")
+    .action(async (version: number, flags: { reason: string; force?: boolean }) => {
+      const promotion = await promote(await ctx.db(), version, ctx.user, flags.reason, { force: flags.force });
+      if (promotion.alreadyCurrent) {
+        ctx.stdout.write(`model version ${version} is already current: nothing changed, no promotion recorded${flags.reason === "promoted by hand" ? "" : " (the reason was not recorded)"}\n`);
+      } else {
+        ctx.stdout.write(`model version ${version} is current${promotion.forced ? " (forced past the gate's rejection)" : ""}\n`);
+      }
     });
 
 /** `oracle rollback`: back to the version that was current before. */

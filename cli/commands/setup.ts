@@ -11,7 +11,7 @@ export const setupCommand = (ctx: CliContext) =>
     .action(async (opts: { from: string; sha256: string }) => {
       const config = ctx.config();
       const corpus = await fetchCorpus({ dest: config.corpus.path, source: opts.from, sha256: opts.sha256 });
-      ctx.stdout.write(`corpus: ${corpus.path} (${corpus.bytes} bytes, sha256 ${corpus.sha256}${corpus.downloaded ? ", downloaded" : ", already there"})\n`);
+      ctx.stdout.write(`corpus: ${corpus.path} (${corpus.bytes} bytes, sha256 ${corpus.sha256}, ${corpus.obtained})\n`);
       const db = await ctx.db();
       ctx.stdout.write(`database: ${db.provider} ready\n`);
     });

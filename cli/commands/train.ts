@@ -3,15 +3,15 @@ import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { trainingProgress } from "../progress.ts";
 import { watchInterrupts } from "../interrupt.ts";
-import { initBackend } from "../../core/tf/backend.ts";
-import { trainVersion } from "../../core/training/train-version.ts";
-import { withTrainerLease } from "../../trainer/exclusive.ts";
+import { checkGloveSource } from "../../core/glove/load.ts";
+import { readTrainingCorpus } from "../../core/training/training-corpus.ts";
 
 interface TrainFlags {
   epochs?: number;
   corpus?: string;
   json?: boolean;
   maxDocuments?: number;
+  allowCorpusChange?: boolean;
 }
 
 /** `oracle train`: train a new model version now, in this process. */
@@ -21,20 +21,27 @@ export const trainCommand = (ctx: CliContext) =>
     .option("--epochs <n>", "epochs to train (default: TRAIN_EPOCHS)", positiveInt("--epochs"))
     .option("--corpus <path>", "corpus file, one document per line (default: CORPUS_PATH)")
     .option("--max-documents <n>", "train on the first N documents only (quick checks)", positiveInt("--max-documents"))
+    .option("--allow-corpus-change", "let a model of another corpus or vocabulary become current (never compared on loss)")
     .option("--json", "print one JSON object with the result at the end")
     .action(async (flags: TrainFlags) => {
       const config = ctx.config();
-      // On a terminal the progress bar tells the story; info lines would tear it.
-      const log = ctx.stderr.isTTY && !ctx.env.LOG_LEVEL ? ctx.log().child({}, { level: "warn" }) : ctx.log();
+      // Progress lines (or the bar) tell the story; the log says only what needs attention, unless asked.
+      const log = ctx.verbose || ctx.env.LOG_LEVEL ? ctx.log() : ctx.log().child({}, { level: "warn" });
+      // Cheap checks first: no corpus, a too small one, a bad GloVe source or database fail before tfjs loads.
+      const corpus = await readTrainingCorpus(flags.corpus ?? config.corpus.path, config.corpus);
+      await checkGloveSource(config.glove.source);
       const db = await ctx.db();
-      const backend = await initBackend({ preference: config.training.backend }, log);
+      const [{ initBackend }, { trainVersion }, { withTrainerLease }] = await Promise.all([
+        import("../../core/tf/backend.ts"), import("../../core/training/train-version.ts"), import("../../trainer/exclusive.ts"),
+      ]);
+      const backend = await initBackend({ preference: config.training.backend, logLevel: "debug" }, log);
       const epochs = flags.epochs ?? config.training.epochs;
       const progress = trainingProgress(ctx.stderr, epochs);
       const interrupts = watchInterrupts(ctx.stderr);
       // The same lease as the trainer service: never two trainings at once.
       const result = await withTrainerLease({ db, settings: config.trainer, log }, (lost) =>
         trainVersion({ db, config, log }, {
-          epochs, corpusPath: flags.corpus, maxDocuments: flags.maxDocuments, requestedBy: "cli",
+          epochs, corpus, maxDocuments: flags.maxDocuments, requestedBy: "cli", allowCorpusChange: flags.allowCorpusChange,
           shouldStop: () => lost() || interrupts.requested(), onBatch: progress.onBatch, onEpoch: progress.onEpoch,
         }).finally(() => {
           progress.stop();

@@ -14,7 +14,7 @@ export interface Corpus {
 }
 
 const HOW_TO_GET =
-  "Run `npm run setup` to fetch the Nostradamus quatrains, or set CORPUS_PATH (or pass --corpus) " +
+  "Run `oracle setup` to fetch the Nostradamus quatrains (or `oracle setup --from PATH` to copy a local file), or set CORPUS_PATH (or pass --corpus) " +
   "to a UTF-8 text file with one document per line.";
 
 /**

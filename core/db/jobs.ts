@@ -14,7 +14,7 @@ export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelle
 export type JobState = (typeof JOB_STATES)[number];
 export type FinalJobState = Exclude<JobState, "queued" | "running">;
 
-/** One job, JSON-ready (ISO dates); the first eleven keys are `oracle jobs --json`'s. */
+/** One job, JSON-ready (ISO dates); the first eleven keys and allowCorpusChange are `oracle jobs --json`'s. */
 export interface Job {
   id: number;
   state: JobState;
@@ -33,6 +33,8 @@ export interface Job {
   heartbeatAt: string | null;
   cancelRequested: boolean;
   attempts: number;
+  /** The request allows a corpus change to replace the current model (--allow-corpus-change). */
+  allowCorpusChange: boolean;
   /** Where it was asked, and the chat channel to tell when it ends. */
   surface: Surface;
   channel: string | null;
@@ -43,7 +45,7 @@ interface JobRow {
   id: number; state: string; requestedBy: string; reason: string; epochs: number | null;
   queuedAt: Date; startedAt: Date | null; finishedAt: Date | null; heartbeatAt: Date | null;
   runner: string | null; backend: string | null; epochsDone: number; version: number | null;
-  error: string | null; cancelRequested: boolean; attempts: number;
+  error: string | null; cancelRequested: boolean; attempts: number; allowCorpusChange: boolean;
   surface: string; channel: string | null; announcedAt: Date | null;
 }
 
@@ -55,21 +57,23 @@ function toJob(row: JobRow): Job {
     queuedAt: row.queuedAt.toISOString(), startedAt: iso(row.startedAt), finishedAt: iso(row.finishedAt),
     backend: row.backend, epochsDone: row.epochsDone, version: row.version, error: row.error,
     epochs: row.epochs, runner: row.runner, heartbeatAt: iso(row.heartbeatAt),
-    cancelRequested: row.cancelRequested, attempts: row.attempts,
+    cancelRequested: row.cancelRequested, attempts: row.attempts, allowCorpusChange: row.allowCorpusChange,
     surface: row.surface as Surface, channel: row.channel, announcedAt: iso(row.announcedAt),
   };
 }
 
 /** Exactly the keys `oracle jobs --json` prints for a job. */
 export function jobJson(job: Job) {
-  const { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error } = job;
-  return { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error };
+  const { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error, allowCorpusChange } = job;
+  return { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error, allowCorpusChange };
 }
 
 export interface EnqueueOptions {
   requestedBy: string;
   reason: string;
   epochs?: number;
+  /** Let the run replace the current model even though the corpus changed (recorded on the job). */
+  allowCorpusChange?: boolean;
   /** Default cli. */
   surface?: Surface;
   channel?: string | null;
@@ -82,7 +86,7 @@ export async function enqueueJob(db: Db, opts: EnqueueOptions): Promise<Job> {
   const row = await db.prisma.trainingJob.create({
     data: {
       requestedBy: opts.requestedBy, reason: opts.reason, epochs: opts.epochs ?? null,
-      surface: opts.surface ?? "cli", channel: opts.channel ?? null,
+      surface: opts.surface ?? "cli", channel: opts.channel ?? null, allowCorpusChange: opts.allowCorpusChange ?? false,
     },
   });
   return toJob(row);

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { UserError } from "../errors.ts";
 import type { AppliedMigration, Migration } from "./migrations.ts";
+import { DEFAULT_DATABASE_URL, sqlitePath } from "./provider.ts";
 
 /** How long a connection waits for another process's write lock before giving up. */
 export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
@@ -48,9 +49,20 @@ const fromRow = (row: Row): AppliedMigration => ({
   appliedStepsCount: Number(row.applied_steps_count),
 });
 
-/** Opens (creating folder and file) a SQLite database in WAL mode, so readers never block the one writer. */
+/**
+ * Opens (creating the file) a SQLite database in WAL mode, so readers never block the one writer.
+ * Only the default data folder is created: an explicit path in a missing folder is a typo more
+ * often than not, and would otherwise leave an empty database somewhere unexpected.
+ */
 export function openSqliteFile(file: string): Database.Database {
-  mkdirSync(path.dirname(file), { recursive: true });
+  const folder = path.dirname(file);
+  if (!existsSync(folder)) {
+    if (folder !== path.dirname(sqlitePath(DEFAULT_DATABASE_URL))) {
+      throw new UserError(`The folder of the SQLite database does not exist: ${folder}`,
+        "Create it, or fix DATABASE_URL (the default file:./data/oracle.db creates its folder).");
+    }
+    mkdirSync(folder, { recursive: true });
+  }
   let db: Database.Database;
   try {
     db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });

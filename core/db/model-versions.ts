@@ -54,6 +54,8 @@ export interface ModelVersionSummary extends TrainingFacts {
   /** False once retention dropped the weights. */
   hasWeights: boolean;
   isCurrent: boolean;
+  /** Made current by hand past the gate's rejection (oracle promote --force), now or before. */
+  forced: boolean;
 }
 
 /** A whole version. The blobs are null unless asked for (or, for weights, dropped by retention). */
@@ -79,6 +81,8 @@ export interface PromotionRecord {
   reason: string;
   rolledBackAt: Date | null;
   rolledBackBy: string | null;
+  /** Made current past the gate's rejection (--force). */
+  forced: boolean;
 }
 
 const summaryFields = {
@@ -93,13 +97,18 @@ const bytes = (value: Uint8Array): Uint8Array<ArrayBuffer> =>
 
 type SummaryRow = Prisma.ModelVersionGetPayload<{ select: typeof summaryFields }>;
 
-const toSummary = (row: SummaryRow, hasWeights: boolean, current: number | null): ModelVersionSummary => ({
+const toSummary = (row: SummaryRow, hasWeights: boolean, current: number | null, forced: boolean): ModelVersionSummary => ({
   ...row,
   epochs: row.epochs as unknown as EpochMetrics[],
   evaluation: row.evaluation as unknown as VersionEvaluation | null,
   hasWeights,
   isCurrent: row.version === current,
+  forced,
 });
+
+async function wasForced(tx: Tx | Db["prisma"], version: number): Promise<boolean> {
+  return (await tx.promotion.count({ where: { version, forced: true } })) > 0;
+}
 
 /** The promotion that makes a version current: the latest one not rolled back. */
 async function currentPromotion(tx: Tx | Db["prisma"]): Promise<PromotionRecord | null> {
@@ -149,7 +158,7 @@ export async function getModelVersion(db: Db, version: number, options: LoadOpti
   const current = (await currentPromotion(db.prisma))?.version ?? null;
   const stored = options.withWeights ? weights != null : await hasWeights(db.prisma, version);
   return {
-    ...toSummary(summary, stored, current),
+    ...toSummary(summary, stored, current, await wasForced(db.prisma, version)),
     topology,
     weightSpecs,
     vocabulary: vocabulary as string[],
@@ -161,13 +170,15 @@ export async function getModelVersion(db: Db, version: number, options: LoadOpti
 
 /** Every version, oldest first, without blobs, vocabulary or topology. */
 export async function listModelVersions(db: Db): Promise<ModelVersionSummary[]> {
-  const [rows, withWeights, current] = await Promise.all([
+  const [rows, withWeights, current, forced] = await Promise.all([
     db.prisma.modelVersion.findMany({ select: summaryFields, orderBy: { version: "asc" } }),
     db.prisma.modelVersion.findMany({ where: { weights: { not: null } }, select: { version: true } }),
     currentPromotion(db.prisma),
+    db.prisma.promotion.findMany({ where: { forced: true }, distinct: ["version"], select: { version: true } }),
   ]);
   const stored = new Set(withWeights.map((r) => r.version));
-  return rows.map((row) => toSummary(row, stored.has(row.version), current?.version ?? null));
+  const forcedVersions = new Set(forced.map((r) => r.version));
+  return rows.map((row) => toSummary(row, stored.has(row.version), current?.version ?? null, forcedVersions.has(row.version)));
 }
 
 /** The version the oracle speaks with, or null before the first promotion. */
@@ -185,20 +196,37 @@ export async function listPromotions(db: Db): Promise<PromotionRecord[]> {
   return db.prisma.promotion.findMany({ orderBy: { id: "desc" } });
 }
 
+export interface PromoteOptions {
+  /** Promote a version the gate rejected (recorded on the promotion, and shown by oracle models). */
+  force?: boolean;
+}
+
 /**
- * Makes `version` current. Promoting the version that is already current changes nothing (so a later
- * rollback goes back to the one before). Returns the promotion that makes it current.
+ * Makes `version` current. A version the gate rejected needs `force`. Promoting the version that is
+ * already current changes nothing and records nothing (so a later rollback goes back to the one
+ * before): the result's `alreadyCurrent` says so, and the caller tells the user.
  */
-export async function promote(db: Db, version: number, by: string, reason: string): Promise<PromotionRecord> {
+export async function promote(
+  db: Db, version: number, by: string, reason: string, options: PromoteOptions = {},
+): Promise<PromotionRecord & { alreadyCurrent: boolean }> {
   return withRegistryLock(db, async (tx) => {
-    const exists = await tx.modelVersion.count({ where: { version } });
-    if (!exists) throw new UserError(`There is no model version ${version}.`, "See the versions with: oracle models");
+    const row = await tx.modelVersion.findUnique({ where: { version }, select: { status: true, rejectReason: true } });
+    if (!row) throw new UserError(`There is no model version ${version}.`, "See the versions with: oracle models");
     if (!(await hasWeights(tx, version))) {
       throw new UserError(`Model version ${version} has no weights any more (retention dropped them), so it cannot be promoted.`);
     }
     const current = await currentPromotion(tx);
-    if (current?.version === version) return current;
-    return tx.promotion.create({ data: { version, promotedBy: by, reason } });
+    if (current?.version === version) return { ...current, alreadyCurrent: true };
+    const rejected = row.status === "rejected";
+    if (rejected && !options.force) {
+      throw new UserError(`Model version ${version} was rejected by the promotion gate: ${row.rejectReason ?? "no reason recorded"}.`,
+        `Promote it anyway with: oracle promote ${version} --force`);
+    }
+    const forced = rejected && options.force === true;
+    const created = await tx.promotion.create({
+      data: { version, promotedBy: by, reason: forced ? `${reason} (forced past the gate's rejection)` : reason, forced },
+    });
+    return { ...created, alreadyCurrent: false };
   });
 }
 

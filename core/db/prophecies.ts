@@ -2,6 +2,7 @@ import type { Prisma } from "../../prisma/generated/sqlite/index.js";
 import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
 import type { Db } from "./client.ts";
+import { decodeCursor, encodeCursor, searchProphecies, searchWords } from "./prophecy-search.ts";
 
 export interface NewProphecy {
   text: string;
@@ -48,7 +49,7 @@ export interface ProphecyFilter {
   from?: Date;
   /** createdAt < to. */
   to?: Date;
-  /** Case-insensitive "contains" over the text. */
+  /** Words that must all occur (case-insensitive, whole words: full-text search, see prophecy-search.ts). */
   q?: string;
 }
 
@@ -107,35 +108,6 @@ export async function prophecyOfMessage(db: Db, surface: Surface, messageRef: st
   return row?.id ?? null;
 }
 
-/** The cursor is opaque to callers: the sort it belongs to and the last row's sort key. */
-interface Cursor { s: "new" | "reactions"; id: number; c?: number }
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
-
-function decodeCursor(raw: string, sort: "new" | "reactions"): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
-    if (c.s === sort && Number.isSafeInteger(c.id) && (sort === "new" || Number.isSafeInteger(c.c))) return c;
-  } catch { /* reported below */ }
-  throw new UserError("That page link is not valid (any more); start from the first page.");
-}
-
-function filterWhere(db: Db, f: ProphecyFilter): Prisma.ProphecyWhereInput {
-  const where: Prisma.ProphecyWhereInput = {};
-  if (f.surface) where.surface = f.surface;
-  if (f.modelVersion !== undefined) where.modelVersion = f.modelVersion;
-  if (f.minTemperature !== undefined || f.maxTemperature !== undefined) {
-    where.temperature = { ...(f.minTemperature !== undefined ? { gte: f.minTemperature } : {}), ...(f.maxTemperature !== undefined ? { lte: f.maxTemperature } : {}) };
-  }
-  if (f.from || f.to) where.createdAt = { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) };
-  const q = f.q?.trim();
-  if (q) {
-    // SQLite's LIKE ignores (ASCII) case already; PostgreSQL needs mode "insensitive", which the SQLite client type lacks.
-    where.text = (db.provider === "postgresql" ? { contains: q, mode: "insensitive" } : { contains: q }) as Prisma.StringFilter;
-  }
-  return where;
-}
-
 /**
  * One page of the history. Keyset pagination (never OFFSET): the cursor holds the last row's
  * sort key, so pages stay stable while new prophecies and reactions arrive, and a deep page costs
@@ -144,20 +116,17 @@ function filterWhere(db: Db, f: ProphecyFilter): Prisma.ProphecyWhereInput {
 export async function listProphecies(db: Db, query: ProphecyQuery = {}): Promise<ProphecyPage> {
   const sort = query.sort ?? "new";
   const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 20)), MAX_PAGE_SIZE);
-  const cursor = query.cursor ? decodeCursor(query.cursor, sort) : null;
-  const where = filterWhere(db, query);
-  const after: Prisma.ProphecyWhereInput | undefined = !cursor ? undefined
-    : sort === "new" ? { id: { lt: cursor.id } }
-    : { OR: [{ reactionCount: { lt: cursor.c! } }, { reactionCount: cursor.c!, id: { lt: cursor.id } }] };
-  const rows = await db.prisma.prophecy.findMany({
-    where: after ? { AND: [where, after] } : where,
-    orderBy: sort === "new" ? [{ id: "desc" }] : [{ reactionCount: "desc" }, { id: "desc" }],
-    take: limit + 1,
+  const after = query.cursor ? decodeCursor(sort, query.cursor) : null;
+  const q = query.q?.trim();
+  const words = q ? searchWords(q) : [];
+  if (q && words.length === 0) throw new UserError(`q "${q}" holds no word to search for (letters or digits).`);
+  // The page's ids in order from one SQL query (word search needs provider SQL), then its rows.
+  const { hits, next } = await searchProphecies(db, {
+    sort, limit, after, words, surface: query.surface, modelVersion: query.modelVersion,
+    minTemperature: query.minTemperature, maxTemperature: query.maxTemperature, from: query.from, to: query.to,
   });
-  const page = rows.slice(0, limit).map(toRecord);
-  const last = page[page.length - 1];
-  const nextCursor = rows.length > limit && last
-    ? encodeCursor(sort === "new" ? { s: sort, id: last.id } : { s: sort, id: last.id, c: last.reactionCount })
-    : null;
-  return { prophecies: page, nextCursor };
+  const rows = hits.length ? await db.prisma.prophecy.findMany({ where: { id: { in: hits.map((h) => h.id) } } }) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const page = hits.flatMap((h) => (byId.has(h.id) ? [toRecord(byId.get(h.id)!)] : []));
+  return { prophecies: page, nextCursor: next ? encodeCursor(sort, next) : null };
 }

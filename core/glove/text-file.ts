@@ -8,9 +8,10 @@ const GLOVE_HINT = "Use an unmodified glove.6B.{50,100,200,300}d.txt (https://nl
 /**
  * Reads the vectors of `words` from a GloVe text file (`word v1 … vE` per line, space-separated).
  * Every line is checked: a wrong field count or a value that is not a finite number is a UserError
- * naming the file and the 1-based line number. E is taken from the first line.
+ * naming the file and the 1-based line number. E is taken from the first line and must equal
+ * `expectedDim` (the size the file's name states) when given.
  */
-export async function readGloveTextFile(file: string, words: Iterable<string>): Promise<WordVectors> {
+export async function readGloveTextFile(file: string, words: Iterable<string>, expectedDim?: number): Promise<WordVectors> {
   const wanted = new Set(words);
   const vectors = new Map<string, Float32Array>();
   let dim = 0;
@@ -21,7 +22,13 @@ export async function readGloveTextFile(file: string, words: Iterable<string>): 
     const line = raw.trimEnd();
     if (line.length === 0) continue;
     const fields = line.split(" ");
-    if (dim === 0) dim = fields.length - 1;
+    if (dim === 0) {
+      dim = fields.length - 1;
+      // glove.6B.100d.txt holding 50-number vectors is the wrong file, not a 50-d source.
+      if (expectedDim !== undefined && dim >= 1 && dim !== expectedDim) {
+        throw new UserError(`GloVe file ${file} holds ${dim}-number vectors, but its name says ${expectedDim}-d.`, GLOVE_HINT);
+      }
+    }
     const malformed = (why: string) =>
       new UserError(`Malformed GloVe line ${lineNumber} in ${file}: ${why}`, GLOVE_HINT);
     if (dim < 1) throw malformed("expected a word followed by numbers");

@@ -14,6 +14,7 @@ import { databaseModelSource, type ServingModelSource } from "../prophecy/databa
 import { prophesy } from "../prophecy/prophesy.ts";
 import { initBackend } from "../tf/backend.ts";
 import { SURFACES } from "../surface.ts";
+import { createOperations } from "./operations.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import type {
   HistoryPage, HistoryQuery, JobOutcome, ModelSummary, Oracle, ProphecyAsk, Readiness, ReactionEvent,
@@ -33,6 +34,8 @@ export interface OracleDeps {
   watch?: boolean;
   /** Clock for the rate limit (tests). */
   now?: () => number;
+  /** Level of the backend line: info for services (default), debug for a one-shot command. */
+  backendLogLevel?: "info" | "debug";
 }
 
 export const MAX_REASON_LENGTH = 500;
@@ -61,7 +64,7 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
   const { db, config, log } = deps;
   // Serving picks its backend from BOT_BACKEND, never TRAINER_BACKEND; started once, before the first load.
   let backend: Promise<unknown> | undefined;
-  const startBackend = () => (backend ??= initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true }, log));
+  const startBackend = () => (backend ??= initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel, syncReads: true }, log));
   const models = deps.models ?? databaseModelSource(db, {
     log,
     pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
@@ -77,6 +80,8 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
 
   return {
     models,
+    // The registry as admins see it (models, runs, promote, roll back): operations.ts.
+    ...createOperations(db),
 
     async prophesy(ask: ProphecyAsk, ctx: RequestContext): Promise<StoredProphecy[]> {
       checkContext(ctx);

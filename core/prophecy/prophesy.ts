@@ -1,10 +1,12 @@
 import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
-import { longestCopiedRun, sampleTokens, seededRandom } from "../model/index.ts";
+import { quoteUserList } from "../text/escape.ts";
+import { longestCopiedRun, sampleTokens, seededRandom, type SamplingRules } from "../model/index.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
 
-export interface ProphecySettings extends TemperatureBounds {
+/** config.sampling: temperature bounds, the sampler's rules, lengths and the copy limit. */
+export interface ProphecySettings extends TemperatureBounds, SamplingRules {
   minWords: number;
   maxWords: number;
   maxCopiedWords: number;
@@ -46,8 +48,8 @@ export interface ProphesyDeps {
 function encodeAbout(about: string, model: LoadedModel): number[] {
   const { ids, unknown } = encodeTokens(tokenize(about), model.index);
   if (unknown.length) {
-    const list = unknown.map((w) => `"${w}"`).join(", ");
-    throw new UserError(`The oracle does not know ${list}: starting words must come from its corpus (model v${model.version}).`);
+    // Quoted escaped, and only the first few: the text may hold control characters or 15,000 words.
+    throw new UserError(`The oracle does not know ${quoteUserList(unknown)}: starting words must come from its corpus (model v${model.version}).`);
   }
   return ids;
 }
@@ -85,7 +87,9 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
 
   // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.
   const drawOne = async (random: () => number) => {
-    const ids = await sampleTokens(model.scorer, { temperature, minWords: settings.minWords, maxWords: settings.maxWords, prefix, random });
+    const ids = await sampleTokens(model.scorer, {
+      temperature, minWords: settings.minWords, maxWords: settings.maxWords, prefix, random, rules: settings, vocabulary: model.sampling,
+    });
     return { ids, copied: longestCopiedRun(model.copyIndex, ids) };
   };
   // Concurrent draws let a batching scorer serve them in one pass.

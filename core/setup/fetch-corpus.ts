@@ -24,6 +24,8 @@ export interface FetchedCorpus {
   bytes: number;
   /** False when dest already held the expected bytes. */
   downloaded: boolean;
+  /** How it got there, in words: "downloaded" (a URL), "copied" (a local file) or "already there". */
+  obtained: "downloaded" | "copied" | "already there";
 }
 
 const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -36,8 +38,10 @@ async function readIfExists(file: string): Promise<Uint8Array | undefined> {
   }
 }
 
+const isUrl = (source: string) => /^https?:\/\//.test(source);
+
 async function download(source: string): Promise<Uint8Array> {
-  if (!/^https?:\/\//.test(source)) {
+  if (!isUrl(source)) {
     const bytes = await readIfExists(source);
     if (!bytes) throw new UserError(`Cannot read the corpus source ${source}.`);
     return bytes;
@@ -60,7 +64,7 @@ async function download(source: string): Promise<Uint8Array> {
 export async function fetchCorpus(options: FetchCorpusOptions): Promise<FetchedCorpus> {
   const existing = await readIfExists(options.dest);
   if (existing && sha256Of(existing) === options.sha256) {
-    return { path: options.dest, sha256: options.sha256, bytes: existing.length, downloaded: false };
+    return { path: options.dest, sha256: options.sha256, bytes: existing.length, downloaded: false, obtained: "already there" };
   }
   const bytes = await download(options.source);
   const actual = sha256Of(bytes);
@@ -71,5 +75,5 @@ export async function fetchCorpus(options: FetchCorpusOptions): Promise<FetchedC
   const partial = `${options.dest}.partial`;
   await writeFile(partial, bytes);
   await rename(partial, options.dest); // never leave a half-written corpus behind
-  return { path: options.dest, sha256: actual, bytes: bytes.length, downloaded: true };
+  return { path: options.dest, sha256: actual, bytes: bytes.length, downloaded: true, obtained: isUrl(options.source) ? "downloaded" : "copied" };
 }

@@ -9,6 +9,8 @@ export type BackendPreference = "auto" | BackendName;
 
 export interface BackendOptions {
   preference: BackendPreference;
+  /** Level of the "tfjs backend" line: info for services, debug for commands (shown with --verbose). */
+  logLevel?: "info" | "debug";
   /** The setting that chose it, named in the error (TRAINER_BACKEND for training, BOT_BACKEND for serving). */
   setting?: string;
   /**
@@ -210,7 +212,7 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
       continue;
     }
     const kernels = registerProjectKernels(tf.getBackend());
-    log.info({
+    log[options.logLevel ?? "info"]({
       backend: name,
       simd: name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined,
       adapter: name === "webgpu" && dawn?.adapter ? describeAdapter(dawn.adapter.info) : undefined,

@@ -1,3 +1,5 @@
+import { qualityViolations, type QualityFigures } from "../eval/index.ts";
+
 /** What the promotion gate decided for a freshly trained model. */
 export interface GateDecision {
   promote: boolean;
@@ -5,29 +7,80 @@ export interface GateDecision {
   reason: string;
 }
 
+/** The current version as the gate sees it. */
+export interface GateBaseline {
+  version: number;
+  valLoss: number;
+  /**
+   * Set when the candidate was trained on another corpus or vocabulary than this version: losses
+   * over different vocabularies are not comparable, so the gate never decides on them. Says what differs.
+   */
+  corpusChange?: string | null;
+}
+
+export interface GateOptions {
+  tolerance: number;
+  /** The request said explicitly that a corpus change may replace the current model (--allow-corpus-change). */
+  allowCorpusChange?: boolean;
+}
+
 /**
  * The promotion gate: a model becomes current only if its validation loss is no worse than the
  * current model's by more than `tolerance`. A non-finite loss (diverged training) never passes.
+ * A model of another corpus or vocabulary is never promoted on a loss comparison: it is kept, not
+ * current, unless the request explicitly allowed the corpus change.
  */
 export function promotionDecision(
   candidateValLoss: number,
-  current: { version: number; valLoss: number } | null,
-  tolerance: number,
+  current: GateBaseline | null,
+  tolerance: number | GateOptions,
 ): GateDecision {
+  const opts: GateOptions = typeof tolerance === "number" ? { tolerance } : tolerance;
   const fmt = (x: number) => x.toFixed(4);
   if (!Number.isFinite(candidateValLoss)) {
     return { promote: false, reason: `validation loss is ${candidateValLoss}: training diverged` };
   }
   if (!current) return { promote: true, reason: "first model" };
+  if (current.corpusChange) {
+    return opts.allowCorpusChange
+      ? {
+        promote: true,
+        reason: `corpus change allowed explicitly (--allow-corpus-change): ${current.corpusChange}; losses not compared (validation loss ${fmt(candidateValLoss)}, v${current.version}'s ${fmt(current.valLoss)} over another vocabulary)`,
+      }
+      : {
+        promote: false,
+        reason: `trained on another corpus than current v${current.version} (${current.corpusChange}): losses over different vocabularies are not comparable, so it is stored but not made current; promote it with --force, or train with --allow-corpus-change`,
+      };
+  }
   const worseBy = candidateValLoss - current.valLoss;
-  if (worseBy > tolerance) {
+  if (worseBy > opts.tolerance) {
     return {
       promote: false,
-      reason: `validation loss ${fmt(candidateValLoss)} is worse than current v${current.version}'s ${fmt(current.valLoss)} by ${fmt(worseBy)} (tolerance ${tolerance})`,
+      reason: `validation loss ${fmt(candidateValLoss)} is worse than current v${current.version}'s ${fmt(current.valLoss)} by ${fmt(worseBy)} (tolerance ${opts.tolerance})`,
     };
   }
   return {
     promote: true,
-    reason: `validation loss ${fmt(candidateValLoss)} vs current v${current.version}'s ${fmt(current.valLoss)} (tolerance ${tolerance})`,
+    reason: `validation loss ${fmt(candidateValLoss)} vs current v${current.version}'s ${fmt(current.valLoss)} (tolerance ${opts.tolerance})`,
   };
+}
+
+/**
+ * The quality half of the gate: a candidate the loss gate would promote is refused when its
+ * sampled quatrains break the quality limits (see qualityViolations), with the reasons.
+ * No figures (evaluation sampling switched off) or `enabled` false: the loss decision stands.
+ * The first model is promoted all the same (an oracle with no model cannot prophesy at all), its
+ * reason naming the broken limits.
+ */
+export function qualityGate(
+  decision: GateDecision,
+  evaluation: { quality: readonly QualityFigures[]; corpusQuality: QualityFigures },
+  enabled: boolean,
+  current: { version: number } | null,
+): GateDecision {
+  if (!enabled || !decision.promote || evaluation.quality.length === 0) return decision;
+  const violations = qualityViolations(evaluation.quality, evaluation.corpusQuality);
+  if (violations.length === 0) return decision;
+  if (!current) return { promote: true, reason: `${decision.reason}, although its quatrains break the quality limits: ${violations.join("; ")}` };
+  return { promote: false, reason: `quatrains break the quality limits: ${violations.join("; ")}` };
 }

@@ -1,13 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Config } from "../../config/schema.ts";
-import { readCorpus } from "../corpus/index.ts";
+import type { Corpus } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { createModelVersion } from "../db/model-versions.ts";
+import { applyRetention } from "../db/retention.ts";
+import { checkGloveSource } from "../glove/index.ts";
 import type { Logger } from "../logger.ts";
 import { withSyncReads, type BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { createTrainStep } from "../tf/train-step.ts";
-import { buildCopyIndex, exportModel, trainModel, type BatchInfo } from "../model/index.ts";
+import { buildCopyIndex, exportModel, samplingVocabulary, trainModel, type BatchInfo } from "../model/index.ts";
 import type { EpochMetrics } from "../metrics.ts";
 import { evaluateVersion } from "./evaluate-version.ts";
 import type { VersionEvaluation } from "../eval/index.ts";
@@ -15,6 +17,7 @@ import { gateAgainstCurrent } from "./baseline.ts";
 import { initialModel } from "./initial-model.ts";
 import { idsToBytes } from "../corpus/index.ts";
 import { prepareCorpus } from "./prepare-corpus.ts";
+import { readTrainingCorpus } from "./training-corpus.ts";
 import { trainingData } from "./training-data.ts";
 
 export interface TrainVersionDeps {
@@ -26,7 +29,11 @@ export interface TrainVersionDeps {
 export interface TrainVersionOptions {
   epochs?: number;
   corpusPath?: string;
+  /** Already read and checked (readTrainingCorpus), e.g. by a command that checks it before loading tfjs. */
+  corpus?: Corpus;
   jobId?: number | null;
+  /** Promote even when the corpus or vocabulary differs from the current version's (never compared on loss). */
+  allowCorpusChange?: boolean;
   /** Defaults to config trainer.warmStart. */
   warmStart?: boolean;
   /** Train on the first N documents only (quick checks and tests). */
@@ -67,8 +74,10 @@ export interface TrainVersionResult {
 export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOptions = {}): Promise<TrainVersionResult> {
   const { config, db, log } = deps;
   const started = new Date();
-  const corpus = await readCorpus(opts.corpusPath ?? config.corpus.path);
-  if (opts.maxDocuments) corpus.documents = corpus.documents.slice(0, opts.maxDocuments);
+  const read = opts.corpus ?? await readTrainingCorpus(opts.corpusPath ?? config.corpus.path, config.corpus);
+  // A bad GLOVE_SOURCE is reported now, even when a warm start will not need it.
+  await checkGloveSource(config.glove.source);
+  const corpus = opts.maxDocuments ? { ...read, documents: read.documents.slice(0, opts.maxDocuments) } : read;
   const prepared = prepareCorpus(corpus);
   const { words, counts } = prepared.vocabulary;
   const m = config.model;
@@ -79,8 +88,8 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   const { model } = start;
   log.info({ vocabSize: words.length, documents: prepared.documents, from: start.source, gloveCoverage: start.gloveCoverage, backend: tf.getBackend() }, "training starts");
 
-  const { train, validation, classWeights: weights } = trainingData(prepared.docsAsIds, counts, {
-    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+  const { train, validation, test, classWeights: weights } = trainingData(prepared.docsAsIds, words, counts, {
+    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
   });
   const backend = tf.getBackend() as BackendName;
   const step = await createTrainStep(model, { learningRate: t.learningRate, classWeights: weights, threads: t.threads, backend });
@@ -88,7 +97,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   try {
     const result = await trainModel(model, train, validation, {
       epochs, batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, classWeights: weights,
-      step: step.step, restoreBestEpoch: t.restoreBestEpoch, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
+      step: step.step, restoreBestEpoch: t.restoreBestEpoch, patience: t.patience, maxSeconds: t.maxMinutes * 60, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
       onEpochEnd: async (metrics) => {
         log.info(metrics, "epoch done");
         await opts.onEpoch?.(metrics);
@@ -106,15 +115,22 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     if (result.stopped || !kept) return stopped();
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
+    const s = config.sampling;
     // Sampling reads synchronously: off webgpu for this part.
     const evaluation = await withSyncReads(model.getWeights(), () => {
       const scorer = fastScorer(model);
       return evaluateVersion({
-        train, validation, vocabSize: words.length, valLoss: kept.valLoss, scorer, copyIndex, documents: prepared.docsAsIds,
-        samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
+      model, train, validation, test, vocabSize: words.length, valLoss: kept.valLoss, batchSize: Math.max(t.batchSize, 1024), scorer, copyIndex,
+      documents: prepared.docsAsIds, samples: config.trainer.evalSamples, rules: s, vocabulary: samplingVocabulary(words, prepared.docsAsIds),
+      minWords: s.minWords, maxWords: s.maxWords, maxCopiedWords: s.maxCopiedWords, seed: t.seed,
       }).finally(() => scorer.dispose());
     }, log);
-    const decision = await gateAgainstCurrent(db, { valLoss: kept.valLoss, words, validation }, { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance });
+    const decision = await gateAgainstCurrent(db,
+      {
+        valLoss: kept.valLoss, corpus: { sha256: prepared.sha256, documents: prepared.documents, words }, validation,
+        quality: evaluation.quality, corpusQuality: evaluation.corpusQuality,
+      },
+      { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance, allowCorpusChange: opts.allowCorpusChange, qualityGate: config.trainer.qualityGate });
     // Checked once more before saving: a run whose job was cancelled or taken over meanwhile must not save.
     if (opts.shouldStop?.()) return stopped();
     const artifacts = await exportModel(model);
@@ -124,12 +140,19 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       jobId: opts.jobId ?? null,
       topology: artifacts.topology as object, weightSpecs: artifacts.weightSpecs as object[], weights: artifacts.weights,
       vocabulary: words, casing: prepared.casing,
-      hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
+      hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
       corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
       gloveSource: start.source, gloveCoverage: start.gloveCoverage, backend: base.backend, epochs: result.epochs,
       loss: kept.loss, valLoss: kept.valLoss, valAcc: kept.valAcc, evaluation: { ...evaluation, keptEpoch: kept.epoch },
     }, decision.promote ? { promote: { by: opts.requestedBy ?? "trainer", reason: decision.reason } } : {});
     log.info({ version, promoted: decision.promote, reason: decision.reason }, "model version saved");
+    // Retention after every saved version, wherever it was trained; a failure here loses nothing.
+    try {
+      const dropped = await applyRetention(db, config.trainer.keepVersions);
+      if (dropped.length) log.info({ dropped }, "retention dropped the weights of old versions");
+    } catch (err) {
+      log.error({ err }, "retention failed; it runs again after the next saved version");
+    }
     return { ...base, version, status: decision.promote ? "accepted" : "rejected", reason: decision.reason, evaluation };
   } finally {
     await step.dispose();

@@ -19,7 +19,7 @@ async function expectUserError(args: string[], env: Record<string, string>, mess
 describe("oracle on bad input", () => {
   it("names the missing corpus and how to get it", async () => {
     const r = await expectUserError(["train", "--epochs", "1"], { DATABASE_URL: sqlite("a"), CORPUS_PATH: "/nowhere/q.txt" }, /Corpus not found: \/nowhere\/q.txt/);
-    expect(r.stderr).toMatch(/npm run setup/);
+    expect(r.stderr).toMatch(/oracle setup/);
   });
 
   it("refuses an empty corpus", async () => {

@@ -15,7 +15,7 @@ describeEachDatabase("oracle retrain / jobs / cancel / promote / rollback", (get
 
     const listed = JSON.parse((await runOracle(["jobs", "--json"], env())).stdout).jobs;
     expect(Object.keys(listed[0]).sort()).toEqual(
-      ["id", "state", "requestedBy", "reason", "queuedAt", "startedAt", "finishedAt", "backend", "epochsDone", "version", "error"].sort(),
+      ["id", "state", "requestedBy", "reason", "queuedAt", "startedAt", "finishedAt", "backend", "epochsDone", "version", "error", "allowCorpusChange"].sort(),
     );
     expect(listed[0]).toMatchObject({ id: job.id, state: "queued" });
 

@@ -51,6 +51,10 @@ describeEachDatabase("oracle trainer", (getDb) => {
       expect(done.state, done.error ?? "").toBe("succeeded");
       expect(Date.parse(done.startedAt!) - Date.parse(done.queuedAt)).toBeLessThan(5_000);
       expect((await currentModelVersion(getDb()))?.version).toBe(done.version);
+      // Said once (it was twice), with the next scheduled run; the service's log always names the backend.
+      expect(output.match(/trainer service started/g)).toHaveLength(1);
+      expect(output).toMatch(/nextScheduledRun/);
+      expect(output).toMatch(/tfjs backend/);
     } catch (error) {
       throw new Error(`${(error as Error).message}\ntrainer output:\n${output}`);
     } finally {

@@ -53,6 +53,22 @@ describeEachDatabase("trainer service", (getDb) => {
     await waitFor("the lease to be released", async () => (await getLease(db, TRAINER_LEASE)) === null);
   });
 
+  it("passes the job's --allow-corpus-change to the training run", async () => {
+    const db = getDb();
+    const seen = new Map<number, boolean | undefined>();
+    const inner = fakeTrain({ epochs: 1, batchesPerEpoch: 1, batchMs: 5 });
+    const train = Object.assign(async (r: Parameters<FakeTrain>[0]) => {
+      seen.set(r.jobId, r.allowCorpusChange);
+      return inner(r);
+    }, { batches: inner.batches });
+    await start(train);
+    const allowed = await enqueueJob(db, { requestedBy: "ada", reason: "new corpus", allowCorpusChange: true });
+    const plain = await enqueueJob(db, { requestedBy: "ada", reason: "nightly" });
+    await waitFor("both jobs", async () => isDone((await getJob(db, allowed.id))!) && isDone((await getJob(db, plain.id))!));
+    expect(seen.get(allowed.id)).toBe(true);
+    expect(seen.get(plain.id)).toBe(false);
+  });
+
   it("runs the job's own epoch count, marks a failed run failed and carries on with the next job", async () => {
     const db = getDb();
     const train = fakeTrain({ batchMs: 10, failWith: (r) => (r.epochs === 99 ? "GloVe file is corrupt" : undefined) });

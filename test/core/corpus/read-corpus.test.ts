@@ -27,7 +27,7 @@ describe("readCorpus", () => {
     const error = await readCorpus(missing).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toContain(missing);
-    expect((error as UserError).hint).toMatch(/npm run setup/);
+    expect((error as UserError).hint).toMatch(/oracle setup --from PATH/);
     expect((error as UserError).hint).toMatch(/CORPUS_PATH/);
     expect((error as UserError).hint).toMatch(/--corpus/);
   });

@@ -37,8 +37,15 @@ function tempDir(): string {
 }
 
 describe("openDatabase [sqlite]", () => {
-  it("creates the folder and file on first use, migrates it, and two clients share it", async () => {
-    const file = path.join(tempDir(), "a", "b", "oracle.db");
+  it("refuses an explicit path in a missing folder and creates nothing (only the default data folder is created)", async () => {
+    const base = tempDir();
+    const error = await userErrorOf(openDatabase(`file:${path.join(base, "a", "b", "oracle.db")}`));
+    expect(error.message).toBe(`The folder of the SQLite database does not exist: ${path.join(base, "a", "b")}`);
+    expect(existsSync(path.join(base, "a"))).toBe(false);
+  });
+
+  it("creates the file on first use, migrates it, and two clients share it", async () => {
+    const file = path.join(tempDir(), "oracle.db");
     const url = `file:${file}`;
     const first = await openDatabase(url);
     opened.push(first);

@@ -16,7 +16,7 @@ describeEachDatabase("jobs", (getDb) => {
     const second = await enqueueJob(db, { requestedBy: "bob", reason: "again" });
     expect(first).toMatchObject({ state: "queued", requestedBy: "alice", reason: "new corpus", epochs: 3, epochsDone: 0, version: null });
     expect(Object.keys(jobJson(first))).toEqual(
-      ["id", "state", "requestedBy", "reason", "queuedAt", "startedAt", "finishedAt", "backend", "epochsDone", "version", "error"]);
+      ["id", "state", "requestedBy", "reason", "queuedAt", "startedAt", "finishedAt", "backend", "epochsDone", "version", "error", "allowCorpusChange"]);
     expect(new Date(first.queuedAt).toISOString()).toBe(first.queuedAt);
 
     const claimed = await claimNextJob(db, "runner-1", { backend: "wasm" });
@@ -83,6 +83,17 @@ describeEachDatabase("jobs", (getDb) => {
     const again = await claimNextJob(db, "r2");
     expect(again).toMatchObject({ id: job.id, attempts: 2, error: null });
     await finishJob(db, job.id, { state: "succeeded" });
+  });
+
+  it("records on the job whether it may replace the current model across a corpus change", async () => {
+    const db = getDb();
+    const allowed = await enqueueJob(db, { requestedBy: "ada", reason: "new corpus", allowCorpusChange: true });
+    const plain = await enqueueJob(db, { requestedBy: "ada", reason: "nightly" });
+    expect((await getJob(db, allowed.id))?.allowCorpusChange).toBe(true);
+    expect((await getJob(db, plain.id))?.allowCorpusChange).toBe(false);
+    expect(jobJson(allowed).allowCorpusChange).toBe(true);
+    await requestCancel(db, allowed.id);
+    await requestCancel(db, plain.id);
   });
 
   it("rejects a bad epoch count as a user error", async () => {

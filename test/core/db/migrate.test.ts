@@ -157,10 +157,10 @@ describe.each(testProviders)("migrate [%s]", (provider) => {
 });
 
 describe("migrate [sqlite] specifics", () => {
-  it("creates the folder and file, and puts the file in WAL mode", async () => {
+  it("creates the file, and puts it in WAL mode (only the default data folder is created: see client.test.ts)", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "oracle-wal-"));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const url = `file:${path.join(dir, "nested", "deeper", "oracle.db")}`;
+    const url = `file:${path.join(dir, "oracle.db")}`;
     await migrate({ provider: "sqlite", url });
     const conn = new Database(sqlitePath(url));
     expect(conn.pragma("journal_mode", { simple: true })).toBe("wal");

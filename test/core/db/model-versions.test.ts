@@ -94,6 +94,31 @@ describeEachDatabase("model versions", (getDb) => {
     expect(await rollback(db, "carol")).toBe(a);
   });
 
+  it("says when the version is already current, and records no promotion (nor its reason)", async () => {
+    const db = getDb();
+    const a = await createModelVersion(db, sampleModelVersion(), { promote: { by: "trainer", reason: "first" } });
+    const again = await promote(db, a, "alice", "because I said so");
+    expect(again.alreadyCurrent).toBe(true);
+    expect(await listPromotions(db)).toHaveLength(1);
+    expect((await listPromotions(db)).map((p) => p.reason)).not.toContain("because I said so");
+    expect((await promote(db, await createModelVersion(db, sampleModelVersion()), "alice", "newer")).alreadyCurrent).toBe(false);
+  });
+
+  it("promotes a version the gate rejected only with force, and marks it forced", async () => {
+    const db = getDb();
+    await createModelVersion(db, sampleModelVersion(), { promote: { by: "trainer", reason: "first" } });
+    const rejected = await createModelVersion(db, sampleModelVersion({ status: "rejected", rejectReason: "trained on another corpus" }));
+    const refused = await userErrorOf(promote(db, rejected, "alice", "looks fine"));
+    expect(refused.message).toMatch(new RegExp(`Model version ${rejected} was rejected by the promotion gate: trained on another corpus`));
+    expect(refused.hint).toMatch(new RegExp(`oracle promote ${rejected} --force`));
+    expect((await listModelVersions(db)).find((v) => v.version === rejected)).toMatchObject({ forced: false, isCurrent: false });
+
+    const forced = await promote(db, rejected, "alice", "looks fine", { force: true });
+    expect(forced).toMatchObject({ version: rejected, forced: true, alreadyCurrent: false, reason: "looks fine (forced past the gate's rejection)" });
+    expect((await listModelVersions(db)).find((v) => v.version === rejected)).toMatchObject({ forced: true, isCurrent: true, status: "rejected" });
+    expect((await getModelVersion(db, rejected))?.forced).toBe(true);
+  });
+
   it("rollback returns to the previously current version, step by step, until there is none", async () => {
     const db = getDb();
     const [v1, v2, v3] = [

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../core/errors.ts";
-import { loadGloveVectors } from "../../../core/glove/index.ts";
+import { checkGloveSource, loadGloveVectors, readGloveTextFile } from "../../../core/glove/index.ts";
 
 const GLOVE = [
   "the 0.1 0.2 0.3",
@@ -77,5 +77,22 @@ describe("GloVe text file source", () => {
     const error = await loadGloveVectors({ source: missing, words: ["the"], cacheDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toContain(missing);
+  });
+
+  it("a directory is named as a directory, not as a missing file", async () => {
+    const { dir, cacheDir } = await fixture();
+    await expect(checkGloveSource(dir)).rejects.toThrow(`GLOVE_SOURCE is a directory, not a GloVe file: ${dir}`);
+    await expect(loadGloveVectors({ source: dir, words: ["the"], cacheDir })).rejects.toThrow(/is a directory/);
+  });
+
+  it("refuses a file whose vectors do not have the size its name says", async () => {
+    const { dir, cacheDir } = await fixture();
+    const file = path.join(dir, "glove.6B.100d.txt");
+    await writeFile(file, `the ${Array(50).fill("0.1").join(" ")}\nking ${Array(50).fill("0.2").join(" ")}\n`);
+    await expect(checkGloveSource(file)).rejects.toThrow(`GloVe file ${file} holds 50-number vectors, but its name says 100-d.`);
+    await expect(loadGloveVectors({ source: file, words: ["the"], cacheDir })).rejects.toThrow(UserError);
+    await expect(readGloveTextFile(file, ["the"], 100)).rejects.toThrow(/holds 50-number vectors, but its name says 100-d/);
+    // The 3-d fixture is what its name says.
+    await expect(checkGloveSource((await fixture()).file)).resolves.toBeUndefined();
   });
 });

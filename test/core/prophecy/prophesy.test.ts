@@ -15,6 +15,7 @@ import { describeEachDatabase } from "../../helpers/db.ts";
 
 const settings: ProphecySettings = {
   minTemperature: 0.1, maxTemperature: 2, defaultTemperature: 1, minWords: 12, maxWords: 60, maxCopiedWords: 6, maxRedraws: 10, maxCount: 5,
+  topK: 40, topP: 0.95, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true,
 };
 
 describeEachDatabase("prophesy before any training", (getDb) => {
@@ -75,6 +76,39 @@ describeEachDatabase("prophesy", (getDb) => {
 
   it("names words outside the vocabulary", async () => {
     await expect(prophesy({ models, settings }, { about: "the xylophone king" })).rejects.toThrow(/"xylophone"/);
+  });
+
+  it("lists a few unknown words and how many more, escaped", async () => {
+    const many = Array.from({ length: 15_000 }, (_, i) => `zzq${i}`).join(" ");
+    const error = await prophesy({ models, settings }, { about: many }).catch((e: unknown) => e as UserError);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(/"zzq0", "zzq1", .* … and 14990 more: starting words must come from its corpus/);
+    expect((error as UserError).message.length).toBeLessThan(400);
+    const hostile = await prophesy({ models, settings }, { about: "fire\x01\x1b[31mblood\x07" }).catch((e: unknown) => e as UserError);
+    expect((hostile as UserError).message).not.toMatch(/[\x00-\x1f\x7f]/);
+    expect((hostile as UserError).message).toMatch(/\\x1b/);
+  });
+
+  it("records on each quatrain the seed that draws it again", async () => {
+    const recorded: number[] = [];
+    const many = await prophesy({
+      models, settings,
+      onProphecy: async (p) => { recorded.push((await recordProphecy(getDb(), { ...p, surface: "cli" })).id); },
+    }, { count: 3, seed: 77, temperature: 1.3 });
+    expect(many[0]!.seed).toBe(77);
+    expect(new Set(many.map((p) => p.seed)).size).toBe(3);
+    const rows = (await listProphecies(getDb(), { limit: 3 })).prophecies;
+    for (const p of many) {
+      // The stored seed, alone, gives the same quatrain back.
+      const row = rows.find((r) => r.text === p.text && r.seed === p.seed);
+      expect(row, `row for seed ${p.seed}`).toBeDefined();
+      const [again] = await prophesy({ models, settings }, { seed: row!.seed!, temperature: 1.3 });
+      expect(again!.text).toBe(p.text);
+    }
+    // Without a seed asked for, the one used is still stored.
+    const [free] = await prophesy({ models, settings });
+    expect(free!.seed).toBeTypeOf("number");
+    expect((await prophesy({ models, settings }, { seed: free!.seed! }))[0]!.text).toBe(free!.text);
   });
 
   it("rejects bad temperatures and counts with user errors", async () => {

@@ -31,7 +31,7 @@ describe("fetchCorpus", () => {
   it("downloads, verifies and writes the corpus, then keeps it without downloading again", async () => {
     const dest = path.join(dir, "a", "quatrains.txt");
     const first = await fetchCorpus({ dest, source: `${base}/quatrains.txt`, sha256 });
-    expect(first).toMatchObject({ downloaded: true, sha256, bytes: body.length });
+    expect(first).toMatchObject({ downloaded: true, obtained: "downloaded", sha256, bytes: body.length });
     expect(readFileSync(dest, "utf8")).toBe(body);
     const before = hits;
     const second = await fetchCorpus({ dest, source: `${base}/quatrains.txt`, sha256 });
@@ -54,7 +54,8 @@ describe("fetchCorpus", () => {
     const src = path.join(dir, "local.txt");
     writeFileSync(src, body);
     const dest = path.join(dir, "d", "quatrains.txt");
-    expect((await fetchCorpus({ dest, source: src, sha256 })).downloaded).toBe(true);
+    expect(await fetchCorpus({ dest, source: src, sha256 })).toMatchObject({ downloaded: true, obtained: "copied" });
     expect(readFileSync(dest, "utf8")).toBe(body);
+    expect((await fetchCorpus({ dest, source: src, sha256 })).obtained).toBe("already there");
   });
 });

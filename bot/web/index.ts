@@ -1,0 +1,80 @@
+// The web surface: pages, JSON API, live training curves and static files, on the bot service's one
+// Fastify server. Everything lives in one encapsulated plugin, so its error handler, hooks and rate
+// limit apply to the web routes only.
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { publicError } from "../errors.ts";
+import type { SurfaceFactory } from "../surface.ts";
+import { registerApi } from "./api.ts";
+import { registerAssets } from "./assets.ts";
+import { bearerToken, cookie, READ_COOKIE, tokenMatches } from "./auth.ts";
+import type { WebDeps } from "./deps.ts";
+import { registerLive } from "./live.ts";
+import { registerPages } from "./pages.ts";
+import { errorPage } from "./views/prophecy.ts";
+
+export type { WebDeps };
+
+// Only this server: scripts, styles, fetches and images (uPlot draws on a canvas).
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+const isApi = (request: FastifyRequest) => request.url.startsWith("/api/");
+
+/** The web page and its API on the bot's one server: / and /api. Always on (reading is open unless WEB_READ_TOKEN is set). */
+export const webSurface: SurfaceFactory = (deps) => ({
+  name: "web",
+  register: (app) => registerWeb(app, deps),
+});
+
+export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  await app.register(async (web) => {
+    const { config, log } = deps;
+    await web.register(rateLimit, { global: false });
+
+    web.addHook("onSend", async (_request, reply, payload) => {
+      reply.header("content-security-policy", CSP);
+      reply.header("x-content-type-options", "nosniff");
+      reply.header("referrer-policy", "same-origin");
+      return payload;
+    });
+
+    const readToken = config.web.readToken;
+    if (readToken) {
+      // Reading needs the read (or admin) token: as a bearer token, or once as ?token=, which is kept in a cookie.
+      web.addHook("onRequest", async (request, reply) => {
+        if (request.url.startsWith("/static/")) return;
+        const url = new URL(request.url, "http://local");
+        const fromQuery = url.searchParams.get("token") ?? undefined;
+        const given = bearerToken(request) ?? fromQuery ?? cookie(request, READ_COOKIE);
+        if (!tokenMatches(given, readToken) && !tokenMatches(given, config.web.adminToken)) {
+          return sendError(request, reply, 401, "This oracle's web page needs its read token.");
+        }
+        if (fromQuery) {
+          url.searchParams.delete("token");
+          reply.header("set-cookie", `${READ_COOKIE}=${encodeURIComponent(fromQuery)}; Path=/; HttpOnly; SameSite=Strict`);
+          if (request.method === "GET" && !isApi(request)) return reply.redirect(url.pathname + url.search, 303);
+        }
+      });
+    }
+
+    web.setErrorHandler(async (error: FastifyError, request, reply) => {
+      // Fastify's own 4xx (schema validation naming the parameter, bad JSON, body too large, rate limit).
+      const status = error.statusCode ?? 0;
+      if (status >= 400 && status < 500) return sendError(request, reply, status, error.message);
+      const answer = publicError(error);
+      if (answer.kind === "bug") log.error({ err: error, method: request.method, url: request.url }, "web request failed");
+      return sendError(request, reply, answer.status, answer.message);
+    });
+
+    await registerAssets(web);
+    await registerApi(web, deps);
+    await registerLive(web, deps);
+    await registerPages(web, deps);
+  });
+}
+
+/** JSON for the API, a page for the pages. */
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+  if (isApi(request)) return reply.code(status).send({ error: message });
+  return reply.code(status).type("text/html; charset=utf-8").send(errorPage(status, message).value);
+}

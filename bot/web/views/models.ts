@@ -1,0 +1,74 @@
+import type { ModelDetails, RunDetails } from "../../../core/oracle/operations.ts";
+import { html, type SafeHtml } from "../html.ts";
+import { fixed, layout, when } from "./layout.ts";
+
+const duration = (seconds: number): string =>
+  seconds < 90 ? `${seconds.toFixed(0)} s` : seconds < 5400 ? `${(seconds / 60).toFixed(1)} min` : `${(seconds / 3600).toFixed(1)} h`;
+
+function statusOf(m: ModelDetails): SafeHtml {
+  if (m.current) return html`<span class="badge current">current</span>`;
+  if (m.status === "rejected") return html`<span class="badge rejected">rejected</span> <span class="reason">${m.rejectReason ?? ""}</span>`;
+  return html`<span class="badge accepted">accepted</span>`;
+}
+
+function modelCard(m: ModelDetails): SafeHtml {
+  return html`<article class="model${m.current ? " is-current" : ""}" id="v${m.version}" data-version="${m.version}">
+<h2>Version ${m.version} ${statusOf(m)}</h2>
+<dl class="grid">
+<dt>Trained</dt><dd>${when(m.trainingFinishedAt)}</dd>
+<dt>Took</dt><dd>${duration(m.trainingSeconds)}</dd>
+<dt>Backend</dt><dd>${m.backend}</dd>
+<dt>Epochs</dt><dd>${m.epochs}</dd>
+<dt>Loss</dt><dd>${fixed(m.loss)}</dd>
+<dt>Validation loss</dt><dd>${fixed(m.valLoss)}</dd>
+<dt>Perplexity</dt><dd>${fixed(m.perplexity, 1)} <span class="muted">(trigram ${fixed(m.kneserNeyPerplexity, 1)})</span></dd>
+<dt>Longest copied run</dt><dd>${m.longestCopied ?? "–"}</dd>
+<dt>GloVe coverage</dt><dd>${(m.gloveCoverage * 100).toFixed(1)} %</dd>
+${m.promotedBy ? html`<dt>Promoted</dt><dd>${m.promotedAt ? when(m.promotedAt) : ""} by ${m.promotedBy}</dd>` : ""}
+</dl>
+<p class="actions">${m.jobId ? html`<a href="/runs/${m.jobId}">training curves</a>` : ""}
+${!m.current && m.hasWeights ? html`<button type="button" class="admin promote" data-version="${m.version}">Promote</button>` : ""}</p>
+</article>`;
+}
+
+function runRow(r: Omit<RunDetails, "epochs">): SafeHtml {
+  return html`<li><a href="/runs/${r.id}">run ${r.id}</a> <span class="badge ${r.state}">${r.state}</span>
+<span class="muted">${when(r.queuedAt)} · ${r.epochsDone} epoch(s)${r.version ? html` · version ${r.version}` : ""} · ${r.reason}</span></li>`;
+}
+
+export function modelsPage(models: ModelDetails[], runs: Omit<RunDetails, "epochs">[]): SafeHtml {
+  return layout("Models", "models", html`<h1>Models</h1>
+<section class="admin-panel" aria-label="admin">
+<h2>Admin</h2>
+<form id="admin" autocomplete="off">
+<label>Admin token <input type="password" id="admin-token" name="token" autocomplete="off"></label>
+<label>Reason <input type="text" id="admin-reason" name="reason" maxlength="200" placeholder="why"></label>
+<label>Epochs <input type="number" id="admin-epochs" name="epochs" min="1" step="1" placeholder="default"></label>
+<div class="buttons"><button type="button" class="admin" id="retrain">Queue a retrain</button>
+<button type="button" class="admin" id="rollback">Roll back</button></div>
+</form>
+<p id="admin-status" role="status"></p>
+</section>
+<section aria-label="training runs"><h2>Training runs</h2>
+${runs.length ? html`<ul class="runs">${runs.map(runRow)}</ul>` : html`<p class="muted">No training run yet.</p>`}</section>
+<section aria-label="versions"><h2>Versions</h2>
+${models.length ? models.map(modelCard) : html`<p class="muted">No model version yet.</p>`}</section>`, ["/static/models.js"]);
+}
+
+export function runPage(run: RunDetails): SafeHtml {
+  return layout(`Run ${run.id}`, "models", html`<h1>Training run ${run.id}</h1>
+<dl class="grid facts" id="run-facts" data-run="${run.id}">
+<dt>State</dt><dd id="run-state"><span class="badge ${run.state}">${run.state}</span></dd>
+<dt>Backend</dt><dd id="run-backend">${run.backend ?? "–"}</dd>
+<dt>Epochs</dt><dd id="run-epochs">${run.epochsDone}${run.epochsPlanned ? html` of ${run.epochsPlanned}` : ""}</dd>
+<dt>Version</dt><dd id="run-version">${run.version ? html`<a href="/models#v${run.version}">${run.version}</a>` : "–"}</dd>
+<dt>Asked by</dt><dd>${run.requestedBy}: ${run.reason}</dd>
+<dt>Queued</dt><dd>${when(run.queuedAt)}</dd>
+${run.error ? html`<dt>Error</dt><dd class="error">${run.error}</dd>` : ""}
+</dl>
+<div id="chart" class="chart" aria-label="loss and validation loss per epoch"></div>
+<div id="chart-acc" class="chart" aria-label="accuracy per epoch"></div>
+<table class="epochs"><thead><tr><th>epoch</th><th>loss</th><th>val loss</th><th>acc</th><th>val acc</th></tr></thead>
+<tbody id="epoch-rows">${run.epochs.map((e) => html`<tr><td>${e.epoch}</td><td>${fixed(e.loss)}</td><td>${fixed(e.valLoss)}</td><td>${fixed(e.acc)}</td><td>${fixed(e.valAcc)}</td></tr>`)}</tbody></table>`,
+  ["/static/uplot.js", "/static/run.js"]);
+}

@@ -1,0 +1,45 @@
+import type { StoredProphecy } from "../../../core/oracle/types.ts";
+import { html, type SafeHtml } from "../html.ts";
+import { layout, when } from "./layout.ts";
+
+export function reactionsOf(p: StoredProphecy): SafeHtml {
+  const entries = Object.entries(p.reactions).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0) return html`<span class="muted">no reactions</span>`;
+  return html`<ul class="reactions" aria-label="reactions">${entries.map(([emoji, count]) => html`<li><span class="emoji">${emoji}</span> ${count}</li>`)}</ul>`;
+}
+
+/** One prophecy as a card: the four lines, where and when, and its reactions. */
+export function prophecyCard(p: StoredProphecy, options: { link?: boolean } = {}): SafeHtml {
+  return html`<article class="prophecy" data-id="${p.id}">
+<blockquote class="quatrain">${p.lines.map((line) => html`<span class="line">${line}</span>`)}</blockquote>
+<footer class="meta">
+${options.link === false ? html`<span>#${p.id}</span>` : html`<a href="/p/${p.id}">#${p.id}</a>`}
+<span>${p.surface}</span>
+<time datetime="${p.createdAt.toISOString()}">${when(p.createdAt)}</time>
+<span>T ${p.temperature}</span>
+<span>model v${p.modelVersion}</span>
+${reactionsOf(p)}
+</footer>
+</article>`;
+}
+
+export function prophecyPage(p: StoredProphecy): SafeHtml {
+  return layout(`Prophecy #${p.id}`, "history", html`<h1>Prophecy #${p.id}</h1>
+${prophecyCard(p, { link: false })}
+<dl class="facts">
+<dt>Asked on</dt><dd>${p.surface}</dd>
+<dt>When</dt><dd>${when(p.createdAt)}</dd>
+<dt>Temperature</dt><dd>${p.temperature}</dd>
+${p.about ? html`<dt>Starting words</dt><dd>${p.about}</dd>` : ""}
+<dt>Model</dt><dd>version ${p.modelVersion}</dd>
+<dt>Longest run copied from the corpus</dt><dd>${p.longestCopied} words</dd>
+<dt>Reactions</dt><dd>${p.reactionCount}</dd>
+</dl>
+<p><a href="/history">← all prophecies</a></p>`);
+}
+
+export function errorPage(status: number, message: string): SafeHtml {
+  return layout(status === 404 ? "Not found" : "Error", null, html`<h1>${status === 404 ? "Not found" : "Something went wrong"}</h1>
+<p class="error">${message}</p>
+<p><a href="/history">← all prophecies</a></p>`);
+}
