@@ -1,7 +1,8 @@
 // `npm run bench`: training, stock-cpu, sampling and GloVe figures measured in one run, printed
 // and written as JSON under bench/results/. Options: --epochs N (2), --threads N (config),
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
-// --corpus PATH (config corpus.path), --out FILE, --web-rows N (1,000,000 prophecies for the web
+// --corpus PATH (config corpus.path), --webgpu-batches N (3; batches measured on a software WebGPU
+// adapter such as lavapipe, 0 skips the webgpu run), --out FILE, --web-rows N (1,000,000 prophecies for the web
 // history at scale, on SQLite and PostgreSQL --postgres URL; 0 skips it; bench/web-scale-bench.ts),
 // --only-web (just that part). --slack runs bench/slack-bench.ts, --discord bench/discord-bench.ts instead.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -13,7 +14,7 @@ import { loadConfig } from "../config/schema.ts";
 import { isUserError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
 import { buildModel, samplingVocabulary, type ModelOptions } from "../core/model/index.ts";
-import { initBackend } from "../core/tf/backend.ts";
+import { initBackend, withSyncReads } from "../core/tf/backend.ts";
 import { resolveThreads } from "../core/tf/train-step.ts";
 import { prepareCorpus } from "./corpus.ts";
 import { benchGlove } from "./glove-bench.ts";
@@ -21,6 +22,7 @@ import { benchEpochs } from "./train-bench.ts";
 import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
+import { benchWebgpu, type WebgpuFigures } from "./webgpu-bench.ts";
 import { benchWebScale } from "./web-scale-bench.ts";
 
 // `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
@@ -48,6 +50,7 @@ const { values: args } = parseArgs({
     threads: { type: "string" },
     "stock-batches": { type: "string", default: "1" },
     corpus: { type: "string" },
+    "webgpu-batches": { type: "string", default: "3" },
     out: { type: "string" },
     "web-rows": { type: "string", default: "1000000" },
     "only-web": { type: "boolean", default: false },
@@ -104,6 +107,25 @@ say(`\nTraining, full corpus (V=${size.V}, E=${size.E}, H=${size.H}, L=${size.L}
 say(`  seconds per epoch (validation included): ${epochs.epochSeconds.map((s) => s.toFixed(2)).join(", ")} — mean ${meanEpoch.toFixed(2)} s  [goal ≤ 20 s: ${goal(meanEpoch <= 20)}]`);
 say(`  ${epochs.gflopPerEpoch.toFixed(1)} GFLOP per epoch (matrix products) → ${epochs.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${epochs.valLoss.map((v) => v.toFixed(3)).join(", ")}`);
 
+// The webgpu backend beside the chosen one, when Dawn finds an adapter (and it was not the chosen one).
+let webgpu: WebgpuFigures | null = null;
+if (backend.name !== "webgpu" && Number(args["webgpu-batches"]) > 0) {
+  webgpu = await benchWebgpu(data, modelOptions, size, glove.matrix, {
+    epochs: Number(args.epochs), batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, softwareBatches: Number(args["webgpu-batches"]),
+  });
+  if (!webgpu) say(`\nwebgpu: ${backend.reasons.find((r) => r.startsWith("webgpu: "))?.slice(8) ?? "no adapter"}`);
+  else if (!webgpu.software) {
+    const w = webgpu.epochs;
+    const mean = w.epochSeconds.reduce((a, b) => a + b, 0) / w.epochSeconds.length;
+    say(`\nTraining on webgpu (${webgpu.adapter}), same model and batch:`);
+    say(`  seconds per epoch (validation included): ${w.epochSeconds.map((x) => x.toFixed(2)).join(", ")} — mean ${mean.toFixed(2)} s  [goal ≤ 1 s on an H100/H200: ${goal(mean <= 1)}]`);
+    say(`  ${w.gflopPerEpoch.toFixed(1)} GFLOP per epoch → ${w.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${w.valLoss.map((v) => v.toFixed(3)).join(", ")}`);
+  } else {
+    say(`\nTraining on webgpu — SOFTWARE adapter (${webgpu.adapter}): a CPU implementation, correctness only, not a GPU figure:`);
+    say(`  ${webgpu.secondsPerBatch.length} measured batch(es) of ${webgpu.batchSize}: ${webgpu.secondsPerBatch.map((x) => x.toFixed(2)).join(", ")} s → ${webgpu.extrapolatedEpochSeconds.toFixed(0)} s per epoch extrapolated (no validation), ${webgpu.gflops.toFixed(1)} GFLOP/s`);
+  }
+}
+
 const stockBatches = Number(args["stock-batches"]);
 let stock: Awaited<ReturnType<typeof benchStockCpu>> | undefined;
 if (stockBatches > 0) {
@@ -134,6 +156,9 @@ const report = {
   model: { ...size, batchSize: t.batchSize, trainExamples: data.train.count, validationExamples: data.validation.count },
   glove: { source: glove.source, dim: glove.dim, coverage: round(glove.coverage, 4), coldSeconds: round(glove.coldSeconds, 3), cachedSeconds: round(glove.cachedSeconds, 3) },
   training: { ...epochs, epochSeconds: epochs.epochSeconds.map((s) => round(s, 3)), meanEpochSeconds: round(meanEpoch, 3), gflopPerEpoch: round(epochs.gflopPerEpoch, 2), gflops: round(epochs.gflops, 2) },
+  webgpu: webgpu && (webgpu.software
+    ? { ...webgpu, secondsPerBatch: webgpu.secondsPerBatch.map((x) => round(x, 3)), extrapolatedEpochSeconds: round(webgpu.extrapolatedEpochSeconds, 1), gflops: round(webgpu.gflops, 2) }
+    : webgpu),
   stockCpu: stock ? { ...stock, ratio: round(stock.extrapolatedEpochSeconds / meanEpoch, 1) } : null,
   webScale: web,
   sampling: sampling.map((s) => ({ ...s, p50ms: round(s.p50ms), p99ms: round(s.p99ms), quatrainsPerSecond: round(s.quatrainsPerSecond, 1), wordsPerSecond: round(s.wordsPerSecond, 0), meanWords: round(s.meanWords, 1) })),

@@ -52,7 +52,7 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
   let oracle: Oracle | undefined;
   let server: BotServer | undefined;
   try {
-    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND" }, log);
+    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true }, log);
     db = await openDatabase(config.database.url, { log });
     oracle = createOracle({ db, config, log });
     const tracker = createTracker();

@@ -53,8 +53,8 @@ export const spec = {
     patience: setting("TRAIN_PATIENCE", "Early stopping: end a run after this many epochs without a lower validation loss (0 = run every epoch).", int(0, 10_000, 2)),
     restoreBestEpoch: setting("TRAIN_RESTORE_BEST_EPOCH", "Keep the weights of the epoch with the lowest validation loss, not the last epoch's.", z.boolean().default(true)),
     classWeightPower: setting("TRAIN_CLASS_WEIGHT_POWER", "Class weight = count^power (0: off, the loss is the perplexity; the seed used √count: 0.5).", num(0, 2, 0)),
-    backend: setting("TRAINER_BACKEND", "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu.",
-      z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto")),
+    backend: setting("TRAINER_BACKEND", "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
+      z.enum(["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto")),
     threads: setting("TRAIN_THREADS", "Worker threads for data-parallel training on wasm/cpu (0 = one per core).", int(0, 64, 0)),
   },
   sampling: {

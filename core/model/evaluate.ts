@@ -15,7 +15,7 @@ export interface Evaluation {
  * between models trained with different regularisation (the promotion gate compares these).
  * Returns NaN for both when there are no examples.
  */
-export function evaluate(model: tf.LayersModel, examples: Examples, batchSize: number): Evaluation {
+export async function evaluate(model: tf.LayersModel, examples: Examples, batchSize: number): Promise<Evaluation> {
   const { count, phraseLength: L } = examples;
   if (count === 0) return { loss: NaN, acc: NaN };
   let lossSum = 0;
@@ -28,8 +28,10 @@ export function evaluate(model: tf.LayersModel, examples: Examples, batchSize: n
       const probs = model.apply(inputs, { training: false }) as tf.Tensor2D;
       return [tf.sum(crossEntropy(probs, targets)), accuracy(probs, targets)];
     });
-    lossSum += batchLoss.dataSync()[0];
-    correct += batchAcc.dataSync()[0] * (end - start);
+    // Async reads: webgpu has no synchronous one in Node.
+    const [l, a] = await Promise.all([batchLoss.data(), batchAcc.data()]);
+    lossSum += l[0]!;
+    correct += a[0]! * (end - start);
     tf.dispose([batchLoss, batchAcc]);
   }
   return { loss: lossSum / count, acc: correct / count };

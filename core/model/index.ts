@@ -1,7 +1,7 @@
 export { seededRandom, shuffleInPlace, type RandomSource } from "./random.ts";
 export { BREAK_ID, makeExamples, selectExamples, classWeights, type Examples } from "./examples.ts";
 export { buildModel, LAYER_NAMES, type ModelOptions } from "./build.ts";
-export { lossAndGradients, applyGradients, trainableVariableNames, regularizationLosses, crossEntropy, accuracy, type BatchGradients } from "./gradients.ts";
+export { lossAndGradients, lossAndGradientTensors, applyGradients, trainableVariableNames, regularizationLosses, crossEntropy, accuracy, type BatchGradients } from "./gradients.ts";
 export { evaluate, evaluateWithUnknown, type Evaluation } from "./evaluate.ts";
 export { trainModel, localStep, type TrainOptions, type TrainResult, type TrainStep, type Batch, type BatchInfo } from "./train.ts";
 export {

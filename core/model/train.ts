@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { evaluate } from "./evaluate.ts";
 import type { Examples } from "./examples.ts";
-import { applyGradients, lossAndGradients } from "./gradients.ts";
+import { applyGradients, lossAndGradientTensors } from "./gradients.ts";
 import { bestWeightsKeeper } from "./best-weights.ts";
 import { seededRandom, shuffleInPlace } from "./random.ts";
 import type { EpochMetrics } from "../metrics.ts";
@@ -85,9 +85,15 @@ export function localStep(
     const inputs = tf.tensor2d(batch.inputs, [batch.size, batch.phraseLength], "int32");
     const targets = tf.tensor1d(batch.targets, "int32");
     try {
-      const { loss, acc, grads } = lossAndGradients(model, inputs, targets, weights);
+      const { loss, acc, grads } = lossAndGradientTensors(model, inputs, targets, weights);
       applyGradients(optimizer, grads);
-      return { loss, acc };
+      // Read asynchronously (the only way on webgpu), after the update is queued.
+      try {
+        const [l, a] = await Promise.all([loss.data(), acc.data()]);
+        return { loss: l[0]!, acc: a[0]! };
+      } finally {
+        tf.dispose([loss, acc]);
+      }
     } finally {
       tf.dispose([inputs, targets]);
     }
@@ -144,7 +150,7 @@ export async function trainModel(
         if (opts.shouldStop?.()) return { epochs, stopped: true };
         await yieldToEventLoop();
       }
-      const val = evaluate(model, validation, Math.max(opts.batchSize, 1024));
+      const val = await evaluate(model, validation, Math.max(opts.batchSize, 1024));
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / train.count,

@@ -35,7 +35,7 @@ export async function currentBaseline(db: Db, candidate: CandidateCorpus, valida
   }
   const model = await modelOfVersion({ ...current, weights: current.weights });
   try {
-    return { version: current.version, valLoss: evaluate(model, validation, batchSize).loss, corpusChange: null };
+    return { version: current.version, valLoss: (await evaluate(model, validation, batchSize)).loss, corpusChange: null };
   } finally {
     model.dispose();
   }

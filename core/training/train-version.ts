@@ -6,7 +6,7 @@ import { createModelVersion } from "../db/model-versions.ts";
 import { applyRetention } from "../db/retention.ts";
 import { checkGloveSource } from "../glove/index.ts";
 import type { Logger } from "../logger.ts";
-import type { BackendName } from "../tf/backend.ts";
+import { withSyncReads, type BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { createTrainStep } from "../tf/train-step.ts";
 import { buildCopyIndex, exportModel, samplingVocabulary, trainModel, type BatchInfo } from "../model/index.ts";
@@ -115,13 +115,16 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     if (result.stopped || !kept) return stopped();
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
-    const scorer = fastScorer(model);
     const s = config.sampling;
-    const evaluation = await evaluateVersion({
+    // Sampling reads synchronously: off webgpu for this part.
+    const evaluation = await withSyncReads(model.getWeights(), () => {
+      const scorer = fastScorer(model);
+      return evaluateVersion({
       model, train, validation, test, vocabSize: words.length, valLoss: kept.valLoss, batchSize: Math.max(t.batchSize, 1024), scorer, copyIndex,
       documents: prepared.docsAsIds, samples: config.trainer.evalSamples, rules: s, vocabulary: samplingVocabulary(words, prepared.docsAsIds),
       minWords: s.minWords, maxWords: s.maxWords, maxCopiedWords: s.maxCopiedWords, seed: t.seed,
-    }).finally(() => scorer.dispose());
+      }).finally(() => scorer.dispose());
+    }, log);
     const decision = await gateAgainstCurrent(db,
       {
         valLoss: kept.valLoss, corpus: { sha256: prepared.sha256, documents: prepared.documents, words }, validation,
