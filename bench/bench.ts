@@ -1,8 +1,10 @@
 // `npm run bench`: training, stock-cpu, sampling and GloVe figures measured in one run, printed
 // and written as JSON under bench/results/. Options: --epochs N (2), --threads N (config),
 // --stock-batches N (1; 0 skips the stock cpu run, which takes minutes per batch),
-// --corpus PATH (config corpus.path), --out FILE. --slack runs bench/slack-bench.ts, --discord
-// bench/discord-bench.ts instead.
+// --corpus PATH (config corpus.path), --webgpu-batches N (3; batches measured on a software WebGPU
+// adapter such as lavapipe, 0 skips the webgpu run), --out FILE, --web-rows N (1,000,000 prophecies for the web
+// history at scale, on SQLite and PostgreSQL --postgres URL; 0 skips it; bench/web-scale-bench.ts),
+// --only-web (just that part). --slack runs bench/slack-bench.ts, --discord bench/discord-bench.ts instead.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -11,8 +13,8 @@ import * as tf from "@tensorflow/tfjs";
 import { loadConfig } from "../config/schema.ts";
 import { isUserError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
-import { buildModel, type ModelOptions } from "../core/model/index.ts";
-import { initBackend } from "../core/tf/backend.ts";
+import { buildModel, samplingVocabulary, type ModelOptions } from "../core/model/index.ts";
+import { initBackend, withSyncReads } from "../core/tf/backend.ts";
 import { resolveThreads } from "../core/tf/train-step.ts";
 import { prepareCorpus } from "./corpus.ts";
 import { benchGlove } from "./glove-bench.ts";
@@ -20,6 +22,8 @@ import { benchEpochs } from "./train-bench.ts";
 import { benchStockCpu } from "./stock-cpu.ts";
 import { benchSampling } from "./sampling-bench.ts";
 import { round } from "./stats.ts";
+import { benchWebgpu, type WebgpuFigures } from "./webgpu-bench.ts";
+import { benchWebScale } from "./web-scale-bench.ts";
 
 // `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
 if (process.argv.includes("--slack")) {
@@ -46,7 +50,11 @@ const { values: args } = parseArgs({
     threads: { type: "string" },
     "stock-batches": { type: "string", default: "1" },
     corpus: { type: "string" },
+    "webgpu-batches": { type: "string", default: "3" },
     out: { type: "string" },
+    "web-rows": { type: "string", default: "1000000" },
+    "only-web": { type: "boolean", default: false },
+    postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
 
@@ -56,6 +64,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const goal = (ok: boolean) => (ok ? "✓ goal met" : "✗ goal missed");
 
 const started = new Date();
+const webScale = () => Number(args["web-rows"]) > 0
+  ? benchWebScale({ rows: Number(args["web-rows"]), iterations: 200, postgresUrl: args.postgres === "none" ? null : args.postgres!, say })
+  : Promise.resolve(null);
+if (args["only-web"]) {
+  say(`Nostradamus Oracle bench (web history only) — ${started.toISOString()}`);
+  await webScale();
+  process.exit(0);
+}
 const backend = await initBackend({ preference: config.training.backend }, log);
 const threads = resolveThreads(args.threads === undefined ? config.training.threads : Number(args.threads));
 say(`Nostradamus Oracle bench — ${started.toISOString()}`);
@@ -65,7 +81,7 @@ say(`backend: ${backend.name}${backend.name === "wasm" ? ` (SIMD ${tf.env().getB
 const m = config.model;
 const t = config.training;
 const data = await prepareCorpus(args.corpus ?? config.corpus.path, {
-  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
 }).catch((error: unknown) => {
   if (!isUserError(error)) throw error;
   process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
@@ -91,6 +107,25 @@ say(`\nTraining, full corpus (V=${size.V}, E=${size.E}, H=${size.H}, L=${size.L}
 say(`  seconds per epoch (validation included): ${epochs.epochSeconds.map((s) => s.toFixed(2)).join(", ")} — mean ${meanEpoch.toFixed(2)} s  [goal ≤ 20 s: ${goal(meanEpoch <= 20)}]`);
 say(`  ${epochs.gflopPerEpoch.toFixed(1)} GFLOP per epoch (matrix products) → ${epochs.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${epochs.valLoss.map((v) => v.toFixed(3)).join(", ")}`);
 
+// The webgpu backend beside the chosen one, when Dawn finds an adapter (and it was not the chosen one).
+let webgpu: WebgpuFigures | null = null;
+if (backend.name !== "webgpu" && Number(args["webgpu-batches"]) > 0) {
+  webgpu = await benchWebgpu(data, modelOptions, size, glove.matrix, {
+    epochs: Number(args.epochs), batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, softwareBatches: Number(args["webgpu-batches"]),
+  });
+  if (!webgpu) say(`\nwebgpu: ${backend.reasons.find((r) => r.startsWith("webgpu: "))?.slice(8) ?? "no adapter"}`);
+  else if (!webgpu.software) {
+    const w = webgpu.epochs;
+    const mean = w.epochSeconds.reduce((a, b) => a + b, 0) / w.epochSeconds.length;
+    say(`\nTraining on webgpu (${webgpu.adapter}), same model and batch:`);
+    say(`  seconds per epoch (validation included): ${w.epochSeconds.map((x) => x.toFixed(2)).join(", ")} — mean ${mean.toFixed(2)} s  [goal ≤ 1 s on an H100/H200: ${goal(mean <= 1)}]`);
+    say(`  ${w.gflopPerEpoch.toFixed(1)} GFLOP per epoch → ${w.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${w.valLoss.map((v) => v.toFixed(3)).join(", ")}`);
+  } else {
+    say(`\nTraining on webgpu — SOFTWARE adapter (${webgpu.adapter}): a CPU implementation, correctness only, not a GPU figure:`);
+    say(`  ${webgpu.secondsPerBatch.length} measured batch(es) of ${webgpu.batchSize}: ${webgpu.secondsPerBatch.map((x) => x.toFixed(2)).join(", ")} s → ${webgpu.extrapolatedEpochSeconds.toFixed(0)} s per epoch extrapolated (no validation), ${webgpu.gflops.toFixed(1)} GFLOP/s`);
+  }
+}
+
 const stockBatches = Number(args["stock-batches"]);
 let stock: Awaited<ReturnType<typeof benchStockCpu>> | undefined;
 if (stockBatches > 0) {
@@ -102,13 +137,17 @@ if (stockBatches > 0) {
 }
 
 say(`\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, model after the epochs above):`);
-const sampling = await benchSampling(model, { minWords: config.sampling.minWords, maxWords: config.sampling.maxWords });
+const sampling = await benchSampling(model, {
+  minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, rules: config.sampling, vocabulary: samplingVocabulary(words, data.docsAsIds),
+});
 for (const s of sampling) {
   const goals = s.scorer.startsWith("fast") && s.concurrency === 32
     ? `  [goals p50 ≤ 10 ms: ${goal(s.p50ms <= 10)}; p99 ≤ 30 ms: ${goal(s.p99ms <= 30)}; ≥ 200/s: ${goal(s.quatrainsPerSecond >= 200)}]`
     : "";
   say(`  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s, ${s.wordsPerSecond.toFixed(0)} words/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)${goals}`);
 }
+
+const web = await webScale();
 
 const report = {
   startedAt: started.toISOString(),
@@ -117,7 +156,11 @@ const report = {
   model: { ...size, batchSize: t.batchSize, trainExamples: data.train.count, validationExamples: data.validation.count },
   glove: { source: glove.source, dim: glove.dim, coverage: round(glove.coverage, 4), coldSeconds: round(glove.coldSeconds, 3), cachedSeconds: round(glove.cachedSeconds, 3) },
   training: { ...epochs, epochSeconds: epochs.epochSeconds.map((s) => round(s, 3)), meanEpochSeconds: round(meanEpoch, 3), gflopPerEpoch: round(epochs.gflopPerEpoch, 2), gflops: round(epochs.gflops, 2) },
+  webgpu: webgpu && (webgpu.software
+    ? { ...webgpu, secondsPerBatch: webgpu.secondsPerBatch.map((x) => round(x, 3)), extrapolatedEpochSeconds: round(webgpu.extrapolatedEpochSeconds, 1), gflops: round(webgpu.gflops, 2) }
+    : webgpu),
   stockCpu: stock ? { ...stock, ratio: round(stock.extrapolatedEpochSeconds / meanEpoch, 1) } : null,
+  webScale: web,
   sampling: sampling.map((s) => ({ ...s, p50ms: round(s.p50ms), p99ms: round(s.p99ms), quatrainsPerSecond: round(s.quatrainsPerSecond, 1), wordsPerSecond: round(s.wordsPerSecond, 0), meanWords: round(s.meanWords, 1) })),
 };
 const out = path.resolve(args.out ?? path.join(import.meta.dirname, "results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`));

@@ -14,5 +14,5 @@ export interface Prepared {
 /** The full corpus as the trainer prepares it (same split and class weights). */
 export async function prepareCorpus(path: string, opts: TrainingDataOptions): Promise<Prepared> {
   const { vocabulary, docsAsIds } = prepare(await readCorpus(path));
-  return { vocabulary, docsAsIds, ...trainingData(docsAsIds, vocabulary.counts, opts) };
+  return { vocabulary, docsAsIds, ...trainingData(docsAsIds, vocabulary.words, vocabulary.counts, opts) };
 }

@@ -1,5 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
-import { modelScorer, sampleTokens, seededRandom, type NextWordScorer } from "../core/model/index.ts";
+import { modelScorer, sampleTokens, seededRandom, type NextWordScorer, type SamplingRules, type SamplingVocabulary } from "../core/model/index.ts";
 import { fastScorer } from "../core/tf/fast-scorer.ts";
 import { quantile } from "./stats.ts";
 
@@ -15,10 +15,12 @@ export interface LatencyFigures {
   wordsPerSecond: number;
 }
 
-/** The length bounds prophesy() samples with (config sampling.minWords / maxWords). */
+/** What prophesy() samples with: length bounds and the sampler's rules (config sampling). */
 export interface QuatrainLengths {
   minWords: number;
   maxWords: number;
+  rules?: SamplingRules;
+  vocabulary?: SamplingVocabulary;
 }
 
 /** `total` quatrains drawn by `concurrency` concurrent samplers; latency is per quatrain. */

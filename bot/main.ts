@@ -14,9 +14,9 @@ import { discordSurface } from "./discord/index.ts";
 import { buildServer, type BotServer } from "./server.ts";
 import { exitOnSignals } from "./shutdown.ts";
 import { slackSurface } from "./slack/surface.ts";
-import { webSurface } from "./web/index.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "./surface.ts";
 import { createTracker } from "./tracker.ts";
+import { webSurface } from "./web/index.ts";
 
 /**
  * The surfaces of the bot, one line each. Every factory decides from the config whether it runs
@@ -25,7 +25,7 @@ import { createTracker } from "./tracker.ts";
 export const SURFACES: SurfaceFactory[] = [
   discordSurface, // Discord: gateway and POST /discord/interactions (bot/discord/)
   slackSurface, // Slack: Bolt on POST /slack/events, or Socket Mode (bot/slack/)
-  webSurface, // the web page and its API: / and /api (bot/web/)
+  webSurface,   // the web page and its API: / and /api (bot/web/)
 ];
 
 export interface RunBotOptions {
@@ -52,7 +52,7 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
   let oracle: Oracle | undefined;
   let server: BotServer | undefined;
   try {
-    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND" }, log);
+    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true }, log);
     db = await openDatabase(config.database.url, { log });
     oracle = createOracle({ db, config, log });
     const tracker = createTracker();

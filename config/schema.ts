@@ -33,22 +33,28 @@ export const spec = {
       z.string().min(1).default("./data/glove-cache")),
   },
   model: {
+    profile: setting("MODEL_PROFILE", "`tuned` (the defaults below, from the search in docs/tuning.md) or `seed` (the 2017 seed's network and training settings; any variable set explicitly still wins).",
+      z.enum(["tuned", "seed"]).default("tuned")),
     phraseLength: setting("MODEL_PHRASE_LENGTH", "Words of context the GRU reads to predict the next word.", int(1, 64, 4)),
     units: setting("MODEL_GRU_UNITS", "GRU state size.", int(1, 4096, 128)),
-    dropout: setting("MODEL_DROPOUT", "Dropout on the GRU inputs.", num(0, 0.95, 0.5)),
-    recurrentDropout: setting("MODEL_RECURRENT_DROPOUT", "Dropout on the GRU recurrent state.", num(0, 0.95, 0.5)),
-    l2: setting("MODEL_L2", "L2 factor on the GRU kernel, recurrent kernel and bias.", num(0, 10, 0.02)),
+    dropout: setting("MODEL_DROPOUT", "Dropout on the GRU inputs (the seed: 0.5).", num(0, 0.95, 0.1)),
+    recurrentDropout: setting("MODEL_RECURRENT_DROPOUT", "Dropout on the GRU recurrent state (the seed: 0.5).", num(0, 0.95, 0.1)),
+    l2: setting("MODEL_L2", "L2 factor on the GRU kernel, recurrent kernel and bias (the seed: 0.02).", num(0, 10, 0)),
   },
   training: {
-    epochs: setting("TRAIN_EPOCHS", "Epochs per training run.", int(1, 10_000, 20)),
+    epochs: setting("TRAIN_EPOCHS", "Most epochs per training run (early stopping and TRAIN_MAX_MINUTES usually end it first; the seed: 20).", int(1, 10_000, 40)),
     batchSize: setting("TRAIN_BATCH_SIZE", "Examples per gradient step.", int(1, 65_536, 512)),
     learningRate: setting("TRAIN_LEARNING_RATE", "RMSprop learning rate.", num(1e-6, 1, 0.003)),
     validationFraction: setting("TRAIN_VALIDATION_FRACTION", "Share of examples held out for validation.", num(0.01, 0.5, 0.05)),
     seed: setting("TRAIN_SEED", "Seed for the train/validation split, shuffling and initialisation.", int(0, 2 ** 31 - 1, 42)),
+    testFraction: setting("TRAIN_TEST_FRACTION", "Share of whole quatrains held out as the test split (never trained, tuned or gated on).", num(0, 0.5, 0.05)),
+    testSeed: setting("TRAIN_TEST_SEED", "Seed of the test split, apart from TRAIN_SEED so every run holds out the same quatrains.", int(0, 2 ** 31 - 1, 2017)),
+    maxMinutes: setting("TRAIN_MAX_MINUTES", "Wall-time budget of one run: no epoch starts that would likely end past it (0 = none). 30: the nightly budget.", num(0, 10_000, 30)),
+    patience: setting("TRAIN_PATIENCE", "Early stopping: end a run after this many epochs without a lower validation loss (0 = run every epoch).", int(0, 10_000, 2)),
     restoreBestEpoch: setting("TRAIN_RESTORE_BEST_EPOCH", "Keep the weights of the epoch with the lowest validation loss, not the last epoch's.", z.boolean().default(true)),
-    classWeightPower: setting("TRAIN_CLASS_WEIGHT_POWER", "Class weight = count^power (the seed used √count: 0.5; 0 disables).", num(0, 2, 0.5)),
-    backend: setting("TRAINER_BACKEND", "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu.",
-      z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto")),
+    classWeightPower: setting("TRAIN_CLASS_WEIGHT_POWER", "Class weight = count^power (0: off, the loss is the perplexity; the seed used √count: 0.5).", num(0, 2, 0)),
+    backend: setting("TRAINER_BACKEND", "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
+      z.enum(["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto")),
     threads: setting("TRAIN_THREADS", "Worker threads for data-parallel training on wasm/cpu (0 = one per core).", int(0, 64, 0)),
   },
   sampling: {
@@ -57,6 +63,11 @@ export const spec = {
     defaultTemperature: setting("SAMPLING_DEFAULT_TEMPERATURE", "Temperature when the user names none.", num(0.01, 100, 1.0)),
     minWords: setting("SAMPLING_MIN_WORDS", "A quatrain cannot end before this many tokens (the corpus' shortest has 25).", int(0, 1000, 12)),
     maxWords: setting("SAMPLING_MAX_WORDS", "Length cap of one quatrain, in tokens (the corpus' longest has 49).", int(4, 1000, 64)),
+    topK: setting("SAMPLING_TOP_K", "Draw only from the k most likely words (0 = no cut).", int(0, 100_000, 40)),
+    topP: setting("SAMPLING_TOP_P", "Then only from the fewest most likely words whose probability adds up to p (nucleus sampling; 1 = no cut).", num(0.01, 1, 0.95)),
+    noImmediateRepeat: setting("SAMPLING_NO_IMMEDIATE_REPEAT", "No word twice in a row unless the corpus has that pair (\"be be\").", z.boolean().default(true)),
+    punctuationRules: setting("SAMPLING_PUNCTUATION_RULES", "No punctuation at the start of a quatrain or right after punctuation.", z.boolean().default(true)),
+    endOnTerminal: setting("SAMPLING_END_ON_TERMINAL", "A quatrain ends only after `.`, `!` or `?`: the sampler closes the sentence, the length cap adds a full stop as a last resort.", z.boolean().default(true)),
     maxCopiedWords: setting("SAMPLING_MAX_COPIED_WORDS", "Redraw a quatrain that copies a longer run of consecutive corpus words.", int(1, 1000, 6)),
     maxRedraws: setting("SAMPLING_MAX_REDRAWS", "How often a too-derivative quatrain is redrawn before the least-copied draw is kept.", int(0, 100, 10)),
     maxCount: setting("SAMPLING_MAX_COUNT", "Most quatrains one request may ask for.", int(1, 1000, 20)),
@@ -72,7 +83,8 @@ export const spec = {
     warmStart: setting("TRAINER_WARM_START", "Continue from the current version's weights when the vocabulary is unchanged.", z.boolean().default(true)),
     promotionTolerance: setting("TRAINER_PROMOTION_TOLERANCE", "A new model is promoted unless its validation loss is worse than the current one's by more than this.", num(0, 100, 0.05)),
     keepVersions: setting("TRAINER_KEEP_VERSIONS", "Keep weights of this many latest versions (and of every version ever current).", int(1, 10_000, 10)),
-    evalSamples: setting("TRAINER_EVAL_SAMPLES", "Quatrains sampled at T=1.0 to measure copying from the corpus.", int(0, 10_000, 100)),
+    evalSamples: setting("TRAINER_EVAL_SAMPLES", "Quatrains sampled at each of T=0.7, 1.0 and 1.3 for the quality figures (0: none).", int(0, 10_000, 100)),
+    qualityGate: setting("TRAINER_QUALITY_GATE", "Refuse to promote a model whose sampled quatrains break the quality limits (repetition, punctuation, endings, copying).", z.boolean().default(true)),
   },
   bot: {
     port: setting("PORT", "HTTP port of the bot service (health, Discord interactions, Slack, web).", int(0, 65_535, 3000)),
@@ -143,11 +155,27 @@ export const spec = {
 };
 
 export type Config = ConfigOf<typeof spec>;
+
+/**
+ * Named profiles: defaults that replace the schema's, below anything set explicitly. `seed` is the
+ * seed's network and training (quatrains-rnn, 2017) as this project ran it before the search.
+ */
+export const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
+  tuned: {},
+  seed: {
+    MODEL_PHRASE_LENGTH: "4", MODEL_GRU_UNITS: "128", MODEL_DROPOUT: "0.5", MODEL_RECURRENT_DROPOUT: "0.5", MODEL_L2: "0.02",
+    TRAIN_EPOCHS: "20", TRAIN_LEARNING_RATE: "0.003", TRAIN_CLASS_WEIGHT_POWER: "0.5", TRAIN_PATIENCE: "0", TRAIN_MAX_MINUTES: "0",
+  },
+};
 export type ConfigOverrides = Parameters<typeof parseSpec<typeof spec>>[2];
+
+const withoutEmpty = (env: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
 
 /** Parses the whole config once; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>, overrides?: ConfigOverrides): Config {
-  const config = parseSpec(spec, env, overrides);
+  const profile = overrides?.model?.profile ?? parseSpec({ model: { profile: spec.model.profile } }, env).model.profile;
+  const config = parseSpec(spec, { ...PROFILES[profile], ...withoutEmpty(env) }, overrides);
   if (config.sampling.minTemperature > config.sampling.maxTemperature) {
     throw new ConfigError(["SAMPLING_MIN_TEMPERATURE must not exceed SAMPLING_MAX_TEMPERATURE"]);
   }

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { escapeControlCharacters } from "../../core/text/escape.ts";
 import { listModelVersions, listPromotions, type ModelVersionSummary, type PromotionRecord } from "../../core/db/model-versions.ts";
+import type { VersionEvaluation } from "../../core/eval/index.ts";
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
 
@@ -12,7 +13,11 @@ function hyperParams(raw: unknown): string {
 }
 
 function row(v: ModelVersionSummary): string {
-  const evaluation = v.evaluation;
+  // Versions stored before the test split and quality figures lack them: every field may be missing.
+  const evaluation = v.evaluation as Partial<VersionEvaluation> | null;
+  const pct = (x: number | null | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-");
+  // Per temperature: word repeated at once / quatrains ending a sentence / copied run within the limit.
+  const quality = (evaluation?.quality ?? []).map((q) => `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`).join(", ");
   // A rejected version stands out; one made current past the gate says so in capitals.
   const status = v.forced ? "REJECTED, FORCED CURRENT" : v.status === "rejected" ? "REJECTED" : v.status;
   return [
@@ -23,8 +28,10 @@ function row(v: ModelVersionSummary): string {
     `val_loss ${num(v.valLoss)}`,
     `val_acc ${num(v.valAcc)}`,
     `ppl ${num(evaluation?.perplexity, 1)} (KN-3 ${num(evaluation?.kneserNeyPerplexity, 1)})`,
-    `copied ${num(evaluation?.copy.meanLongestCopied, 1)}/${evaluation?.copy.maxLongestCopied ?? "-"}`,
+    `test ppl ${num(evaluation?.testPerplexity, 1)} (KN-3 ${num(evaluation?.testKneserNeyPerplexity, 1)}, ${evaluation?.testUnknownTokens ?? "-"}/${evaluation?.testTokens ?? "-"} unknown)`,
+    `copied ${num(evaluation?.copy?.meanLongestCopied, 1)}/${evaluation?.copy?.maxLongestCopied ?? "-"}`,
     `length ${num(evaluation?.meanTokens, 0)}`,
+    quality ? `[${quality}]` : "",
     hyperParams(v.hyperParams),
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",

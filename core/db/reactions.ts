@@ -2,11 +2,14 @@ import type { ReactionPlatform } from "../surface.ts";
 import type { Db } from "./client.ts";
 import { prophecyOfMessage } from "./prophecies.ts";
 
+/** A reaction event from a chat platform; `at` orders events (retries and out-of-order delivery). */
 export interface ReactionEventInput {
   platform: ReactionPlatform;
+  /** The message reacted to: resolved to a prophecy through its messageRef; other messages are ignored. */
   messageRef: string;
   channel?: string | null;
   userId: string;
+  /** Unicode emoji, or the custom emoji's name (Slack short name, Discord name:id). */
   emoji: string;
   added: boolean;
   at: Date;

@@ -127,6 +127,24 @@ export function perplexity(model: KneserNeyTrigram, trigrams: Iterable<Trigram>)
 }
 
 /**
+ * Perplexity with one unknown class: a last token in `unknown` (a word the training part never
+ * had) scores the total probability of all such words, as evaluateWithUnknown does for the GRU.
+ */
+export function perplexityWithUnknown(model: KneserNeyTrigram, trigrams: Iterable<Trigram>, unknown: ReadonlySet<number>): number {
+  let nll = 0;
+  let n = 0;
+  for (const [u, v, w] of trigrams) {
+    let p = 0;
+    if (unknown.has(w)) for (const x of unknown) p += model.probability(u, v, x);
+    else p = model.probability(u, v, w);
+    nll -= Math.log(p);
+    n++;
+  }
+  if (n === 0) throw new RangeError("perplexity needs at least one trigram");
+  return Math.exp(nll / n);
+}
+
+/**
  * The trigram of each training example: the last two context ids and the target. Contexts are
  * the model's example windows (phrase length ≥ 2), so the baseline sees exactly the GRU's split.
  */

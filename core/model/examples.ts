@@ -1,5 +1,3 @@
-import { seededRandom, shuffleInPlace } from "./random.ts";
-
 /** Training examples: each window of `phraseLength` class ids and the id that follows it. */
 export interface Examples {
   /** Row-major [count, phraseLength]. */
@@ -49,19 +47,6 @@ export function selectExamples(examples: Examples, indices: ArrayLike<number>): 
     targets[i] = examples.targets[src];
   }
   return { inputs, targets, count: indices.length, phraseLength: L };
-}
-
-/**
- * A seeded random split of example indices: `round(count × validationFraction)` (at least 1 when
- * count ≥ 2) go to validation, the rest to training; each list ascending.
- */
-export function splitExamples(count: number, validationFraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
-  const order = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i), seededRandom(seed));
-  const validationSize = count < 2 ? 0 : Math.min(count - 1, Math.max(1, Math.round(count * validationFraction)));
-  return {
-    validation: order.slice(0, validationSize).sort(),
-    train: order.slice(validationSize).sort(),
-  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { fusedSoftmaxCrossEntropy, hasFusedSoftmaxCrossEntropy } from "../tf/kernels/softmax-cross-entropy.ts";
 
 /** Keras' epsilon: probabilities are clipped to [ε, 1-ε] before the log, as its crossentropy does. */
 const EPSILON = 1e-7;
@@ -68,20 +69,57 @@ export function lossAndGradients(
   targets: tf.Tensor1D,
   classWeights: tf.Tensor1D,
 ): BatchGradients {
+  const { loss, acc, grads } = lossAndGradientTensors(model, inputs, targets, classWeights);
+  const values = { loss: loss.dataSync()[0]!, acc: acc.dataSync()[0]! };
+  tf.dispose([loss, acc]);
+  return { ...values, grads };
+}
+
+/** lossAndGradients with loss and accuracy left as scalars, to be read asynchronously (webgpu can only read so). */
+export function lossAndGradientTensors(
+  model: tf.LayersModel,
+  inputs: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  classWeights: tf.Tensor1D,
+): { loss: tf.Scalar; acc: tf.Scalar; grads: tf.NamedTensorMap } {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const fused = hasFusedSoftmaxCrossEntropy();
   let acc: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const probs = model.apply(inputs, { training: true }) as tf.Tensor2D;
-    acc = tf.keep(accuracy(probs, targets));
-    const weights = tf.gather(classWeights, targets);
-    const dataLoss = tf.mean(tf.mul(weights, crossEntropy(probs, targets)));
+    let perExample: tf.Tensor1D;
+    if (fused) {
+      // The backend's fused kernel takes the logits: softmax, crossentropy and its gradient in one pass each.
+      const logits = outputLogits(model, inputs);
+      acc = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), targets), "float32")) as tf.Scalar);
+      perExample = fusedSoftmaxCrossEntropy(logits, targets);
+    } else {
+      const probs = model.apply(inputs, { training: true }) as tf.Tensor2D;
+      acc = tf.keep(accuracy(probs, targets));
+      perExample = crossEntropy(probs, targets);
+    }
+    const dataLoss = tf.mean(tf.mul(tf.gather(classWeights, targets), perExample));
     const penalties = regularizationLosses(model);
     return (penalties.length > 0 ? tf.addN([dataLoss, ...penalties]) : dataLoss) as tf.Scalar;
   }, variables);
-  const loss = value.dataSync()[0];
-  const accValue = acc!.dataSync()[0];
-  tf.dispose([value, acc!]);
-  return { loss, acc: accValue, grads };
+  return { loss: value, acc: acc!, grads };
+}
+
+/**
+ * The output layer's logits in training mode: every layer but the last, then the last (a Dense
+ * whose activation must be softmax) without its activation.
+ */
+function outputLogits(model: tf.LayersModel, inputs: tf.Tensor2D): tf.Tensor2D {
+  const last = model.layers.at(-1)!;
+  if ((last.getConfig() as { activation?: string }).activation !== "softmax") {
+    throw new Error(`outputLogits: the last layer ${last.name} is not a softmax Dense`);
+  }
+  let x: tf.Tensor = inputs;
+  for (const layer of model.layers.slice(0, -1)) {
+    if (layer.getClassName() !== "InputLayer") x = layer.apply(x, { training: true }) as tf.Tensor;
+  }
+  const [kernel, bias] = last.trainableWeights.map((w) => w.read());
+  const logits = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D);
+  return (bias ? tf.add(logits, bias) : logits) as tf.Tensor2D;
 }
 
 /**

@@ -40,49 +40,218 @@ export function modelScorer(model: tf.LayersModel): NextWordScorer {
   };
 }
 
-/** Below this temperature sampling is the arg-max (dividing by ~0 would overflow). */
+/** Below this temperature sampling is the arg-max (dividing by ~0 would overflow). The one cut-off. */
 export const GREEDY_TEMPERATURE = 1e-6;
 
+/** One next-word draw: temperature, truncation and the ids the constraints rule out. */
+export interface NextWordDraw {
+  /** > 0; ≤ GREEDY_TEMPERATURE is the arg-max (first on ties). */
+  temperature: number;
+  /** The uniform number in [0, 1) the draw consumes. */
+  uniform: number;
+  /** Keep only the k most likely words (0: all). */
+  topK: number;
+  /** Then keep the fewest most likely words whose mass reaches p (1: all). */
+  topP: number;
+  /** Ids that get no mass. */
+  banned: readonly number[];
+  /**
+   * When ≥ 0, the break marker is banned and its mass moves to this id (the sampler closes the
+   * sentence: a quatrain that wants to end but has no terminal punctuation gets a full stop
+   * first), unless this id is itself banned (then the mass is dropped).
+   */
+  breakInto: number;
+}
+
+/** Grows-only buffers of drawToken; one per sampling thread. */
+export class DrawScratch {
+  ids = new Int32Array(64);
+  values = new Float64Array(64);
+  exps = new Float64Array(0);
+  banned = new Uint8Array(0);
+  fit(k: number, n: number): void {
+    if (this.ids.length < k) [this.ids, this.values] = [new Int32Array(k), new Float64Array(k)];
+    if (this.banned.length < n) this.banned = new Uint8Array(n);
+  }
+}
+
 /**
- * softmax(scores / temperature), computed stably (max subtracted). At temperature ≤
- * GREEDY_TEMPERATURE all mass goes to the arg-max (first one on ties).
- * @param scores [V] log-probabilities or logits @returns [V] probabilities
+ * The one draw function, for every path (model.predict's log-probabilities, the fast scorer's
+ * logits): masks the banned ids (and folds the break marker into `breakInto`), keeps the top-k
+ * scores (a heap: no sort or exp over the whole vocabulary), takes their softmax at the
+ * temperature, cuts that to the top-p nucleus, and draws with `draw.uniform`, cumulating from the
+ * most likely word. With no truncation at all it cumulates in id order instead (no sort); top-p
+ * without top-k sorts the whole vocabulary, the slow case. Scores are
+ * log-probabilities or logits (softmax is shift-invariant). When every id is banned the bans are
+ * lifted (a tiny vocabulary cannot satisfy them).
+ * @param scores [V] @returns the drawn id
  */
-export function softmaxWithTemperature(scores: ArrayLike<number>, temperature: number): Float64Array {
+export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch = new DrawScratch()): number {
   const n = scores.length;
-  const out = new Float64Array(n);
-  let max = -Infinity;
-  let argMax = 0;
-  for (let i = 0; i < n; i++) if (scores[i] > max) [max, argMax] = [scores[i], i];
-  if (temperature <= GREEDY_TEMPERATURE || !Number.isFinite(max)) {
-    out[argMax] = 1;
-    return out;
+  const k = draw.topK > 0 ? Math.min(draw.topK, n) : n;
+  scratch.fit(k, n);
+  const { ids, values, banned } = scratch;
+  banned.fill(0, 0, n);
+  for (const id of draw.banned) if (id >= 0 && id < n) banned[id] = 1;
+  let into = -1;
+  let intoScore = 0;
+  if (draw.breakInto >= 0 && draw.breakInto < n) {
+    if (!banned[draw.breakInto]) {
+      into = draw.breakInto;
+      const [a, b] = [scores[into]!, scores[BREAK_ID]!];
+      const m = Math.max(a, b);
+      intoScore = m === -Infinity ? m : m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+    }
+    banned[BREAK_ID] = 1;
   }
+  // The one near-zero-temperature cut-off: at or below it the draw is the arg-max.
+  const greedy = draw.temperature <= GREEDY_TEMPERATURE;
+  if (k === n && draw.topP >= 1) return drawUntruncated(scores, draw, scratch, into, intoScore, greedy);
+  // Min-heap of the k best (score desc, id asc on ties): ids[0] is the worst kept. Ids come in
+  // ascending order, so a later id with the worst kept score ranks below it: only `s > worst` enters.
+  let size = 0;
+  const worse = (x: number, y: number) => values[x]! < values[y]! || (values[x] === values[y] && ids[x]! > ids[y]!);
+  const swap = (x: number, y: number) => {
+    const v = values[x]!;
+    values[x] = values[y]!;
+    values[y] = v;
+    const id = ids[x]!;
+    ids[x] = ids[y]!;
+    ids[y] = id;
+  };
+  const siftDown = (at: number, end: number) => {
+    for (;;) {
+      const l = 2 * at + 1;
+      let m = at;
+      if (l < end && worse(l, m)) m = l;
+      if (l + 1 < end && worse(l + 1, m)) m = l + 1;
+      if (m === at) return;
+      swap(at, m);
+      at = m;
+    }
+  };
+  let worst = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (size === k) {
+      // The hot path: most ids fall below the worst kept score.
+      const s = i === into ? intoScore : scores[i]!;
+      if (!(s > worst) || banned[i]) continue;
+      values[0] = s;
+      ids[0] = i;
+      siftDown(0, size);
+      worst = values[0]!;
+      continue;
+    }
+    if (banned[i]) continue;
+    const s = i === into ? intoScore : scores[i]!;
+    if (Number.isNaN(s)) continue;
+    let at = size++;
+    values[at] = s;
+    ids[at] = i;
+    while (at > 0 && worse(at, (at - 1) >> 1)) {
+      swap(at, (at - 1) >> 1);
+      at = (at - 1) >> 1;
+    }
+    worst = values[0]!;
+  }
+  if (size === 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
+  // Heap-sort in place: best first.
+  for (let end = size - 1; end > 0; end--) {
+    swap(0, end);
+    siftDown(0, end);
+  }
+  const max = values[0]!;
+  if (greedy || !Number.isFinite(max)) return ids[0]!;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += out[i] = Math.exp((scores[i] - max) / temperature);
-  for (let i = 0; i < n; i++) out[i] /= sum;
-  return out;
-}
-
-/** Shannon entropy in nats of a probability vector. */
-export function entropy(probs: ArrayLike<number>): number {
-  let h = 0;
-  for (let i = 0; i < probs.length; i++) if (probs[i] > 0) h -= probs[i] * Math.log(probs[i]);
-  return h;
-}
-
-/** Draws an index from a probability vector with one uniform number. */
-export function drawIndex(probs: ArrayLike<number>, random: RandomSource): number {
-  let u = random();
-  let last = 0;
-  for (let i = 0; i < probs.length; i++) {
-    if (probs[i] <= 0) continue;
-    last = i;
-    u -= probs[i];
-    if (u < 0) return i;
+  for (let j = 0; j < size; j++) sum += values[j] = Math.exp((values[j]! - max) / draw.temperature);
+  let kept = size;
+  if (draw.topP < 1) {
+    let mass = 0;
+    for (let j = 0; j < size; j++) {
+      mass += values[j]!;
+      if (mass >= draw.topP * sum) { kept = j + 1; break; }
+    }
+    sum = 0;
+    for (let j = 0; j < kept; j++) sum += values[j]!;
   }
-  return last; // rounding left a sliver of mass: take the last possible index
+  let rest = draw.uniform * sum;
+  for (let j = 0; j < kept; j++) {
+    rest -= values[j]!;
+    if (rest < 0) return ids[j]!;
+  }
+  return ids[kept - 1]!; // rounding left a sliver of mass: the least likely kept id
 }
+
+/** drawToken without truncation: the max, then each exp once into scratch, then the draw in id order (no sort). */
+function drawUntruncated(scores: ArrayLike<number>, draw: NextWordDraw, scratch: DrawScratch, into: number, intoScore: number, greedy: boolean): number {
+  const n = scores.length;
+  const { banned } = scratch;
+  if (scratch.exps.length < n) scratch.exps = new Float64Array(n);
+  const exps = scratch.exps;
+  let max = -Infinity;
+  let argMax = -1;
+  for (let i = 0; i < n; i++) {
+    const s = i === into ? intoScore : scores[i]!;
+    if (!banned[i] && s > max) [max, argMax] = [s, i];
+  }
+  if (argMax < 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
+  if (greedy || !Number.isFinite(max)) return argMax;
+  const inverse = 1 / draw.temperature;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += exps[i] = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
+  let rest = draw.uniform * sum;
+  let last = argMax;
+  for (let i = 0; i < n; i++) {
+    if (!(exps[i]! > 0)) continue;
+    last = i;
+    rest -= exps[i]!;
+    if (rest < 0) return i;
+  }
+  return last; // rounding left a sliver of mass: the last possible id
+}
+
+/** What a model's vocabulary and corpus say about its tokens, for the sampling constraints. */
+export interface SamplingVocabulary {
+  /** Ids of punctuation tokens (`. , ; : ! ?`). */
+  punctuation: ReadonlySet<number>;
+  /** Ids of `.`, `!`, `?`. */
+  terminal: ReadonlySet<number>;
+  /** The id that closes a sentence (`.`), -1 when the vocabulary has none. */
+  fullStop: number;
+  /** Ids w whose bigram "w w" occurs in the corpus (they may repeat at once). */
+  selfBigrams: ReadonlySet<number>;
+}
+
+/** Builds the SamplingVocabulary from the class words and the corpus as ids (one array per document). */
+export function samplingVocabulary(words: readonly string[], documents: readonly (readonly number[])[]): SamplingVocabulary {
+  const punctuation = new Set<number>();
+  const terminal = new Set<number>();
+  words.forEach((w, id) => {
+    if (id === BREAK_ID) return;
+    if (/^[.,;:!?]+$/.test(w)) punctuation.add(id);
+    if (/^[.!?]+$/.test(w)) terminal.add(id);
+  });
+  const selfBigrams = new Set<number>();
+  for (const doc of documents) for (let i = 1; i < doc.length; i++) if (doc[i] === doc[i - 1]) selfBigrams.add(doc[i]!);
+  return { punctuation, terminal, fullStop: words.indexOf("."), selfBigrams };
+}
+
+/** The sampler's constraints (config `sampling`); each can be switched off. */
+export interface SamplingRules {
+  /** 0: off. */
+  topK: number;
+  /** 1: off. */
+  topP: number;
+  /** No word twice in a row unless the corpus has that bigram. */
+  noImmediateRepeat: boolean;
+  /** No punctuation at the start or right after punctuation. */
+  punctuationRules: boolean;
+  /** The break marker only after `.`, `!` or `?`; its mass goes to `.` otherwise; a capped quatrain gets a `.`. */
+  endOnTerminal: boolean;
+}
+
+/** The constraints as a plain sampler without them (and no truncation). */
+export const NO_RULES: SamplingRules = { topK: 0, topP: 1, noImmediateRepeat: false, punctuationRules: false, endOnTerminal: false };
 
 export interface SampleOptions {
   /** > 0; ≤ GREEDY_TEMPERATURE (e.g. 0) is greedy. */
@@ -95,22 +264,14 @@ export interface SampleOptions {
   random: RandomSource;
   /** The break marker cannot be drawn before this many tokens (a three-word "quatrain" is none). Default 0. */
   minWords?: number;
-}
-
-/** One next-word draw asked of a NextWordSampler. */
-export interface NextWordDraw {
-  /** > 0; ≤ GREEDY_TEMPERATURE is the arg-max. */
-  temperature: number;
-  /** The uniform number in [0, 1) the draw consumes (drawIndex's `random()`). */
-  uniform: number;
-  /** The break marker gets no mass (a quatrain shorter than minWords). */
-  noBreak: boolean;
+  /** Default NO_RULES. The vocabulary-based ones need `vocabulary`. */
+  rules?: SamplingRules;
+  vocabulary?: SamplingVocabulary;
 }
 
 /**
- * A scorer that also draws the next word itself (e.g. softmax and draw fused into a batched
- * pass). drawNext must draw as drawIndex(softmaxWithTemperature(scores, T)) with the same
- * uniform number would, the break marker's score set to -Infinity when `noBreak`.
+ * A scorer that also draws the next word itself (e.g. the draw fused into a batched pass).
+ * drawNext must draw as drawToken(scores, draw) would.
  */
 export interface NextWordSampler extends NextWordScorer {
   /** @param window int32 [L] class ids @returns the drawn class id */
@@ -121,95 +282,64 @@ function isSampler(scorer: NextWordScorer): scorer is NextWordSampler {
   return typeof (scorer as Partial<NextWordSampler>).drawNext === "function";
 }
 
-/**
- * softmax(scores / temperature) and a draw with the uniform number `u`, fused: no allocation
- * beyond `scratch` (grown when too short), index `excluded` (if ≥ 0) never drawn. Same result
- * as drawIndex(softmaxWithTemperature(scores with scores[excluded] = -Infinity, temperature)).
- * @returns the drawn index and the scratch buffer (reuse it for the next call)
- */
-export function drawFromScores(
-  scores: ArrayLike<number>, temperature: number, u: number, excluded = -1, scratch?: Float64Array,
-): { index: number; scratch: Float64Array } {
-  const n = scores.length;
-  const exps = scratch && scratch.length >= n ? scratch : new Float64Array(n);
-  let max = -Infinity;
-  let argMax = excluded === 0 && n > 1 ? 1 : 0;
-  for (let i = 0; i < n; i++) if (i !== excluded && scores[i] > max) [max, argMax] = [scores[i], i];
-  if (temperature <= GREEDY_TEMPERATURE || !Number.isFinite(max)) return { index: argMax, scratch: exps };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += exps[i] = i === excluded ? 0 : Math.exp((scores[i] - max) / temperature);
-  let rest = u * sum;
-  let last = argMax;
-  for (let i = 0; i < n; i++) {
-    if (exps[i] <= 0) continue;
-    last = i;
-    rest -= exps[i];
-    if (rest < 0) return { index: i, scratch: exps };
+/** The draw for the next token after `tokens`, under the rules. */
+export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform: number): NextWordDraw {
+  const rules = opts.rules ?? NO_RULES;
+  const v = opts.vocabulary;
+  const banned: number[] = [];
+  let breakInto = -1;
+  const last = tokens.length > 0 ? tokens[tokens.length - 1]! : -1;
+  if (tokens.length < (opts.minWords ?? 0)) banned.push(BREAK_ID);
+  if (v) {
+    if (rules.punctuationRules && (last < 0 || v.punctuation.has(last))) banned.push(...v.punctuation);
+    if (rules.noImmediateRepeat && last >= 0 && !v.punctuation.has(last) && !v.selfBigrams.has(last)) banned.push(last);
+    if (rules.endOnTerminal && !v.terminal.has(last)) {
+      if (v.fullStop >= 0) breakInto = v.fullStop;
+      else banned.push(BREAK_ID);
+    }
   }
-  return { index: last, scratch: exps };
-}
-
-/**
- * Draws from a probability vector (e.g. a softmax already taken at the right temperature) with
- * the uniform number `u`, index `excluded` (if ≥ 0) taken out and the rest renormalised. With
- * `greedy`, the arg-max (first on ties). Normalises by the vector's own sum, so float32 rounding
- * of a softmax leaves no sliver of mass.
- */
-export function drawFromProbabilities(probs: ArrayLike<number>, u: number, excluded = -1, greedy = false): number {
-  const n = probs.length;
-  if (greedy) {
-    let best = -Infinity;
-    let argMax = excluded === 0 && n > 1 ? 1 : 0;
-    for (let i = 0; i < n; i++) if (i !== excluded && probs[i] > best) [best, argMax] = [probs[i], i];
-    return argMax;
-  }
-  let sum = 0;
-  for (let i = 0; i < n; i++) if (i !== excluded) sum += probs[i];
-  if (!(sum > 0) || !Number.isFinite(sum)) return drawFromProbabilities(probs, u, excluded, true);
-  let rest = u * sum;
-  let last = -1;
-  for (let i = 0; i < n; i++) {
-    const p = probs[i];
-    if (i === excluded || !(p > 0)) continue;
-    last = i;
-    rest -= p;
-    if (rest < 0) return i;
-  }
-  return last; // rounding left a sliver of mass: take the last possible index
+  return { temperature: opts.temperature, uniform, topK: rules.topK, topP: rules.topP, banned, breakInto };
 }
 
 /**
  * Samples one quatrain: starts from a window of break markers (then the prefix), draws each next
- * word from softmax(scores / temperature), stops at the break marker or at maxWords. A scorer
- * that is also a NextWordSampler draws the word itself; either way each word consumes one
- * `random()`, so a seed gives the same quatrain on both paths (up to float rounding at a draw's
- * boundary).
+ * word with drawToken under the rules, stops at the break marker or the length cap. With
+ * `endOnTerminal`, a quatrain that reaches the cap is closed with a full stop (replacing a
+ * trailing comma or the like), the last resort. A scorer that is also a NextWordSampler draws the
+ * word itself; either way each word consumes one `random()`, so a seed gives the same quatrain on
+ * both paths (up to float rounding at a draw's boundary).
  * @returns class ids, prefix first, without break markers
  */
 export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions): Promise<number[]> {
   const L = scorer.phraseLength;
   const tokens = [...(opts.prefix ?? [])];
-  const minWords = opts.minWords ?? 0;
+  const v = opts.vocabulary;
+  const closing = (opts.rules?.endOnTerminal ?? false) && v !== undefined && v.fullStop >= 0;
+  const cap = closing ? opts.maxWords - 1 : opts.maxWords;
   const sampler = isSampler(scorer) ? scorer : undefined;
-  let scratch: Float64Array | undefined;
-  while (tokens.length < opts.maxWords) {
+  const scratch = new DrawScratch();
+  let ended = false;
+  while (tokens.length < cap) {
     // The last L tokens, left-padded with break markers (a fresh window: a batching scorer may hold it until its pass).
     const window = new Int32Array(L);
     for (let k = 0; k < L; k++) {
       const i = tokens.length - L + k;
-      window[k] = i >= 0 ? tokens[i] : BREAK_ID;
+      window[k] = i >= 0 ? tokens[i]! : BREAK_ID;
     }
-    const noBreak = tokens.length < minWords;
-    const uniform = opts.random();
-    let next: number;
-    if (sampler) {
-      next = await sampler.drawNext(window, { temperature: opts.temperature, uniform, noBreak });
-    } else {
-      const drawn = drawFromScores(await scorer.scores(window, 1), opts.temperature, uniform, noBreak ? BREAK_ID : -1, scratch);
-      [next, scratch] = [drawn.index, drawn.scratch];
+    const draw = nextDraw(tokens, opts, opts.random());
+    const next = sampler ? await sampler.drawNext(window, draw) : drawToken(await scorer.scores(window, 1), draw, scratch);
+    if (next === BREAK_ID) {
+      ended = true;
+      break;
     }
-    if (next === BREAK_ID) break;
     tokens.push(next);
+  }
+  if (closing && !ended && tokens.length > (opts.prefix?.length ?? 0)) {
+    const last = tokens[tokens.length - 1]!;
+    if (!v.terminal.has(last)) {
+      if (v.punctuation.has(last)) tokens[tokens.length - 1] = v.fullStop;
+      else tokens.push(v.fullStop);
+    }
   }
   return tokens.slice(0, Math.max(opts.maxWords, 0));
 }

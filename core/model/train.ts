@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { evaluate } from "./evaluate.ts";
 import type { Examples } from "./examples.ts";
-import { applyGradients, lossAndGradients } from "./gradients.ts";
+import { applyGradients, lossAndGradientTensors } from "./gradients.ts";
 import { bestWeightsKeeper } from "./best-weights.ts";
 import { seededRandom, shuffleInPlace } from "./random.ts";
 import type { EpochMetrics } from "../metrics.ts";
@@ -53,6 +53,10 @@ export interface TrainOptions {
   step?: TrainStep;
   /** At the end, put back the weights of the epoch with the lowest validation loss. */
   restoreBestEpoch?: boolean;
+  /** Early stopping: end the run after this many epochs without a lower validation loss (0 or absent: never). */
+  patience?: number;
+  /** Wall-time budget in seconds: no epoch starts that would likely end past it (the last epoch's time is the guess). */
+  maxSeconds?: number;
 }
 
 /** What a training run did. */
@@ -61,6 +65,8 @@ export interface TrainResult {
   epochs: EpochMetrics[];
   /** True when shouldStop ended it early. */
   stopped: boolean;
+  /** True when early stopping (patience or maxSeconds) ended it before opts.epochs. */
+  earlyStopped?: boolean;
   /** The epoch whose weights the model holds at the end: the best one with restoreBestEpoch, else the last. */
   final?: EpochMetrics;
 }
@@ -79,9 +85,15 @@ export function localStep(
     const inputs = tf.tensor2d(batch.inputs, [batch.size, batch.phraseLength], "int32");
     const targets = tf.tensor1d(batch.targets, "int32");
     try {
-      const { loss, acc, grads } = lossAndGradients(model, inputs, targets, weights);
+      const { loss, acc, grads } = lossAndGradientTensors(model, inputs, targets, weights);
       applyGradients(optimizer, grads);
-      return { loss, acc };
+      // Read asynchronously (the only way on webgpu), after the update is queued.
+      try {
+        const [l, a] = await Promise.all([loss.data(), acc.data()]);
+        return { loss: l[0]!, acc: a[0]! };
+      } finally {
+        tf.dispose([loss, acc]);
+      }
     } finally {
       tf.dispose([inputs, targets]);
     }
@@ -114,6 +126,9 @@ export async function trainModel(
   const targets = new Int32Array(opts.batchSize);
   const epochs: EpochMetrics[] = [];
   const best = opts.restoreBestEpoch ? bestWeightsKeeper(model) : undefined;
+  let bestValLoss = Infinity;
+  let sinceBest = 0;
+  const runStarted = performance.now();
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
@@ -135,7 +150,7 @@ export async function trainModel(
         if (opts.shouldStop?.()) return { epochs, stopped: true };
         await yieldToEventLoop();
       }
-      const val = evaluate(model, validation, Math.max(opts.batchSize, 1024));
+      const val = await evaluate(model, validation, Math.max(opts.batchSize, 1024));
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / train.count,
@@ -148,6 +163,13 @@ export async function trainModel(
       best?.observe(metrics);
       await opts.onEpochEnd?.(metrics);
       if (opts.shouldStop?.() && opts.epochs > epoch) return { epochs, stopped: true };
+      if (metrics.valLoss < bestValLoss) [bestValLoss, sinceBest] = [metrics.valLoss, 0];
+      else sinceBest++;
+      const elapsed = (performance.now() - runStarted) / 1000;
+      const outOfTime = opts.maxSeconds !== undefined && opts.maxSeconds > 0 && elapsed + metrics.seconds > opts.maxSeconds;
+      if (((opts.patience && sinceBest >= opts.patience) || outOfTime) && epoch < opts.epochs) {
+        return { epochs, stopped: false, earlyStopped: true, final: best?.restore() ?? epochs.at(-1) };
+      }
     }
     return { epochs, stopped: false, final: best?.restore() ?? epochs.at(-1) };
   } finally {

@@ -85,7 +85,8 @@ const runOf = (job: Job): Omit<RunDetails, "epochs"> => ({
   error: job.error,
 });
 
-const numberOr = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
+// NaN (no validation examples) and Infinity do not survive JSON: shown as unknown.
+const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
 
 export function createOperations(db: Db): OracleOperations {
   return {
@@ -94,7 +95,6 @@ export function createOperations(db: Db): OracleOperations {
       const latestPromotion = new Map<number, (typeof promotions)[number]>();
       for (const p of promotions) if (!latestPromotion.has(p.version)) latestPromotion.set(p.version, p);
       return versions.reverse().map((v) => {
-        const evaluation = (v.evaluation ?? {}) as { perplexity?: unknown; kneserNeyPerplexity?: unknown; copy?: { maxLongestCopied?: unknown } };
         const promotion = latestPromotion.get(v.version);
         return {
           version: v.version,
@@ -106,9 +106,9 @@ export function createOperations(db: Db): OracleOperations {
           epochs: v.epochs.length,
           loss: v.loss,
           valLoss: v.valLoss,
-          perplexity: numberOr(evaluation.perplexity),
-          kneserNeyPerplexity: numberOr(evaluation.kneserNeyPerplexity),
-          longestCopied: numberOr(evaluation.copy?.maxLongestCopied),
+          perplexity: finite(v.evaluation?.perplexity),
+          kneserNeyPerplexity: finite(v.evaluation?.kneserNeyPerplexity),
+          longestCopied: finite(v.evaluation?.copy.maxLongestCopied),
           gloveSource: v.gloveSource,
           gloveCoverage: v.gloveCoverage,
           status: v.status === "rejected" ? "rejected" : "accepted",

@@ -64,7 +64,7 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
   const { db, config, log } = deps;
   // Serving picks its backend from BOT_BACKEND, never TRAINER_BACKEND; started once, before the first load.
   let backend: Promise<unknown> | undefined;
-  const startBackend = () => (backend ??= initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel }, log));
+  const startBackend = () => (backend ??= initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel, syncReads: true }, log));
   const models = deps.models ?? databaseModelSource(db, {
     log,
     pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,

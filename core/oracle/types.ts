@@ -1,9 +1,10 @@
 // The serving core's contract: what every surface (CLI, Discord, Slack, web) calls.
 // `createOracle(...)` in core/oracle/oracle.ts implements it; surfaces only translate input and output.
 import type { JobState } from "../db/jobs.ts";
-import type { OracleOperations } from "./operations.ts";
-
+import type { ProphecyQuery } from "../db/prophecies.ts";
+import type { ReactionEventInput } from "../db/reactions.ts";
 import type { ReactionPlatform, Surface } from "../surface.ts";
+import type { OracleOperations } from "./operations.ts";
 
 // Defined in core/surface.ts so core/db can use them without importing this file.
 export { SURFACES, type Surface, type ReactionPlatform } from "../surface.ts";
@@ -48,38 +49,16 @@ export interface StoredProphecy {
   reactionCount: number;
 }
 
-export interface HistoryQuery {
-  sort?: "new" | "reactions";
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  cursor?: string | null;
-  limit?: number;
-  surface?: Surface;
-  modelVersion?: number;
-  minTemperature?: number;
-  maxTemperature?: number;
-  from?: Date;
-  to?: Date;
-  /** Word search over the text. */
-  q?: string;
-}
+/** Sort, filters and paging of the history: the repository's own query (core/db/prophecies.ts). */
+export type HistoryQuery = ProphecyQuery;
 
 export interface HistoryPage {
   prophecies: StoredProphecy[];
   nextCursor: string | null;
 }
 
-/** A reaction event from a chat platform; `at` orders events (retries and out-of-order delivery). */
-export interface ReactionEvent {
-  platform: ReactionPlatform;
-  /** The message reacted to: resolved to a prophecy through its messageRef; other messages are ignored. */
-  messageRef: string;
-  channel?: string | null;
-  userId: string;
-  /** Unicode emoji, or the custom emoji's name (Slack short name, Discord name:id). */
-  emoji: string;
-  added: boolean;
-  at: Date;
-}
+/** A reaction event from a chat platform, as the repository applies it (core/db/reactions.ts). */
+export type ReactionEvent = ReactionEventInput;
 
 /** The current model as surfaces describe it. */
 export interface ModelSummary {

@@ -4,7 +4,7 @@ import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
 import { UserError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import { buildCopyIndex, modelOfVersion, type NextWordScorer } from "../model/index.ts";
+import { buildCopyIndex, modelOfVersion, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 
@@ -45,13 +45,15 @@ async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Prom
   const model = await modelOfVersion({ ...record, weights: record.weights });
   try {
     const scorer = makeScorer(model);
+    const documents = documentsOfIds(bytesToIds(record.corpusIds));
     return {
       version: record.version,
       words: record.vocabulary,
       index: wordIndex(record.vocabulary),
       casing: record.casing,
       scorer,
-      copyIndex: buildCopyIndex(documentsOfIds(bytesToIds(record.corpusIds))),
+      copyIndex: buildCopyIndex(documents),
+      sampling: samplingVocabulary(record.vocabulary, documents),
       dispose: () => {
         scorer.dispose?.();
         model.dispose();

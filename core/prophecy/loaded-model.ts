@@ -1,5 +1,5 @@
 import type { CasingTable } from "../corpus/index.ts";
-import type { CopyIndex, NextWordScorer } from "../model/index.ts";
+import type { CopyIndex, NextWordScorer, SamplingVocabulary } from "../model/index.ts";
 
 /** A model version ready to sample from: everything prophesy() needs, already in memory. */
 export interface LoadedModel {
@@ -12,6 +12,8 @@ export interface LoadedModel {
   scorer: NextWordScorer;
   /** The corpus this version was trained on, for measuring how much a sample copies. */
   copyIndex: CopyIndex;
+  /** Punctuation ids and the corpus' own repeated-word pairs, for the sampler's rules. */
+  sampling: SamplingVocabulary;
   /** Frees tensors or workers the scorer holds. */
   dispose(): void;
 }

@@ -1,11 +1,12 @@
 import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
 import { quoteUserList } from "../text/escape.ts";
-import { longestCopiedRun, sampleTokens, seededRandom } from "../model/index.ts";
+import { longestCopiedRun, sampleTokens, seededRandom, type SamplingRules } from "../model/index.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
 
-export interface ProphecySettings extends TemperatureBounds {
+/** config.sampling: temperature bounds, the sampler's rules, lengths and the copy limit. */
+export interface ProphecySettings extends TemperatureBounds, SamplingRules {
   minWords: number;
   maxWords: number;
   maxCopiedWords: number;
@@ -86,7 +87,9 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
 
   // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.
   const drawOne = async (random: () => number) => {
-    const ids = await sampleTokens(model.scorer, { temperature, minWords: settings.minWords, maxWords: settings.maxWords, prefix, random });
+    const ids = await sampleTokens(model.scorer, {
+      temperature, minWords: settings.minWords, maxWords: settings.maxWords, prefix, random, rules: settings, vocabulary: model.sampling,
+    });
     return { ids, copied: longestCopiedRun(model.copyIndex, ids) };
   };
   // Concurrent draws let a batching scorer serve them in one pass.

@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { silentLogger, type Logger } from "../logger.ts";
 import { UserError } from "../errors.ts";
 import { registerProjectKernels } from "./kernels/register.ts";
 
-export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
+export type BackendName = "tensorflow-gpu" | "tensorflow" | "webgpu" | "wasm" | "cpu";
 export type BackendPreference = "auto" | BackendName;
 
 export interface BackendOptions {
@@ -13,6 +13,11 @@ export interface BackendOptions {
   logLevel?: "info" | "debug";
   /** The setting that chose it, named in the error (TRAINER_BACKEND for training, BOT_BACKEND for serving). */
   setting?: string;
+  /**
+   * The caller reads tensors synchronously (dataSync: sampling does, per token). tfjs-backend-webgpu
+   * cannot in Node (its readSync needs OffscreenCanvas), so webgpu is skipped.
+   */
+  syncReads?: boolean;
 }
 
 export interface BackendChoice {
@@ -25,7 +30,7 @@ export interface BackendChoice {
 /** Tries to start one backend: undefined when it runs, otherwise why not. */
 type Attempt = () => Promise<string | undefined>;
 
-const AUTO_ORDER: BackendName[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+const AUTO_ORDER: BackendName[] = ["tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"];
 
 /** Imports a package that may be absent; the specifier is a variable so tsc does not need its types. */
 async function importOptional(pkg: string): Promise<string | undefined> {
@@ -44,6 +49,83 @@ async function importOptional(pkg: string): Promise<string | undefined> {
     }
     return `${pkg} failed to load: ${message}`;
   }
+}
+
+/** Names of CPU (software) Vulkan drivers: correct but slower than wasm, so auto never picks them. */
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader/i;
+
+/** What describes a WebGPU adapter (GPUAdapterInfo, Dawn 0.6.2). */
+interface AdapterInfo { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
+interface DawnAdapter {
+  info: AdapterInfo;
+  features: Set<string>;
+  requestDevice(descriptor?: { requiredFeatures?: unknown[] }): Promise<unknown>;
+}
+interface DawnGpu { requestAdapter(options?: { powerPreference?: string }): Promise<DawnAdapter | null>; wgslLanguageFeatures?: unknown }
+
+/**
+ * The Dawn instance (npm `webgpu`'s create()). Held for the process lifetime: once garbage-collected,
+ * Dawn's event processing crashes the process (futex error / SIGSEGV).
+ */
+let dawn: { gpu: DawnGpu; adapter: DawnAdapter | null } | undefined;
+
+/** The adapter's name as the logs show it. */
+export function describeAdapter(info: AdapterInfo): string {
+  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" / ") || "unnamed adapter";
+}
+
+/** A CPU implementation of WebGPU (lavapipe/llvmpipe, SwiftShader) rather than a GPU. */
+export function isSoftwareAdapter(info: AdapterInfo): boolean {
+  return info.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(describeAdapter(info));
+}
+
+/** The WebGPU adapter Dawn finds here, or why none (Dawn started once per process). */
+export async function webgpuAdapter(): Promise<{ adapter: DawnAdapter } | { reason: string }> {
+  if (!dawn) {
+    let mod: { create(flags: string[]): DawnGpu; globals: Record<string, unknown> };
+    const pkg = "webgpu";
+    try {
+      mod = await import(pkg);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      return { reason: code === "ERR_MODULE_NOT_FOUND" ? "webgpu is not installed (optional; see README: GPU and native hosts)" : `webgpu failed to load: ${(e as Error).message.split("\n")[0]}` };
+    }
+    // GPUBufferUsage, GPUMapMode, …: tfjs-backend-webgpu reads them as globals.
+    for (const [name, value] of Object.entries(mod.globals)) if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
+    const gpu = mod.create([]);
+    dawn = { gpu, adapter: await gpu.requestAdapter({ powerPreference: "high-performance" }).catch(() => null) };
+  }
+  if (!dawn.adapter) return { reason: "no WebGPU adapter (no Vulkan driver found: the host needs libvulkan1 and a GPU's Vulkan driver, see README: GPU and native hosts)" };
+  return { adapter: dawn.adapter };
+}
+
+/** A GPU's device node (NVIDIA's, or a DRM render node), without which auto does not start Dawn at all. */
+function gpuDeviceNode(): string | undefined {
+  if (existsSync("/dev/nvidia0")) return "/dev/nvidia0";
+  const render = existsSync("/dev/dri") ? readdirSync("/dev/dri").find((f) => f.startsWith("renderD")) : undefined;
+  return render && `/dev/dri/${render}`;
+}
+
+/** Starts tfjs-backend-webgpu on Dawn's adapter; a software adapter only when `allowSoftware`. */
+export async function startWebgpu(allowSoftware: boolean): Promise<string | undefined> {
+  const found = await webgpuAdapter();
+  if ("reason" in found) return found.reason;
+  const { adapter } = found;
+  if (isSoftwareAdapter(adapter.info) && !allowSoftware) {
+    return `only a software adapter (${describeAdapter(adapter.info)}), slower than wasm; auto does not pick it (set the backend to webgpu to use it anyway)`;
+  }
+  if (!tf.findBackendFactory("webgpu")) {
+    // tfjs 4.22 passes requiredFeatures with a nested array (['bgra8unorm-storage']), which Dawn rejects.
+    const requestDevice = adapter.requestDevice.bind(adapter);
+    adapter.requestDevice = (descriptor = {}) =>
+      requestDevice({ ...descriptor, requiredFeatures: (descriptor.requiredFeatures ?? []).flat().filter((f) => adapter.features.has(f as string)) });
+    // The backend registers itself on import only if navigator.gpu exists (Node 20 has no navigator).
+    const gpu = { requestAdapter: async () => adapter, wgslLanguageFeatures: dawn!.gpu.wgslLanguageFeatures, getPreferredCanvasFormat: () => "rgba8unorm" };
+    Object.defineProperty(globalThis, "navigator", { value: { ...(globalThis as { navigator?: object }).navigator, gpu }, configurable: true, writable: true });
+    const failed = await importOptional("@tensorflow/tfjs-backend-webgpu");
+    if (failed) return failed;
+  }
+  return activate("webgpu");
 }
 
 async function activate(name: string): Promise<string | undefined> {
@@ -92,6 +174,12 @@ const attempts: Record<BackendName, Attempt> = {
     const off = await activate("tensorflow");
     return off ? `tensorflow: ${off}` : undefined;
   },
+  webgpu: async () => {
+    // Dawn (and a software Vulkan driver's LLVM) costs seconds to start: not on hosts without a GPU.
+    if (!gpuDeviceNode()) return "webgpu: no GPU device (/dev/nvidia0 or /dev/dri/renderD*)";
+    const off = await startWebgpu(false);
+    return off ? `webgpu: ${off}` : undefined;
+  },
   wasm: async () => keepingProcessHandlers(async () => {
     const failed = await importOptional("@tensorflow/tfjs-backend-wasm");
     if (failed) return `wasm: ${failed}`;
@@ -106,14 +194,19 @@ const attempts: Record<BackendName, Attempt> = {
 
 /**
  * Picks and starts the TensorFlow.js backend and registers the project's kernels on it.
- * `auto` tries tensorflow-gpu → tensorflow → wasm → cpu and logs why each skipped one did not
+ * `auto` tries tensorflow-gpu → tensorflow → webgpu (a GPU adapter only) → wasm → cpu and logs why each skipped one did not
  * run; an explicit preference that cannot start is a UserError.
  */
 export async function initBackend(options: BackendOptions, log: Logger = silentLogger): Promise<BackendChoice> {
   const order = options.preference === "auto" ? AUTO_ORDER : [options.preference];
   const reasons: string[] = [];
   for (const name of order) {
-    const failure = await attempts[name]();
+    // An explicit webgpu choice takes a software adapter too (lavapipe in tests and CI).
+    const failure = name === "webgpu" && options.syncReads
+      ? "webgpu: this caller reads tensors synchronously (sampling), which tfjs-backend-webgpu cannot do in Node"
+      : name === "webgpu" && options.preference === "webgpu"
+      ? await startWebgpu(true).then((off) => (off ? `webgpu: ${off}` : undefined))
+      : await attempts[name]();
     if (failure) {
       reasons.push(failure);
       continue;
@@ -122,6 +215,7 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
     log[options.logLevel ?? "info"]({
       backend: name,
       simd: name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined,
+      adapter: name === "webgpu" && dawn?.adapter ? describeAdapter(dawn.adapter.info) : undefined,
       projectKernels: kernels.length > 0 ? kernels : undefined,
       skipped: reasons.length > 0 ? reasons : undefined,
     }, `tfjs backend: ${name}`);
@@ -131,4 +225,20 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
     `TensorFlow.js backend "${options.preference}" could not start: ${reasons.join("; ")}`,
     `Set ${options.setting ?? "TRAINER_BACKEND"}=auto (or wasm/cpu, which need no native packages).`,
   );
+}
+
+/**
+ * Runs `fn`, which reads tensors synchronously (the fast scorer samples so), on a backend that can
+ * when the current one is webgpu: `tensors` are read back first (asynchronously; webgpu then keeps
+ * the values host-side, so the other backend can take them over); webgpu is current again after.
+ */
+export async function withSyncReads<T>(tensors: tf.Tensor[], fn: () => Promise<T>, log: Logger = silentLogger): Promise<T> {
+  if (tf.getBackend() !== "webgpu") return fn();
+  await Promise.all(tensors.map((t) => t.data()));
+  await initBackend({ preference: "auto", syncReads: true }, log);
+  try {
+    return await fn();
+  } finally {
+    await tf.setBackend("webgpu");
+  }
 }

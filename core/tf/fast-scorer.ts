@@ -41,8 +41,8 @@ type Job =
  * pre-multiplied into the gates' input half, the first step a table lookup), the gates'
  * element-wise math in JS and the matrix products (and softmax) on the backend's kernels,
  * called directly on wasm. scores() returns logits, whose softmax equals model.predict's
- * output; drawNext() takes the softmax at the request's temperature inside the pass and draws
- * there, so no per-request V-sized buffer is made. Calls made in the same turn of the event
+ * output; drawNext() draws inside the pass with drawToken (the draw function every path uses),
+ * so no per-request V-sized buffer is made. Calls made in the same turn of the event
  * loop (concurrent quatrains being sampled) are served together in one batched pass.
  */
 export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}): FastScorer {
@@ -71,7 +71,7 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
     const windows = new Int32Array(rows * L);
     let at = 0;
     for (const job of jobs) { windows.set(job.windows.subarray(0, job.batch * L), at * L); at += job.batch; }
-    pass(weights, products, scratch, windows, rows, new Float32Array(rows).fill(1), () => {}, false, (logits) => {
+    pass(weights, products, scratch, windows, rows, (logits) => {
       let row = 0;
       for (const job of jobs) { job.resolve(logits.slice(row * V, (row + job.batch) * V)); row += job.batch; }
     });
@@ -79,11 +79,8 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
 
   const drawsOf = (jobs: Extract<Job, { kind: "draw" }>[]): DrawBatch => {
     const rows = jobs.length;
-    const d: DrawBatch = { windows: new Int32Array(rows * L), rows, temperature: new Float64Array(rows), uniform: new Float64Array(rows), noBreak: new Uint8Array(rows) };
-    jobs.forEach((job, b) => {
-      d.windows.set(job.windows.subarray(0, L), b * L);
-      [d.temperature[b], d.uniform[b], d.noBreak[b]] = [job.draw.temperature, job.draw.uniform, job.draw.noBreak ? 1 : 0];
-    });
+    const d: DrawBatch = { windows: new Int32Array(rows * L), rows, draws: jobs.map((job) => job.draw) };
+    jobs.forEach((job, b) => d.windows.set(job.windows.subarray(0, L), b * L));
     return d;
   };
 

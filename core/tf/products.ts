@@ -12,22 +12,16 @@ export interface Products {
    * @returns [rows, N], valid until the next call or release()
    */
   matMul(a: Float32Array, rows: number, b: tf.Tensor2D): Float32Array;
-  /**
-   * Logits a [rows, K] @ b [K, N], edited in place by `edit`, then their row softmax when
-   * `softmax`. Views valid until release().
-   */
-  logitsAndSoftmax(a: Float32Array, rows: number, b: tf.Tensor2D, edit: (logits: Float32Array) => void, softmax: boolean): { logits: Float32Array; probs?: Float32Array };
   /** Frees what the pass allocated. */
   release(): void;
 }
 
 type Kernel = (args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: WasmBackendInternals }) => tf.TensorInfo;
 
-/** Products on the wasm backend's heap, through its BatchMatMul and Softmax kernels. */
+/** Products on the wasm backend's heap, through its BatchMatMul kernel. */
 function wasmProducts(): Products {
   const backend = tf.backend() as unknown as WasmBackendInternals;
   const matMulKernel = tf.getKernel(tf.BatchMatMul, "wasm")!.kernelFunc as unknown as Kernel;
-  const softmaxKernel = tf.getKernel(tf.Softmax, "wasm")!.kernelFunc as unknown as Kernel;
   let owned: tf.TensorInfo[] = [];
   const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   const product = (a: Float32Array, rows: number, b: tf.Tensor2D): tf.TensorInfo => {
@@ -43,15 +37,6 @@ function wasmProducts(): Products {
   };
   return {
     matMul: (a, rows, b) => heap(product(a, rows, b)),
-    logitsAndSoftmax(a, rows, b, edit, softmax) {
-      const logits = product(a, rows, b);
-      edit(heap(logits));
-      if (!softmax) return { logits: heap(logits) };
-      const probs = softmaxKernel({ inputs: { logits }, attrs: { dim: 1 }, backend });
-      owned.push(probs);
-      // Views taken after the last allocation (a growing heap detaches older ones).
-      return { logits: heap(logits), probs: heap(probs) };
-    },
     release() {
       for (const t of owned) backend.disposeData(t.dataId);
       owned = [];
@@ -72,13 +57,6 @@ function read(t: tf.Tensor): Float32Array {
 function opProducts(): Products {
   return {
     matMul: (a, rows, b) => read(tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(0, rows * b.shape[0]), [rows, b.shape[0]]), b))),
-    logitsAndSoftmax(a, rows, b, edit, softmax) {
-      const logits = this.matMul(a, rows, b);
-      edit(logits);
-      if (!softmax) return { logits };
-      const probs = read(tf.tidy(() => tf.softmax(tf.tensor2d(logits, [rows, b.shape[1]]))));
-      return { logits, probs };
-    },
     release() {},
   };
 }
@@ -88,6 +66,6 @@ function opProducts(): Products {
  * `direct` is not false, tf ops otherwise.
  */
 export function productsFor(direct = true): Products {
-  const wasm = tf.getBackend() === "wasm" && tf.getKernel(tf.BatchMatMul, "wasm") && tf.getKernel(tf.Softmax, "wasm");
+  const wasm = tf.getBackend() === "wasm" && tf.getKernel(tf.BatchMatMul, "wasm");
   return direct && wasm ? wasmProducts() : opProducts();
 }

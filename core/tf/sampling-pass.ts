@@ -1,10 +1,10 @@
-import { BREAK_ID } from "../model/examples.ts";
-import { drawFromProbabilities, GREEDY_TEMPERATURE } from "../model/sample.ts";
+import { DrawScratch, drawToken, type NextWordDraw } from "../model/sample.ts";
 import { resetAndUpdate, updateState, type GruWeights } from "./gru-weights.ts";
 import type { Products } from "./products.ts";
 
 /** Grows-only scratch arrays of one scorer (passes never overlap: they run synchronously). */
 export class Scratch {
+  readonly draw = new DrawScratch();
   private arrays = new Map<string, Float32Array>();
   get(name: string, size: number): Float32Array {
     let a = this.arrays.get(name);
@@ -15,15 +15,12 @@ export class Scratch {
 
 /**
  * One pass over `rows` windows: the GRU from the zero state (as the model reads a window),
- * the first word by table lookup, then the output layer on [h / T, 1 / T] (temperature folded
- * into the product), `edit` on the logits, and their softmax when `softmax`. `consume` sees
- * views that are valid only during the call.
+ * the first word by table lookup, then the output layer on [h, 1] (bias folded into the
+ * product). `consume` sees the logits [rows, V] as a view valid only during the call.
  */
 export function pass(
   w: GruWeights, products: Products, scratch: Scratch,
-  windows: Int32Array, rows: number, inverseTemperature: Float32Array,
-  edit: (logits: Float32Array) => void, softmax: boolean,
-  consume: (logits: Float32Array, probs: Float32Array | undefined) => void,
+  windows: Int32Array, rows: number, consume: (logits: Float32Array) => void,
 ): void {
   const { units: H, phraseLength: L } = w;
   const h = scratch.get("h", rows * H);
@@ -39,12 +36,10 @@ export function pass(
     }
     const scaled = scratch.get("scaled", rows * (H + 1));
     for (let b = 0; b < rows; b++) {
-      const s = inverseTemperature[b]!;
-      for (let j = 0; j < H; j++) scaled[b * (H + 1) + j] = h[b * H + j]! * s;
-      scaled[b * (H + 1) + H] = s;
+      scaled.set(h.subarray(b * H, (b + 1) * H), b * (H + 1));
+      scaled[b * (H + 1) + H] = 1;
     }
-    const { logits, probs } = products.logitsAndSoftmax(scaled, rows, w.output, edit, softmax);
-    consume(logits, probs);
+    consume(products.matMul(scaled, rows, w.output));
   } finally {
     products.release();
   }
@@ -57,25 +52,15 @@ export interface DrawBatch {
   windows: Int32Array;
   rows: number;
   /** Per row. */
-  temperature: Float64Array;
-  uniform: Float64Array;
-  /** Per row, 1: the break marker gets no mass. */
-  noBreak: Uint8Array;
+  draws: NextWordDraw[];
 }
 
-/** Draws one next word per row (softmax at the row's temperature, break marker masked where asked). */
+/** Draws one next word per row: the pass's logits (at T = 1) through drawToken, the one draw function. */
 export function drawBatch(w: GruWeights, products: Products, scratch: Scratch, d: DrawBatch): Int32Array {
   const V = w.vocabSize;
-  const inverse = new Float32Array(d.rows);
-  for (let b = 0; b < d.rows; b++) inverse[b] = d.temperature[b]! > GREEDY_TEMPERATURE ? 1 / d.temperature[b]! : 1;
-  const edit = (logits: Float32Array) => {
-    for (let b = 0; b < d.rows; b++) if (d.noBreak[b]) logits[b * V + BREAK_ID] = -Infinity;
-  };
   const ids = new Int32Array(d.rows);
-  pass(w, products, scratch, d.windows, d.rows, inverse, edit, true, (_, probs) => {
-    for (let b = 0; b < d.rows; b++) {
-      ids[b] = drawFromProbabilities(probs!.subarray(b * V, (b + 1) * V), d.uniform[b]!, d.noBreak[b] ? BREAK_ID : -1, d.temperature[b]! <= GREEDY_TEMPERATURE);
-    }
+  pass(w, products, scratch, d.windows, d.rows, (logits) => {
+    for (let b = 0; b < d.rows; b++) ids[b] = drawToken(logits.subarray(b * V, (b + 1) * V), d.draws[b]!, scratch.draw);
   });
   return ids;
 }

@@ -12,7 +12,7 @@ export type HelperReply = { type: "ready" } | { type: "drawn"; id: number; ids: 
 
 const port = parentPort!;
 const init = workerData as HelperInit;
-await initBackend({ preference: init.backend });
+await initBackend({ preference: init.backend, syncReads: true });
 const weights = gruWeights(init.arrays);
 const products = productsFor();
 const scratch = new Scratch();

@@ -2,7 +2,8 @@ import type { Db } from "../db/client.ts";
 import { currentModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
 import { evaluate, type Examples } from "../model/index.ts";
 import { modelOfVersion, sameVocabulary } from "../model/index.ts";
-import { promotionDecision, type GateBaseline, type GateDecision } from "./gate.ts";
+import { promotionDecision, qualityGate, type GateBaseline, type GateDecision } from "./gate.ts";
+import type { QualityFigures } from "../eval/index.ts";
 
 /** The candidate's corpus as the gate compares it with the current version's. */
 export interface CandidateCorpus {
@@ -34,7 +35,7 @@ export async function currentBaseline(db: Db, candidate: CandidateCorpus, valida
   }
   const model = await modelOfVersion({ ...current, weights: current.weights });
   try {
-    return { version: current.version, valLoss: evaluate(model, validation, batchSize).loss, corpusChange: null };
+    return { version: current.version, valLoss: (await evaluate(model, validation, batchSize)).loss, corpusChange: null };
   } finally {
     model.dispose();
   }
@@ -42,13 +43,17 @@ export async function currentBaseline(db: Db, candidate: CandidateCorpus, valida
 
 /**
  * The promotion gate against the current version as it is now (not as it was when training
- * began), measured on the candidate's validation examples.
+ * began), measured on the candidate's validation examples; then the quality limits on the
+ * candidate's sampled quatrains (see qualityGate).
  */
 export async function gateAgainstCurrent(
   db: Db,
-  candidate: { valLoss: number; corpus: CandidateCorpus; validation: Examples },
-  opts: { batchSize: number; tolerance: number; allowCorpusChange?: boolean },
+  candidate: { valLoss: number; corpus: CandidateCorpus; validation: Examples; quality?: readonly QualityFigures[]; corpusQuality?: QualityFigures },
+  opts: { batchSize: number; tolerance: number; allowCorpusChange?: boolean; qualityGate?: boolean },
 ): Promise<GateDecision> {
   const baseline = await currentBaseline(db, candidate.corpus, candidate.validation, opts.batchSize);
-  return promotionDecision(candidate.valLoss, baseline, { tolerance: opts.tolerance, allowCorpusChange: opts.allowCorpusChange });
+  const byLoss = promotionDecision(candidate.valLoss, baseline, { tolerance: opts.tolerance, allowCorpusChange: opts.allowCorpusChange });
+  return candidate.corpusQuality
+    ? qualityGate(byLoss, { quality: candidate.quality ?? [], corpusQuality: candidate.corpusQuality }, opts.qualityGate ?? true, baseline)
+    : byLoss;
 }

@@ -1,3 +1,5 @@
+import { qualityViolations, type QualityFigures } from "../eval/index.ts";
+
 /** What the promotion gate decided for a freshly trained model. */
 export interface GateDecision {
   promote: boolean;
@@ -61,4 +63,24 @@ export function promotionDecision(
     promote: true,
     reason: `validation loss ${fmt(candidateValLoss)} vs current v${current.version}'s ${fmt(current.valLoss)} (tolerance ${opts.tolerance})`,
   };
+}
+
+/**
+ * The quality half of the gate: a candidate the loss gate would promote is refused when its
+ * sampled quatrains break the quality limits (see qualityViolations), with the reasons.
+ * No figures (evaluation sampling switched off) or `enabled` false: the loss decision stands.
+ * The first model is promoted all the same (an oracle with no model cannot prophesy at all), its
+ * reason naming the broken limits.
+ */
+export function qualityGate(
+  decision: GateDecision,
+  evaluation: { quality: readonly QualityFigures[]; corpusQuality: QualityFigures },
+  enabled: boolean,
+  current: { version: number } | null,
+): GateDecision {
+  if (!enabled || !decision.promote || evaluation.quality.length === 0) return decision;
+  const violations = qualityViolations(evaluation.quality, evaluation.corpusQuality);
+  if (violations.length === 0) return decision;
+  if (!current) return { promote: true, reason: `${decision.reason}, although its quatrains break the quality limits: ${violations.join("; ")}` };
+  return { promote: false, reason: `quatrains break the quality limits: ${violations.join("; ")}` };
 }

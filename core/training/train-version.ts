@@ -6,10 +6,10 @@ import { createModelVersion } from "../db/model-versions.ts";
 import { applyRetention } from "../db/retention.ts";
 import { checkGloveSource } from "../glove/index.ts";
 import type { Logger } from "../logger.ts";
-import type { BackendName } from "../tf/backend.ts";
+import { withSyncReads, type BackendName } from "../tf/backend.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import { createTrainStep } from "../tf/train-step.ts";
-import { buildCopyIndex, exportModel, trainModel, type BatchInfo } from "../model/index.ts";
+import { buildCopyIndex, exportModel, samplingVocabulary, trainModel, type BatchInfo } from "../model/index.ts";
 import type { EpochMetrics } from "../metrics.ts";
 import { evaluateVersion } from "./evaluate-version.ts";
 import type { VersionEvaluation } from "../eval/index.ts";
@@ -88,8 +88,8 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   const { model } = start;
   log.info({ vocabSize: words.length, documents: prepared.documents, from: start.source, gloveCoverage: start.gloveCoverage, backend: tf.getBackend() }, "training starts");
 
-  const { train, validation, classWeights: weights } = trainingData(prepared.docsAsIds, counts, {
-    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower,
+  const { train, validation, test, classWeights: weights } = trainingData(prepared.docsAsIds, words, counts, {
+    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
   });
   const backend = tf.getBackend() as BackendName;
   const step = await createTrainStep(model, { learningRate: t.learningRate, classWeights: weights, threads: t.threads, backend });
@@ -97,7 +97,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
   try {
     const result = await trainModel(model, train, validation, {
       epochs, batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, classWeights: weights,
-      step: step.step, restoreBestEpoch: t.restoreBestEpoch, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
+      step: step.step, restoreBestEpoch: t.restoreBestEpoch, patience: t.patience, maxSeconds: t.maxMinutes * 60, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
       onEpochEnd: async (metrics) => {
         log.info(metrics, "epoch done");
         await opts.onEpoch?.(metrics);
@@ -115,14 +115,22 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     if (result.stopped || !kept) return stopped();
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
-    const scorer = fastScorer(model);
-    const evaluation = await evaluateVersion({
-      train, validation, vocabSize: words.length, valLoss: kept.valLoss, scorer, copyIndex, documents: prepared.docsAsIds,
-      samples: config.trainer.evalSamples, minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, seed: t.seed,
-    }).finally(() => scorer.dispose());
+    const s = config.sampling;
+    // Sampling reads synchronously: off webgpu for this part.
+    const evaluation = await withSyncReads(model.getWeights(), () => {
+      const scorer = fastScorer(model);
+      return evaluateVersion({
+      model, train, validation, test, vocabSize: words.length, valLoss: kept.valLoss, batchSize: Math.max(t.batchSize, 1024), scorer, copyIndex,
+      documents: prepared.docsAsIds, samples: config.trainer.evalSamples, rules: s, vocabulary: samplingVocabulary(words, prepared.docsAsIds),
+      minWords: s.minWords, maxWords: s.maxWords, maxCopiedWords: s.maxCopiedWords, seed: t.seed,
+      }).finally(() => scorer.dispose());
+    }, log);
     const decision = await gateAgainstCurrent(db,
-      { valLoss: kept.valLoss, corpus: { sha256: prepared.sha256, documents: prepared.documents, words }, validation },
-      { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance, allowCorpusChange: opts.allowCorpusChange });
+      {
+        valLoss: kept.valLoss, corpus: { sha256: prepared.sha256, documents: prepared.documents, words }, validation,
+        quality: evaluation.quality, corpusQuality: evaluation.corpusQuality,
+      },
+      { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance, allowCorpusChange: opts.allowCorpusChange, qualityGate: config.trainer.qualityGate });
     // Checked once more before saving: a run whose job was cancelled or taken over meanwhile must not save.
     if (opts.shouldStop?.()) return stopped();
     const artifacts = await exportModel(model);
@@ -132,7 +140,7 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
       jobId: opts.jobId ?? null,
       topology: artifacts.topology as object, weightSpecs: artifacts.weightSpecs as object[], weights: artifacts.weights,
       vocabulary: words, casing: prepared.casing,
-      hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
+      hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
       corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
       gloveSource: start.source, gloveCoverage: start.gloveCoverage, backend: base.backend, epochs: result.epochs,
       loss: kept.loss, valLoss: kept.valLoss, valAcc: kept.valAcc, evaluation: { ...evaluation, keptEpoch: kept.epoch },

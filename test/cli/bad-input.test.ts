@@ -2,19 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasStackTrace, runOracle } from "../helpers/run-oracle.ts";
+import { expectUserError } from "../helpers/run-oracle.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "oracle-cli-"));
 const sqlite = (name: string) => `file:${path.join(dir, `${name}.db`)}`;
-
-/** Every user mistake: a short message on stderr, exit code 1, no stack trace. */
-async function expectUserError(args: string[], env: Record<string, string>, message: RegExp) {
-  const r = await runOracle(args, env);
-  expect(r.code, r.stderr).toBe(1);
-  expect(r.stderr).toMatch(message);
-  expect(hasStackTrace(r.stderr)).toBe(false);
-  return r;
-}
 
 describe("oracle on bad input", () => {
   it("names the missing corpus and how to get it", async () => {

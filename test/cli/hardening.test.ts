@@ -5,19 +5,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot, testCorpusPath } from "../helpers/paths.ts";
-import { hasStackTrace, runOracle } from "../helpers/run-oracle.ts";
+import { expectUserError, runOracle } from "../helpers/run-oracle.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "oracle-harden-"));
 const sqlite = (name: string) => `file:${path.join(dir, `${name}.db`)}`;
 const reportTfjs = `--import=${path.join(projectRoot, "test/helpers/report-tfjs.mjs")}`;
-
-async function expectUserError(args: string[], env: Record<string, string>, message: RegExp) {
-  const r = await runOracle(args, env);
-  expect(r.code, r.stderr).toBe(1);
-  expect(r.stderr).toMatch(message);
-  expect(hasStackTrace(r.stderr)).toBe(false);
-  return r;
-}
 
 describe("number arguments are plain decimals", () => {
   const env = () => ({ DATABASE_URL: sqlite("numbers") });

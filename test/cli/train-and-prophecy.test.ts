@@ -21,6 +21,11 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(v1).toMatchObject({ version: 1, epochs: 1, backend: "wasm", status: "accepted" });
     for (const key of ["loss", "valLoss", "valAcc", "vocabSize", "gloveCoverage"]) expect(v1[key]).toBeTypeOf("number");
     expect(v1.epochSeconds).toHaveLength(1);
+    // Held-out test quatrains, both models on the same tokens, and the quality figures per temperature.
+    expect(v1.evaluation.testPerplexity).toBeGreaterThan(1);
+    expect(v1.evaluation.testKneserNeyPerplexity).toBeGreaterThan(1);
+    expect(v1.evaluation.testTokens).toBeGreaterThan(v1.evaluation.testUnknownTokens);
+    expect(v1.evaluation.quality.map((q: { temperature: number }) => q.temperature)).toEqual([0.7, 1, 1.3]);
     expect(first.stderr).toMatch(/epoch 1\/1: loss/); // plain progress lines when not a terminal
 
     const p = await runOracle(["prophecy", "--temperature", "1.2", "--json"], env());
@@ -37,6 +42,8 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(models.promotions.map((p: { version: number }) => p.version)).toEqual([2, 1]);
     const listing = (await runOracle(["models"], env())).stdout;
     expect(listing).toMatch(/promotions, newest first:\n  v2 .* by \S+: /);
+    expect(listing).toMatch(/test ppl \d+\.\d \(KN-3 \d+\.\d, \d+\/\d+ unknown\)/);
+    expect(listing).toMatch(/T0\.7 rep 0% end 100% copy≤ \d+%/);
     // A normal run says only what it must: no backend line unless --verbose.
     expect(first.stderr).not.toMatch(/tfjs backend/);
   }, 180_000);

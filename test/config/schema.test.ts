@@ -3,10 +3,18 @@ import { ConfigError, describeSpec } from "../../config/define.ts";
 import { loadConfig, spec } from "../../config/schema.ts";
 
 describe("config", () => {
-  it("gives the seed's defaults with an empty environment", () => {
+  it("gives the tuned defaults with an empty environment, and the seed's under MODEL_PROFILE=seed", () => {
     const c = loadConfig({});
-    expect(c.model).toMatchObject({ phraseLength: 4, units: 128, dropout: 0.5, recurrentDropout: 0.5, l2: 0.02 });
-    expect(c.training).toMatchObject({ batchSize: 512, learningRate: 0.003, validationFraction: 0.05, backend: "auto" });
+    expect(c.model).toMatchObject({ profile: "tuned", phraseLength: 4, units: 128, dropout: 0.1, recurrentDropout: 0.1, l2: 0 });
+    expect(c.training).toMatchObject({ batchSize: 512, learningRate: 0.003, validationFraction: 0.05, backend: "auto", classWeightPower: 0, patience: 2, maxMinutes: 30, testFraction: 0.05 });
+    expect(c.sampling).toMatchObject({ topK: 40, topP: 0.95, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true });
+    const seed = loadConfig({ MODEL_PROFILE: "seed" });
+    expect(seed.model).toMatchObject({ profile: "seed", phraseLength: 4, units: 128, dropout: 0.5, recurrentDropout: 0.5, l2: 0.02 });
+    expect(seed.training).toMatchObject({ epochs: 20, classWeightPower: 0.5, patience: 0, maxMinutes: 0 });
+    // A variable set explicitly wins over the profile; overrides win over both.
+    expect(loadConfig({ MODEL_PROFILE: "seed", MODEL_DROPOUT: "0.2" }).model.dropout).toBe(0.2);
+    expect(loadConfig({ MODEL_PROFILE: "seed" }, { model: { dropout: 0.3 } }).model.dropout).toBe(0.3);
+    expect(() => loadConfig({ MODEL_PROFILE: "night" })).toThrow(/MODEL_PROFILE/);
     expect(c.sampling).toMatchObject({ minTemperature: 0.1, maxTemperature: 2, defaultTemperature: 1, maxCopiedWords: 6 });
     expect(c.database.url).toBe("file:./data/oracle.db");
   });

@@ -146,7 +146,12 @@ export function sampleModelVersion(overrides: Partial<NewModelVersion> = {}): Ne
     loss: 5.1,
     valLoss: 5.3,
     valAcc: 0.09,
-    evaluation: { perplexity: 200, kneserNeyPerplexity: 250, copy: { samples: 10, meanLongestCopied: 3, maxLongestCopied: 6 }, meanTokens: 36, corpusMeanTokens: 36 },
+    evaluation: {
+      perplexity: 200, kneserNeyPerplexity: 250, testPerplexity: 190, testKneserNeyPerplexity: 180, testTokens: 1700, testUnknownTokens: 120,
+      copy: { samples: 10, meanLongestCopied: 3, maxLongestCopied: 6 }, meanTokens: 36, corpusMeanTokens: 36,
+      quality: [{ temperature: 1, quatrains: 10, immediateRepeat: 0, noTerminalEnd: 0, badPunctuation: 0, copiedMax: 6, copiedMean: 3, copiedWithinLimit: 1, distinctBigramsPerQuatrain: 30, meanTokens: 36 }],
+      corpusQuality: { quatrains: 1, immediateRepeat: 0, noTerminalEnd: 0, badPunctuation: 0, copiedMax: null, copiedMean: null, copiedWithinLimit: null, distinctBigramsPerQuatrain: 3, meanTokens: 3 },
+    },
     ...overrides,
   };
 }

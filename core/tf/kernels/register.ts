@@ -3,6 +3,7 @@ import { cpuUnsortedSegmentSum, wasmUnsortedSegmentSum } from "./unsorted-segmen
 import { wasmBatchMatMulOverStock } from "./batch-mat-mul.ts";
 import { wasmSumOverStock } from "./sum-leading.ts";
 import { wasmGatherOverStock } from "./gather-rows.ts";
+import { SoftmaxCrossEntropy, webgpuSoftmaxCrossEntropyKernel } from "./softmax-cross-entropy.ts";
 
 /** Backends (of this module instance) whose kernels are already ours, with their names. */
 const registered = new Map<string, string[]>();
@@ -14,7 +15,7 @@ function replaceKernel(config: tf.KernelConfig): void {
 }
 
 /**
- * Registers the project's kernels on `backendName` ("wasm" or "cpu"; others are left alone).
+ * Registers the project's kernels on `backendName` ("wasm", "webgpu" or "cpu"; others are left alone).
  * Idempotent. Call after the backend is initialised, so the stock kernels we wrap have run
  * their setup.
  * @returns the names of the kernels registered
@@ -42,6 +43,9 @@ export function registerProjectKernels(backendName: string): string[] {
       replaceKernel(wasmGatherOverStock(stockGather));
       names.push(tf.GatherV2);
     }
+  } else if (backendName === "webgpu") {
+    replaceKernel(webgpuSoftmaxCrossEntropyKernel);
+    names.push(SoftmaxCrossEntropy);
   } else if (backendName === "cpu") {
     replaceKernel(cpuUnsortedSegmentSum);
     names.push(tf.UnsortedSegmentSum);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildCasingTable, formatQuatrain, readCorpus, tokenize } from "../../../core/corpus/index.ts";
+import { buildCasingTable, endsSentence, formatQuatrain, readCorpus, surfaceTokens, tokenize } from "../../../core/corpus/index.ts";
 import { testCorpusPath } from "../../helpers/paths.ts";
 
 const corpus = await readCorpus(testCorpusPath);
@@ -27,7 +27,7 @@ describe("formatQuatrain", () => {
     const { text, lines } = formatQuatrain(tokens, casing);
     const flat = lines.join(" ");
     expect(flat).toContain("The eye of Ravenna");
-    expect(flat).toContain("forsaken, when");
+    expect(flat).toContain("forsaken, When"); // the comma ends a line; the next one starts capitalised
     expect(flat).toContain("fail. The French");
     expect(flat).toContain("O city of the Sun!");
     expect(text).not.toMatch(/\s[.,;!?]/);
@@ -50,6 +50,35 @@ describe("formatQuatrain", () => {
       .flatMap((d) => formatQuatrain(tokenize(d), casing).lines.slice(0, 3))
       .filter((l) => /[.,;!?]$/.test(l)).length;
     expect(afterPunctuation / (60 * 3)).toBeGreaterThan(0.6);
+  });
+
+  it("capitalises every line's first word, as verse is printed", () => {
+    const tokens = tokenize("the great one of the blood will come by night in the sky of the west and the armies will cry for the king .");
+    const { lines, text } = formatQuatrain(tokens, casing);
+    expect(lines.every((l) => /^\p{Lu}/u.test(l))).toBe(true);
+    expect(tokenize(text)).toEqual(tokens);
+    // Mid-phrase breaks avoid leaving an article or preposition at a line's end.
+    for (const line of lines.slice(0, 3)) expect(line).not.toMatch(/\b(the|of|in|by|and|will)$/);
+  });
+
+  it("breaks where the corpus' own verse lines start (its capitalised common words mark them) in most quatrains", () => {
+    let hits = 0;
+    let total = 0;
+    for (const doc of corpus.documents) {
+      const surface = surfaceTokens(doc);
+      // A verse start: a common word capitalised mid-sentence. Quatrains with three such marks only.
+      const starts = surface.flatMap((t, i) =>
+        i > 0 && /^\p{Lu}/u.test(t) && casing[t.toLowerCase()] === t.toLowerCase() && !endsSentence(surface[i - 1]!) ? [i] : []);
+      if (starts.length !== 3) continue;
+      let at = 0;
+      for (const line of formatQuatrain(tokenize(doc), casing).lines.slice(0, 3)) {
+        at += tokenize(line).length;
+        total++;
+        if (starts.includes(at)) hits++;
+      }
+    }
+    expect(total).toBeGreaterThan(900);
+    expect(hits / total).toBeGreaterThan(0.7);
   });
 
   it("pads with empty lines when there are fewer than four words", () => {

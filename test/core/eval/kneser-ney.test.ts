@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fitKneserNey, perplexity, trigramsOfExamples, trigramsOfSequence } from "../../../core/eval/kneser-ney.ts";
+import { fitKneserNey, perplexity, perplexityWithUnknown, trigramsOfExamples, trigramsOfSequence } from "../../../core/eval/kneser-ney.ts";
 import { testCorpusPath } from "../../helpers/paths.ts";
 
 // The corpus already separates punctuation by spaces; lower-casing is enough for a vocabulary here.
@@ -74,5 +74,30 @@ describe("Kneser-Ney trigram", () => {
     expect(() => fitKneserNey([[0, 1, 5]], 5)).toThrow(RangeError);
     expect(() => model.probability(0, 0, vocab.size)).toThrow(RangeError);
     expect(() => perplexity(model, [])).toThrow(RangeError);
+  });
+});
+
+describe("perplexityWithUnknown", () => {
+  const seen = new Set(train);
+  const unknown = new Set<number>();
+  for (let w = 1; w < vocab.size; w++) if (!seen.has(w)) unknown.add(w);
+  const heldOutTrigrams = [...trigramsOfSequence(heldOut, BREAK)];
+
+  it("scores an unknown word with the summed probability of every unknown word, known ones as usual", () => {
+    expect(unknown.size).toBeGreaterThan(10);
+    const unknownEvents = heldOutTrigrams.filter(([, , w]) => unknown.has(w));
+    expect(unknownEvents.length).toBeGreaterThan(0);
+    const [u, v, w] = unknownEvents[0]!;
+    let pooled = 0;
+    for (const x of unknown) pooled += model.probability(u, v, x);
+    expect(pooled).toBeGreaterThan(model.probability(u, v, w));
+    expect(perplexityWithUnknown(model, [[u, v, w]], unknown)).toBeCloseTo(1 / pooled, 6);
+    const known = heldOutTrigrams.find(([, , x]) => !unknown.has(x))!;
+    expect(perplexityWithUnknown(model, [known], unknown)).toBeCloseTo(1 / model.probability(...known), 6);
+  });
+
+  it("is the plain perplexity with no unknown words, and lower than it with them pooled", () => {
+    expect(perplexityWithUnknown(model, heldOutTrigrams, new Set())).toBeCloseTo(perplexity(model, heldOutTrigrams), 6);
+    expect(perplexityWithUnknown(model, heldOutTrigrams, unknown)).toBeLessThan(perplexity(model, heldOutTrigrams));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classWeights, makeExamples, selectExamples, splitExamples } from "../../../core/model/index.ts";
+import { classWeights, makeExamples, selectExamples } from "../../../core/model/index.ts";
 
 describe("makeExamples", () => {
   it("pads each document with phraseLength break markers and predicts every token and the end marker", () => {
@@ -16,22 +16,6 @@ describe("makeExamples", () => {
     expect([...picked.inputs]).toEqual([5, 6, 0, 0]);
     expect([...picked.targets]).toEqual([7, 5]);
     expect(picked.count).toBe(2);
-  });
-});
-
-describe("splitExamples", () => {
-  it("is a seeded partition with the requested validation share", () => {
-    const a = splitExamples(1000, 0.05, 42);
-    expect(a.validation).toHaveLength(50);
-    expect(a.train).toHaveLength(950);
-    expect(new Set([...a.train, ...a.validation]).size).toBe(1000);
-    expect(splitExamples(1000, 0.05, 42)).toEqual(a);
-    expect(splitExamples(1000, 0.05, 43).validation).not.toEqual(a.validation);
-  });
-
-  it("keeps at least one example on each side", () => {
-    expect(splitExamples(3, 0.01, 1).validation).toHaveLength(1);
-    expect(splitExamples(3, 0.01, 1).train).toHaveLength(2);
   });
 });
 

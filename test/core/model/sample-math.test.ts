@@ -1,36 +1,68 @@
 import { describe, expect, it } from "vitest";
-import { drawFromProbabilities, drawFromScores, drawIndex, entropy, sampleTokens, seededRandom, softmaxWithTemperature, type NextWordScorer } from "../../../core/model/index.ts";
+import {
+  BREAK_ID, drawToken, DrawScratch, NO_RULES, sampleTokens, samplingVocabulary, seededRandom,
+  type NextWordDraw, type NextWordScorer, type SamplingRules,
+} from "../../../core/model/index.ts";
+import { referenceDraw } from "../../helpers/draw-reference.ts";
 
-describe("softmaxWithTemperature", () => {
-  const logProbs = [0.5, 0.3, 0.2].map(Math.log);
+const plain: Omit<NextWordDraw, "temperature" | "uniform"> = { topK: 0, topP: 1, banned: [], breakInto: -1 };
 
-  it("at T = 1 gives back the distribution the log-probabilities describe", () => {
-    const p = softmaxWithTemperature(logProbs, 1);
-    expect(p[0]).toBeCloseTo(0.5, 12);
-    expect(p[2]).toBeCloseTo(0.2, 12);
+describe("drawToken", () => {
+  const rand = seededRandom("draw");
+  const scores = Array.from({ length: 300 }, () => rand() * 8 - 4);
+
+  it("draws as the naive sort-softmax-truncate reference, for every mix of temperature, top-k, top-p, bans and breakInto", () => {
+    const scratch = new DrawScratch();
+    let checked = 0;
+    for (const temperature of [0, 0.3, 1, 1.7]) {
+      for (const topK of [0, 1, 7, 40]) {
+        for (const topP of [1, 0.9, 0.5]) {
+          for (const [banned, breakInto] of [[[], -1], [[5, 17, 299], -1], [[3], 9], [[9], 9]] as [number[], number][]) {
+            for (let k = 0; k < 10; k++) {
+              const draw = { temperature, uniform: rand(), topK, topP, banned, breakInto };
+              const ref = referenceDraw(scores, draw);
+              const got = drawToken(scores, draw, scratch);
+              expect(banned).not.toContain(got);
+              if (breakInto >= 0) expect(got).not.toBe(BREAK_ID);
+              if (ref.margin > 1e-9) {
+                expect(got, JSON.stringify(draw)).toBe(ref.index);
+                checked++;
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(4 * 4 * 3 * 4 * 10 * 0.95);
   });
 
-  it("concentrates on the arg-max as T → 0 and flattens as T grows", () => {
-    expect([...softmaxWithTemperature(logProbs, 0)]).toEqual([1, 0, 0]);
-    expect(softmaxWithTemperature(logProbs, 0.01)[0]).toBeGreaterThan(0.999);
-    const h = [0.01, 0.5, 1, 2, 10].map((t) => entropy(softmaxWithTemperature(logProbs, t)));
-    for (let i = 1; i < h.length; i++) expect(h[i]).toBeGreaterThan(h[i - 1]);
-    expect(h[h.length - 1]).toBeLessThan(Math.log(3) + 1e-12);
+  it("top-k and top-p keep only the most likely words; with neither, words come at their softmax odds", () => {
+    const few = [Math.log(0.5), Math.log(0.3), Math.log(0.15), Math.log(0.05)];
+    const drawn = (d: Partial<NextWordDraw>) => {
+      const counts = [0, 0, 0, 0];
+      for (let k = 0; k < 4000; k++) counts[drawToken(few, { ...plain, temperature: 1, uniform: (k + 0.5) / 4000, ...d })]!++;
+      return counts.map((c) => c / 4000);
+    };
+    expect(drawn({})).toEqual([0.5, 0.3, 0.15, 0.05].map((p) => expect.closeTo(p, 2)));
+    expect(drawn({ topK: 2 })).toEqual([0.625, 0.375, 0, 0].map((p) => expect.closeTo(p, 2)));
+    // Nucleus 0.75: 0.5 + 0.3 reach it, the last two are cut.
+    expect(drawn({ topP: 0.75 })).toEqual([0.625, 0.375, 0, 0].map((p) => expect.closeTo(p, 2)));
+    expect(drawn({ topP: 0.9 })).toEqual([0.5 / 0.95, 0.3 / 0.95, 0.15 / 0.95, 0].map((p) => expect.closeTo(p, 2)));
   });
 
-  it("handles logits of any offset without overflow", () => {
-    const p = softmaxWithTemperature([1000, 999, -Infinity], 1);
-    expect(p[0] + p[1]).toBeCloseTo(1, 12);
-    expect(p[2]).toBe(0);
+  it("is the arg-max below the near-zero cut-off, first id on ties, and lifts bans no id survives", () => {
+    expect(drawToken([0, 2, 2, 1], { ...plain, temperature: 0, uniform: 0.99 })).toBe(1);
+    expect(drawToken([0, 2, 2, 1], { ...plain, temperature: 1e-7, uniform: 0.99 })).toBe(1);
+    expect(drawToken([0, 2, 2, 1], { ...plain, temperature: 0, uniform: 0.5, banned: [1] })).toBe(2);
+    expect(drawToken([0, 2, 2, 1], { ...plain, temperature: 0, uniform: 0.5, banned: [0, 1, 2, 3] })).toBe(1);
   });
-});
 
-describe("drawIndex", () => {
-  it("draws by cumulative probability and never an impossible index", () => {
-    expect(drawIndex([0.2, 0.5, 0.3], () => 0.1)).toBe(0);
-    expect(drawIndex([0.2, 0.5, 0.3], () => 0.69)).toBe(1);
-    expect(drawIndex([0.2, 0.5, 0.3], () => 0.71)).toBe(2);
-    expect(drawIndex([0.5, 0.5, 0], () => 0.9999999999999999)).toBe(1);
+  it("moves the break marker's mass to the closing id (the sampler closes the sentence)", () => {
+    // P(break) = 0.6, P(".") = 0.1 at id 2: with breakInto 2, "." gets 0.7 and break nothing.
+    const probs = [0.6, 0.3, 0.1];
+    const counts = [0, 0, 0];
+    for (let k = 0; k < 1000; k++) counts[drawToken(probs.map(Math.log), { ...plain, temperature: 1, uniform: (k + 0.5) / 1000, breakInto: 2 })]!++;
+    expect(counts).toEqual([0, 300, 700]);
   });
 });
 
@@ -73,38 +105,71 @@ describe("sampleTokens bookkeeping", () => {
   });
 });
 
-describe("drawFromScores and drawFromProbabilities", () => {
-  const scores = [2.1, -0.3, 1.4, 0.9, -5, 3.0].map((x) => x - 1);
+describe("the sampler's rules", () => {
+  // A vocabulary with punctuation and a scorer with the bad habits the rules forbid.
+  const words = ["<break>", "the", "great", ",", ".", "!", "king", "ha"];
+  const [THE, GREAT, COMMA, STOP, BANG, KING, HA] = [1, 2, 3, 4, 5, 6, 7];
+  // The corpus has "ha ha" but never "the the".
+  const vocabulary = samplingVocabulary(words, [[THE, GREAT, KING, COMMA, HA, HA, STOP], [GREAT, KING, BANG]]);
+  const ALL: SamplingRules = { topK: 0, topP: 1, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true };
 
-  it("drawFromScores draws as drawIndex(softmaxWithTemperature(...)) with the same uniform number", () => {
-    for (const t of [0, 0.3, 1, 2.5]) {
-      for (let k = 0; k < 200; k++) {
-        const u = (k + 0.5) / 200;
-        expect(drawFromScores(scores, t, u).index).toBe(drawIndex(softmaxWithTemperature(scores, t), () => u));
-      }
-    }
+  /** Greedy next id by a table keyed on the last id (-1: empty window); the runner-up scores -1. */
+  const habit = (table: Record<number, number[]>): NextWordScorer => ({
+    vocabSize: words.length,
+    phraseLength: 2,
+    async scores(windows) {
+      const last = windows[1] === BREAK_ID && windows[0] === BREAK_ID ? -1 : windows[1]!;
+      const out = new Float32Array(words.length).fill(-10);
+      (table[last] ?? []).forEach((id, rank) => { out[id] = -rank; });
+      return out;
+    },
+  });
+  const run = (scorer: NextWordScorer, rules: SamplingRules, maxWords = 8, prefix?: number[]) =>
+    sampleTokens(scorer, { temperature: 0, maxWords, random: Math.random, rules, vocabulary, prefix });
+
+  it("knows the punctuation, the terminal marks and the corpus' own repeated pairs", () => {
+    expect([...vocabulary.punctuation].sort()).toEqual([COMMA, STOP, BANG]);
+    expect([...vocabulary.terminal].sort()).toEqual([STOP, BANG]);
+    expect(vocabulary.fullStop).toBe(STOP);
+    expect([...vocabulary.selfBigrams]).toEqual([HA]);
   });
 
-  it("an excluded index is never drawn; the rest keep their relative odds", () => {
-    const masked = scores.map((s, i) => (i === 5 ? -Infinity : s));
-    let scratch: Float64Array | undefined;
-    for (const t of [0, 0.5, 1]) {
-      for (let k = 0; k < 200; k++) {
-        const u = (k + 0.5) / 200;
-        const drawn = drawFromScores(scores, t, u, 5, scratch);
-        scratch = drawn.scratch;
-        expect(drawn.index).toBe(drawIndex(softmaxWithTemperature(masked, t), () => u));
-        const probs = Float32Array.from(softmaxWithTemperature(scores, t === 0 ? 1 : t));
-        expect(drawFromProbabilities(probs, u, 5, t === 0)).toBe(drawn.index);
-      }
-    }
+  it("no word twice in a row, unless the corpus has that pair", async () => {
+    const repeats = habit({ [-1]: [THE], [THE]: [THE, KING], [KING]: [HA], [HA]: [HA, STOP], [STOP]: [BREAK_ID] });
+    expect(await run(repeats, { ...ALL, noImmediateRepeat: false }, 5)).toEqual([THE, THE, THE, THE, STOP]);
+    expect(await run(repeats, ALL, 6)).toEqual([THE, KING, HA, HA, HA, STOP]);
   });
 
-  it("drawFromProbabilities normalises by the vector's own sum and falls back to the arg-max on no mass", () => {
-    expect(drawFromProbabilities([0.4, 1.0, 0.6], 0.15)).toBe(0); // sum 2: 0.15 × 2 = 0.3 < 0.4
-    expect(drawFromProbabilities([0.4, 1.0, 0.6], 0.25)).toBe(1); // 0.5 is past 0.4
-    expect(drawFromProbabilities([0.4, 1.0, 0.6], 0.99999)).toBe(2);
-    expect(drawFromProbabilities([0, 1, 0], 0.3, 1)).toBe(0); // all mass excluded: arg-max of the rest
-    expect(drawFromProbabilities([0.1, 0.7, 0.2], 0.5, -1, true)).toBe(1);
+  it("no punctuation at the start or right after punctuation", async () => {
+    const punchy = habit({ [-1]: [COMMA, GREAT], [COMMA]: [STOP, KING], [GREAT]: [COMMA], [KING]: [STOP], [STOP]: [BREAK_ID] });
+    expect(await run(punchy, { ...ALL, punctuationRules: false })).toEqual([COMMA, STOP]);
+    expect(await run(punchy, ALL)).toEqual([GREAT, COMMA, KING, STOP]);
+  });
+
+  it("ends only after terminal punctuation: the break marker's mass goes to a full stop", async () => {
+    const abrupt = habit({ [-1]: [THE], [THE]: [KING], [KING]: [BREAK_ID, GREAT], [STOP]: [BREAK_ID] });
+    expect(await run(abrupt, { ...ALL, endOnTerminal: false })).toEqual([THE, KING]);
+    expect(await run(abrupt, ALL)).toEqual([THE, KING, STOP]);
+  });
+
+  it("cannot end right after a comma either: the full stop is banned there, so the break marker's mass is dropped", async () => {
+    const commaEnd = habit({ [-1]: [THE], [THE]: [COMMA], [COMMA]: [BREAK_ID, KING], [KING]: [STOP], [STOP]: [BREAK_ID] });
+    expect(await run(commaEnd, { ...ALL, endOnTerminal: false })).toEqual([THE, COMMA]);
+    expect(await run(commaEnd, ALL)).toEqual([THE, COMMA, KING, STOP]);
+  });
+
+  it("the length cap is the last resort: a capped quatrain gets a full stop, replacing a trailing comma", async () => {
+    const endless = habit({ [-1]: [THE], [THE]: [KING], [KING]: [GREAT], [GREAT]: [THE] });
+    expect(await run(endless, { ...ALL, endOnTerminal: false }, 5)).toEqual([THE, KING, GREAT, THE, KING]);
+    expect(await run(endless, ALL, 5)).toEqual([THE, KING, GREAT, THE, STOP]);
+    const commas = habit({ [-1]: [THE], [THE]: [COMMA], [COMMA]: [KING], [KING]: [THE] });
+    expect(await run(commas, ALL, 5)).toEqual([THE, COMMA, KING, THE, STOP]);
+    expect(await run(commas, ALL, 3)).toEqual([THE, STOP]);
+  });
+
+  it("without a vocabulary (or NO_RULES) nothing is constrained", async () => {
+    const repeats = habit({ [-1]: [THE], [THE]: [THE] });
+    expect(await sampleTokens(repeats, { temperature: 0, maxWords: 3, random: Math.random, rules: ALL })).toEqual([THE, THE, THE]);
+    expect(await run(repeats, NO_RULES, 3)).toEqual([THE, THE, THE]);
   });
 });

@@ -48,7 +48,7 @@ describe("lossAndGradients", () => {
 });
 
 describe("dropout", () => {
-  it("is on in lossAndGradients (training) and off in evaluate (inference)", () => {
+  it("is on in lossAndGradients (training) and off in evaluate (inference)", async () => {
     const model = buildModel(smallModel(slice.vocab.words.length, { dropout: 0.9, recurrentDropout: 0.9 }));
     const { inputs, targets } = batchTensors(slice, 32);
     const weights = tf.tensor1d(classWeights(slice.vocab.counts, 0));
@@ -58,16 +58,16 @@ describe("dropout", () => {
       return loss;
     });
     expect(new Set(losses).size).toBeGreaterThan(1);
-    expect(evaluate(model, slice.validation, 64)).toEqual(evaluate(model, slice.validation, 64));
+    expect(await evaluate(model, slice.validation, 64)).toEqual(await evaluate(model, slice.validation, 64));
     tf.dispose([inputs, targets, weights]);
   });
 });
 
 describe("evaluate", () => {
-  it("is the unweighted crossentropy and accuracy without dropout, independent of the batch size", () => {
+  it("is the unweighted crossentropy and accuracy without dropout, independent of the batch size", async () => {
     const model = buildModel(smallModel(slice.vocab.words.length));
-    const small = evaluate(model, slice.validation, 7);
-    const large = evaluate(model, slice.validation, 4096);
+    const small = await evaluate(model, slice.validation, 7);
+    const large = await evaluate(model, slice.validation, 4096);
     expect(small.loss).toBeCloseTo(large.loss, 4);
     expect(small.acc).toBeCloseTo(large.acc, 6);
     // An untrained model is near uniform: crossentropy ≈ ln V.
@@ -78,7 +78,7 @@ describe("evaluate", () => {
 describe("trainModel", () => {
   it("a short run lowers the validation loss and reports every epoch", async () => {
     const model = buildModel(smallModel(slice.vocab.words.length));
-    const before = evaluate(model, slice.validation, 1024).loss;
+    const before = (await evaluate(model, slice.validation, 1024)).loss;
     const seen: number[] = [];
     const result = await trainModel(model, slice.train, slice.validation, {
       epochs: 3, batchSize: 64, learningRate: 0.003, seed: 1, classWeights: classWeights(slice.vocab.counts, 0.5),

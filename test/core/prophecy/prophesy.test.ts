@@ -15,6 +15,7 @@ import { describeEachDatabase } from "../../helpers/db.ts";
 
 const settings: ProphecySettings = {
   minTemperature: 0.1, maxTemperature: 2, defaultTemperature: 1, minWords: 12, maxWords: 60, maxCopiedWords: 6, maxRedraws: 10, maxCount: 5,
+  topK: 40, topP: 0.95, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true,
 };
 
 describeEachDatabase("prophesy before any training", (getDb) => {

@@ -31,9 +31,10 @@ describe("initBackend", () => {
     const choice = await initBackend({ preference: "auto" }, capturingLogger(lines));
     expect(choice.name).toBe("wasm");
     expect(tf.getBackend()).toBe("wasm");
-    expect(choice.reasons).toHaveLength(2);
+    expect(choice.reasons).toHaveLength(3);
     expect(choice.reasons[0]).toMatch(/^tensorflow-gpu: /);
     expect(choice.reasons[1]).toMatch(new RegExp(`^tensorflow: ${NATIVE_UNAVAILABLE}`));
+    expect(choice.reasons[2]).toMatch(/^webgpu: /); // no GPU adapter here (see backend-webgpu.test.ts)
     await new Promise((r) => setTimeout(r, 10));
     const line = lines.find((l) => l.backend === "wasm");
     expect(line).toMatchObject({ simd: true, skipped: choice.reasons });

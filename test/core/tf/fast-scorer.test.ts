@@ -2,9 +2,19 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../../core/tf/backend.ts";
 import { fastScorer } from "../../../core/tf/fast-scorer.ts";
-import { BREAK_ID, buildModel, drawIndex, modelScorer, sampleTokens, seededRandom as modelRandom, softmaxWithTemperature, localStep } from "../../../core/model/index.ts";
+import { BREAK_ID, buildModel, modelScorer, sampleTokens, samplingVocabulary, seededRandom as modelRandom, localStep, type NextWordDraw } from "../../../core/model/index.ts";
 import { corpusSlice, type Slice } from "../../helpers/corpus-slice.ts";
+import { referenceDraw } from "../../helpers/draw-reference.ts";
 import { maxAbsDiff, randomInt, seededRandom } from "./random.ts";
+
+/** softmax of a row of logits, written out as the reference. */
+const referenceSoftmax = (scores: ArrayLike<number>, t: number) => {
+  const max = Math.max(...Array.from(scores));
+  const e = Array.from(scores, (x) => Math.exp((x - max) / t));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return Float64Array.from(e, (x) => x / sum);
+};
+const plain = { topK: 0, topP: 1, banned: [] as number[], breakInto: -1 };
 
 let slice: Slice;
 let model: tf.LayersModel;
@@ -40,7 +50,7 @@ describe("fastScorer", () => {
     let peak = 0;
     for (let b = 0; b < batch; b++) {
       const row = (a: Float32Array) => a.subarray(b * slice.vocabSize, (b + 1) * slice.vocabSize);
-      const probs = softmaxWithTemperature(row(got), 1);
+      const probs = referenceSoftmax(row(got), 1);
       expect(maxAbsDiff(probs, row(want)), `window ${b}`).toBeLessThan(1e-5);
       peak = Math.max(peak, ...row(want));
     }
@@ -61,67 +71,62 @@ describe("fastScorer", () => {
     requests.forEach((w, i) => all.set(w, i * 4));
     const want = predicted(all, requests.length);
     results.forEach((scores, i) => {
-      expect(maxAbsDiff(softmaxWithTemperature(scores, 1), want.subarray(i * slice.vocabSize, (i + 1) * slice.vocabSize))).toBeLessThan(1e-5);
+      expect(maxAbsDiff(referenceSoftmax(scores, 1), want.subarray(i * slice.vocabSize, (i + 1) * slice.vocabSize))).toBeLessThan(1e-5);
     });
     scorer.dispose();
   });
 
-  it("samples the same quatrain as the model scorer with the same seed", async () => {
+  it("samples the same quatrain as the model scorer with the same seed, rules and truncation included", async () => {
     const scorer = fastScorer(model);
+    const vocabulary = samplingVocabulary(slice.vocab.words, slice.docs);
+    const rules = { topK: 40, topP: 0.95, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true };
     for (const temperature of [0, 0.7, 1.3]) {
-      const viaModel = await sampleTokens(modelScorer(model), { temperature, maxWords: 40, random: modelRandom(11) });
-      const viaFast = await sampleTokens(scorer, { temperature, maxWords: 40, random: modelRandom(11) });
-      expect(viaFast).toEqual(viaModel);
+      for (const seed of [11, 12, 13]) {
+        const viaModel = await sampleTokens(modelScorer(model), { temperature, maxWords: 40, random: modelRandom(seed), rules, vocabulary });
+        const viaFast = await sampleTokens(scorer, { temperature, maxWords: 40, random: modelRandom(seed), rules, vocabulary });
+        expect(viaFast).toEqual(viaModel);
+      }
     }
     scorer.dispose();
     await expect(scorer.scores(new Int32Array(4), 1)).rejects.toThrow(/after dispose/);
   });
 });
 
-/** drawIndex(softmaxWithTemperature(...)) on model.predict's log-probabilities, the break marker masked when asked. */
-function referenceDraw(probs: Float32Array, temperature: number, u: number, noBreak: boolean): { index: number; margin: number } {
-  const logs = Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)));
-  if (noBreak) logs[BREAK_ID] = -Infinity;
-  const p = softmaxWithTemperature(logs, temperature);
-  const index = drawIndex(p, () => u);
-  // Distance of u from the nearest cumulative boundary: a float32 softmax may round across it.
-  let cum = 0;
-  let margin = Infinity;
-  for (let i = 0; i < p.length; i++) { cum += p[i]!; margin = Math.min(margin, Math.abs(u - cum)); }
-  return { index, margin };
-}
-
 describe("fastScorer.drawNext", () => {
   for (const direct of [true, false]) {
-    it(`draws as softmax(predict / T) would, break marker masked below minWords (${direct ? "direct wasm kernels" : "tf ops"})`, async () => {
+    it(`draws as drawToken on model.predict's log-probabilities would: bans, break folded into ".", top-k, top-p (${direct ? "direct wasm kernels" : "tf ops"})`, async () => {
       const scorer = fastScorer(model, { direct, helperThread: false });
       const rand = seededRandom(direct ? 21 : 22);
       const batch = 48;
       const windows = Int32Array.from({ length: batch * 4 }, (_, i) =>
         i < 24 * 4 ? slice.validation.inputs[i + 40]! : randomInt(rand, 0, slice.vocabSize - 1));
       const want = predicted(windows, batch);
+      const stop = slice.vocab.words.indexOf(".");
       let checked = 0;
       let breaks = 0;
+      const shapes: Omit<NextWordDraw, "temperature" | "uniform">[] = [
+        plain, { ...plain, banned: [BREAK_ID] }, { ...plain, breakInto: stop }, { topK: 40, topP: 0.9, banned: [1, 2], breakInto: -1 },
+      ];
       for (const temperature of [0, 0.4, 1, 1.8]) {
-        for (const noBreak of [false, true]) {
+        for (const shape of shapes) {
           // All windows at once: one batched pass with mixed rows.
-          // The first rows draw with a uniform near 0, which picks class 0 (the break marker) unless it is masked.
-          const draws = Array.from({ length: batch }, (_, b) => ({ temperature, uniform: b < 4 ? 1e-12 : rand(), noBreak }));
+          const draws = Array.from({ length: batch }, () => ({ ...shape, temperature, uniform: rand() }));
           const got = await Promise.all(draws.map((d, b) => scorer.drawNext(windows.subarray(b * 4, (b + 1) * 4), d)));
           got.forEach((id, b) => {
-            const ref = referenceDraw(want.subarray(b * slice.vocabSize, (b + 1) * slice.vocabSize), temperature, draws[b]!.uniform, noBreak);
-            if (noBreak) expect(id).not.toBe(BREAK_ID);
-            if (!noBreak && temperature > 0 && b < 4) expect(id).toBe(BREAK_ID);
-            if (!noBreak && id === BREAK_ID) breaks++;
+            const logs = Array.from(want.subarray(b * slice.vocabSize, (b + 1) * slice.vocabSize), (p) => Math.log(Math.max(p, 1e-30)));
+            const ref = referenceDraw(logs, draws[b]!);
+            for (const banned of shape.banned) expect(id).not.toBe(banned);
+            if (shape.breakInto >= 0) expect(id).not.toBe(BREAK_ID);
+            if (id === BREAK_ID) breaks++;
             if (ref.margin > 1e-5) {
-              expect(id, `window ${b}, T ${temperature}, noBreak ${noBreak}`).toBe(ref.index);
+              expect(id, `window ${b}, T ${temperature}, ${JSON.stringify(shape)}`).toBe(ref.index);
               checked++;
             }
           });
         }
       }
-      expect(checked).toBeGreaterThan(batch * 8 * 0.9);
-      // Unmasked draws do end quatrains, so the noBreak check above is not vacuous.
+      expect(checked).toBeGreaterThan(batch * 16 * 0.9);
+      // Unmasked rows do end quatrains: the model gives the break marker real mass.
       expect(breaks).toBeGreaterThan(0);
       scorer.dispose();
     });
@@ -135,7 +140,7 @@ describe("fastScorer.drawNext", () => {
     const n = 4000;
     const counts = new Map<number, number>();
     for (let k = 0; k < n; k += 200) {
-      const ids = await Promise.all(Array.from({ length: 200 }, () => scorer.drawNext(window, { temperature: 1, uniform: rand(), noBreak: false })));
+      const ids = await Promise.all(Array.from({ length: 200 }, () => scorer.drawNext(window, { ...plain, temperature: 1, uniform: rand() })));
       for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     for (const [id, c] of counts) {
@@ -148,7 +153,7 @@ describe("fastScorer.drawNext", () => {
 
   it("rejects class ids outside the vocabulary", async () => {
     const scorer = fastScorer(model, { helperThread: false });
-    await expect(scorer.drawNext(Int32Array.of(0, 1, 2, slice.vocabSize), { temperature: 1, uniform: 0.5, noBreak: false })).rejects.toThrow(/not in \[0/);
+    await expect(scorer.drawNext(Int32Array.of(0, 1, 2, slice.vocabSize), { ...plain, temperature: 1, uniform: 0.5 })).rejects.toThrow(/not in \[0/);
     await expect(scorer.scores(Int32Array.of(-1, 1, 2, 3), 1)).rejects.toThrow(/not in \[0/);
     scorer.dispose();
   });

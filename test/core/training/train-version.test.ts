@@ -49,6 +49,19 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     expect(evaluation.copy.samples).toBe(5);
     expect(evaluation.meanTokens).toBeGreaterThanOrEqual(12); // SAMPLING_MIN_WORDS
     expect(evaluation.corpusMeanTokens).toBeGreaterThan(25); // shortest quatrain: 25
+    // The held-out test quatrains, scored for both models, and the quality figures at three temperatures.
+    // Stored as computed (JSON in the database: floats compared to 9 places).
+    expect(Object.keys(evaluation).sort()).toEqual(Object.keys({ ...result.evaluation, keptEpoch: 1 }).sort());
+    expect(evaluation.testPerplexity).toBeCloseTo(result.evaluation!.testPerplexity, 9);
+    expect(evaluation.testKneserNeyPerplexity).toBeCloseTo(result.evaluation!.testKneserNeyPerplexity, 9);
+    expect(evaluation.testUnknownTokens).toBe(result.evaluation!.testUnknownTokens);
+    expect(evaluation.testPerplexity).toBeGreaterThan(1);
+    expect(evaluation.testKneserNeyPerplexity).toBeGreaterThan(1);
+    expect(evaluation.testTokens).toBeGreaterThan(0);
+    expect(evaluation.quality.map((q) => [q.temperature, q.quatrains])).toEqual([[0.7, 5], [1, 5], [1.3, 5]]);
+    // The sampler's rules hold by construction.
+    for (const q of evaluation.quality) expect([q.immediateRepeat, q.badPunctuation, q.noTerminalEnd]).toEqual([0, 0, 0]);
+    expect(current?.hyperParams).toMatchObject({ testFraction: 0.05, testSeed: 2017 });
   });
 
   it("warm-starts the next run from the current weights and promotes it", async () => {
@@ -74,6 +87,18 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     const stored = await getModelVersion(getDb(), result.version!);
     expect(stored).toMatchObject({ status: "rejected", isCurrent: false });
     expect(stored?.rejectReason).toMatch(/worse than current/);
+  });
+
+  it("refuses a candidate whose sampled quatrains break the quality limits, saying which", async () => {
+    const before = await currentModelVersion(getDb());
+    // The sampler's rules off: a one-epoch model's quatrains run to the length cap without a full stop.
+    const result = await trainVersion(deps({
+      trainer: { promotionTolerance: 100, qualityGate: true },
+      sampling: { endOnTerminal: false, noImmediateRepeat: false, punctuationRules: false },
+    }), { maxDocuments: DOCS, warmStart: false });
+    expect(result.status).toBe("rejected");
+    expect(result.reason).toMatch(/^quatrains break the quality limits: .*end with \. ! or \? at T=0\.7/);
+    expect((await currentModelVersion(getDb()))?.version).toBe(before!.version);
   });
 
   it("stores a run on another corpus as not current, whatever its loss, and says why", async () => {

@@ -63,7 +63,7 @@ describe("parallelStep", () => {
       const chosen = await createTrainStep(model, { learningRate: 0.01, classWeights: slice.classWeights, threads, backend: "wasm" });
       expect(chosen.threads).toBe(threads);
       try {
-        const untrained = evaluate(model, slice.validation, 512).loss;
+        const untrained = (await evaluate(model, slice.validation, 512)).loss;
         const result = await trainModel(model, slice.train, slice.validation, {
           epochs: 3, batchSize: 128, learningRate: 0.003, seed: 1, classWeights: slice.classWeights, step: chosen.step,
         });
