@@ -62,13 +62,13 @@ describe("docker-compose.yml", () => {
   it("has db (volume, health check), migrate once before trainer and bot, a bot publishing its port with a /readyz health check", () => {
     if (!result.ok) throw new Error(result.stderr);
     const s = result.config.services;
-    expect(Object.keys(s).sort()).toEqual(["bot", "db", "migrate", "trainer", "trainer-cpu"]);
+    expect(Object.keys(s).sort()).toEqual(["bot", "db", "migrate", "trainer", "trainer-cpu", "trainer-webgpu"]);
     expect(s.db!.image).toMatch(/^postgres:/);
     expect(s.db!.volumes).toContain("pgdata:/var/lib/postgresql/data:rw");
     expect(s.db!.healthcheck?.test.join(" ")).toMatch(/pg_isready/);
     expect(s.migrate!.depends_on).toEqual({ db: { condition: "service_healthy" } });
     expect(s.migrate!.environment?.DATABASE_URL).toMatch(/^postgresql:\/\/.*@db:5432\//);
-    for (const name of ["trainer", "trainer-cpu", "bot"]) {
+    for (const name of ["trainer", "trainer-cpu", "trainer-webgpu", "bot"]) {
       expect(s[name]!.depends_on?.migrate, name).toEqual({ condition: "service_completed_successfully" });
     }
     expect(s.bot!.ports).toEqual([expect.objectContaining({ target: 3000 })]);
