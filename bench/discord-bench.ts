@@ -9,7 +9,7 @@
 // Without --database it trains a model on the full corpus (--epochs, default 1) into a scratch SQLite
 // database under data/ (kept: later runs reuse its model).
 import { spawn } from "node:child_process";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -22,6 +22,7 @@ import { initBackend } from "../core/tf/backend.ts";
 import { trainVersion } from "../core/training/train-version.ts";
 import { FakeDiscord, snowflake } from "../test/bot/discord/fake-discord.ts";
 import { appKeys, signed } from "../test/bot/discord/signing.ts";
+import { httpRequest } from "./http.ts";
 import { quantile, round } from "./stats.ts";
 
 export async function discordBench(argv: string[]): Promise<void> {
@@ -102,19 +103,7 @@ export async function discordBench(argv: string[]): Promise<void> {
 
   interface Outcome { ok: boolean; ms: number; prophecyId?: number; error?: string; deferred?: boolean }
 
-  function post(body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const req = request({ host: endpoint.hostname, port: endpoint.port, path: endpoint.pathname, method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
-      });
-      req.on("error", reject);
-      req.setTimeout(10_000, () => req.destroy(new Error("timeout")));
-      req.end(body);
-    });
-  }
+  const post = (body: string, headers: Record<string, string>) => httpRequest(agent, endpoint.href, "POST", body, headers, 10_000);
 
   const quatrainOf = (data: any): number | undefined => {
     const lines = String(data?.embeds?.[0]?.description ?? "").split("\n");

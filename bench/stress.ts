@@ -16,7 +16,7 @@
 //                     [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--corpus PATH]
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -33,6 +33,7 @@ import { FakeDiscord, snowflake } from "../test/bot/discord/fake-discord.ts";
 import { appKeys, signed } from "../test/bot/discord/signing.ts";
 import { startFakeSlack } from "../test/bot/slack/fake-slack.ts";
 import { commandBody, eventBody, SIGNING_SECRET, slackSignature } from "../test/bot/slack/signing.ts";
+import { httpRequest } from "./http.ts";
 import { quantile, round } from "./stats.ts";
 
 const { values: args } = parseArgs({
@@ -143,20 +144,8 @@ for (const b of bots) {
 }
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
 
-function http(url: string, method: string, body: string | undefined, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, agent, headers: body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.setTimeout(15_000, () => req.destroy(new Error("timeout")));
-    req.end(body);
-  });
-}
+const http = (url: string, method: string, body: string | undefined, headers: Record<string, string>) =>
+  httpRequest(agent, url, method, body, headers, 15_000);
 const readyz = async (b: Proc) => {
   try {
     const r = await http(`${b.url}/readyz`, "GET", undefined, {});
