@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
-import { runServe } from "../../trainer/serve.ts";
 
 /** `oracle serve` (`npm start`): trainer and bot service in one process, on the configured database. */
 export const serveCommand = (ctx: CliContext) =>
@@ -8,6 +7,8 @@ export const serveCommand = (ctx: CliContext) =>
     .alias("start")
     .description("run the whole oracle in one process: the trainer (schedule, jobs, the first model) and the bot service with every configured surface and the web page")
     .action(async () => {
+      // Imported here: the trainer and the bot load tfjs, which other commands' cheap checks must not wait for.
+      const { runServe } = await import("../../trainer/serve.ts");
       await runServe(ctx.config(), { log: ctx.log() });
       // SIGTERM/SIGINT stop both services and exit the process; until then it serves.
       await new Promise<never>(() => {});

@@ -65,7 +65,7 @@ describe("config", () => {
     };
     expect(problems({ TRAIN_EPOCHS: "0" })).toBe('TRAIN_EPOCHS="0": TRAIN_EPOCHS (training.epochs) must be a whole number from 1 to 10000.');
     expect(problems({ TRAINER_LEASE_TIMEOUT_SECONDS: "0.5" })).toMatch(/TRAINER_LEASE_TIMEOUT_SECONDS="0.5": .*must be a number from 1 to 3600/);
-    expect(problems({ TRAINER_BACKEND: "tpu" })).toMatch(/must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+    expect(problems({ TRAINER_BACKEND: "tpu" })).toMatch(/must be one of auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu/);
     expect(problems({ TRAINER_WARM_START: "maybe" })).toMatch(/TRAINER_WARM_START="maybe": .*must be true or false/);
     expect(problems({ TRAIN_EPOCHS: "1e1" })).toMatch(/TRAIN_EPOCHS="1e1"/); // plain decimals only, as on the command line
     expect(problems({ TRAIN_EPOCHS: "0x1" })).toMatch(/TRAIN_EPOCHS="0x1"/);
