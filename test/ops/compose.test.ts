@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../helpers/paths.ts";
+import { hasProgram, skipWithout } from "../helpers/system-tools.ts";
 
 const COMPOSE = "docker-compose";
 
@@ -52,7 +53,7 @@ function dockerStages(text: string): Map<string, { from: string; user: string | 
   return stages;
 }
 
-describe("docker-compose.yml", () => {
+describe.skipIf(skipWithout(COMPOSE, hasProgram(COMPOSE), "apt-get install docker-compose"))("docker-compose.yml", () => {
   const result = composeConfig();
 
   it("validates with docker-compose config", () => {

@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../../core/db/client.ts";
 import { claimNextJob, enqueueJob, finishJob, getJob, recordEpoch } from "../../../core/db/jobs.ts";
 import { scratchSqlite, type ScratchDatabase } from "../../helpers/db.ts";
+import { hasProgram, skipWithout } from "../../helpers/system-tools.ts";
 import { ADMIN_TOKEN, react, seedProphecy, startWeb, trainTinyModel, type WebServer } from "./fixture.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const screenshots = process.env.WEB_SCREENSHOTS;
 
-describe("web page in headless chromium [sqlite]", () => {
+describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install chromium, or set CHROMIUM_PATH"))("web page in headless chromium [sqlite]", () => {
   let scratch: ScratchDatabase;
   let db: Db;
   let web: WebServer;
