@@ -2,6 +2,7 @@
 // Quatrain text and anything a user typed is markdown-escaped, and no message may ping anyone.
 import { ButtonStyle, ComponentType, MessageFlags, escapeMarkdown } from "discord.js";
 import type { JobOutcome, ModelSummary, StoredProphecy } from "../../core/oracle/types.ts";
+import { escapeControlCharacters } from "../../core/text/escape.ts";
 import type { MessageBody } from "./call.ts";
 import { anotherOneId } from "./buttons/another-one.ts";
 
@@ -14,7 +15,7 @@ export function privateMessage(text: string): MessageBody {
 }
 
 /** Escapes markdown and defuses mentions' syntax, for text quoted back to a channel. */
-export const quote = (text: string) => escapeMarkdown(text).replace(/@/g, "@\u200b");
+export const quote = (text: string) => escapeMarkdown(escapeControlCharacters(text)).replace(/@/g, "@\u200b");
 
 /** The quatrain as four lines, the model version and temperature small in the footer, and "Another one". */
 export function prophecyMessage(p: StoredProphecy): MessageBody {

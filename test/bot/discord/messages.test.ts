@@ -1,7 +1,7 @@
 // What the bot posts: quatrains as four escaped lines, history with links, nobody pinged.
 import { describe, expect, it } from "vitest";
 import type { StoredProphecy } from "../../../core/oracle/types.ts";
-import { historyMessage, outcomeMessage, prophecyMessage, showEmoji } from "../../../bot/discord/messages.ts";
+import { historyMessage, outcomeMessage, prophecyMessage, quote, showEmoji } from "../../../bot/discord/messages.ts";
 
 const prophecy = (over: Partial<StoredProphecy> = {}): StoredProphecy => ({
   id: 7, createdAt: new Date(), text: "", lines: ["The *great* king", "@everyone shall _fall_", "from ~~Rome~~", "in `fire`"],
@@ -10,6 +10,11 @@ const prophecy = (over: Partial<StoredProphecy> = {}): StoredProphecy => ({
 });
 
 describe("Discord messages", () => {
+  it("quoted text shows control characters escaped, as the CLI does", () => {
+    expect(quote("fire\u001b[31mblood\u0007")).not.toMatch(/[\u0000-\u001f]/);
+    expect(quote("fire\u001b[31mblood\u0007")).toContain("x1b");
+  });
+
   it("a quatrain: four markdown-escaped lines, version and temperature in the footer, no mentions", () => {
     const m = prophecyMessage(prophecy());
     const lines = m.embeds![0]!.description!.split("\n");

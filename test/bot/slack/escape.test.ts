@@ -7,7 +7,7 @@ describe("escapeSlack", () => {
   });
 
   it("shows control characters and direction overrides as visible escapes", () => {
-    expect(escapeSlack("fire\u0001\u001b[31mblood\u0007\n")).toBe("fire\\x01\\x1b[31mblood\\x07\\x0a");
+    expect(escapeSlack("fire\u0001\u001b[31mblood\u0007\n")).toBe("fire\\x01\\x1b[31mblood\\x07\\n");
     expect(escapeSlack("a\u202eb\u0085")).toBe("a\\u202eb\\x85");
   });
 
