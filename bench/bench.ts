@@ -54,19 +54,31 @@ const { values: args } = parseArgs({
     out: { type: "string" },
     "web-rows": { type: "string", default: "1000000" },
     "only-web": { type: "boolean", default: false },
-    postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
+    postgres: {
+      type: "string",
+      default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+    },
   },
 });
 
 const config = loadConfig(process.env);
-const log = createLogger(config.log.level === "info" ? "warn" : config.log.level, { name: "bench", pretty: process.stderr.isTTY });
+const log = createLogger(config.log.level === "info" ? "warn" : config.log.level, {
+  name: "bench",
+  pretty: process.stderr.isTTY,
+});
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const goal = (ok: boolean) => (ok ? "✓ goal met" : "✗ goal missed");
 
 const started = new Date();
-const webScale = () => Number(args["web-rows"]) > 0
-  ? benchWebScale({ rows: Number(args["web-rows"]), iterations: 200, postgresUrl: args.postgres === "none" ? null : args.postgres!, say })
-  : Promise.resolve(null);
+const webScale = () =>
+  Number(args["web-rows"]) > 0
+    ? benchWebScale({
+        rows: Number(args["web-rows"]),
+        iterations: 200,
+        postgresUrl: args.postgres === "none" ? null : args.postgres!,
+        say,
+      })
+    : Promise.resolve(null);
 if (args["only-web"]) {
   say(`Nostradamus Oracle bench (web history only) — ${started.toISOString()}`);
   await webScale();
@@ -75,13 +87,24 @@ if (args["only-web"]) {
 const backend = await initBackend({ preference: config.training.backend }, log);
 const threads = resolveThreads(args.threads === undefined ? config.training.threads : Number(args.threads));
 say(`Nostradamus Oracle bench — ${started.toISOString()}`);
-say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} — shared cores make timings noisy`);
-say(`backend: ${backend.name}${backend.name === "wasm" ? ` (SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")})` : ""}; skipped: ${backend.reasons.join("; ") || "none"}`);
+say(
+  `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")} — shared cores make timings noisy`,
+);
+say(
+  `backend: ${backend.name}${backend.name === "wasm" ? ` (SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")})` : ""}; skipped: ${backend.reasons.join("; ") || "none"}`,
+);
 
 const m = config.model;
 const t = config.training;
 const data = await prepareCorpus(args.corpus ?? config.corpus.path, {
-  phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
+  phraseLength: m.phraseLength,
+  validationFraction: t.validationFraction,
+  seed: t.seed,
+  testFraction: t.testFraction,
+  testSeed: t.testSeed,
+  classWeightPower: t.classWeightPower,
 }).catch((error: unknown) => {
   if (!isUserError(error)) throw error;
   process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
@@ -91,60 +114,107 @@ const words = data.vocabulary.words;
 
 // GloVe first: its matrix initialises the model, as in a real run.
 const glove = await benchGlove(config.glove.source, words, t.seed);
-say(`\nGloVe (${glove.source}, ${glove.dim}-d, coverage ${(glove.coverage * 100).toFixed(1)}%): cold ${glove.coldSeconds.toFixed(2)} s, cached ${glove.cachedSeconds.toFixed(3)} s  [goal cached ≤ 2 s: ${goal(glove.cachedSeconds <= 2)}]`);
+say(
+  `\nGloVe (${glove.source}, ${glove.dim}-d, coverage ${(glove.coverage * 100).toFixed(1)}%): cold ${glove.coldSeconds.toFixed(2)} s, cached ${glove.cachedSeconds.toFixed(3)} s  [goal cached ≤ 2 s: ${goal(glove.cachedSeconds <= 2)}]`,
+);
 
 const modelOptions: ModelOptions = {
-  vocabSize: words.length, embeddingDim: glove.dim, phraseLength: m.phraseLength, units: m.units,
-  dropout: m.dropout, recurrentDropout: m.recurrentDropout, l2: m.l2, seed: t.seed,
+  vocabSize: words.length,
+  embeddingDim: glove.dim,
+  phraseLength: m.phraseLength,
+  units: m.units,
+  dropout: m.dropout,
+  recurrentDropout: m.recurrentDropout,
+  l2: m.l2,
+  seed: t.seed,
 };
 const size = { V: words.length, E: glove.dim, H: m.units, L: m.phraseLength };
 const model = buildModel({ ...modelOptions, embeddings: glove.matrix });
 const epochs = await benchEpochs(model, data, size, {
-  epochs: Number(args.epochs), batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, threads, backend: backend.name,
+  epochs: Number(args.epochs),
+  batchSize: t.batchSize,
+  learningRate: t.learningRate,
+  seed: t.seed,
+  threads,
+  backend: backend.name,
 });
 const meanEpoch = epochs.epochSeconds.reduce((a, b) => a + b, 0) / epochs.epochSeconds.length;
-say(`\nTraining, full corpus (V=${size.V}, E=${size.E}, H=${size.H}, L=${size.L}, batch ${t.batchSize}; ${data.train.count} train + ${data.validation.count} validation examples, ${epochs.batchesPerEpoch} batches/epoch) on ${backend.name} × ${epochs.threads} thread(s):`);
-say(`  seconds per epoch (validation included): ${epochs.epochSeconds.map((s) => s.toFixed(2)).join(", ")} — mean ${meanEpoch.toFixed(2)} s  [goal ≤ 20 s: ${goal(meanEpoch <= 20)}]`);
-say(`  ${epochs.gflopPerEpoch.toFixed(1)} GFLOP per epoch (matrix products) → ${epochs.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${epochs.valLoss.map((v) => v.toFixed(3)).join(", ")}`);
+say(
+  `\nTraining, full corpus (V=${size.V}, E=${size.E}, H=${size.H}, L=${size.L}, batch ${t.batchSize}; ${data.train.count} train + ${data.validation.count} validation examples, ${epochs.batchesPerEpoch} batches/epoch) on ${backend.name} × ${epochs.threads} thread(s):`,
+);
+say(
+  `  seconds per epoch (validation included): ${epochs.epochSeconds.map((s) => s.toFixed(2)).join(", ")} — mean ${meanEpoch.toFixed(2)} s  [goal ≤ 20 s: ${goal(meanEpoch <= 20)}]`,
+);
+say(
+  `  ${epochs.gflopPerEpoch.toFixed(1)} GFLOP per epoch (matrix products) → ${epochs.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${epochs.valLoss.map((v) => v.toFixed(3)).join(", ")}`,
+);
 
 // The webgpu backend beside the chosen one, when Dawn finds an adapter (and it was not the chosen one).
 let webgpu: WebgpuFigures | null = null;
 if (backend.name !== "webgpu" && Number(args["webgpu-batches"]) > 0) {
   webgpu = await benchWebgpu(data, modelOptions, size, glove.matrix, {
-    epochs: Number(args.epochs), batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, softwareBatches: Number(args["webgpu-batches"]),
+    epochs: Number(args.epochs),
+    batchSize: t.batchSize,
+    learningRate: t.learningRate,
+    seed: t.seed,
+    softwareBatches: Number(args["webgpu-batches"]),
   });
   if (!webgpu) say(`\nwebgpu: ${backend.reasons.find((r) => r.startsWith("webgpu: "))?.slice(8) ?? "no adapter"}`);
   else if (!webgpu.software) {
     const w = webgpu.epochs;
     const mean = w.epochSeconds.reduce((a, b) => a + b, 0) / w.epochSeconds.length;
     say(`\nTraining on webgpu (${webgpu.adapter}), same model and batch:`);
-    say(`  seconds per epoch (validation included): ${w.epochSeconds.map((x) => x.toFixed(2)).join(", ")} — mean ${mean.toFixed(2)} s  [goal ≤ 1 s on an H100/H200: ${goal(mean <= 1)}]`);
-    say(`  ${w.gflopPerEpoch.toFixed(1)} GFLOP per epoch → ${w.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${w.valLoss.map((v) => v.toFixed(3)).join(", ")}`);
+    say(
+      `  seconds per epoch (validation included): ${w.epochSeconds.map((x) => x.toFixed(2)).join(", ")} — mean ${mean.toFixed(2)} s  [goal ≤ 1 s on an H100/H200: ${goal(mean <= 1)}]`,
+    );
+    say(
+      `  ${w.gflopPerEpoch.toFixed(1)} GFLOP per epoch → ${w.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${w.valLoss.map((v) => v.toFixed(3)).join(", ")}`,
+    );
   } else {
-    say(`\nTraining on webgpu — SOFTWARE adapter (${webgpu.adapter}): a CPU implementation, correctness only, not a GPU figure:`);
-    say(`  ${webgpu.secondsPerBatch.length} measured batch(es) of ${webgpu.batchSize}: ${webgpu.secondsPerBatch.map((x) => x.toFixed(2)).join(", ")} s → ${webgpu.extrapolatedEpochSeconds.toFixed(0)} s per epoch extrapolated (no validation), ${webgpu.gflops.toFixed(1)} GFLOP/s`);
+    say(
+      `\nTraining on webgpu — SOFTWARE adapter (${webgpu.adapter}): a CPU implementation, correctness only, not a GPU figure:`,
+    );
+    say(
+      `  ${webgpu.secondsPerBatch.length} measured batch(es) of ${webgpu.batchSize}: ${webgpu.secondsPerBatch.map((x) => x.toFixed(2)).join(", ")} s → ${webgpu.extrapolatedEpochSeconds.toFixed(0)} s per epoch extrapolated (no validation), ${webgpu.gflops.toFixed(1)} GFLOP/s`,
+    );
   }
 }
 
 const stockBatches = Number(args["stock-batches"]);
 let stock: Awaited<ReturnType<typeof benchStockCpu>> | undefined;
 if (stockBatches > 0) {
-  say(`\nStock @tensorflow/tfjs cpu backend (no project kernels), same model, ${stockBatches} batch(es) of ${t.batchSize} (minutes each)…`);
-  stock = await benchStockCpu(data, modelOptions, { batches: stockBatches, batchSize: t.batchSize, learningRate: t.learningRate });
+  say(
+    `\nStock @tensorflow/tfjs cpu backend (no project kernels), same model, ${stockBatches} batch(es) of ${t.batchSize} (minutes each)…`,
+  );
+  stock = await benchStockCpu(data, modelOptions, {
+    batches: stockBatches,
+    batchSize: t.batchSize,
+    learningRate: t.learningRate,
+  });
   const ratio = stock.extrapolatedEpochSeconds / meanEpoch;
-  say(`  seconds per batch: ${stock.secondsPerBatch.map((s) => s.toFixed(1)).join(", ")} → ${stock.extrapolatedEpochSeconds.toFixed(0)} s per epoch extrapolated (${epochs.batchesPerEpoch} batches, no validation)`);
+  say(
+    `  seconds per batch: ${stock.secondsPerBatch.map((s) => s.toFixed(1)).join(", ")} → ${stock.extrapolatedEpochSeconds.toFixed(0)} s per epoch extrapolated (${epochs.batchesPerEpoch} batches, no validation)`,
+  );
   say(`  speed-up of the default backend: ${ratio.toFixed(0)}×  [goal ≥ 100×: ${goal(ratio >= 100)}]`);
 }
 
-say(`\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, model after the epochs above):`);
+say(
+  `\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, model after the epochs above):`,
+);
 const sampling = await benchSampling(model, {
-  minWords: config.sampling.minWords, maxWords: config.sampling.maxWords, rules: config.sampling, vocabulary: samplingVocabulary(words, data.docsAsIds),
+  minWords: config.sampling.minWords,
+  maxWords: config.sampling.maxWords,
+  rules: config.sampling,
+  vocabulary: samplingVocabulary(words, data.docsAsIds),
 });
 for (const s of sampling) {
-  const goals = s.scorer.startsWith("fast") && s.concurrency === 32
-    ? `  [goals p50 ≤ 10 ms: ${goal(s.p50ms <= 10)}; p99 ≤ 30 ms: ${goal(s.p99ms <= 30)}; ≥ 200/s: ${goal(s.quatrainsPerSecond >= 200)}]`
-    : "";
-  say(`  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s, ${s.wordsPerSecond.toFixed(0)} words/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)${goals}`);
+  const goals =
+    s.scorer.startsWith("fast") && s.concurrency === 32
+      ? `  [goals p50 ≤ 10 ms: ${goal(s.p50ms <= 10)}; p99 ≤ 30 ms: ${goal(s.p99ms <= 30)}; ≥ 200/s: ${goal(s.quatrainsPerSecond >= 200)}]`
+      : "";
+  say(
+    `  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s, ${s.wordsPerSecond.toFixed(0)} words/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)${goals}`,
+  );
 }
 
 const web = await webScale();
@@ -152,18 +222,55 @@ const web = await webScale();
 const report = {
   startedAt: started.toISOString(),
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, loadAverage: loadavg() },
-  backend: { name: backend.name, skipped: backend.reasons, simd: backend.name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined },
-  model: { ...size, batchSize: t.batchSize, trainExamples: data.train.count, validationExamples: data.validation.count },
-  glove: { source: glove.source, dim: glove.dim, coverage: round(glove.coverage, 4), coldSeconds: round(glove.coldSeconds, 3), cachedSeconds: round(glove.cachedSeconds, 3) },
-  training: { ...epochs, epochSeconds: epochs.epochSeconds.map((s) => round(s, 3)), meanEpochSeconds: round(meanEpoch, 3), gflopPerEpoch: round(epochs.gflopPerEpoch, 2), gflops: round(epochs.gflops, 2) },
-  webgpu: webgpu && (webgpu.software
-    ? { ...webgpu, secondsPerBatch: webgpu.secondsPerBatch.map((x) => round(x, 3)), extrapolatedEpochSeconds: round(webgpu.extrapolatedEpochSeconds, 1), gflops: round(webgpu.gflops, 2) }
-    : webgpu),
+  backend: {
+    name: backend.name,
+    skipped: backend.reasons,
+    simd: backend.name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined,
+  },
+  model: {
+    ...size,
+    batchSize: t.batchSize,
+    trainExamples: data.train.count,
+    validationExamples: data.validation.count,
+  },
+  glove: {
+    source: glove.source,
+    dim: glove.dim,
+    coverage: round(glove.coverage, 4),
+    coldSeconds: round(glove.coldSeconds, 3),
+    cachedSeconds: round(glove.cachedSeconds, 3),
+  },
+  training: {
+    ...epochs,
+    epochSeconds: epochs.epochSeconds.map((s) => round(s, 3)),
+    meanEpochSeconds: round(meanEpoch, 3),
+    gflopPerEpoch: round(epochs.gflopPerEpoch, 2),
+    gflops: round(epochs.gflops, 2),
+  },
+  webgpu:
+    webgpu &&
+    (webgpu.software
+      ? {
+          ...webgpu,
+          secondsPerBatch: webgpu.secondsPerBatch.map((x) => round(x, 3)),
+          extrapolatedEpochSeconds: round(webgpu.extrapolatedEpochSeconds, 1),
+          gflops: round(webgpu.gflops, 2),
+        }
+      : webgpu),
   stockCpu: stock ? { ...stock, ratio: round(stock.extrapolatedEpochSeconds / meanEpoch, 1) } : null,
   webScale: web,
-  sampling: sampling.map((s) => ({ ...s, p50ms: round(s.p50ms), p99ms: round(s.p99ms), quatrainsPerSecond: round(s.quatrainsPerSecond, 1), wordsPerSecond: round(s.wordsPerSecond, 0), meanWords: round(s.meanWords, 1) })),
+  sampling: sampling.map((s) => ({
+    ...s,
+    p50ms: round(s.p50ms),
+    p99ms: round(s.p99ms),
+    quatrainsPerSecond: round(s.quatrainsPerSecond, 1),
+    wordsPerSecond: round(s.wordsPerSecond, 0),
+    meanWords: round(s.meanWords, 1),
+  })),
 };
-const out = path.resolve(args.out ?? path.join(import.meta.dirname, "results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`));
+const out = path.resolve(
+  args.out ?? path.join(import.meta.dirname, "results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`),
+);
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
 say(`\nFigures written to ${out}`);

@@ -50,14 +50,19 @@ export async function discordBench(argv: string[]): Promise<void> {
   await mkdir("data", { recursive: true });
 
   say(`Discord endpoint bench — ${started.toISOString()}`);
-  say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  say(
+    `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
 
   // A model on the full corpus: reuse the database's current one, or train one now.
   const setupDb = await openDatabase(databaseUrl, { log });
   let current = await currentModelVersion(setupDb);
   if (!current) {
     const config = loadConfig(process.env, {
-      database: { url: databaseUrl }, training: { epochs: Number(args.epochs) },
+      database: { url: databaseUrl },
+      training: { epochs: Number(args.epochs) },
       ...(args.corpus ? { corpus: { path: String(args.corpus) } } : {}),
     });
     await initBackend({ preference: config.training.backend }, log);
@@ -68,7 +73,9 @@ export async function discordBench(argv: string[]): Promise<void> {
     current = await currentModelVersion(setupDb);
   }
   const epochs = current!.epochs.length;
-  say(`model: v${current!.version} (${epochs ?? "?"} epoch(s) on ${current!.corpusDocuments} quatrains, val loss ${round(current!.valLoss, 3)})`);
+  say(
+    `model: v${current!.version} (${epochs ?? "?"} epoch(s) on ${current!.corpusDocuments} quatrains, val loss ${round(current!.valLoss, 3)})`,
+  );
 
   const fake = await new FakeDiscord().start();
   fake.keepRequests = false;
@@ -76,9 +83,16 @@ export async function discordBench(argv: string[]): Promise<void> {
   // The bot in its own process (`oracle bot`), as deployed, so the load generator does not share its event loop.
   // No rate limit: every request comes from a new user anyway.
   const bot = startBot({
-    ...process.env, DATABASE_URL: databaseUrl, PORT: "0", BOT_HOST: "127.0.0.1", LOG_LEVEL: "info",
-    DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl,
-    BOT_RATE_LIMIT_PER_MINUTE: "0", CORPUS_PATH: base.corpus.path,
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: "0",
+    BOT_HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    BOT_RATE_LIMIT_PER_MINUTE: "0",
+    CORPUS_PATH: base.corpus.path,
   });
   const endpoint = new URL(`${await bot.url}/discord/interactions`);
   // What the bot logged as errors, by message.
@@ -101,9 +115,16 @@ export async function discordBench(argv: string[]): Promise<void> {
     if (m) edits.get(m[1]!)?.(r.body);
   };
 
-  interface Outcome { ok: boolean; ms: number; prophecyId?: number; error?: string; deferred?: boolean }
+  interface Outcome {
+    ok: boolean;
+    ms: number;
+    prophecyId?: number;
+    error?: string;
+    deferred?: boolean;
+  }
 
-  const post = (body: string, headers: Record<string, string>) => httpRequest(agent, endpoint.href, "POST", body, headers, 10_000);
+  const post = (body: string, headers: Record<string, string>) =>
+    httpRequest(agent, endpoint.href, "POST", body, headers, 10_000);
 
   const quatrainOf = (data: any): number | undefined => {
     const lines = String(data?.embeds?.[0]?.description ?? "").split("\n");
@@ -112,7 +133,9 @@ export async function discordBench(argv: string[]): Promise<void> {
   };
 
   async function one(): Promise<Outcome> {
-    const interaction = fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 1.2 }], { userId: snowflake() });
+    const interaction = fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 1.2 }], {
+      userId: snowflake(),
+    });
     const req = signed(keys, interaction);
     const t0 = performance.now();
     try {
@@ -131,10 +154,15 @@ export async function discordBench(argv: string[]): Promise<void> {
         fake.setOriginal(interaction.token, {});
         const body = await new Promise<any>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error("no follow-up in 15 s")), 15_000);
-          edits.set(interaction.token, (b) => { clearTimeout(timer); resolve(b); });
+          edits.set(interaction.token, (b) => {
+            clearTimeout(timer);
+            resolve(b);
+          });
         }).finally(() => edits.delete(interaction.token));
         const id = quatrainOf(body);
-        return id ? { ok: true, ms: performance.now() - t0, prophecyId: id, deferred: true } : { ok: false, ms: performance.now() - t0, error: "follow-up without quatrain" };
+        return id
+          ? { ok: true, ms: performance.now() - t0, prophecyId: id, deferred: true }
+          : { ok: false, ms: performance.now() - t0, error: "follow-up without quatrain" };
       }
       return { ok: false, ms: performance.now() - t0, error: `response type ${answer.type}` };
     } catch (err) {
@@ -150,13 +178,21 @@ export async function discordBench(argv: string[]): Promise<void> {
     for (const o of outcomes) if (!o.ok) kinds.set(o.error!, (kinds.get(o.error!) ?? 0) + 1);
     const errorKinds = [...kinds].map(([k, n]) => `${n}× ${k}`);
     const s = {
-      name, sent: outcomes.length, served: ok.length, errors, deferred: ok.filter((o) => o.deferred).length,
+      name,
+      sent: outcomes.length,
+      served: ok.length,
+      errors,
+      deferred: ok.filter((o) => o.deferred).length,
       throughputPerSecond: round(ok.length / wallSeconds, 1),
-      p50ms: round(quantile(ms, 0.5), 1), p99ms: round(quantile(ms, 0.99), 1), maxMs: round(ms.at(-1) ?? NaN, 1),
+      p50ms: round(quantile(ms, 0.5), 1),
+      p99ms: round(quantile(ms, 0.99), 1),
+      maxMs: round(ms.at(-1) ?? NaN, 1),
       errorKinds,
     };
-    say(`${name}: sent ${s.sent}, served ${s.served} (${s.deferred} deferred), errors ${errors}${errorKinds.length ? ` (${errorKinds.join("; ")})` : ""}, ` +
-      `${s.throughputPerSecond}/s, p50 ${s.p50ms} ms, p99 ${s.p99ms} ms, max ${s.maxMs} ms`);
+    say(
+      `${name}: sent ${s.sent}, served ${s.served} (${s.deferred} deferred), errors ${errors}${errorKinds.length ? ` (${errorKinds.join("; ")})` : ""}, ` +
+        `${s.throughputPerSecond}/s, p50 ${s.p50ms} ms, p99 ${s.p99ms} ms, max ${s.maxMs} ms`,
+    );
     return s;
   }
 
@@ -183,9 +219,11 @@ export async function discordBench(argv: string[]): Promise<void> {
   const closedResults: Outcome[] = [];
   const t1 = performance.now();
   const end = t1 + seconds * 1000;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < end) closedResults.push(await one());
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) closedResults.push(await one());
+    }),
+  );
   const closed = summarize("closed loop", closedResults, (performance.now() - t1) / 1000);
   say(`  goal zero errors at ${clients} clients: ${closed.errors === 0 ? "✓ met" : "✗ missed"}`);
 
@@ -193,9 +231,13 @@ export async function discordBench(argv: string[]): Promise<void> {
   const answered = [...openResults, ...closedResults].flatMap((o) => (o.prophecyId ? [o.prophecyId] : []));
   let stored = 0;
   for (let i = 0; i < answered.length; i += 500) {
-    stored += await setupDb.prisma.prophecy.count({ where: { id: { in: answered.slice(i, i + 500) }, surface: "discord" } });
+    stored += await setupDb.prisma.prophecy.count({
+      where: { id: { in: answered.slice(i, i + 500) }, surface: "discord" },
+    });
   }
-  say(`\nanswered prophecies in the database: ${stored} of ${answered.length} ${stored === answered.length ? "✓" : "✗"}`);
+  say(
+    `\nanswered prophecies in the database: ${stored} of ${answered.length} ${stored === answered.length ? "✓" : "✗"}`,
+  );
 
   say(`bot errors logged: ${botErrors()}`);
   bot.child.kill("SIGTERM");
@@ -205,9 +247,15 @@ export async function discordBench(argv: string[]): Promise<void> {
   agent.destroy();
   await setupDb.close();
 
-  const out = path.resolve((args.out as string | undefined) ?? path.join(import.meta.dirname, "results", `discord-bench-${started.toISOString().replace(/[:.]/g, "-")}.json`));
+  const out = path.resolve(
+    (args.out as string | undefined) ??
+      path.join(import.meta.dirname, "results", `discord-bench-${started.toISOString().replace(/[:.]/g, "-")}.json`),
+  );
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ started, model: { version: current!.version, epochs }, open, closed, answered: answered.length, stored }, null, 2)}\n`);
+  await writeFile(
+    out,
+    `${JSON.stringify({ started, model: { version: current!.version, epochs }, open, closed, answered: answered.length, stored }, null, 2)}\n`,
+  );
   say(`figures written to ${out}`);
 }
 
@@ -215,7 +263,10 @@ if (import.meta.url === `file://${process.argv[1]}`) await discordBench(process.
 
 /** `oracle bot` as a child process; resolves its URL from the "listening" log line. */
 function startBot(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/oracle.js"), "bot"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/oracle.js"), "bot"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   let partial = "";
   const exited = new Promise<{ code: number | null }>((resolve) => child.on("exit", (code) => resolve({ code })));
@@ -233,7 +284,9 @@ function startBot(env: NodeJS.ProcessEnv) {
     };
     child.stdout!.on("data", take);
     child.stderr!.on("data", take);
-    void exited.then(({ code }) => reject(new Error(`oracle bot exited (${code}) before listening:\n${output.slice(-2000)}`)));
+    void exited.then(({ code }) =>
+      reject(new Error(`oracle bot exited (${code}) before listening:\n${output.slice(-2000)}`)),
+    );
   });
   return { child, url, exited, output: () => output };
 }

@@ -1,5 +1,12 @@
 import type * as tf from "@tensorflow/tfjs";
-import { modelScorer, sampleTokens, seededRandom, type NextWordScorer, type SamplingRules, type SamplingVocabulary } from "../core/model/index.ts";
+import {
+  modelScorer,
+  sampleTokens,
+  seededRandom,
+  type NextWordScorer,
+  type SamplingRules,
+  type SamplingVocabulary,
+} from "../core/model/index.ts";
 import { fastScorer } from "../core/tf/fast-scorer.ts";
 import { quantile } from "./stats.ts";
 
@@ -24,7 +31,12 @@ export interface QuatrainLengths {
 }
 
 /** `total` quatrains drawn by `concurrency` concurrent samplers; latency is per quatrain. */
-async function measure(scorer: NextWordScorer, concurrency: number, total: number, lengths: QuatrainLengths): Promise<Omit<LatencyFigures, "scorer">> {
+async function measure(
+  scorer: NextWordScorer,
+  concurrency: number,
+  total: number,
+  lengths: QuatrainLengths,
+): Promise<Omit<LatencyFigures, "scorer">> {
   const latencies: number[] = [];
   let words = 0;
   let next = 0;
@@ -41,8 +53,13 @@ async function measure(scorer: NextWordScorer, concurrency: number, total: numbe
   await Promise.all(Array.from({ length: concurrency }, sampler));
   const seconds = (performance.now() - started) / 1000;
   return {
-    concurrency, quatrains: total, meanWords: words / total,
-    p50ms: quantile(latencies, 0.5), p99ms: quantile(latencies, 0.99), quatrainsPerSecond: total / seconds, wordsPerSecond: words / seconds,
+    concurrency,
+    quatrains: total,
+    meanWords: words / total,
+    p50ms: quantile(latencies, 0.5),
+    p99ms: quantile(latencies, 0.99),
+    quatrainsPerSecond: total / seconds,
+    wordsPerSecond: words / seconds,
   };
 }
 

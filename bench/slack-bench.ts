@@ -42,7 +42,13 @@ const seconds = Number(args.seconds);
 const log = createLogger("warn", { name: "slack-bench", pretty: process.stderr.isTTY });
 
 say(`Slack bench — ${new Date().toISOString()}`);
-say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}; the bot and Slack's side (fake Web API + load generator, on a worker thread) share these cores with whatever else runs here`);
+say(
+  `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(
+      " ",
+    )}; the bot and Slack's side (fake Web API + load generator, on a worker thread) share these cores with whatever else runs here`,
+);
 
 // A database with a current full-corpus model: the given one, or a fresh SQLite file trained now.
 let scratch: string | undefined;
@@ -58,12 +64,18 @@ const base = loadConfig(process.env, { database: { url: databaseUrl } });
     await initBackend({ preference: base.training.backend }, log);
     const started = performance.now();
     say(`training a full-corpus model for the bench: ${args.epochs} epoch(s) (${base.corpus.path})…`);
-    const result = await trainVersion({ db, config: loadConfig(process.env, { database: { url: databaseUrl }, trainer: { evalSamples: 0 } }), log },
-      { epochs: Number(args.epochs), warmStart: false });
-    say(`  v${result.version}: ${result.vocabSize} words, val loss ${result.valLoss.toFixed(3)}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const result = await trainVersion(
+      { db, config: loadConfig(process.env, { database: { url: databaseUrl }, trainer: { evalSamples: 0 } }), log },
+      { epochs: Number(args.epochs), warmStart: false },
+    );
+    say(
+      `  v${result.version}: ${result.vocabSize} words, val loss ${result.valLoss.toFixed(3)}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   const current = await currentModelVersion(db);
-  say(`model: v${current!.version}, vocabulary ${current!.vocabulary.length}, ${current!.corpusDocuments} documents, val loss ${current!.valLoss.toFixed(3)}`);
+  say(
+    `model: v${current!.version}, vocabulary ${current!.vocabulary.length}, ${current!.corpusDocuments} documents, val loss ${current!.valLoss.toFixed(3)}`,
+  );
   await db.close();
 }
 
@@ -71,8 +83,14 @@ const base = loadConfig(process.env, { database: { url: databaseUrl } });
 const worker = startTsWorker(new URL("./slack-load-worker.ts", import.meta.url), {});
 const messages: { type: string; apiUrl?: string; results?: RunFigures[] }[] = [];
 let wake: () => void = () => {};
-worker.on("message", (m) => { messages.push(m); wake(); });
-worker.on("error", (error) => { process.stderr.write(`load worker failed: ${error.stack ?? error}\n`); process.exit(2); });
+worker.on("message", (m) => {
+  messages.push(m);
+  wake();
+});
+worker.on("error", (error) => {
+  process.stderr.write(`load worker failed: ${error.stack ?? error}\n`);
+  process.exit(2);
+});
 const next = async (type: string) => {
   for (;;) {
     const i = messages.findIndex((m) => m.type === type);
@@ -89,26 +107,43 @@ const config = loadConfig(process.env, {
   log: { level: "warn" },
 });
 const bot = await runBot(config, { log, surfaces: [slackSurface], handleSignals: false });
-say(`bot: ${bot.url}, surfaces ${bot.surfaces.join(", ")}, sampling on ${config.bot.backend}; per-user rate limit off for the bench (BOT_RATE_LIMIT_PER_MINUTE=0)`);
+say(
+  `bot: ${bot.url}, surfaces ${bot.surfaces.join(", ")}, sampling on ${config.bot.backend}; per-user rate limit off for the bench (BOT_RATE_LIMIT_PER_MINUTE=0)`,
+);
 
 const f = (x: number) => `${x.toFixed(1)} ms`;
 try {
   const settings: LoadSettings = {
-    url: bot.url, secret: SECRET, rate: Number(args.rate), clients: Number(args.clients), seconds, grace: Number(args.grace),
+    url: bot.url,
+    secret: SECRET,
+    rate: Number(args.rate),
+    clients: Number(args.clients),
+    seconds,
+    grace: Number(args.grace),
   };
   worker.postMessage(settings);
   const { results } = await next("done");
   for (const r of results!) {
-    say(`\n${r.name}: ${r.sent} commands in ${r.wallSeconds.toFixed(1)} s (${(r.sent / r.wallSeconds).toFixed(1)}/s sent), ${r.posted} quatrains posted (${(r.posted / r.wallSeconds).toFixed(1)}/s)`);
+    say(
+      `\n${r.name}: ${r.sent} commands in ${r.wallSeconds.toFixed(1)} s (${(r.sent / r.wallSeconds).toFixed(1)}/s sent), ${r.posted} quatrains posted (${(r.posted / r.wallSeconds).toFixed(1)}/s)`,
+    );
     say(`  request → chat.postMessage: p50 ${f(r.toPostP50)}, p99 ${f(r.toPostP99)}, max ${f(r.toPostMax)}`);
-    say(`  ack: p50 ${f(r.ackP50)}, p99 ${f(r.ackP99)}, max ${f(r.ackMax)}; all under 3 s: ${r.acksUnder3s ? "yes" : "NO"}`);
-    say(`  errors: ${r.errors} (HTTP/transport)${r.errorExample ? `, e.g. ${r.errorExample}` : ""}; ${r.busy} answered "busy" in the ack (SLACK_MAX_IN_FLIGHT ${config.slack.maxInFlight}); ${r.failureReplies} failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${r.lost}`);
+    say(
+      `  ack: p50 ${f(r.ackP50)}, p99 ${f(r.ackP99)}, max ${f(r.ackMax)}; all under 3 s: ${r.acksUnder3s ? "yes" : "NO"}`,
+    );
+    say(
+      `  errors: ${r.errors} (HTTP/transport)${r.errorExample ? `, e.g. ${r.errorExample}` : ""}; ${r.busy} answered "busy" in the ack (SLACK_MAX_IN_FLIGHT ${config.slack.maxInFlight}); ${r.failureReplies} failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${r.lost}`,
+    );
   }
   const db = await openDatabase(databaseUrl);
   const stored = await db.prisma.prophecy.count({ where: { surface: "slack", messageRef: { not: null } } });
   say(`\nprophecies stored with their Slack message: ${stored} (warm-up and earlier runs on this database included)`);
   await db.close();
-  say(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  say(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
 } finally {
   await bot.stop();
   await worker.terminate();

@@ -91,14 +91,17 @@ async function openLoop(rate: number, seconds: number): Promise<Sample[]> {
 async function closedLoop(clients: number, seconds: number): Promise<Sample[]> {
   const end = performance.now() + seconds * 1000;
   const samples: Sample[] = [];
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < end) {
-      const sample = await send("K");
-      samples.push(sample);
-      // Back to back: a client's next command once its quatrain is posted.
-      if (sample.status === 200 && !sample.busy) await fake.waitFor("chat.postMessage", (c) => c.args.channel === sample.channel, 120_000).catch(() => {});
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const sample = await send("K");
+        samples.push(sample);
+        // Back to back: a client's next command once its quatrain is posted.
+        if (sample.status === 200 && !sample.busy)
+          await fake.waitFor("chat.postMessage", (c) => c.args.channel === sample.channel, 120_000).catch(() => {});
+      }
+    }),
+  );
   return samples;
 }
 
@@ -119,12 +122,22 @@ async function figures(name: string, samples: Sample[], wallSeconds: number): Pr
   const notPosted = acked.length - busy - toPost.length;
   fake.calls.length = 0;
   return {
-    name, sent: samples.length, wallSeconds, posted: toPost.length,
-    toPostP50: quantile(toPost, 0.5), toPostP99: quantile(toPost, 0.99), toPostMax: toPost.length ? Math.max(...toPost) : NaN,
-    ackP50: quantile(acks, 0.5), ackP99: quantile(acks, 0.99), ackMax: acks.length ? Math.max(...acks) : NaN,
+    name,
+    sent: samples.length,
+    wallSeconds,
+    posted: toPost.length,
+    toPostP50: quantile(toPost, 0.5),
+    toPostP99: quantile(toPost, 0.99),
+    toPostMax: toPost.length ? Math.max(...toPost) : NaN,
+    ackP50: quantile(acks, 0.5),
+    ackP99: quantile(acks, 0.99),
+    ackMax: acks.length ? Math.max(...acks) : NaN,
     acksUnder3s: acks.every((a) => a < 3000),
-    errors: errors.length, errorExample: errors[0] ? (errors[0].error ?? `HTTP ${errors[0].status}`) : null,
-    failureReplies, busy, lost: Math.max(0, notPosted - failureReplies),
+    errors: errors.length,
+    errorExample: errors[0] ? (errors[0].error ?? `HTTP ${errors[0].status}`) : null,
+    failureReplies,
+    busy,
+    lost: Math.max(0, notPosted - failureReplies),
   };
 }
 
@@ -136,10 +149,18 @@ fake.calls.length = 0;
 const results: RunFigures[] = [];
 let t0 = performance.now();
 const open = await openLoop(settings.rate, settings.seconds);
-results.push(await figures(`Open loop at ${settings.rate}/s for ${settings.seconds} s`, open, (performance.now() - t0) / 1000));
+results.push(
+  await figures(`Open loop at ${settings.rate}/s for ${settings.seconds} s`, open, (performance.now() - t0) / 1000),
+);
 t0 = performance.now();
 const closed = await closedLoop(settings.clients, settings.seconds);
-results.push(await figures(`${settings.clients} clients back to back for ${settings.seconds} s`, closed, (performance.now() - t0) / 1000));
+results.push(
+  await figures(
+    `${settings.clients} clients back to back for ${settings.seconds} s`,
+    closed,
+    (performance.now() - t0) / 1000,
+  ),
+);
 await fake.close();
 port.postMessage({ type: "done", results });
 void workerData;

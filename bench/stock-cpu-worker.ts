@@ -25,8 +25,10 @@ for (let b = 0; b < job.batches; b++) {
   const from = b * job.batchSize;
   const started = performance.now();
   await step({
-    inputs: job.inputs.subarray(from * L, (from + job.batchSize) * L), targets: job.targets.subarray(from, from + job.batchSize),
-    size: job.batchSize, phraseLength: L,
+    inputs: job.inputs.subarray(from * L, (from + job.batchSize) * L),
+    targets: job.targets.subarray(from, from + job.batchSize),
+    size: job.batchSize,
+    phraseLength: L,
   });
   seconds.push((performance.now() - started) / 1000);
 }

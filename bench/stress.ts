@@ -59,12 +59,21 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 // ---------- setup: database, slice corpus, first model, fakes ----------
 const started = Date.now();
 say(`stress — ${new Date().toISOString()}`);
-say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-say(`settings: ${SECONDS} s per load phase, ${RATE}/s open loop, ${CLIENTS} clients, ${REACTIONS} reaction events${SECONDS < 60 || REACTIONS < 10_000 ? " (SHORTENED run)" : ""}`);
+say(
+  `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
+say(
+  `settings: ${SECONDS} s per load phase, ${RATE}/s open loop, ${CLIENTS} clients, ${REACTIONS} reaction events${SECONDS < 60 || REACTIONS < 10_000 ? " (SHORTENED run)" : ""}`,
+);
 
 const work = await mkdtemp(path.join(tmpdir(), "oracle-stress-"));
 const slice = path.join(work, "slice.txt");
-const lines = (await readFile(String(args.corpus), "utf8")).split("\n").filter(Boolean).slice(0, Number(args.documents));
+const lines = (await readFile(String(args.corpus), "utf8"))
+  .split("\n")
+  .filter(Boolean)
+  .slice(0, Number(args.documents));
 await writeFile(slice, `${lines.join("\n")}\n`);
 
 const dbName = `oracle_stress_${process.pid}`;
@@ -80,14 +89,28 @@ const databaseUrl = adminUrl.toString();
 // The script's own pool logs the restart's dropped connections; its figures come from the bots.
 const log = createLogger("error", { name: "stress" });
 const db: Db = await openDatabase(databaseUrl, { migrate: true, log });
-const common = { MODEL_GRU_UNITS: "64", TRAIN_THREADS: "1", TRAINER_EVAL_SAMPLES: "0", GLOVE_CACHE_DIR: path.join(tmpdir(), "oracle-test-glove-cache") };
-const config = loadConfig({ ...common }, {
-  database: { url: databaseUrl }, corpus: { path: slice }, training: { epochs: 1 }, trainer: { promotionTolerance: 100 }, log: { level: "silent" },
-});
+const common = {
+  MODEL_GRU_UNITS: "64",
+  TRAIN_THREADS: "1",
+  TRAINER_EVAL_SAMPLES: "0",
+  GLOVE_CACHE_DIR: path.join(tmpdir(), "oracle-test-glove-cache"),
+};
+const config = loadConfig(
+  { ...common },
+  {
+    database: { url: databaseUrl },
+    corpus: { path: slice },
+    training: { epochs: 1 },
+    trainer: { promotionTolerance: 100 },
+    log: { level: "silent" },
+  },
+);
 await initBackend({ preference: "wasm" }, silentLogger);
 const t0 = performance.now();
 const first = await trainVersion({ db, config, log: silentLogger }, {});
-say(`first model: v${first.version} on ${lines.length} quatrains (1 epoch, ${round((performance.now() - t0) / 1000, 1)} s)`);
+say(
+  `first model: v${first.version} on ${lines.length} quatrains (1 epoch, ${round((performance.now() - t0) / 1000, 1)} s)`,
+);
 
 const discord = await new FakeDiscord().start();
 discord.keepRequests = false;
@@ -97,13 +120,32 @@ const slack = await startFakeSlack();
 // ---------- processes ----------
 // A crash of this script must not leave bots and trainers running.
 const children = new Set<ChildProcess>();
-process.on("exit", () => { for (const c of children) c.kill("SIGKILL"); });
-process.on("uncaughtException", (err) => { process.stderr.write(`${err.stack}\n`); process.exit(1); });
-interface Proc { name: string; child: ChildProcess; out: string[]; url?: string; exited: Promise<number | null> }
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
+process.on("uncaughtException", (err) => {
+  process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+});
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  out: string[];
+  url?: string;
+  exited: Promise<number | null>;
+}
 function startProc(name: string, argv: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, [path.join(root, "bin/oracle.js"), ...argv], {
-    cwd: root, stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: databaseUrl, LOG_LEVEL: "info", ...common, ...env },
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: "info",
+      ...common,
+      ...env,
+    },
   });
   children.add(child);
   child.on("exit", () => children.delete(child));
@@ -125,14 +167,31 @@ function startProc(name: string, argv: string[], env: Record<string, string>): P
   return proc;
 }
 const botEnv = {
-  PORT: "0", BOT_HOST: "127.0.0.1", BOT_BACKEND: "wasm", BOT_MODEL_POLL_SECONDS: "1", BOT_RATE_LIMIT_PER_MINUTE: "0",
+  PORT: "0",
+  BOT_HOST: "127.0.0.1",
+  BOT_BACKEND: "wasm",
+  BOT_MODEL_POLL_SECONDS: "1",
+  BOT_RATE_LIMIT_PER_MINUTE: "0",
   WEB_RATE_LIMIT_PER_MINUTE: "100000",
-  DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, DISCORD_REGISTER_COMMANDS: "false",
-  SLACK_BOT_TOKEN: "xoxb-stress", SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SLACK_ADMIN_USER_IDS: "UADMIN", SLACK_ANNOUNCE_SECONDS: "1",
+  DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+  DISCORD_APPLICATION_ID: discord.applicationId,
+  DISCORD_API_URL: discord.apiUrl,
+  DISCORD_REGISTER_COMMANDS: "false",
+  SLACK_BOT_TOKEN: "xoxb-stress",
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: slack.apiUrl,
+  SLACK_ADMIN_USER_IDS: "UADMIN",
+  SLACK_ANNOUNCE_SECONDS: "1",
 };
 const trainerEnv = {
-  CORPUS_PATH: slice, TRAIN_EPOCHS: "3", TRAINER_BACKEND: "wasm", TRAINER_POLL_SECONDS: "0.5", TRAINER_LEASE_TIMEOUT_SECONDS: "5",
-  TRAINER_HEARTBEAT_SECONDS: "1", TRAINER_ON_LEASE_EXPIRED: "requeue", TRAINER_PROMOTION_TOLERANCE: "100",
+  CORPUS_PATH: slice,
+  TRAIN_EPOCHS: "3",
+  TRAINER_BACKEND: "wasm",
+  TRAINER_POLL_SECONDS: "0.5",
+  TRAINER_LEASE_TIMEOUT_SECONDS: "5",
+  TRAINER_HEARTBEAT_SECONDS: "1",
+  TRAINER_ON_LEASE_EXPIRED: "requeue",
+  TRAINER_PROMOTION_TOLERANCE: "100",
 };
 const bots = [startProc("bot A", ["bot"], botEnv), startProc("bot B", ["bot"], botEnv)];
 let trainer = startProc("trainer", ["trainer"], trainerEnv);
@@ -175,7 +234,13 @@ const quatrainOfDiscord = (data: any): number | undefined => {
 
 // ---------- one request of each kind ----------
 type Kind = "slack" | "discord" | "web";
-interface Outcome { kind: Kind; ok: boolean; ms: number; id?: number; error?: string }
+interface Outcome {
+  kind: Kind;
+  ok: boolean;
+  ms: number;
+  id?: number;
+  error?: string;
+}
 let requestCounter = 0;
 
 async function slackProphecy(bot: Proc, text = "temperature:1.2"): Promise<Outcome> {
@@ -187,38 +252,53 @@ async function slackProphecy(bot: Proc, text = "temperature:1.2"): Promise<Outco
   const t = performance.now();
   try {
     const res = await http(`${bot.url}/slack/events`, "POST", body, {
-      "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(ts), "x-slack-signature": slackSignature(body, ts),
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(ts),
+      "x-slack-signature": slackSignature(body, ts),
     });
     if (res.status !== 200) return { kind: "slack", ok: false, ms: performance.now() - t, error: `HTTP ${res.status}` };
     const call = await posted;
     const id = JSON.stringify(call.args).match(/prophecy #(\d+)/)?.[1];
-    return id ? { kind: "slack", ok: true, ms: call.at - t, id: Number(id) } : { kind: "slack", ok: false, ms: performance.now() - t, error: "post without prophecy" };
+    return id
+      ? { kind: "slack", ok: true, ms: call.at - t, id: Number(id) }
+      : { kind: "slack", ok: false, ms: performance.now() - t, error: "post without prophecy" };
   } catch (err) {
     return { kind: "slack", ok: false, ms: performance.now() - t, error: (err as Error).message };
   }
 }
 
-async function discordProphecy(bot: Proc, options: { name: string; type: number; value: unknown }[] = [{ name: "temperature", type: 10, value: 1.2 }]): Promise<Outcome & { raw?: any }> {
+async function discordProphecy(
+  bot: Proc,
+  options: { name: string; type: number; value: unknown }[] = [{ name: "temperature", type: 10, value: 1.2 }],
+): Promise<Outcome & { raw?: any }> {
   const interaction = discord.commandInteraction("prophecy", options, { userId: snowflake() });
   const req = signed(keys, interaction);
   const t = performance.now();
   try {
     const res = await http(`${bot.url}/discord/interactions`, "POST", req.body, req.headers);
-    if (res.status !== 200) return { kind: "discord", ok: false, ms: performance.now() - t, error: `HTTP ${res.status}` };
+    if (res.status !== 200)
+      return { kind: "discord", ok: false, ms: performance.now() - t, error: `HTTP ${res.status}` };
     const answer = JSON.parse(res.text) as { type: number; data?: any };
     if (answer.type === 4) {
       discord.setOriginal(interaction.token, answer.data);
       const id = answer.data?.flags & 64 ? undefined : quatrainOfDiscord(answer.data);
-      return id ? { kind: "discord", ok: true, ms: performance.now() - t, id } : { kind: "discord", ok: false, ms: performance.now() - t, error: "no quatrain", raw: answer.data };
+      return id
+        ? { kind: "discord", ok: true, ms: performance.now() - t, id }
+        : { kind: "discord", ok: false, ms: performance.now() - t, error: "no quatrain", raw: answer.data };
     }
     if (answer.type === 5) {
       discord.setOriginal(interaction.token, {});
       const body = await new Promise<any>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("no follow-up in 15 s")), 15_000);
-        edits.set(interaction.token, (b) => { clearTimeout(timer); resolve(b); });
+        edits.set(interaction.token, (b) => {
+          clearTimeout(timer);
+          resolve(b);
+        });
       }).finally(() => edits.delete(interaction.token));
       const id = body?.flags & 64 ? undefined : quatrainOfDiscord(body);
-      return id ? { kind: "discord", ok: true, ms: performance.now() - t, id } : { kind: "discord", ok: false, ms: performance.now() - t, error: "follow-up without quatrain", raw: body };
+      return id
+        ? { kind: "discord", ok: true, ms: performance.now() - t, id }
+        : { kind: "discord", ok: false, ms: performance.now() - t, error: "follow-up without quatrain", raw: body };
     }
     return { kind: "discord", ok: false, ms: performance.now() - t, error: `type ${answer.type}` };
   } catch (err) {
@@ -226,12 +306,22 @@ async function discordProphecy(bot: Proc, options: { name: string; type: number;
   }
 }
 
-async function webProphecy(bot: Proc, body = JSON.stringify({ temperature: 1.2 })): Promise<Outcome & { status?: number }> {
+async function webProphecy(
+  bot: Proc,
+  body = JSON.stringify({ temperature: 1.2 }),
+): Promise<Outcome & { status?: number }> {
   const t = performance.now();
   try {
     const res = await http(`${bot.url}/api/prophecies`, "POST", body, { "content-type": "application/json" });
-    if (res.status !== 201) return { kind: "web", ok: false, ms: performance.now() - t, error: `HTTP ${res.status}`, status: res.status };
-    return { kind: "web", ok: true, ms: performance.now() - t, id: (JSON.parse(res.text) as { id: number }).id, status: 201 };
+    if (res.status !== 201)
+      return { kind: "web", ok: false, ms: performance.now() - t, error: `HTTP ${res.status}`, status: res.status };
+    return {
+      kind: "web",
+      ok: true,
+      ms: performance.now() - t,
+      id: (JSON.parse(res.text) as { id: number }).id,
+      status: 201,
+    };
   } catch (err) {
     return { kind: "web", ok: false, ms: performance.now() - t, error: (err as Error).message };
   }
@@ -247,10 +337,14 @@ function report(label: string, outcomes: Outcome[], seconds: number) {
   const errors = outcomes.filter((o) => !o.ok);
   const byError = new Map<string, number>();
   for (const e of errors) byError.set(`${e.kind}: ${e.error}`, (byError.get(`${e.kind}: ${e.error}`) ?? 0) + 1);
-  say(`${label}: ${outcomes.length} sent, ${ok.length} served (${round(ok.length / seconds, 1)}/s), p50 ${round(quantile(ms, 0.5), 1)} ms, p99 ${round(quantile(ms, 0.99), 1)} ms, max ${round(Math.max(0, ...ms), 1)} ms, errors ${errors.length}`);
+  say(
+    `${label}: ${outcomes.length} sent, ${ok.length} served (${round(ok.length / seconds, 1)}/s), p50 ${round(quantile(ms, 0.5), 1)} ms, p99 ${round(quantile(ms, 0.99), 1)} ms, max ${round(Math.max(0, ...ms), 1)} ms, errors ${errors.length}`,
+  );
   for (const k of ["slack", "discord", "web"] as Kind[]) {
     const mine = ok.filter((o) => o.kind === k).map((o) => o.ms);
-    say(`    ${k.padEnd(7)} ${mine.length} served, p50 ${round(quantile(mine, 0.5), 1)} ms, p99 ${round(quantile(mine, 0.99), 1)} ms`);
+    say(
+      `    ${k.padEnd(7)} ${mine.length} served, p50 ${round(quantile(mine, 0.5), 1)} ms, p99 ${round(quantile(mine, 0.99), 1)} ms`,
+    );
   }
   for (const [e, n] of [...byError].slice(0, 8)) say(`    error ×${n}: ${e}`);
 }
@@ -271,9 +365,11 @@ async function openLoop(rate: number, seconds: number): Promise<Outcome[]> {
 async function closedLoop(clients: number, seconds: number): Promise<Outcome[]> {
   const end = performance.now() + seconds * 1000;
   const all: Outcome[] = [];
-  await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    for (let i = c; performance.now() < end; i++) all.push(await kinds[i % 3]!(bots[c % 2]!));
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let i = c; performance.now() < end; i++) all.push(await kinds[i % 3]!(bots[c % 2]!));
+    }),
+  );
   return all;
 }
 
@@ -281,7 +377,10 @@ async function missingFromDb(ids: Iterable<number>): Promise<number[]> {
   const list = [...ids];
   const found = new Set<number>();
   for (let i = 0; i < list.length; i += 5000) {
-    const rows = await db.prisma.prophecy.findMany({ where: { id: { in: list.slice(i, i + 5000) } }, select: { id: true } });
+    const rows = await db.prisma.prophecy.findMany({
+      where: { id: { in: list.slice(i, i + 5000) } },
+      select: { id: true },
+    });
     for (const r of rows) found.add(r.id);
   }
   return list.filter((id) => !found.has(id));
@@ -291,11 +390,25 @@ async function missingFromDb(ids: Iterable<number>): Promise<number[]> {
 say();
 say("== load (two bots, trainer training) ==");
 const warm = await Promise.all(bots.flatMap((b) => kinds.map((k) => k(b))));
-say(`warm-up: ${warm.filter((o) => o.ok).length}/${warm.length} served${warm.some((o) => !o.ok) ? ` (${warm.filter((o) => !o.ok).map((o) => o.error).join("; ")})` : ""}`);
-const retrainBody = commandBody(slack, "/retrain", "stress: train while loaded", { channel: "CRETRAIN", user: "UADMIN" });
+say(
+  `warm-up: ${warm.filter((o) => o.ok).length}/${warm.length} served${
+    warm.some((o) => !o.ok)
+      ? ` (${warm
+          .filter((o) => !o.ok)
+          .map((o) => o.error)
+          .join("; ")})`
+      : ""
+  }`,
+);
+const retrainBody = commandBody(slack, "/retrain", "stress: train while loaded", {
+  channel: "CRETRAIN",
+  user: "UADMIN",
+});
 const rts = Math.floor(Date.now() / 1000);
 const retrainRes = await http(`${bots[0]!.url}/slack/events`, "POST", retrainBody, {
-  "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(rts), "x-slack-signature": slackSignature(retrainBody, rts),
+  "content-type": "application/x-www-form-urlencoded",
+  "x-slack-request-timestamp": String(rts),
+  "x-slack-signature": slackSignature(retrainBody, rts),
 });
 say(`/retrain from Slack via bot A: HTTP ${retrainRes.status}`);
 const openOutcomes = await openLoop(RATE, SECONDS);
@@ -304,7 +417,9 @@ const jobsDuring = await db.prisma.trainingJob.findMany({ orderBy: { id: "asc" }
 say(`trainer during the run: ${jobsDuring.map((j) => `job ${j.id} ${j.state}`).join(", ")}`);
 
 // Trainer SIGKILL mid-job, during the closed loop.
-const killJob = await db.prisma.trainingJob.create({ data: { requestedBy: "stress", reason: "killed mid-job", state: "queued" } }).catch(async () => null);
+const killJob = await db.prisma.trainingJob
+  .create({ data: { requestedBy: "stress", reason: "killed mid-job", state: "queued" } })
+  .catch(async () => null);
 const closedPromise = closedLoop(CLIENTS, SECONDS);
 let killed = "no job running to kill";
 if (killJob) {
@@ -331,7 +446,9 @@ if (killJob) {
     await sleep(250);
     j = await getJob(db, killJob.id);
   }
-  say(`    job ${killJob.id} afterwards: ${j?.state} after ${j?.attempts} attempt(s)${j?.error ? ` (${j.error})` : ""}; the bots served ${closedOutcomes.filter((o) => o.ok).length}/${closedOutcomes.length} meanwhile`);
+  say(
+    `    job ${killJob.id} afterwards: ${j?.state} after ${j?.attempts} attempt(s)${j?.error ? ` (${j.error})` : ""}; the bots served ${closedOutcomes.filter((o) => o.ok).length}/${closedOutcomes.length} meanwhile`,
+  );
 }
 
 // Retrain handled once, announced once; the promotion reaches both bots.
@@ -341,10 +458,16 @@ const announcements = slack.callsOf("chat.postMessage").filter((c) => c.args.cha
 const current = await currentModelVersion(db);
 await sleep(2500);
 const served = await Promise.all(bots.map(readyz));
-say(`retrain: ${chatJobs.length} job(s) from chat (${chatJobs.map((j) => `${j.state}, ${j.attempts} attempt(s)`).join("; ")}), announced ${announcements.length} time(s); current v${current?.version}; bots serve ${served.map((s) => `v${s.body.modelVersion}`).join(" and ")}`);
+say(
+  `retrain: ${chatJobs.length} job(s) from chat (${chatJobs.map((j) => `${j.state}, ${j.attempts} attempt(s)`).join("; ")}), announced ${announcements.length} time(s); current v${current?.version}; bots serve ${served.map((s) => `v${s.body.modelVersion}`).join(" and ")}`,
+);
 const missing = await missingFromDb(answered);
-say(`zero lost: ${answered.size} answered prophecies, ${missing.length} missing from the database${missing.length ? ` (e.g. ${missing.slice(0, 5).join(", ")})` : ""}`);
-const dupes = await db.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM (SELECT "messageRef" FROM "Prophecy" WHERE "messageRef" IS NOT NULL GROUP BY "messageRef" HAVING count(*) > 1) d`);
+say(
+  `zero lost: ${answered.size} answered prophecies, ${missing.length} missing from the database${missing.length ? ` (e.g. ${missing.slice(0, 5).join(", ")})` : ""}`,
+);
+const dupes = await db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+  `SELECT count(*) AS n FROM (SELECT "messageRef" FROM "Prophecy" WHERE "messageRef" IS NOT NULL GROUP BY "messageRef" HAVING count(*) > 1) d`,
+);
 say(`handled twice: ${Number(dupes[0]!.n)} message(s) attached to more than one prophecy`);
 
 // ---------- reactions ----------
@@ -352,16 +475,34 @@ say();
 say("== reactions ==");
 {
   // Slack prophecies posted during the load are the messages reacted to (channel/ts known to the fake).
-  const posts = slack.callsOf("chat.postMessage").filter((c) => /prophecy #\d+/.test(JSON.stringify(c.args))).slice(0, 200);
-  const slackTargets = await Promise.all(posts.map(async (c) => {
-    const id = Number(JSON.stringify(c.args).match(/prophecy #(\d+)/)![1]);
-    const row = await db.prisma.prophecy.findUnique({ where: { id }, select: { messageRef: true } });
-    return { id, ref: row?.messageRef ?? null };
-  }));
+  const posts = slack
+    .callsOf("chat.postMessage")
+    .filter((c) => /prophecy #\d+/.test(JSON.stringify(c.args)))
+    .slice(0, 200);
+  const slackTargets = await Promise.all(
+    posts.map(async (c) => {
+      const id = Number(JSON.stringify(c.args).match(/prophecy #(\d+)/)![1]);
+      const row = await db.prisma.prophecy.findUnique({ where: { id }, select: { messageRef: true } });
+      return { id, ref: row?.messageRef ?? null };
+    }),
+  );
   const slackReady = slackTargets.filter((t) => t.ref);
-  const discordRows = await db.prisma.prophecy.findMany({ where: { surface: "discord", messageRef: { not: null } }, select: { id: true, messageRef: true, channel: true }, take: 200 });
+  const discordRows = await db.prisma.prophecy.findMany({
+    where: { surface: "discord", messageRef: { not: null } },
+    select: { id: true, messageRef: true, channel: true },
+    take: 200,
+  });
   const emojis = ["fire", "skull", "crystal_ball", "+1"];
-  interface Ev { platform: "slack" | "discord"; id: number; ref: string; channel: string | null; user: string; emoji: string; added: boolean; at: number }
+  interface Ev {
+    platform: "slack" | "discord";
+    id: number;
+    ref: string;
+    channel: string | null;
+    user: string;
+    emoji: string;
+    added: boolean;
+    at: number;
+  }
   const events: Ev[] = [];
   const expected = new Map<string, boolean>();
   let clock = Date.now() - 3_600_000;
@@ -377,40 +518,78 @@ say("== reactions ==");
     for (let k = 0; k < n && events.length < base; k++) {
       clock += 7;
       const ref = onSlack ? (t as { ref: string }).ref : (t as { messageRef: string }).messageRef;
-      const ev: Ev = { platform: onSlack ? "slack" : "discord", id: t.id, ref, channel: (t as { channel?: string | null }).channel ?? ref.split("/")[0]!, user, emoji, added: k % 2 === 0, at: clock };
+      const ev: Ev = {
+        platform: onSlack ? "slack" : "discord",
+        id: t.id,
+        ref,
+        channel: (t as { channel?: string | null }).channel ?? ref.split("/")[0]!,
+        user,
+        emoji,
+        added: k % 2 === 0,
+        at: clock,
+      };
       events.push(ev);
       expected.set(`${ev.platform}|${ev.id}|${user}|${emoji}`, ev.added);
     }
   }
   // 10 % duplicated (retries); some delivered out of order (adjacent swaps).
   const stream = [...events];
-  for (let i = 0; i < events.length / 10; i++) stream.splice(Math.floor(Math.random() * stream.length), 0, events[Math.floor(Math.random() * events.length)]!);
+  for (let i = 0; i < events.length / 10; i++)
+    stream.splice(Math.floor(Math.random() * stream.length), 0, events[Math.floor(Math.random() * events.length)]!);
   let swapped = 0;
-  for (let i = 0; i + 1 < stream.length; i += 13) { [stream[i], stream[i + 1]] = [stream[i + 1]!, stream[i]!]; swapped++; }
-  const coreOracle = createOracle({ db, config: loadConfig({}, { database: { url: databaseUrl }, log: { level: "silent" } }), log: silentLogger });
+  for (let i = 0; i + 1 < stream.length; i += 13) {
+    [stream[i], stream[i + 1]] = [stream[i + 1]!, stream[i]!];
+    swapped++;
+  }
+  const coreOracle = createOracle({
+    db,
+    config: loadConfig({}, { database: { url: databaseUrl }, log: { level: "silent" } }),
+    log: silentLogger,
+  });
   let sent = 0;
   let failures = 0;
   const tr = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async (_, w) => {
-    while (next < stream.length) {
-      const ev = stream[next++]!;
-      try {
-        if (ev.platform === "slack") {
-          const [channel, ts] = ev.ref.split("/");
-          const body = eventBody({ type: ev.added ? "reaction_added" : "reaction_removed", user: ev.user, reaction: ev.emoji, item: { type: "message", channel, ts }, item_user: "UBOT", event_ts: (ev.at / 1000).toFixed(3) });
-          const now = Math.floor(Date.now() / 1000);
-          const r = await http(`${bots[w % 2]!.url}/slack/events`, "POST", body, { "content-type": "application/json", "x-slack-request-timestamp": String(now), "x-slack-signature": slackSignature(body, now) });
-          if (r.status !== 200) failures++;
-        } else {
-          await coreOracle.recordReaction({ platform: "discord", messageRef: ev.ref, channel: ev.channel, userId: ev.user, emoji: ev.emoji, added: ev.added, at: new Date(ev.at) });
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      while (next < stream.length) {
+        const ev = stream[next++]!;
+        try {
+          if (ev.platform === "slack") {
+            const [channel, ts] = ev.ref.split("/");
+            const body = eventBody({
+              type: ev.added ? "reaction_added" : "reaction_removed",
+              user: ev.user,
+              reaction: ev.emoji,
+              item: { type: "message", channel, ts },
+              item_user: "UBOT",
+              event_ts: (ev.at / 1000).toFixed(3),
+            });
+            const now = Math.floor(Date.now() / 1000);
+            const r = await http(`${bots[w % 2]!.url}/slack/events`, "POST", body, {
+              "content-type": "application/json",
+              "x-slack-request-timestamp": String(now),
+              "x-slack-signature": slackSignature(body, now),
+            });
+            if (r.status !== 200) failures++;
+          } else {
+            await coreOracle.recordReaction({
+              platform: "discord",
+              messageRef: ev.ref,
+              channel: ev.channel,
+              userId: ev.user,
+              emoji: ev.emoji,
+              added: ev.added,
+              at: new Date(ev.at),
+            });
+          }
+          sent++;
+        } catch {
+          failures++;
         }
-        sent++;
-      } catch {
-        failures++;
       }
-    }
-  }));
+    }),
+  );
   const seconds = (performance.now() - tr) / 1000;
   const wantPerProphecy = new Map<number, number>();
   for (const [key, present] of expected) {
@@ -421,13 +600,20 @@ say("== reactions ==");
   let wrong = -1;
   for (let i = 0; i < 40 && wrong !== 0; i++) {
     await sleep(250);
-    const rows = await db.prisma.prophecy.findMany({ where: { id: { in: [...wantPerProphecy.keys()] } }, select: { id: true, reactionCount: true } });
+    const rows = await db.prisma.prophecy.findMany({
+      where: { id: { in: [...wantPerProphecy.keys()] } },
+      select: { id: true, reactionCount: true },
+    });
     wrong = rows.filter((r) => r.reactionCount !== wantPerProphecy.get(r.id)).length;
   }
   const presentRows = await db.prisma.reaction.count({ where: { present: true } });
   const wantPresent = [...expected.values()].filter(Boolean).length;
-  say(`${stream.length} events sent (${events.length} distinct, ${stream.length - events.length} duplicates, ${swapped} adjacent pairs swapped; slack over HTTP to both bots: ${stream.filter((e) => e.platform === "slack").length}, discord through the serving core: ${stream.filter((e) => e.platform === "discord").length}) in ${round(seconds, 1)} s, ${failures} failed`);
-  say(`counts: ${wantPerProphecy.size} prophecies, ${wrong} with a reactionCount other than expected; present reactions ${presentRows} (expected ${wantPresent})`);
+  say(
+    `${stream.length} events sent (${events.length} distinct, ${stream.length - events.length} duplicates, ${swapped} adjacent pairs swapped; slack over HTTP to both bots: ${stream.filter((e) => e.platform === "slack").length}, discord through the serving core: ${stream.filter((e) => e.platform === "discord").length}) in ${round(seconds, 1)} s, ${failures} failed`,
+  );
+  say(
+    `counts: ${wantPerProphecy.size} prophecies, ${wrong} with a reactionCount other than expected; present reactions ${presentRows} (expected ${wantPresent})`,
+  );
   await coreOracle.close();
 }
 
@@ -437,18 +623,47 @@ say("== fault: corrupt model row promoted ==");
 {
   const good = (await currentModelVersion(db))!.version;
   const full = (await getModelVersion(db, good, { withWeights: true, withCorpusIds: true }))!;
-  const bad = await createModelVersion(db, {
-    trainingStartedAt: new Date(), trainingFinishedAt: new Date(), status: "accepted", topology: full.topology as any, weightSpecs: full.weightSpecs as any,
-    weights: full.weights!.slice(0, Math.floor(full.weights!.length / 3)), vocabulary: full.vocabulary, casing: full.casing, hyperParams: full.hyperParams as any,
-    corpusIds: full.corpusIds!, corpusSha256: full.corpusSha256, corpusDocuments: full.corpusDocuments, gloveSource: full.gloveSource, gloveCoverage: full.gloveCoverage,
-    backend: full.backend, epochs: full.epochs, loss: full.loss, valLoss: full.valLoss, valAcc: full.valAcc,
-  }, { promote: { by: "stress", reason: "corrupt on purpose" } });
+  const bad = await createModelVersion(
+    db,
+    {
+      trainingStartedAt: new Date(),
+      trainingFinishedAt: new Date(),
+      status: "accepted",
+      topology: full.topology as any,
+      weightSpecs: full.weightSpecs as any,
+      weights: full.weights!.slice(0, Math.floor(full.weights!.length / 3)),
+      vocabulary: full.vocabulary,
+      casing: full.casing,
+      hyperParams: full.hyperParams as any,
+      corpusIds: full.corpusIds!,
+      corpusSha256: full.corpusSha256,
+      corpusDocuments: full.corpusDocuments,
+      gloveSource: full.gloveSource,
+      gloveCoverage: full.gloveCoverage,
+      backend: full.backend,
+      epochs: full.epochs,
+      loss: full.loss,
+      valLoss: full.valLoss,
+      valAcc: full.valAcc,
+    },
+    { promote: { by: "stress", reason: "corrupt on purpose" } },
+  );
   await sleep(3500);
   const states = await Promise.all(bots.map(readyz));
   const probe = await Promise.all(bots.map((b) => webProphecy(b)));
   for (const o of probe) if (o.ok) answered.add(o.id!);
-  const why = bots.map((b) => b.out.filter((l) => l.includes(`"version":${bad}`) && /"level":(40|50)/.test(l)).map((l) => (JSON.parse(l) as { msg: string; err?: string | { message?: string } })).map((e) => `${e.msg}: ${String(typeof e.err === "string" ? e.err : e.err?.message ?? "").split("\n")[0]}`)[0] ?? "(nothing logged)");
-  say(`promoted v${bad} with weights truncated to a third; bots serve ${states.map((s) => `v${s.body.modelVersion}`).join(" and ")} (previous: v${good}); prophecies ${probe.filter((o) => o.ok).length}/${probe.length} served`);
+  const why = bots.map(
+    (b) =>
+      b.out
+        .filter((l) => l.includes(`"version":${bad}`) && /"level":(40|50)/.test(l))
+        .map((l) => JSON.parse(l) as { msg: string; err?: string | { message?: string } })
+        .map(
+          (e) => `${e.msg}: ${String(typeof e.err === "string" ? e.err : (e.err?.message ?? "")).split("\n")[0]}`,
+        )[0] ?? "(nothing logged)",
+  );
+  say(
+    `promoted v${bad} with weights truncated to a third; bots serve ${states.map((s) => `v${s.body.modelVersion}`).join(" and ")} (previous: v${good}); prophecies ${probe.filter((o) => o.ok).length}/${probe.length} served`,
+  );
   say(`    logged: ${why[0]}`);
   await rollback(db, "stress");
 }
@@ -496,10 +711,49 @@ say();
 say("== fuzz: every command argument and API parameter ==");
 {
   const nasty: unknown[] = [
-    "abc", "NaN", "Infinity", "-Infinity", "-1", "-0", "0", "1e308", "99999999999999999999", "0x10", "1,5", " ", "", "\u0000", "\u0007\u001b[31m",
-    "x".repeat(100_000), "'; DROP TABLE \"Prophecy\"; --", "\" OR 1=1 --", "<script>alert(1)</script>", "@everyone", "<!channel>", "zzzqqxunknownword",
-    "\ud800", "\udfff\ud800", "🔥".repeat(300), "fire\u202eerif", "../../etc/passwd", "%00", "{{7*7}}",
-    NaN, Infinity, -Infinity, -5, 1e308, 3, -0.0001, 2.0001, null, true, [], {}, [1, 2], { a: { b: { c: [] } } },
+    "abc",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-1",
+    "-0",
+    "0",
+    "1e308",
+    "99999999999999999999",
+    "0x10",
+    "1,5",
+    " ",
+    "",
+    "\u0000",
+    "\u0007\u001b[31m",
+    "x".repeat(100_000),
+    '\'; DROP TABLE "Prophecy"; --',
+    '" OR 1=1 --',
+    "<script>alert(1)</script>",
+    "@everyone",
+    "<!channel>",
+    "zzzqqxunknownword",
+    "\ud800",
+    "\udfff\ud800",
+    "🔥".repeat(300),
+    "fire\u202eerif",
+    "../../etc/passwd",
+    "%00",
+    "{{7*7}}",
+    NaN,
+    Infinity,
+    -Infinity,
+    -5,
+    1e308,
+    3,
+    -0.0001,
+    2.0001,
+    null,
+    true,
+    [],
+    {},
+    [1, 2],
+    { a: { b: { c: [] } } },
   ];
   const deep = (n: number): unknown => (n === 0 ? 1 : { a: deep(n - 1) });
   const deepArr = "[".repeat(5000) + "]".repeat(5000);
@@ -508,7 +762,11 @@ say("== fuzz: every command argument and API parameter ==");
   let serverErrors = 0;
   let accepted = 0;
   const statuses = new Map<number, number>();
-  const note = (status: number) => { tried++; statuses.set(status, (statuses.get(status) ?? 0) + 1); if (status >= 500 || status === 0) serverErrors++; };
+  const note = (status: number) => {
+    tried++;
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    if (status >= 500 || status === 0) serverErrors++;
+  };
   const b = () => bots[tried % 2]!;
   // Web API: POST body fields, raw bodies, query parameters, path parameters.
   for (const v of nasty) {
@@ -518,17 +776,48 @@ say("== fuzz: every command argument and API parameter ==");
       if (r.ok) accepted++;
     }
   }
-  const invalidUtf8 = Buffer.from([0x7b, 0x22, 0x61, 0x62, 0x6f, 0x75, 0x74, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]).toString("latin1");
-  for (const raw of [deepArr, JSON.stringify(deep(3000)), "{", "null", "[]", "\"x\"", "1", invalidUtf8, "{\"temperature\":1e999}", "x".repeat(200_000)]) {
+  const invalidUtf8 = Buffer.from([
+    0x7b, 0x22, 0x61, 0x62, 0x6f, 0x75, 0x74, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d,
+  ]).toString("latin1");
+  for (const raw of [
+    deepArr,
+    JSON.stringify(deep(3000)),
+    "{",
+    "null",
+    "[]",
+    '"x"',
+    "1",
+    invalidUtf8,
+    '{"temperature":1e999}',
+    "x".repeat(200_000),
+  ]) {
     const r = await webProphecy(b(), raw);
     note(r.status ?? 0);
     if (r.ok) accepted++;
   }
   for (const v of nasty.filter((x) => typeof x === "string" || typeof x === "number")) {
     let q: string;
-    try { q = encodeURIComponent(String(v)); } catch { q = "%ED%A0%80"; } // a lone surrogate, as raw bytes
-    for (const p of [`/api/prophecies?cursor=${q}`, `/api/prophecies?sort=${q}`, `/api/prophecies?limit=${q}`, `/api/prophecies?q=${q}`, `/api/prophecies/${q}`, `/api/words?prefix=${q}`, `/api/words?prefix=a&limit=${q}`, `/p/${q}`, `/?cursor=${q}`]) {
-      try { note((await http(`${b().url}${p}`, "GET", undefined, {})).status); } catch { note(0); }
+    try {
+      q = encodeURIComponent(String(v));
+    } catch {
+      q = "%ED%A0%80";
+    } // a lone surrogate, as raw bytes
+    for (const p of [
+      `/api/prophecies?cursor=${q}`,
+      `/api/prophecies?sort=${q}`,
+      `/api/prophecies?limit=${q}`,
+      `/api/prophecies?q=${q}`,
+      `/api/prophecies/${q}`,
+      `/api/words?prefix=${q}`,
+      `/api/words?prefix=a&limit=${q}`,
+      `/p/${q}`,
+      `/?cursor=${q}`,
+    ]) {
+      try {
+        note((await http(`${b().url}${p}`, "GET", undefined, {})).status);
+      } catch {
+        note(0);
+      }
     }
   }
   // Slack /prophecy text and /retrain reason (non-admin).
@@ -537,32 +826,60 @@ say("== fuzz: every command argument and API parameter ==");
       const body = commandBody(slack, "/prophecy", text.slice(0, 4000), { channel: `CFUZZ${tried}`, user: "UFUZZ" });
       const ts = Math.floor(Date.now() / 1000);
       try {
-        const r = await http(`${b().url}/slack/events`, "POST", body, { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(ts), "x-slack-signature": slackSignature(body, ts) });
+        const r = await http(`${b().url}/slack/events`, "POST", body, {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-slack-request-timestamp": String(ts),
+          "x-slack-signature": slackSignature(body, ts),
+        });
         note(r.status);
-      } catch { note(0); }
+      } catch {
+        note(0);
+      }
     }
   }
   // Discord options: temperature (number) and about (string) with any value, unknown options.
   for (const v of nasty) {
-    for (const opts of [[{ name: "temperature", type: 10, value: v }], [{ name: "about", type: 3, value: v }], [{ name: "bogus", type: 3, value: v }]]) {
+    for (const opts of [
+      [{ name: "temperature", type: 10, value: v }],
+      [{ name: "about", type: 3, value: v }],
+      [{ name: "bogus", type: 3, value: v }],
+    ]) {
       const r = await discordProphecy(b(), opts);
       note(r.error?.startsWith("HTTP ") ? Number(r.error.slice(5)) : 200);
       if (r.ok) accepted++;
     }
   }
   await sleep(3000);
-  const slackPostedFuzz = slack.callsOf("chat.postMessage").filter((c) => String(c.args.channel).startsWith("CFUZZ") && /prophecy #\d+/.test(JSON.stringify(c.args))).length;
+  const slackPostedFuzz = slack
+    .callsOf("chat.postMessage")
+    .filter((c) => String(c.args.channel).startsWith("CFUZZ") && /prophecy #\d+/.test(JSON.stringify(c.args))).length;
   const after = await db.prisma.prophecy.count();
-  const alive = await Promise.all(bots.map((x) => http(`${x.url}/healthz`, "GET", undefined, {}).then((r) => r.status, () => 0)));
-  say(`${tried} inputs tried; statuses ${[...statuses].sort((a, c) => a[0] - c[0]).map(([s, n]) => `${s}×${n}`).join(", ")}; ${serverErrors} server errors (5xx or no answer)`);
-  say(`    prophecies written ${after - before}, answered as prophecies ${accepted + slackPostedFuzz} (nothing written beyond what was answered: ${after - before === accepted + slackPostedFuzz ? "yes" : "NO"}); bots alive: ${alive.join(", ")}`);
+  const alive = await Promise.all(
+    bots.map((x) =>
+      http(`${x.url}/healthz`, "GET", undefined, {}).then(
+        (r) => r.status,
+        () => 0,
+      ),
+    ),
+  );
+  say(
+    `${tried} inputs tried; statuses ${[...statuses]
+      .sort((a, c) => a[0] - c[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(", ")}; ${serverErrors} server errors (5xx or no answer)`,
+  );
+  say(
+    `    prophecies written ${after - before}, answered as prophecies ${accepted + slackPostedFuzz} (nothing written beyond what was answered: ${after - before === accepted + slackPostedFuzz ? "yes" : "NO"}); bots alive: ${alive.join(", ")}`,
+  );
 }
 
 // ---------- fault: PostgreSQL restart during load ----------
 if (!args["no-pg-restart"]) {
   say();
   say("== fault: PostgreSQL restarted during load ==");
-  say("WARNING: restarting this machine's PostgreSQL cluster (pg_ctlcluster 15 main restart); other tests using it may see one dropped connection");
+  say(
+    "WARNING: restarting this machine's PostgreSQL cluster (pg_ctlcluster 15 main restart); other tests using it may see one dropped connection",
+  );
   answered.clear();
   const watch: { t: number; bot: number; ready: boolean }[] = [];
   let watching = true;
@@ -577,8 +894,12 @@ if (!args["no-pg-restart"]) {
   const load = openLoop(Math.min(RATE, 50), loadSeconds);
   await sleep(3000);
   const tRestart = Date.now();
-  const restart = spawnSync("pg_ctlcluster", ["--skip-systemctl-redirect", "15", "main", "restart"], { encoding: "utf8" });
-  say(`restart: exit ${restart.status} in ${Date.now() - tRestart} ms${restart.stderr ? ` (${restart.stderr.trim()})` : ""}`);
+  const restart = spawnSync("pg_ctlcluster", ["--skip-systemctl-redirect", "15", "main", "restart"], {
+    encoding: "utf8",
+  });
+  say(
+    `restart: exit ${restart.status} in ${Date.now() - tRestart} ms${restart.stderr ? ` (${restart.stderr.trim()})` : ""}`,
+  );
   const outcomes = await load;
   await sleep(3000);
   watching = false;
@@ -588,7 +909,9 @@ if (!args["no-pg-restart"]) {
     const mine = watch.filter((w) => w.bot === i && w.t >= tRestart);
     const down = mine.filter((w) => !w.ready);
     const back = mine.find((w, k) => k > 0 && w.ready && !mine[k - 1]!.ready);
-    say(`    ${bots[i]!.name}: not ready for ${down.length} probe(s)${back ? `, ready again ${back.t - tRestart} ms after the restart began` : ""}; ready at the end: ${mine.at(-1)?.ready}`);
+    say(
+      `    ${bots[i]!.name}: not ready for ${down.length} probe(s)${back ? `, ready again ${back.t - tRestart} ms after the restart began` : ""}; ready at the end: ${mine.at(-1)?.ready}`,
+    );
   }
   const lost = await missingFromDb(answered);
   say(`    answered ${answered.size}, missing from the database ${lost.length}`);
@@ -599,7 +922,9 @@ say();
 const tStop = Date.now();
 for (const p of [...bots, trainer]) p.child.kill("SIGTERM");
 const codes = await Promise.all([...bots, trainer].map((p) => p.exited));
-say(`SIGTERM: ${[...bots, trainer].map((p, i) => `${p.name} exit ${codes[i]}`).join(", ")} within ${Date.now() - tStop} ms`);
+say(
+  `SIGTERM: ${[...bots, trainer].map((p, i) => `${p.name} exit ${codes[i]}`).join(", ")} within ${Date.now() - tStop} ms`,
+);
 await db.close();
 await discord.close();
 await slack.close();

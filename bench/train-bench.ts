@@ -22,13 +22,29 @@ export async function benchEpochs(
   model: tf.LayersModel,
   data: Prepared,
   size: ModelSize,
-  opts: { epochs: number; batchSize: number; learningRate: number; seed: number; threads: number; backend: BackendName },
+  opts: {
+    epochs: number;
+    batchSize: number;
+    learningRate: number;
+    seed: number;
+    threads: number;
+    backend: BackendName;
+  },
 ): Promise<EpochFigures> {
-  const chosen = await createTrainStep(model, { learningRate: opts.learningRate, classWeights: data.classWeights, threads: opts.threads, backend: opts.backend });
+  const chosen = await createTrainStep(model, {
+    learningRate: opts.learningRate,
+    classWeights: data.classWeights,
+    threads: opts.threads,
+    backend: opts.backend,
+  });
   try {
     const result = await trainModel(model, data.train, data.validation, {
-      epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed,
-      classWeights: data.classWeights, step: chosen.step,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      learningRate: opts.learningRate,
+      seed: opts.seed,
+      classWeights: data.classWeights,
+      step: chosen.step,
     });
     const flops = data.train.count * trainingFlops(size) + data.validation.count * forwardFlops(size);
     const seconds = result.epochs.map((e) => e.seconds);

@@ -77,7 +77,14 @@ function zipfSampler(random: () => number): () => number {
 }
 
 interface Generated {
-  prophecy: (i: number) => { text: string; lines: string; temperature: number; surface: string; createdAt: Date; reactionCount: number };
+  prophecy: (i: number) => {
+    text: string;
+    lines: string;
+    temperature: number;
+    surface: string;
+    createdAt: Date;
+    reactionCount: number;
+  };
   reactionsOf: (i: number, count: number) => { userId: string; emoji: string }[];
   reactionCounts: Uint16Array;
 }
@@ -100,7 +107,9 @@ function generate(rows: number): Generated {
   return {
     reactionCounts,
     prophecy: (i) => {
-      const lines = Array.from({ length: 4 }, () => Array.from({ length: 6 + Math.floor(random() * 4) }, () => word(zipf())).join(" "));
+      const lines = Array.from({ length: 4 }, () =>
+        Array.from({ length: 6 + Math.floor(random() * 4) }, () => word(zipf())).join(" "),
+      );
       return {
         text: lines.join("\n"),
         lines: JSON.stringify(lines),
@@ -111,16 +120,34 @@ function generate(rows: number): Generated {
       };
     },
     // Distinct (user, emoji) pairs per prophecy.
-    reactionsOf: (i, count) => Array.from({ length: count }, (_, k) => ({ userId: `u${k}`, emoji: EMOJIS[(i + k) % EMOJIS.length]! })),
+    reactionsOf: (i, count) =>
+      Array.from({ length: count }, (_, k) => ({ userId: `u${k}`, emoji: EMOJIS[(i + k) % EMOJIS.length]! })),
   };
 }
 
 function modelVersion(): NewModelVersion {
   const now = new Date();
   return {
-    trainingStartedAt: now, trainingFinishedAt: now, status: "accepted", topology: {}, weightSpecs: [], weights: new Uint8Array(4),
-    vocabulary: ["<q>"], casing: {}, hyperParams: {}, corpusSha256: "0".repeat(64), corpusIds: new Uint8Array(4), corpusDocuments: 0,
-    gloveSource: "bench", gloveCoverage: 0, backend: "cpu", epochs: [], loss: 0, valLoss: 0, valAcc: 0, evaluation: null,
+    trainingStartedAt: now,
+    trainingFinishedAt: now,
+    status: "accepted",
+    topology: {},
+    weightSpecs: [],
+    weights: new Uint8Array(4),
+    vocabulary: ["<q>"],
+    casing: {},
+    hyperParams: {},
+    corpusSha256: "0".repeat(64),
+    corpusIds: new Uint8Array(4),
+    corpusDocuments: 0,
+    gloveSource: "bench",
+    gloveCoverage: 0,
+    backend: "cpu",
+    epochs: [],
+    loss: 0,
+    valLoss: 0,
+    valAcc: 0,
+    evaluation: null,
   };
 }
 
@@ -134,9 +161,13 @@ function seedSqlite(file: string, version: number, rows: number): number {
   const cols = `("text","lines","temperature","modelVersion","longestCopied","redraws","surface","requestedBy","createdAt","reactionCount","messageRef")`;
   let reactions = 0;
   const insertProphecies = (n: number) =>
-    db.prepare(`INSERT INTO "Prophecy" ${cols} VALUES ${Array.from({ length: n }, () => "(?,?,?,?,?,?,?,?,?,?,?)").join(",")}`);
+    db.prepare(
+      `INSERT INTO "Prophecy" ${cols} VALUES ${Array.from({ length: n }, () => "(?,?,?,?,?,?,?,?,?,?,?)").join(",")}`,
+    );
   const insertReactions = (n: number) =>
-    db.prepare(`INSERT INTO "Reaction" ("prophecyId","platform","userId","emoji","present","eventAt","messageRef","createdAt") VALUES ${Array.from({ length: n }, () => "(?,?,?,?,1,?,?,?)").join(",")}`);
+    db.prepare(
+      `INSERT INTO "Reaction" ("prophecyId","platform","userId","emoji","present","eventAt","messageRef","createdAt") VALUES ${Array.from({ length: n }, () => "(?,?,?,?,1,?,?,?)").join(",")}`,
+    );
   const fullProphecies = insertProphecies(SQLITE_BATCH);
   const fullReactions = insertReactions(SQLITE_BATCH);
   let pending: unknown[] = [];
@@ -153,7 +184,19 @@ function seedSqlite(file: string, version: number, rows: number): number {
       const values: unknown[] = [];
       for (let i = from; i < from + n; i++) {
         const p = gen.prophecy(i);
-        values.push(p.text, p.lines, p.temperature, version, 2, 0, p.surface, "bench", sqliteTime(p.createdAt), p.reactionCount, `m${i}`);
+        values.push(
+          p.text,
+          p.lines,
+          p.temperature,
+          version,
+          2,
+          0,
+          p.surface,
+          "bench",
+          sqliteTime(p.createdAt),
+          p.reactionCount,
+          `m${i}`,
+        );
       }
       (n === SQLITE_BATCH ? fullProphecies : insertProphecies(n)).run(...values);
       for (let i = from; i < from + n; i++) {
@@ -185,9 +228,20 @@ async function seedPostgres(url: string, version: number, rows: number): Promise
       const r: unknown[][] = [[], [], [], []];
       for (let i = from; i < from + n; i++) {
         const p = gen.prophecy(i);
-        for (const [k, v] of [p.text, p.lines, p.temperature, p.surface, p.createdAt.toISOString(), p.reactionCount].entries()) cols[k]!.push(v);
+        for (const [k, v] of [
+          p.text,
+          p.lines,
+          p.temperature,
+          p.surface,
+          p.createdAt.toISOString(),
+          p.reactionCount,
+        ].entries())
+          cols[k]!.push(v);
         for (const x of gen.reactionsOf(i, gen.reactionCounts[i]!)) {
-          r[0]!.push(i + 1); r[1]!.push(x.userId); r[2]!.push(x.emoji); r[3]!.push(`m${i}`);
+          r[0]!.push(i + 1);
+          r[1]!.push(x.userId);
+          r[2]!.push(x.emoji);
+          r[3]!.push(`m${i}`);
           reactions++;
         }
       }
@@ -223,7 +277,10 @@ function queries(cursors: { deepNew: string; deepReactions: string }): [string, 
     ["word search, two words", { sort: "new", limit: 20, q: `${word(20)} ${word(50)}` }],
     ["most reacted, first page", { sort: "reactions", limit: 20 }],
     ["most reacted, a later page", { sort: "reactions", limit: 20, cursor: cursors.deepReactions }],
-    ["filtered: surface + temperature", { sort: "new", limit: 20, surface: "web", minTemperature: 1.1, maxTemperature: 1.3 }],
+    [
+      "filtered: surface + temperature",
+      { sort: "new", limit: 20, surface: "web", minTemperature: 1.1, maxTemperature: 1.3 },
+    ],
   ];
 }
 
@@ -247,38 +304,58 @@ async function measure(db: Db, oracle: Oracle, rows: number, iterations: number)
     const returned = (await oracle.history(query)).prophecies.length;
     const sort = query.sort ?? "new";
     const search = {
-      ...query, sort, limit: query.limit ?? 20, words: query.q ? searchWords(query.q) : [],
+      ...query,
+      sort,
+      limit: query.limit ?? 20,
+      words: query.q ? searchWords(query.q) : [],
       after: query.cursor ? decodeCursor(sort, query.cursor) : null,
     };
     const sql = await timed(iterations, () => searchProphecies(db, search));
     const times = await timed(iterations, () => oracle.history(query));
     out.push({
-      query: name, p50ms: round(quantile(times, 0.5)), p99ms: round(quantile(times, 0.99)),
-      sqlP50ms: round(quantile(sql, 0.5)), sqlP99ms: round(quantile(sql, 0.99)), rowsReturned: returned,
+      query: name,
+      p50ms: round(quantile(times, 0.5)),
+      p99ms: round(quantile(times, 0.99)),
+      sqlP50ms: round(quantile(sql, 0.5)),
+      sqlP99ms: round(quantile(sql, 0.99)),
+      rowsReturned: returned,
     });
   }
   return out;
 }
 
-async function runOne(provider: "sqlite" | "postgresql", url: string, options: WebScaleOptions): Promise<DatabaseFigures> {
+async function runOne(
+  provider: "sqlite" | "postgresql",
+  url: string,
+  options: WebScaleOptions,
+): Promise<DatabaseFigures> {
   await migrate(url);
   const setup = await openDatabase(url);
   const version = await createModelVersion(setup, modelVersion(), { promote: { by: "bench", reason: "bench" } });
   await setup.close();
   const t0 = performance.now();
-  const reactions = provider === "sqlite"
-    ? seedSqlite(url.slice("file:".length), version, options.rows)
-    : await seedPostgres(url, version, options.rows);
+  const reactions =
+    provider === "sqlite"
+      ? seedSqlite(url.slice("file:".length), version, options.rows)
+      : await seedPostgres(url, version, options.rows);
   const seedSeconds = (performance.now() - t0) / 1000;
-  options.say(`  ${provider}: seeded ${options.rows.toLocaleString("en")} prophecies + ${reactions.toLocaleString("en")} reactions in ${seedSeconds.toFixed(0)} s`);
+  options.say(
+    `  ${provider}: seeded ${options.rows.toLocaleString("en")} prophecies + ${reactions.toLocaleString("en")} reactions in ${seedSeconds.toFixed(0)} s`,
+  );
   const db: Db = await openDatabase(url);
   const config = loadConfig({}, { database: { url }, log: { level: "silent" } });
   const oracle = createOracle({ db, config, log: silentLogger, watch: false });
   try {
-    options.say(`    (load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} before measuring: shared cores make timings noisy)`);
+    options.say(
+      `    (load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")} before measuring: shared cores make timings noisy)`,
+    );
     const figures = await measure(db, oracle, options.rows, options.iterations);
     for (const f of figures) {
-      options.say(`    ${f.query.padEnd(34)} page p50 ${f.p50ms.toFixed(1).padStart(6)} ms  p99 ${f.p99ms.toFixed(1).padStart(6)} ms  [goal p99 ≤ ${GOAL_MS} ms: ${f.p99ms <= GOAL_MS ? "✓ goal met" : "✗ goal missed"}]   its SQL p50 ${f.sqlP50ms.toFixed(2)} ms p99 ${f.sqlP99ms.toFixed(2)} ms  (${f.rowsReturned} rows)`);
+      options.say(
+        `    ${f.query.padEnd(34)} page p50 ${f.p50ms.toFixed(1).padStart(6)} ms  p99 ${f.p99ms.toFixed(1).padStart(6)} ms  [goal p99 ≤ ${GOAL_MS} ms: ${f.p99ms <= GOAL_MS ? "✓ goal met" : "✗ goal missed"}]   its SQL p50 ${f.sqlP50ms.toFixed(2)} ms p99 ${f.sqlP99ms.toFixed(2)} ms  (${f.rowsReturned} rows)`,
+      );
     }
     return { provider, prophecies: options.rows, reactions, seedSeconds: round(seedSeconds, 1), queries: figures };
   } finally {
@@ -289,7 +366,9 @@ async function runOne(provider: "sqlite" | "postgresql", url: string, options: W
 
 export async function benchWebScale(options: WebScaleOptions): Promise<DatabaseFigures[]> {
   const results: DatabaseFigures[] = [];
-  options.say(`\nWeb history at scale (${options.rows.toLocaleString("en")} prophecies, 3 reactions each on average; ${options.iterations} runs per query, through oracle.history):`);
+  options.say(
+    `\nWeb history at scale (${options.rows.toLocaleString("en")} prophecies, 3 reactions each on average; ${options.iterations} runs per query, through oracle.history):`,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), "oracle-web-bench-"));
   try {
     results.push(await runOne("sqlite", `file:${path.join(dir, "oracle.db")}`, options));
@@ -321,11 +400,16 @@ if (isMain) {
     options: {
       rows: { type: "string", default: "1000000" },
       iterations: { type: "string", default: "200" },
-      postgres: { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
+      postgres: {
+        type: "string",
+        default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+      },
     },
   });
   await benchWebScale({
-    rows: Number(values.rows), iterations: Number(values.iterations),
-    postgresUrl: values.postgres === "none" ? null : values.postgres!, say: (line) => process.stdout.write(`${line}\n`),
+    rows: Number(values.rows),
+    iterations: Number(values.iterations),
+    postgresUrl: values.postgres === "none" ? null : values.postgres!,
+    say: (line) => process.stdout.write(`${line}\n`),
   });
 }

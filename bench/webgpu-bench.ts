@@ -8,13 +8,15 @@ import { benchEpochs, type EpochFigures } from "./train-bench.ts";
 export type WebgpuFigures =
   | { adapter: string; software: false; epochs: EpochFigures }
   | {
-    adapter: string; software: true; batchSize: number;
-    /** Measured batches (after one warm-up batch that compiles the shaders). */
-    secondsPerBatch: number[];
-    /** secondsPerBatch's mean × batches per epoch, validation left out. */
-    extrapolatedEpochSeconds: number;
-    gflops: number;
-  };
+      adapter: string;
+      software: true;
+      batchSize: number;
+      /** Measured batches (after one warm-up batch that compiles the shaders). */
+      secondsPerBatch: number[];
+      /** secondsPerBatch's mean × batches per epoch, validation left out. */
+      extrapolatedEpochSeconds: number;
+      gflops: number;
+    };
 
 /**
  * The same training figures on the webgpu backend when Dawn finds an adapter (null otherwise):
@@ -22,7 +24,10 @@ export type WebgpuFigures =
  * measured batches, extrapolated. Leaves the backend it found current.
  */
 export async function benchWebgpu(
-  data: Prepared, modelOptions: ModelOptions, size: ModelSize, embeddings: Float32Array,
+  data: Prepared,
+  modelOptions: ModelOptions,
+  size: ModelSize,
+  embeddings: Float32Array,
   opts: { epochs: number; batchSize: number; learningRate: number; seed: number; softwareBatches: number },
 ): Promise<WebgpuFigures | null> {
   const found = await webgpuAdapter();
@@ -33,7 +38,11 @@ export async function benchWebgpu(
   const model = buildModel({ ...modelOptions, embeddings });
   try {
     if (!isSoftwareAdapter(found.adapter.info)) {
-      return { adapter, software: false, epochs: await benchEpochs(model, data, size, { ...opts, threads: 1, backend: "webgpu" }) };
+      return {
+        adapter,
+        software: false,
+        epochs: await benchEpochs(model, data, size, { ...opts, threads: 1, backend: "webgpu" }),
+      };
     }
     const { step, dispose } = localStep(model, { learningRate: opts.learningRate, classWeights: data.classWeights });
     const L = data.train.phraseLength;
@@ -43,7 +52,12 @@ export async function benchWebgpu(
       for (let i = 0; i <= opts.softwareBatches; i++) {
         const from = (i * B) % Math.max(1, data.train.count - B);
         const started = performance.now();
-        await step({ inputs: data.train.inputs.slice(from * L, (from + B) * L), targets: data.train.targets.slice(from, from + B), size: B, phraseLength: L });
+        await step({
+          inputs: data.train.inputs.slice(from * L, (from + B) * L),
+          targets: data.train.targets.slice(from, from + B),
+          size: B,
+          phraseLength: L,
+        });
         if (i > 0) seconds.push((performance.now() - started) / 1000);
       }
     } finally {
@@ -51,7 +65,10 @@ export async function benchWebgpu(
     }
     const mean = seconds.reduce((a, b) => a + b, 0) / seconds.length;
     return {
-      adapter, software: true, batchSize: B, secondsPerBatch: seconds,
+      adapter,
+      software: true,
+      batchSize: B,
+      secondsPerBatch: seconds,
       extrapolatedEpochSeconds: mean * Math.ceil(data.train.count / B),
       gflops: (B * trainingFlops(size)) / 1e9 / mean,
     };

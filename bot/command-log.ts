@@ -40,13 +40,23 @@ export function commandRunner(log: Logger, tracker: WorkTracker): RunCommand {
     });
     const title = `${info.surface} ${info.command}`;
     try {
-      const result = await tracker.run(() => fn({ prophecy: (id) => { prophecyId = id; } }));
+      const result = await tracker.run(() =>
+        fn({
+          prophecy: (id) => {
+            prophecyId = id;
+          },
+        }),
+      );
       log.info(line("ok"), title);
       return result;
     } catch (err) {
       const classified = publicError(err);
       if (classified.kind === "bug") log.error({ ...line("error"), err }, title);
-      else log.info({ ...line(classified.kind === "user" ? "user_error" : "unavailable"), reason: classified.message }, title);
+      else
+        log.info(
+          { ...line(classified.kind === "user" ? "user_error" : "unavailable"), reason: classified.message },
+          title,
+        );
       throw err;
     }
   };

@@ -18,6 +18,12 @@ export interface PublicError {
 export function publicError(error: unknown): PublicError {
   if (error instanceof ShuttingDownError) return { kind: "unavailable", status: 503, message: error.message };
   const described = describeError(error);
-  if (described.kind === "user") return { kind: "user", status: 400, message: described.message, ...(described.hint ? { hint: described.hint } : {}) };
+  if (described.kind === "user")
+    return {
+      kind: "user",
+      status: 400,
+      message: described.message,
+      ...(described.hint ? { hint: described.hint } : {}),
+    };
   return { kind: "bug", status: 500, message: userMessage(described) };
 }

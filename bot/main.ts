@@ -25,7 +25,7 @@ import { webSurface } from "./web/index.ts";
 export const SURFACES: SurfaceFactory[] = [
   discordSurface, // Discord: gateway and POST /discord/interactions (bot/discord/)
   slackSurface, // Slack: Bolt on POST /slack/events, or Socket Mode (bot/slack/)
-  webSurface,   // the web page and its API: / and /api (bot/web/)
+  webSurface, // the web page and its API: / and /api (bot/web/)
 ];
 
 export interface RunBotOptions {
@@ -71,24 +71,30 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
     log.info({ url, port: address.port, surfaces: surfaces.map((s) => s.name) }, `bot service listening on ${url}`);
 
     let stopping: Promise<void> | undefined;
-    const stop = () => stopping ??= (async () => {
-      running.beginShutdown();
-      tracker.stopAccepting();
-      // Stops listening at once; resolves when the HTTP requests in flight have been answered.
-      const closed = running.app.close();
-      const drainMs = config.bot.drainSeconds * 1000;
-      const drained = await tracker.drained(drainMs);
-      if (!drained) log.warn({ inFlight: tracker.active, drainSeconds: config.bot.drainSeconds }, "drain time over; abandoning work in flight");
-      else await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000).unref())]);
-      for (const s of surfaces) {
-        await s.stop?.().catch((err: unknown) => log.error({ err, surface: s.name }, "surface failed to stop"));
-      }
-      await oracle!.close();
-      await db!.close();
-      log.info("bot service stopped");
-    })();
+    const stop = () =>
+      (stopping ??= (async () => {
+        running.beginShutdown();
+        tracker.stopAccepting();
+        // Stops listening at once; resolves when the HTTP requests in flight have been answered.
+        const closed = running.app.close();
+        const drainMs = config.bot.drainSeconds * 1000;
+        const drained = await tracker.drained(drainMs);
+        if (!drained)
+          log.warn(
+            { inFlight: tracker.active, drainSeconds: config.bot.drainSeconds },
+            "drain time over; abandoning work in flight",
+          );
+        else await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000).unref())]);
+        for (const s of surfaces) {
+          await s.stop?.().catch((err: unknown) => log.error({ err, surface: s.name }, "surface failed to stop"));
+        }
+        await oracle!.close();
+        await db!.close();
+        log.info("bot service stopped");
+      })());
     // Drain time, then a few seconds for the surfaces and the database to close.
-    if (opts.handleSignals !== false) exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
+    if (opts.handleSignals !== false)
+      exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
     return { url, port: address.port, surfaces: surfaces.map((s) => s.name), stop };
   } catch (err) {
     // A surface that fails to start (bad token, port taken) must not leave a half-started server.

@@ -63,7 +63,8 @@ export async function buildServer(opts: BotServerOptions): Promise<BotServer> {
     const status = error.statusCode ?? 0;
     if (!(error instanceof Error) || status < 400 || status >= 500) {
       const answer = publicError(error);
-      if (answer.kind === "bug") request.log.error({ err: error, method: request.method, url: request.url }, "request failed");
+      if (answer.kind === "bug")
+        request.log.error({ err: error, method: request.method, url: request.url }, "request failed");
       return reply.code(answer.status).send({ error: answer.message, ...(answer.hint ? { hint: answer.hint } : {}) });
     }
     return reply.code(status).send({ error: error.validation ? `Invalid request: ${error.message}` : error.message });
@@ -93,7 +94,11 @@ export async function buildServer(opts: BotServerOptions): Promise<BotServer> {
 
   return {
     app,
-    beginShutdown() { shuttingDown = true; },
-    get shuttingDown() { return shuttingDown; },
+    beginShutdown() {
+      shuttingDown = true;
+    },
+    get shuttingDown() {
+      return shuttingDown;
+    },
   };
 }

@@ -25,13 +25,18 @@ export function exitOnSignals(opts: SignalOptions): void {
       opts.log.error({ limitMs: opts.hardLimitMs }, "shutdown took too long; exiting");
       exit(1);
     }, opts.hardLimitMs).unref();
-    opts.shutdown(signal).then(() => exit(0), (err) => {
-      opts.log.error({ err }, "shutdown failed");
-      exit(1);
-    });
+    opts.shutdown(signal).then(
+      () => exit(0),
+      (err) => {
+        opts.log.error({ err }, "shutdown failed");
+        exit(1);
+      },
+    );
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  process.on("unhandledRejection", (reason) => opts.log.error({ err: reason }, "unhandled promise rejection (a bug; still serving)"));
+  process.on("unhandledRejection", (reason) =>
+    opts.log.error({ err: reason }, "unhandled promise rejection (a bug; still serving)"),
+  );
   process.on("uncaughtException", (err) => opts.log.error({ err }, "uncaught exception (a bug; still serving)"));
 }

@@ -34,8 +34,12 @@ export function createTracker(): WorkTracker {
     }
   };
   const tracker: WorkTracker = {
-    get active() { return active; },
-    get accepting() { return accepting; },
+    get active() {
+      return active;
+    },
+    get accepting() {
+      return accepting;
+    },
     begin() {
       if (!accepting) throw new ShuttingDownError();
       active++;
@@ -54,7 +58,9 @@ export function createTracker(): WorkTracker {
         end();
       }
     },
-    stopAccepting() { accepting = false; },
+    stopAccepting() {
+      accepting = false;
+    },
     drained(timeoutMs) {
       if (active === 0) return Promise.resolve(true);
       return new Promise((resolve) => {

@@ -37,7 +37,9 @@ export function createContext(
       return config;
     },
     log() {
-      log ??= createLogger(context.verbose ? "debug" : context.config().log.level, { pretty: Boolean(context.stderr.isTTY) });
+      log ??= createLogger(context.verbose ? "debug" : context.config().log.level, {
+        pretty: Boolean(context.stderr.isTTY),
+      });
       return log;
     },
     db() {

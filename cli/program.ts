@@ -14,7 +14,9 @@ import { serveCommand } from "./commands/serve.ts";
 import { cancelCommand, jobsCommand, retrainCommand } from "./commands/jobs.ts";
 import { promoteCommand, rollbackCommand } from "./commands/registry.ts";
 
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /** Keeps line breaks, escapes every other control character (commander quotes bad arguments as typed). */
 const safeForTerminal = (s: string) => s.split("\n").map(escapeControlCharacters).join("\n");
@@ -36,8 +38,21 @@ export function buildProgram(ctx: CliContext): Command {
       ctx.verbose = Boolean(root.opts().verbose);
     });
   for (const make of [
-    setupCommand, migrateCommand, trainCommand, prophecyCommand, modelsCommand,
-    serveCommand, trainerCommand, botCommand, retrainCommand, jobsCommand, cancelCommand, promoteCommand, rollbackCommand, configCommand,
-  ]) program.addCommand(make(ctx).copyInheritedSettings(program)); // output escaping and exit handling included
+    setupCommand,
+    migrateCommand,
+    trainCommand,
+    prophecyCommand,
+    modelsCommand,
+    serveCommand,
+    trainerCommand,
+    botCommand,
+    retrainCommand,
+    jobsCommand,
+    cancelCommand,
+    promoteCommand,
+    rollbackCommand,
+    configCommand,
+  ])
+    program.addCommand(make(ctx).copyInheritedSettings(program)); // output escaping and exit handling included
   return program;
 }

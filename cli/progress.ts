@@ -10,7 +10,12 @@ export function trainingProgress(stream: NodeJS.WritableStream & { isTTY?: boole
     return { onBatch: undefined, onEpoch: (m: EpochMetrics) => void stream.write(`${fmt(m)}\n`), stop: () => {} };
   }
   const bar = new cliProgress.SingleBar(
-    { stream, format: "epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | loss {loss}", hideCursor: true, clearOnComplete: true },
+    {
+      stream,
+      format: "epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | loss {loss}",
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let active = false;
@@ -27,6 +32,8 @@ export function trainingProgress(stream: NodeJS.WritableStream & { isTTY?: boole
       active = false;
       stream.write(`${fmt(m)}\n`);
     },
-    stop: () => { if (active) bar.stop(); },
+    stop: () => {
+      if (active) bar.stop();
+    },
   };
 }

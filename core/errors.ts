@@ -37,7 +37,12 @@ export function describeError(error: unknown): DescribedError {
   if (isUserError(error)) return { kind: "user", message: error.message, hint: error.hint, exitCode: EXIT_USER_ERROR };
   const e = error as { name?: unknown; message?: unknown; stack?: unknown; hint?: unknown } | null;
   if (e && (e.name === "ConfigError" || e.name === "UserError") && typeof e.message === "string") {
-    return { kind: "user", message: e.message, hint: typeof e.hint === "string" ? e.hint : undefined, exitCode: EXIT_USER_ERROR };
+    return {
+      kind: "user",
+      message: e.message,
+      hint: typeof e.hint === "string" ? e.hint : undefined,
+      exitCode: EXIT_USER_ERROR,
+    };
   }
   if (error instanceof Error) return { kind: "bug", message: error.message, stack: error.stack, exitCode: EXIT_BUG };
   return { kind: "bug", message: String(error), exitCode: EXIT_BUG };

@@ -18,7 +18,11 @@ const offlinePostgres = {
   async queryRaw(query: { sql: string }) {
     if (!/version\(\)/.test(query.sql)) refuse(`run ${query.sql}`);
     // Boolean, Text, Int32 (driver-adapter column type codes).
-    return { columnNames: ["exists", "version", "numeric_version"], columnTypes: [5, 7, 0], rows: [[true, "PostgreSQL 15.0", 150000]] };
+    return {
+      columnNames: ["exists", "version", "numeric_version"],
+      columnTypes: [5, 7, 0],
+      rows: [[true, "PostgreSQL 15.0", 150000]],
+    };
   },
   executeRaw: async () => refuse("execute SQL"),
   executeScript: async () => refuse("run scripts"),

@@ -18,11 +18,45 @@ const power0 = { classWeightPower: 0, epochs: 40, patience: 2 };
 const light = { dropout: 0.1, recurrentDropout: 0.1, l2: 0 };
 
 export const tuneGrid: TuneRun[] = [
-  { name: "seed", note: "the seed's settings (today's defaults), cut at 7 minutes", training: { epochs: 20, patience: 0, maxMinutes: 7 } },
-  { name: "unweighted-light", note: "class weighting off (power 0), dropout 0.1/0.1, L2 0", model: light, training: { ...power0, maxMinutes: 16 } },
-  { name: "unweighted", note: "class weighting off (power 0), seed dropout and L2", training: { ...power0, maxMinutes: 10 } },
-  { name: "unweighted-light-warm", note: "unweighted-light again from its own weights: a second nightly run (warm start)", model: light, training: { ...power0, maxMinutes: 20 }, warmFrom: "unweighted-light" },
-  { name: "unweighted-light-l8", note: "as unweighted-light, phrase length 8", model: { ...light, phraseLength: 8 }, training: { ...power0, maxMinutes: 12 } },
-  { name: "unweighted-d03", note: "power 0, dropout 0.3/0.3, L2 0", model: { dropout: 0.3, recurrentDropout: 0.3, l2: 0 }, training: { ...power0, maxMinutes: 7 } },
-  { name: "unweighted-light-h256", note: "as unweighted-light, GRU 256", model: { ...light, units: 256 }, training: { ...power0, maxMinutes: 8 } },
+  {
+    name: "seed",
+    note: "the seed's settings (today's defaults), cut at 7 minutes",
+    training: { epochs: 20, patience: 0, maxMinutes: 7 },
+  },
+  {
+    name: "unweighted-light",
+    note: "class weighting off (power 0), dropout 0.1/0.1, L2 0",
+    model: light,
+    training: { ...power0, maxMinutes: 16 },
+  },
+  {
+    name: "unweighted",
+    note: "class weighting off (power 0), seed dropout and L2",
+    training: { ...power0, maxMinutes: 10 },
+  },
+  {
+    name: "unweighted-light-warm",
+    note: "unweighted-light again from its own weights: a second nightly run (warm start)",
+    model: light,
+    training: { ...power0, maxMinutes: 20 },
+    warmFrom: "unweighted-light",
+  },
+  {
+    name: "unweighted-light-l8",
+    note: "as unweighted-light, phrase length 8",
+    model: { ...light, phraseLength: 8 },
+    training: { ...power0, maxMinutes: 12 },
+  },
+  {
+    name: "unweighted-d03",
+    note: "power 0, dropout 0.3/0.3, L2 0",
+    model: { dropout: 0.3, recurrentDropout: 0.3, l2: 0 },
+    training: { ...power0, maxMinutes: 7 },
+  },
+  {
+    name: "unweighted-light-h256",
+    note: "as unweighted-light, GRU 256",
+    model: { ...light, units: 256 },
+    training: { ...power0, maxMinutes: 8 },
+  },
 ];

@@ -8,46 +8,91 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config/schema.ts";
 import { formatQuatrain, readCorpus } from "../core/corpus/index.ts";
 import { qualityFigures } from "../core/eval/index.ts";
-import { buildCopyIndex, importModel, longestCopiedRun, NO_RULES, sampleTokens, samplingVocabulary, seededRandom } from "../core/model/index.ts";
+import {
+  buildCopyIndex,
+  importModel,
+  longestCopiedRun,
+  NO_RULES,
+  sampleTokens,
+  samplingVocabulary,
+  seededRandom,
+} from "../core/model/index.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { fastScorer } from "../core/tf/fast-scorer.ts";
 import { EVAL_TEMPERATURES } from "../core/training/evaluate-version.ts";
 import { prepareCorpus } from "../core/training/prepare-corpus.ts";
 
-const { values } = parseArgs({ options: { model: { type: "string" }, rules: { type: "string", default: "on" }, count: { type: "string", default: "200" }, show: { type: "string", default: "12" } } });
+const { values } = parseArgs({
+  options: {
+    model: { type: "string" },
+    rules: { type: "string", default: "on" },
+    count: { type: "string", default: "200" },
+    show: { type: "string", default: "12" },
+  },
+});
 const config = loadConfig(process.env);
 await initBackend({ preference: config.training.backend });
 const prepared = prepareCorpus(await readCorpus(config.corpus.path));
-const saved = JSON.parse(await readFile(`data/tune/${values.model}.json`, "utf8")) as { topology: object; weightSpecs: object[]; vocabulary: string[] };
-if (saved.vocabulary.join("\n") !== prepared.vocabulary.words.join("\n")) throw new Error("the saved model's vocabulary is not this corpus'");
+const saved = JSON.parse(await readFile(`data/tune/${values.model}.json`, "utf8")) as {
+  topology: object;
+  weightSpecs: object[];
+  vocabulary: string[];
+};
+if (saved.vocabulary.join("\n") !== prepared.vocabulary.words.join("\n"))
+  throw new Error("the saved model's vocabulary is not this corpus'");
 const model = await importModel({ ...saved, weights: new Uint8Array(await readFile(`data/tune/${values.model}.bin`)) });
 const scorer = fastScorer(model);
 const vocabulary = samplingVocabulary(prepared.vocabulary.words, prepared.docsAsIds);
 const rules = values.rules === "off" ? NO_RULES : config.sampling;
 const copyIndex = buildCopyIndex(prepared.docsAsIds);
 const s = config.sampling;
-const draw = (temperature: number, seed: string) => sampleTokens(scorer, {
-  temperature, minWords: s.minWords, maxWords: s.maxWords, rules, vocabulary, random: seededRandom(seed),
-});
+const draw = (temperature: number, seed: string) =>
+  sampleTokens(scorer, {
+    temperature,
+    minWords: s.minWords,
+    maxWords: s.maxWords,
+    rules,
+    vocabulary,
+    random: seededRandom(seed),
+  });
 const count = Number(values.count);
 const figures = [];
 for (const temperature of EVAL_TEMPERATURES) {
   const quatrains: number[][] = [];
   for (let from = 0; from < count; from += 32) {
-    quatrains.push(...await Promise.all(Array.from({ length: Math.min(32, count - from) }, (_, k) => draw(temperature, `quality:${temperature}:${from + k}`))));
+    quatrains.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(32, count - from) }, (_, k) =>
+          draw(temperature, `quality:${temperature}:${from + k}`),
+        ),
+      )),
+    );
   }
-  figures.push(qualityFigures(quatrains, {
-    punctuation: vocabulary.punctuation, terminal: vocabulary.terminal, maxCopiedWords: s.maxCopiedWords, temperature,
-    longestCopiedRun: (ids) => longestCopiedRun(copyIndex, ids),
-  }));
+  figures.push(
+    qualityFigures(quatrains, {
+      punctuation: vocabulary.punctuation,
+      terminal: vocabulary.terminal,
+      maxCopiedWords: s.maxCopiedWords,
+      temperature,
+      longestCopiedRun: (ids) => longestCopiedRun(copyIndex, ids),
+    }),
+  );
 }
 const line = { model: values.model, rules: values.rules, figures, finishedAt: new Date().toISOString() };
 await appendFile("docs/tuning/quality.jsonl", `${JSON.stringify(line)}\n`);
 console.log(JSON.stringify(line));
 for (let seed = 1; seed <= Number(values.show); seed++) {
   const ids = await draw(1.0, String(seed));
-  const { lines } = formatQuatrain(ids.map((id) => prepared.vocabulary.words[id]!), prepared.casing);
-  console.log(`\n**seed ${seed}** (longest copied run ${longestCopiedRun(copyIndex, ids)})\n\n${lines.filter(Boolean).map((l) => `> ${l}`).join("  \n")}`);
+  const { lines } = formatQuatrain(
+    ids.map((id) => prepared.vocabulary.words[id]!),
+    prepared.casing,
+  );
+  console.log(
+    `\n**seed ${seed}** (longest copied run ${longestCopiedRun(copyIndex, ids)})\n\n${lines
+      .filter(Boolean)
+      .map((l) => `> ${l}`)
+      .join("  \n")}`,
+  );
 }
 scorer.dispose();
 process.exit(0);

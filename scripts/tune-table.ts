@@ -3,13 +3,42 @@
 import { readFile } from "node:fs/promises";
 
 interface Result {
-  name: string; note: string; warmFrom?: string; model: { phraseLength: number; units: number; dropout: number; recurrentDropout: number; l2: number };
-  training: { classWeightPower: number; learningRate: number; threads: number }; epochsRun: number; bestEpoch: number; secondsToBest: number;
-  perplexity: number; kneserNeyPerplexity: number; testPerplexity: number; testKneserNeyPerplexity: number; testTokens: number; testUnknownTokens: number;
+  name: string;
+  note: string;
+  warmFrom?: string;
+  model: { phraseLength: number; units: number; dropout: number; recurrentDropout: number; l2: number };
+  training: { classWeightPower: number; learningRate: number; threads: number };
+  epochsRun: number;
+  bestEpoch: number;
+  secondsToBest: number;
+  perplexity: number;
+  kneserNeyPerplexity: number;
+  testPerplexity: number;
+  testKneserNeyPerplexity: number;
+  testTokens: number;
+  testUnknownTokens: number;
 }
-interface Quality { model: string; rules: string; figures: { temperature: number; immediateRepeat: number; noTerminalEnd: number; badPunctuation: number; copiedMax: number; copiedMean: number; copiedWithinLimit: number; distinctBigramsPerQuatrain: number; quatrains: number }[] }
+interface Quality {
+  model: string;
+  rules: string;
+  figures: {
+    temperature: number;
+    immediateRepeat: number;
+    noTerminalEnd: number;
+    badPunctuation: number;
+    copiedMax: number;
+    copiedMean: number;
+    copiedWithinLimit: number;
+    distinctBigramsPerQuatrain: number;
+    quatrains: number;
+  }[];
+}
 
-const lines = async (path: string) => (await readFile(path, "utf8").catch(() => "")).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const lines = async (path: string) =>
+  (await readFile(path, "utf8").catch(() => ""))
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 const results = (await lines("docs/tuning/results.jsonl")) as Result[];
 const quality = (await lines("docs/tuning/quality.jsonl")) as Quality[];
 const f1 = (x: number) => x.toFixed(1);
@@ -20,14 +49,23 @@ console.log("| --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
   const settings = `L${r.model.phraseLength} H${r.model.units} drop ${r.model.dropout}/${r.model.recurrentDropout} L2 ${r.model.l2} cw ${r.training.classWeightPower} lr ${r.training.learningRate}${r.warmFrom ? ` warm from ${r.warmFrom}` : ""}`;
   const beats = r.testPerplexity < r.testKneserNeyPerplexity ? " **beats KN**" : "";
-  console.log(`| ${r.name} | ${settings} | ${r.epochsRun} (${r.bestEpoch}) | ${f1(r.secondsToBest / 60)} | ${f1(r.perplexity)} (${f1(r.kneserNeyPerplexity)}) | ${f1(r.testPerplexity)} (${f1(r.testKneserNeyPerplexity)})${beats} |`);
+  console.log(
+    `| ${r.name} | ${settings} | ${r.epochsRun} (${r.bestEpoch}) | ${f1(r.secondsToBest / 60)} | ${f1(r.perplexity)} (${f1(r.kneserNeyPerplexity)}) | ${f1(r.testPerplexity)} (${f1(r.testKneserNeyPerplexity)})${beats} |`,
+  );
 }
 const t = results[0];
-if (t) console.log(`\nTest split: ${t.testTokens} tokens, ${t.testUnknownTokens} of them words the training part lacks (one unknown class for both models).`);
-console.log("\n| model, sampler | T | repeated at once | no final . ! ? | doubled/leading punct. | copied run max / mean / ≤ 6 | distinct bigrams per quatrain |");
+if (t)
+  console.log(
+    `\nTest split: ${t.testTokens} tokens, ${t.testUnknownTokens} of them words the training part lacks (one unknown class for both models).`,
+  );
+console.log(
+  "\n| model, sampler | T | repeated at once | no final . ! ? | doubled/leading punct. | copied run max / mean / ≤ 6 | distinct bigrams per quatrain |",
+);
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const q of quality) {
   for (const f of q.figures) {
-    console.log(`| ${q.model}, rules ${q.rules} | ${f.temperature} | ${pct(f.immediateRepeat)} | ${pct(f.noTerminalEnd)} | ${pct(f.badPunctuation)} | ${f.copiedMax} / ${f.copiedMean.toFixed(1)} / ${pct(f.copiedWithinLimit)} | ${f1(f.distinctBigramsPerQuatrain)} |`);
+    console.log(
+      `| ${q.model}, rules ${q.rules} | ${f.temperature} | ${pct(f.immediateRepeat)} | ${pct(f.noTerminalEnd)} | ${pct(f.badPunctuation)} | ${f.copiedMax} / ${f.copiedMean.toFixed(1)} / ${pct(f.copiedWithinLimit)} | ${f1(f.distinctBigramsPerQuatrain)} |`,
+    );
   }
 }

@@ -20,14 +20,25 @@ import { prepareCorpus } from "../core/training/prepare-corpus.ts";
 import { trainingData } from "../core/training/training-data.ts";
 import { tuneGrid, type TuneRun } from "./tune-grid.ts";
 
-const { values } = parseArgs({ options: { only: { type: "string" }, budget: { type: "string", default: "60" }, results: { type: "string", default: "docs/tuning/results.jsonl" } } });
+const { values } = parseArgs({
+  options: {
+    only: { type: "string" },
+    budget: { type: "string", default: "60" },
+    results: { type: "string", default: "docs/tuning/results.jsonl" },
+  },
+});
 // The grid's runs are overrides of the seed's settings, whatever the defaults are now.
 const config = loadConfig({ ...process.env, MODEL_PROFILE: "seed" });
 const log = createLogger(config.log.level);
 const resultsPath = values.results!;
 const budgetSeconds = Number(values.budget) * 60;
 
-const done = new Set((await readFile(resultsPath, "utf8").catch(() => "")).split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { name: string }).name));
+const done = new Set(
+  (await readFile(resultsPath, "utf8").catch(() => ""))
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { name: string }).name),
+);
 const wanted = values.only ? new Set(values.only.split(",")) : undefined;
 const runs = tuneGrid.filter((r) => (wanted ? wanted.has(r.name) : !done.has(r.name)));
 
@@ -50,25 +61,54 @@ for (const run of runs) {
   }
   const { model: m, training: t } = settingsOf(run);
   const data = trainingData(prepared.docsAsIds, words, counts, {
-    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed,
-    testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
+    phraseLength: m.phraseLength,
+    validationFraction: t.validationFraction,
+    seed: t.seed,
+    testFraction: t.testFraction,
+    testSeed: t.testSeed,
+    classWeightPower: t.classWeightPower,
   });
   const model = buildModel({
-    vocabSize: words.length, embeddingDim: embeddings.dim, phraseLength: m.phraseLength, units: m.units,
-    dropout: m.dropout, recurrentDropout: m.recurrentDropout, l2: m.l2, embeddings: embeddings.matrix, seed: t.seed,
+    vocabSize: words.length,
+    embeddingDim: embeddings.dim,
+    phraseLength: m.phraseLength,
+    units: m.units,
+    dropout: m.dropout,
+    recurrentDropout: m.recurrentDropout,
+    l2: m.l2,
+    embeddings: embeddings.matrix,
+    seed: t.seed,
   });
   if (run.warmFrom) {
-    const saved = JSON.parse(await readFile(`data/tune/${run.warmFrom}.json`, "utf8")) as { topology: object; weightSpecs: object[] };
-    const from = await importModel({ ...saved, weights: new Uint8Array(await readFile(`data/tune/${run.warmFrom}.bin`)) });
+    const saved = JSON.parse(await readFile(`data/tune/${run.warmFrom}.json`, "utf8")) as {
+      topology: object;
+      weightSpecs: object[];
+    };
+    const from = await importModel({
+      ...saved,
+      weights: new Uint8Array(await readFile(`data/tune/${run.warmFrom}.bin`)),
+    });
     model.setWeights(from.getWeights());
     from.dispose();
   }
-  const step = await createTrainStep(model, { learningRate: t.learningRate, classWeights: data.classWeights, threads: t.threads, backend: backend.name as BackendName });
+  const step = await createTrainStep(model, {
+    learningRate: t.learningRate,
+    classWeights: data.classWeights,
+    threads: t.threads,
+    backend: backend.name as BackendName,
+  });
   const started = performance.now();
   try {
     const result = await trainModel(model, data.train, data.validation, {
-      epochs: t.epochs, batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, classWeights: data.classWeights,
-      step: step.step, restoreBestEpoch: true, patience: t.patience, maxSeconds: t.maxMinutes * 60,
+      epochs: t.epochs,
+      batchSize: t.batchSize,
+      learningRate: t.learningRate,
+      seed: t.seed,
+      classWeights: data.classWeights,
+      step: step.step,
+      restoreBestEpoch: true,
+      patience: t.patience,
+      maxSeconds: t.maxMinutes * 60,
       onEpochEnd: (e) => log.info({ run: run.name, ...e }, "epoch"),
     });
     const kept = result.final!;
@@ -76,18 +116,50 @@ for (const run of runs) {
     const held = heldOutPerplexities(model, data, { vocabSize: words.length, valLoss: kept.valLoss, batchSize: 1024 });
     const secondsToBest = result.epochs.filter((e) => e.epoch <= kept.epoch).reduce((s, e) => s + e.seconds, 0);
     const line = {
-      name: run.name, note: run.note, warmFrom: run.warmFrom, model: m, training: { ...t, threads: step.threads },
-      backend: backend.name, corpusSha256: prepared.sha256, splitDocuments: { train: data.split.train.length, validation: data.split.validation.length, test: data.split.test.length },
-      epochsRun: result.epochs.length, bestEpoch: kept.epoch, secondsToBest: Math.round(secondsToBest), seconds: Math.round(seconds),
-      earlyStopped: result.earlyStopped ?? false, ...held, valLossByEpoch: result.epochs.map((e) => Number(e.valLoss.toFixed(4))),
+      name: run.name,
+      note: run.note,
+      warmFrom: run.warmFrom,
+      model: m,
+      training: { ...t, threads: step.threads },
+      backend: backend.name,
+      corpusSha256: prepared.sha256,
+      splitDocuments: {
+        train: data.split.train.length,
+        validation: data.split.validation.length,
+        test: data.split.test.length,
+      },
+      epochsRun: result.epochs.length,
+      bestEpoch: kept.epoch,
+      secondsToBest: Math.round(secondsToBest),
+      seconds: Math.round(seconds),
+      earlyStopped: result.earlyStopped ?? false,
+      ...held,
+      valLossByEpoch: result.epochs.map((e) => Number(e.valLoss.toFixed(4))),
       finishedAt: new Date().toISOString(),
     };
-    log.info({ run: run.name, perplexity: held.perplexity, kn: held.kneserNeyPerplexity, test: held.testPerplexity, testKn: held.testKneserNeyPerplexity }, "run done");
+    log.info(
+      {
+        run: run.name,
+        perplexity: held.perplexity,
+        kn: held.kneserNeyPerplexity,
+        test: held.testPerplexity,
+        testKn: held.testKneserNeyPerplexity,
+      },
+      "run done",
+    );
     await mkdir(path.dirname(resultsPath), { recursive: true });
     await appendFile(resultsPath, `${JSON.stringify(line)}\n`);
     const artifacts = await exportModel(model);
     await mkdir("data/tune", { recursive: true });
-    await writeFile(`data/tune/${run.name}.json`, JSON.stringify({ topology: artifacts.topology, weightSpecs: artifacts.weightSpecs, vocabulary: words, casing: prepared.casing }));
+    await writeFile(
+      `data/tune/${run.name}.json`,
+      JSON.stringify({
+        topology: artifacts.topology,
+        weightSpecs: artifacts.weightSpecs,
+        vocabulary: words,
+        casing: prepared.casing,
+      }),
+    );
     await writeFile(`data/tune/${run.name}.bin`, artifacts.weights);
   } finally {
     await step.dispose();

@@ -4,7 +4,9 @@ export function every(ms: number, fn: () => Promise<void>): () => void {
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    fn().finally(() => { busy = false; });
+    fn().finally(() => {
+      busy = false;
+    });
   }, ms);
   return () => clearInterval(timer);
 }

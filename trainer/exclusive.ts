@@ -23,7 +23,10 @@ export async function withTrainerLease<T>(
     const lease = await getLease(db, TRAINER_LEASE);
     const job = lease?.jobId ? `, job #${lease.jobId}` : "";
     const expires = lease ? ` If it died, its lease expires at ${lease.expiresAt.toISOString()}.` : "";
-    throw new UserError(`A training is already running (${lease?.holder ?? "another trainer"}${job}).${expires}`, "Queue one instead: oracle retrain");
+    throw new UserError(
+      `A training is already running (${lease?.holder ?? "another trainer"}${job}).${expires}`,
+      "Queue one instead: oracle retrain",
+    );
   }
   let lost = false;
   const stopHeartbeat = every(settings.heartbeatSeconds * 1000, async () => {

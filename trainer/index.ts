@@ -5,6 +5,14 @@ export { checkSchedule, startSchedule, type ScheduleHandle, type ScheduleOptions
 export { applyRetention, versionsToDrop } from "./retention.ts";
 export type { TrainFn, TrainOutcome, TrainRequest, TrainerDeps, TrainerSettings } from "./types.ts";
 export {
-  enqueueJob, getJob, jobEpochs, jobJson, listJobs, requestCancel, JOB_STATES,
-  type EnqueueOptions, type Job, type JobState,
+  enqueueJob,
+  getJob,
+  jobEpochs,
+  jobJson,
+  listJobs,
+  requestCancel,
+  JOB_STATES,
+  type EnqueueOptions,
+  type Job,
+  type JobState,
 } from "../core/db/jobs.ts";

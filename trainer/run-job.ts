@@ -36,7 +36,8 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
     try {
       const gap = Date.now() - lastRenewal;
       // A long synchronous stretch in training delays the heartbeat; past the TTL another trainer takes over.
-      if (gap > ctx.leaseTtlMs / 2) jobLog.warn({ gapMs: gap, leaseTtlMs: ctx.leaseTtlMs }, "lease renewal came late: the event loop was blocked");
+      if (gap > ctx.leaseTtlMs / 2)
+        jobLog.warn({ gapMs: gap, leaseTtlMs: ctx.leaseTtlMs }, "lease renewal came late: the event loop was blocked");
       if (!(await renew(db, TRAINER_LEASE, runner, ctx.leaseTtlMs, { jobId: job.id }))) {
         lostLease = true;
         jobLog.error("lost the trainer lease (another trainer took it over): stopping this run");
@@ -59,7 +60,10 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
     }
   });
 
-  jobLog.info({ requestedBy: job.requestedBy, reason: job.reason, epochs: job.epochs, attempt: job.attempts }, "training job starts");
+  jobLog.info(
+    { requestedBy: job.requestedBy, reason: job.reason, epochs: job.epochs, attempt: job.attempts },
+    "training job starts",
+  );
   try {
     const outcome = await ctx.train({
       epochs: job.epochs ?? undefined,
@@ -69,7 +73,10 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
       shouldStop: () => cancelled || lostLease || ctx.stopping(),
       onEpoch: async (m) => {
         // Progress for whoever watches the logs (`npm start` trains its first model in view).
-        jobLog.info({ epoch: m.epoch, loss: m.loss, valLoss: m.valLoss, seconds: m.seconds }, `epoch ${m.epoch} done (val loss ${m.valLoss.toFixed(3)})`);
+        jobLog.info(
+          { epoch: m.epoch, loss: m.loss, valLoss: m.valLoss, seconds: m.seconds },
+          `epoch ${m.epoch} done (val loss ${m.valLoss.toFixed(3)})`,
+        );
         await recordEpoch(db, job.id, m);
       },
     });
@@ -77,7 +84,8 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
     stopCancelWatch();
     if (lostLease) {
       // The taker has marked this job; a version saved in the meantime is complete but orphaned from it.
-      if (outcome.version !== null) jobLog.error({ version: outcome.version }, "saved a version after losing the lease; check it (oracle models)");
+      if (outcome.version !== null)
+        jobLog.error({ version: outcome.version }, "saved a version after losing the lease; check it (oracle models)");
       return "lost";
     }
     if (outcome.status === "stopped") {
@@ -95,7 +103,11 @@ export async function runJob(ctx: RunJobContext, job: Job): Promise<JobEnd> {
     }
     const state = outcome.status === "accepted" ? "succeeded" : "rejected";
     await finishJob(db, job.id, {
-      state, runner, version: outcome.version, backend: outcome.backend, error: state === "rejected" ? outcome.reason : null,
+      state,
+      runner,
+      version: outcome.version,
+      backend: outcome.backend,
+      error: state === "rejected" ? outcome.reason : null,
     });
     jobLog.info({ version: outcome.version, state, reason: outcome.reason }, "training job finished");
     return state;

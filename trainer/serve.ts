@@ -39,11 +39,17 @@ async function checkCorpus(config: Config, log: Logger): Promise<void> {
   try {
     await access(file);
     return;
-  } catch { /* missing: decide below */ }
+  } catch {
+    /* missing: decide below */
+  }
   const db = await openDatabase(config.database.url, { log });
   const current = await currentModelVersion(db).finally(() => db.close());
-  if (!current) throw new UserError(`No model yet, and no corpus to train the first one from: ${file}`, HOW_TO_GET_CORPUS);
-  log.warn({ corpus: file, hint: HOW_TO_GET_CORPUS }, "corpus missing: serving the current model, but retraining will fail");
+  if (!current)
+    throw new UserError(`No model yet, and no corpus to train the first one from: ${file}`, HOW_TO_GET_CORPUS);
+  log.warn(
+    { corpus: file, hint: HOW_TO_GET_CORPUS },
+    "corpus missing: serving the current model, but retraining will fail",
+  );
 }
 
 export async function runServe(config: Config, opts: ServeOptions = {}): Promise<ServeHandle> {
@@ -70,7 +76,11 @@ export async function runServe(config: Config, opts: ServeOptions = {}): Promise
 
   // The trainer first: on a fresh database it queues the first model and starts training it while
   // the bot comes up answering "still learning" (and /readyz 503 with why).
-  const trainer = await runTrainer(config, { log: log.child({ service: "trainer" }), makeTrain: opts.makeTrain, exit: stopped });
+  const trainer = await runTrainer(config, {
+    log: log.child({ service: "trainer" }),
+    makeTrain: opts.makeTrain,
+    exit: stopped,
+  });
   let bot: BotHandle;
   try {
     bot = await runBot(botConfig, { log: log.child({ service: "bot" }), surfaces: opts.surfaces, exit: stopped });
@@ -78,6 +88,9 @@ export async function runServe(config: Config, opts: ServeOptions = {}): Promise
     await trainer.stop({ timeoutMs: 5_000 }).catch(() => {});
     throw err;
   }
-  log.info({ url: bot.url, surfaces: bot.surfaces, trainer: trainer.runnerId }, `oracle serving on ${bot.url} (trainer and bot in one process)`);
+  log.info(
+    { url: bot.url, surfaces: bot.surfaces, trainer: trainer.runnerId },
+    `oracle serving on ${bot.url} (trainer and bot in one process)`,
+  );
   return { bot, trainer };
 }

@@ -33,14 +33,23 @@ export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHan
   let stopping = false;
   let currentJobId: number | null = null;
   let wake: (() => void) | null = null;
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() { clearTimeout(timer); wake = null; resolve(); }
-    wake = done;
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
 
   const ctx: RunJobContext = {
-    db, log, train: deps.train, runner, leaseTtlMs,
+    db,
+    log,
+    train: deps.train,
+    runner,
+    leaseTtlMs,
     heartbeatMs: settings.heartbeatSeconds * 1000,
     cancelPollMs: Math.min(pollMs, 1000),
     stopping: () => stopping,
@@ -69,7 +78,8 @@ export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHan
 
     const acquired = await tryAcquire(db, TRAINER_LEASE, runner, leaseTtlMs);
     if (!acquired.acquired) return false;
-    if (acquired.tookOverFrom) log.warn(acquired.tookOverFrom, "took over the trainer lease of a trainer that stopped renewing it");
+    if (acquired.tookOverFrom)
+      log.warn(acquired.tookOverFrom, "took over the trainer lease of a trainer that stopped renewing it");
     try {
       await recoverOrphans();
       if (stopping) return false;
@@ -82,18 +92,27 @@ export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHan
       return true;
     } finally {
       currentJobId = null;
-      await release(db, TRAINER_LEASE, runner).catch((err) => log.warn({ err }, "could not release the trainer lease; it expires"));
+      await release(db, TRAINER_LEASE, runner).catch((err) =>
+        log.warn({ err }, "could not release the trainer lease; it expires"),
+      );
     }
   }
 
-  const schedule: ScheduleHandle | null = deps.schedule === false ? null
-    : startSchedule(db, log, { expression: settings.schedule, timezone: settings.timezone });
+  const schedule: ScheduleHandle | null =
+    deps.schedule === false
+      ? null
+      : startSchedule(db, log, { expression: settings.schedule, timezone: settings.timezone });
 
   const loop = (async () => {
-    log.info({
-      runner, pollSeconds: settings.pollSeconds, leaseTimeoutSeconds: settings.leaseTimeoutSeconds,
-      nextScheduledRun: schedule?.nextRun()?.toISOString() ?? null,
-    }, "trainer service started");
+    log.info(
+      {
+        runner,
+        pollSeconds: settings.pollSeconds,
+        leaseTimeoutSeconds: settings.leaseTimeoutSeconds,
+        nextScheduledRun: schedule?.nextRun()?.toISOString() ?? null,
+      },
+      "trainer service started",
+    );
     while (!stopping) {
       let ranJob = false;
       try {
@@ -119,12 +138,18 @@ export async function startTrainerService(deps: TrainerDeps): Promise<TrainerHan
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
         loop.then(() => false),
-        new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), timeoutMs); }),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        }),
       ]);
       clearTimeout(timer);
       if (!timedOut) return;
-      log.error({ jobId: currentJobId, timeoutMs }, "training did not stop in time: re-queuing its job and releasing the lease");
-      if (currentJobId !== null) await requeueJob(db, currentJobId, { runner, note: "trainer shut down mid-run; re-queued" });
+      log.error(
+        { jobId: currentJobId, timeoutMs },
+        "training did not stop in time: re-queuing its job and releasing the lease",
+      );
+      if (currentJobId !== null)
+        await requeueJob(db, currentJobId, { runner, note: "trainer shut down mid-run; re-queued" });
       await release(db, TRAINER_LEASE, runner);
     },
   };

@@ -22,12 +22,16 @@ export function exitOnSignals(handle: TrainerHandle, opts: ShutdownOptions): voi
     if (shuttingDown) return;
     shuttingDown = true;
     opts.log.info({ signal }, "shutting down: stopping after the current batch");
-    handle.stop({ timeoutMs: opts.stopTimeoutMs ?? 7_000 })
+    handle
+      .stop({ timeoutMs: opts.stopTimeoutMs ?? 7_000 })
       .then(opts.cleanup)
-      .then(() => exit(0), (err) => {
-        opts.log.error({ err }, "shutdown failed");
-        exit(EXIT_BUG);
-      });
+      .then(
+        () => exit(0),
+        (err) => {
+          opts.log.error({ err }, "shutdown failed");
+          exit(EXIT_BUG);
+        },
+      );
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);

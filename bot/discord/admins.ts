@@ -7,7 +7,10 @@ import type { Invoker } from "./call.ts";
  * configured user or a member of a configured role. With neither configured, Manage Server as
  * Discord computed it for this interaction (not changed by command permission overrides).
  */
-export function isOracleAdmin(invoker: Invoker, discord: Pick<Config["discord"], "adminRoleIds" | "adminUserIds">): boolean {
+export function isOracleAdmin(
+  invoker: Invoker,
+  discord: Pick<Config["discord"], "adminRoleIds" | "adminUserIds">,
+): boolean {
   if (discord.adminUserIds.includes(invoker.userId)) return true;
   if (invoker.roleIds.some((r) => discord.adminRoleIds.includes(r))) return true;
   if (discord.adminUserIds.length || discord.adminRoleIds.length) return false;

@@ -20,7 +20,11 @@ export function startAnnouncer(deps: BotDeps, rest: REST): { stop(): Promise<voi
   };
   const timer = setInterval(() => {
     if (running) return; // never two ticks at once
-    running = tick().catch((err: unknown) => log.warn({ err }, "checking retrain outcomes failed")).finally(() => { running = null; });
+    running = tick()
+      .catch((err: unknown) => log.warn({ err }, "checking retrain outcomes failed"))
+      .finally(() => {
+        running = null;
+      });
   }, deps.config.discord.announceSeconds * 1000);
   timer.unref();
   return {

@@ -25,10 +25,13 @@ export async function dispatch(call: DiscordCall, deps: BotDeps): Promise<void> 
       });
     } else {
       const button = buttons.find((b) => call.name.startsWith(b.prefix));
-      await deps.runCommand({ ...info, command: `button:${button?.prefix.replace(/:$/, "") ?? call.name}` }, async (scope) => {
-        if (!button) throw new Error(`unknown button ${call.name}`);
-        await button.execute(call, deps, scope);
-      });
+      await deps.runCommand(
+        { ...info, command: `button:${button?.prefix.replace(/:$/, "") ?? call.name}` },
+        async (scope) => {
+          if (!button) throw new Error(`unknown button ${call.name}`);
+          await button.execute(call, deps, scope);
+        },
+      );
     }
   } catch (err) {
     await answerError(call, err, deps.log);

@@ -1,7 +1,13 @@
 // Adapts discord.js interactions (gateway mode) to the one call shape the handlers use.
 import {
-  GuildMember, MessageFlags, type AutocompleteInteraction, type ButtonInteraction,
-  type ChatInputCommandInteraction, type Interaction, type InteractionReplyOptions, type Message,
+  GuildMember,
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionReplyOptions,
+  type Message,
 } from "discord.js";
 import type { AutocompleteCall, Invoker, MessageBody, MessageCall, PostedMessage } from "./call.ts";
 
@@ -16,7 +22,8 @@ function options(body: MessageBody): InteractionReplyOptions {
   };
 }
 
-const posted = (m: Message | null | undefined): PostedMessage | null => (m ? { id: m.id, channelId: m.channelId } : null);
+const posted = (m: Message | null | undefined): PostedMessage | null =>
+  m ? { id: m.id, channelId: m.channelId } : null;
 
 function invoker(i: Interaction): Invoker {
   const member = i.member;
@@ -38,7 +45,9 @@ export function gatewayMessageCall(i: ChatInputCommandInteraction | ButtonIntera
     guildId: i.guildId,
     channelId: i.channelId,
     options: opts,
-    get state() { return state; },
+    get state() {
+      return state;
+    },
     async reply(body) {
       const response = await i.reply({ ...options(body), withResponse: true });
       state = "replied";

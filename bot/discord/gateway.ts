@@ -1,5 +1,15 @@
 // Gateway mode: the discord.js client receives interactions and reaction events over the WebSocket.
-import { Client, Events, GatewayIntentBits, Partials, type ClientOptions, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from "discord.js";
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  Partials,
+  type ClientOptions,
+  type MessageReaction,
+  type PartialMessageReaction,
+  type PartialUser,
+  type User,
+} from "discord.js";
 import type { Config } from "../../config/schema.ts";
 import type { BotDeps } from "../surface.ts";
 import { dispatch } from "./dispatch.ts";
@@ -35,9 +45,12 @@ export function wireGateway(client: Client, deps: BotDeps): void {
   const { log, tracker, oracle } = deps;
 
   client.on(Events.InteractionCreate, (interaction) => {
-    const call = interaction.isChatInputCommand() || interaction.isButton() ? gatewayMessageCall(interaction)
-      : interaction.isAutocomplete() ? gatewayAutocompleteCall(interaction)
-      : null;
+    const call =
+      interaction.isChatInputCommand() || interaction.isButton()
+        ? gatewayMessageCall(interaction)
+        : interaction.isAutocomplete()
+          ? gatewayAutocompleteCall(interaction)
+          : null;
     if (!call) return;
     void dispatch(call, deps).catch((err: unknown) => log.error({ err }, "discord interaction failed"));
   });
@@ -54,14 +67,22 @@ export function wireGateway(client: Client, deps: BotDeps): void {
     const at = Math.max(Date.now(), (lastAt.get(key) ?? 0) + 1);
     lastAt.set(key, at);
     const event = {
-      platform: "discord" as const, messageRef: reaction.message.id, channel: reaction.message.channelId,
-      userId: user.id, emoji, added, at: new Date(at),
+      platform: "discord" as const,
+      messageRef: reaction.message.id,
+      channel: reaction.message.channelId,
+      userId: user.id,
+      emoji,
+      added,
+      at: new Date(at),
     };
     const next = (chains.get(key) ?? Promise.resolve())
       .then(() => tracker.run(() => oracle.recordReaction(event)))
-      .then((known) => {
-        if (known) log.debug({ ...event }, "reaction recorded");
-      }, (err: unknown) => log.error({ err, ...event }, "could not record a reaction"))
+      .then(
+        (known) => {
+          if (known) log.debug({ ...event }, "reaction recorded");
+        },
+        (err: unknown) => log.error({ err, ...event }, "could not record a reaction"),
+      )
       .finally(() => {
         if (chains.get(key) === next) {
           chains.delete(key);
@@ -75,6 +96,8 @@ export function wireGateway(client: Client, deps: BotDeps): void {
 
   client.on(Events.Error, (err) => log.error({ err }, "discord client error"));
   client.on(Events.Warn, (message) => log.warn({ message }, "discord client warning"));
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, "discord gateway disconnected"));
+  client.on(Events.ShardDisconnect, (event, shard) =>
+    log.warn({ shard, code: event.code }, "discord gateway disconnected"),
+  );
   client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, "discord gateway reconnecting"));
 }

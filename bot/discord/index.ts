@@ -22,12 +22,16 @@ export const discordSurface: SurfaceFactory = (deps) => {
     },
     async start() {
       if (!token) {
-        log.info("discord: HTTP interactions only (no DISCORD_TOKEN: no gateway, no command registration, no job announcements)");
+        log.info(
+          "discord: HTTP interactions only (no DISCORD_TOKEN: no gateway, no command registration, no job announcements)",
+        );
         return;
       }
       if (config.discord.registerCommands) {
         // A failed registration (Discord down, bad id) leaves the commands already registered in place.
-        await registerCommands(config, rest, log).catch((err: unknown) => log.error({ err }, "discord command registration failed"));
+        await registerCommands(config, rest, log).catch((err: unknown) =>
+          log.error({ err }, "discord command registration failed"),
+        );
       }
       announcer = startAnnouncer(deps, rest);
       client = createGatewayClient(config);
@@ -39,7 +43,10 @@ export const discordSurface: SurfaceFactory = (deps) => {
         await client.destroy();
         // A token Discord refuses is the operator's to fix: one line, not a stack.
         if ((err as { code?: string }).code === "TokenInvalid" || (err as { status?: number }).status === 401) {
-          throw new UserError("Discord refused DISCORD_TOKEN.", "Copy the token again from the Developer Portal (Bot → Reset Token).");
+          throw new UserError(
+            "Discord refused DISCORD_TOKEN.",
+            "Copy the token again from the Developer Portal (Bot → Reset Token).",
+          );
         }
         throw err;
       }

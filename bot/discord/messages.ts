@@ -20,15 +20,28 @@ export const quote = (text: string) => escapeMarkdown(escapeControlCharacters(te
 /** The quatrain as four lines, the model version and temperature small in the footer, and "Another one". */
 export function prophecyMessage(p: StoredProphecy): MessageBody {
   return {
-    embeds: [{
-      description: p.lines.map(quote).join("\n"),
-      // Footers are not markdown-rendered: plain text.
-      footer: { text: `model v${p.modelVersion} · temperature ${p.temperature}${p.about ? ` · about "${p.about}"` : ""} · #${p.id}` },
-    }],
-    components: [{
-      type: ComponentType.ActionRow,
-      components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: "Another one", custom_id: anotherOneId(p.temperature) }],
-    }],
+    embeds: [
+      {
+        description: p.lines.map(quote).join("\n"),
+        // Footers are not markdown-rendered: plain text.
+        footer: {
+          text: `model v${p.modelVersion} · temperature ${p.temperature}${p.about ? ` · about "${p.about}"` : ""} · #${p.id}`,
+        },
+      },
+    ],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: "Another one",
+            custom_id: anotherOneId(p.temperature),
+          },
+        ],
+      },
+    ],
     allowed_mentions: NO_MENTIONS,
   };
 }
@@ -41,7 +54,9 @@ export function showEmoji(emoji: string): string {
 }
 
 export function reactionLine(reactions: Record<string, number>): string {
-  const parts = Object.entries(reactions).sort((a, b) => b[1] - a[1]).map(([e, n]) => `${showEmoji(e)} ${n}`);
+  const parts = Object.entries(reactions)
+    .sort((a, b) => b[1] - a[1])
+    .map(([e, n]) => `${showEmoji(e)} ${n}`);
   return parts.length ? parts.join("  ") : "no reactions";
 }
 
@@ -53,8 +68,10 @@ export function historyMessage(
   const title = `${opts.top ? "Most reacted prophecies" : "Recent prophecies"} · page ${opts.page}`;
   const blocks = prophecies.map((p) => {
     const head = base ? `[#${p.id}](${base}/p/${p.id})` : `#${p.id}`;
-    return `**${head}** · v${p.modelVersion} · T ${p.temperature} · ${reactionLine(p.reactions)}\n` +
-      p.lines.map((l) => `> ${quote(l)}`).join("\n");
+    return (
+      `**${head}** · v${p.modelVersion} · T ${p.temperature} · ${reactionLine(p.reactions)}\n` +
+      p.lines.map((l) => `> ${quote(l)}`).join("\n")
+    );
   });
   // Footers are plain text: the web link goes in the description, where links work.
   const link = base ? `\n\n[All prophecies on the web](${base}/history${opts.top ? "?sort=reactions" : ""})` : "";
@@ -84,9 +101,12 @@ export function outcomeMessage(o: JobOutcome): MessageBody {
   const who = `asked by <@${o.requestedBy}>`;
   const detail = o.detail ? `: ${quote(o.detail.slice(0, 500))}` : "";
   const text =
-    o.state === "succeeded" ? `Retrain job #${o.jobId} (${who}) finished: model v${o.version} is live.`
-    : o.state === "rejected" ? `Retrain job #${o.jobId} (${who}) trained v${o.version ?? "?"}, but it was rejected${detail}. The current model stays.`
-    : o.state === "cancelled" ? `Retrain job #${o.jobId} (${who}) was cancelled.`
-    : `Retrain job #${o.jobId} (${who}) failed${detail}. The current model stays.`;
+    o.state === "succeeded"
+      ? `Retrain job #${o.jobId} (${who}) finished: model v${o.version} is live.`
+      : o.state === "rejected"
+        ? `Retrain job #${o.jobId} (${who}) trained v${o.version ?? "?"}, but it was rejected${detail}. The current model stays.`
+        : o.state === "cancelled"
+          ? `Retrain job #${o.jobId} (${who}) was cancelled.`
+          : `Retrain job #${o.jobId} (${who}) failed${detail}. The current model stays.`;
   return { content: text, allowed_mentions: NO_MENTIONS };
 }

@@ -11,7 +11,12 @@ import { answer } from "./respond.ts";
 /** Prophecies being drawn right now, across both ways in (load shedding, see DISCORD_MAX_PENDING). */
 let pending = 0;
 
-export async function postProphecy(call: MessageCall, deps: BotDeps, scope: CommandScope, ask: ProphecyAsk): Promise<void> {
+export async function postProphecy(
+  call: MessageCall,
+  deps: BotDeps,
+  scope: CommandScope,
+  ask: ProphecyAsk,
+): Promise<void> {
   const max = deps.config.discord.maxPending;
   if (max > 0 && pending >= max) {
     throw new UserError("The oracle is swamped with questions right now; ask again in a few seconds.");
@@ -19,19 +24,30 @@ export async function postProphecy(call: MessageCall, deps: BotDeps, scope: Comm
   pending++;
   const work = deps.oracle
     .prophesy({ ...ask, count: 1 }, { surface: "discord", requestedBy: call.invoker.userId, channel: call.channelId })
-    .finally(() => { pending--; })
+    .finally(() => {
+      pending--;
+    })
     .then(([p]) => {
       scope.prophecy(p!.id);
       return p!;
     });
-  const posted = await answer(call, work.then(prophecyMessage), { ephemeral: false, deferAfterMs: deps.config.discord.deferAfterMs });
+  const posted = await answer(call, work.then(prophecyMessage), {
+    ephemeral: false,
+    deferAfterMs: deps.config.discord.deferAfterMs,
+  });
   const prophecy = await work;
   if (!posted) {
-    deps.log.warn({ prophecyId: prophecy.id }, "Discord did not say which message carries the prophecy; its reactions will not count");
+    deps.log.warn(
+      { prophecyId: prophecy.id },
+      "Discord did not say which message carries the prophecy; its reactions will not count",
+    );
     return;
   }
   // The user has the quatrain already: a failure here costs reaction logging, not the answer.
   await deps.oracle.attachMessage(prophecy.id, posted.id, posted.channelId ?? call.channelId).catch((err: unknown) => {
-    deps.log.error({ err, prophecyId: prophecy.id, messageId: posted.id }, "could not record which message carries the prophecy");
+    deps.log.error(
+      { err, prophecyId: prophecy.id, messageId: posted.id },
+      "could not record which message carries the prophecy",
+    );
   });
 }

@@ -12,10 +12,15 @@ export function discordRest(config: Config): REST {
   return rest;
 }
 
-export async function registerCommands(config: Config, rest: REST, log: Logger): Promise<{ scope: string; names: string[] }> {
+export async function registerCommands(
+  config: Config,
+  rest: REST,
+  log: Logger,
+): Promise<{ scope: string; names: string[] }> {
   if (!config.discord.token) throw new UserError("Registering commands needs DISCORD_TOKEN (the bot's token).");
-  const appId = config.discord.applicationId
-    ?? (await rest.get(Routes.currentApplication()) as RESTGetCurrentApplicationResult).id;
+  const appId =
+    config.discord.applicationId ??
+    ((await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult).id;
   const body = commandDefinitions(config);
   const guild = config.discord.guildId;
   await rest.put(guild ? Routes.applicationGuildCommands(appId, guild) : Routes.applicationCommands(appId), { body });

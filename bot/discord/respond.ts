@@ -10,10 +10,14 @@ import { privateMessage } from "./messages.ts";
  * privately, as the final message will be) and edits the deferral once it is.
  */
 export async function answer(
-  call: MessageCall, work: Promise<MessageBody>, opts: { ephemeral: boolean; deferAfterMs: number },
+  call: MessageCall,
+  work: Promise<MessageBody>,
+  opts: { ephemeral: boolean; deferAfterMs: number },
 ): Promise<PostedMessage | null> {
   let timer: NodeJS.Timeout | undefined;
-  const slow = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), opts.deferAfterMs); });
+  const slow = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), opts.deferAfterMs);
+  });
   try {
     const quick = await Promise.race([work.then((body) => ({ body })), slow]);
     if (quick) return await call.reply(quick.body);

@@ -25,7 +25,12 @@ export interface Announcer {
 }
 
 /** Polls the core for finished Slack jobs (each claimed by one bot process) and posts them. */
-export function startAnnouncer(opts: { oracle: Oracle; client: webApi.WebClient; log: Logger; intervalMs: number }): Announcer {
+export function startAnnouncer(opts: {
+  oracle: Oracle;
+  client: webApi.WebClient;
+  log: Logger;
+  intervalMs: number;
+}): Announcer {
   const { oracle, client, log } = opts;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -37,7 +42,10 @@ export function startAnnouncer(opts: { oracle: Oracle; client: webApi.WebClient;
       try {
         await client.chat.postMessage({ channel, text: outcomeText(outcome) });
       } catch (error) {
-        log.error({ err: error, surface: "slack", jobId: outcome.jobId, channel }, "could not announce a retrain outcome");
+        log.error(
+          { err: error, surface: "slack", jobId: outcome.jobId, channel },
+          "could not announce a retrain outcome",
+        );
       }
     }
   };

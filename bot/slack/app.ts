@@ -32,7 +32,10 @@ export function createSlackApp(deps: SlackDeps, settings: Config["slack"]): Slac
   // Listeners answer their own failures; what reaches here is a bug in an event listener. Rethrown so
   // the HTTP receiver answers 500 and Slack retries the (idempotent) event instead of losing it.
   app.error(async ({ error, body }: ExtendedErrorArgs) => {
-    deps.log.error({ err: error.original ?? error, surface: "slack", type: (body as { type?: string } | undefined)?.type }, "slack listener failed");
+    deps.log.error(
+      { err: error.original ?? error, surface: "slack", type: (body as { type?: string } | undefined)?.type },
+      "slack listener failed",
+    );
     throw error;
   });
   registerListeners(app, deps);

@@ -43,10 +43,14 @@ export function quatrainMessage(p: StoredProphecy): { text: string; blocks: Bloc
       { type: "context", elements: [{ type: "mrkdwn", text: context.join(" · "), verbatim: true }] },
       {
         type: "actions",
-        elements: [{
-          type: "button", action_id: ANOTHER_ONE_ACTION, text: { type: "plain_text", text: "Another one" },
-          value: encodeAnotherOne({ temperature: p.temperature, about: p.about }),
-        }],
+        elements: [
+          {
+            type: "button",
+            action_id: ANOTHER_ONE_ACTION,
+            text: { type: "plain_text", text: "Another one" },
+            value: encodeAnotherOne({ temperature: p.temperature, about: p.about }),
+          },
+        ],
       },
     ],
   };
@@ -74,24 +78,34 @@ function prophecyBlocks(p: StoredProphecy, publicUrl?: string): Block[] {
     { type: "section", text: { type: "mrkdwn", text: p.lines.map((l) => escapeSlack(l)).join("\n"), verbatim: true } },
     {
       type: "context",
-      elements: [{
-        type: "mrkdwn",
-        text: `${prophecyLink(p, publicUrl)} · ${when} · v${p.modelVersion} · T ${temperatureText(p.temperature)} · ${p.reactionCount} reaction${p.reactionCount === 1 ? "" : "s"}: ${reactionsText(p)}`,
-      }],
+      elements: [
+        {
+          type: "mrkdwn",
+          text: `${prophecyLink(p, publicUrl)} · ${when} · v${p.modelVersion} · T ${temperatureText(p.temperature)} · ${p.reactionCount} reaction${p.reactionCount === 1 ? "" : "s"}: ${reactionsText(p)}`,
+        },
+      ],
     },
   ];
 }
 
 /** `/prophecy history` and `/prophecy top`: the page, with a link to the web history when there is one. */
-export function historyMessage(prophecies: StoredProphecy[], sort: "new" | "reactions", publicUrl?: string): { text: string; blocks: Block[] } {
+export function historyMessage(
+  prophecies: StoredProphecy[],
+  sort: "new" | "reactions",
+  publicUrl?: string,
+): { text: string; blocks: Block[] } {
   const title = sort === "reactions" ? "Most reacted prophecies" : "Recent prophecies";
   const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: title } }];
-  if (!prophecies.length) blocks.push({ type: "section", text: { type: "mrkdwn", text: "No prophecies yet: ask with `/prophecy`." } });
+  if (!prophecies.length)
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: "No prophecies yet: ask with `/prophecy`." } });
   for (const p of prophecies) blocks.push(...prophecyBlocks(p, publicUrl), { type: "divider" });
   if (publicUrl) {
     const url = new URL("history", withSlash(publicUrl));
     if (sort === "reactions") url.searchParams.set("sort", "reactions");
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `<${url.toString()}|All prophecies on the web>` }] });
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `<${url.toString()}|All prophecies on the web>` }],
+    });
   }
   return { text: title, blocks };
 }
@@ -100,12 +114,12 @@ export function historyMessage(prophecies: StoredProphecy[], sort: "new" | "reac
 export function homeView(model: ModelSummary | null, top: StoredProphecy[], publicUrl?: string): types.HomeView {
   const modelText = model
     ? [
-      `*Model v${model.version}*, trained <!date^${Math.floor(model.trainedAt.getTime() / 1000)}^{date_long} {time}|${model.trainedAt.toISOString()}>`,
-      `validation loss ${model.valLoss.toFixed(3)}` +
-        (model.perplexity !== null ? ` · perplexity ${model.perplexity.toFixed(1)}` : "") +
-        (model.kneserNeyPerplexity !== null ? ` (trigram baseline ${model.kneserNeyPerplexity.toFixed(1)})` : "") +
-        ` · ${model.vocabularySize} words`,
-    ].join("\n")
+        `*Model v${model.version}*, trained <!date^${Math.floor(model.trainedAt.getTime() / 1000)}^{date_long} {time}|${model.trainedAt.toISOString()}>`,
+        `validation loss ${model.valLoss.toFixed(3)}` +
+          (model.perplexity !== null ? ` · perplexity ${model.perplexity.toFixed(1)}` : "") +
+          (model.kneserNeyPerplexity !== null ? ` (trigram baseline ${model.kneserNeyPerplexity.toFixed(1)})` : "") +
+          ` · ${model.vocabularySize} words`,
+      ].join("\n")
     : "No model has been trained yet.";
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: "The Nostradamus Oracle" } },
@@ -113,7 +127,11 @@ export function homeView(model: ModelSummary | null, top: StoredProphecy[], publ
     { type: "divider" },
     { type: "header", text: { type: "plain_text", text: "Top prophecies of the week" } },
   ];
-  if (!top.length) blocks.push({ type: "section", text: { type: "mrkdwn", text: "None this week yet: ask with `/prophecy` in any channel." } });
+  if (!top.length)
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: "None this week yet: ask with `/prophecy` in any channel." },
+    });
   for (const p of top) blocks.push(...prophecyBlocks(p, publicUrl), { type: "divider" });
   return { type: "home", blocks };
 }

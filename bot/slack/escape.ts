@@ -3,10 +3,7 @@ import { escapeControlCharacters } from "../../core/text/escape.ts";
 
 /** Control characters as visible escapes (core's one rule), then Slack's own `&`, `<`, `>` escaping. */
 export function escapeSlack(text: string): string {
-  return escapeControlCharacters(text)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+  return escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Longer user text is cut before it is quoted back (Slack caps a section at 3000 characters). */

@@ -64,8 +64,11 @@ export class FastifyReceiver implements Receiver {
   /** Registers POST /slack/events in its own encapsulated context (raw-body parsers stay local to it). */
   readonly plugin = async (fastify: FastifyInstance): Promise<void> => {
     fastify.removeAllContentTypeParsers();
-    fastify.addContentTypeParser(["application/x-www-form-urlencoded", "application/json"], { parseAs: "buffer", bodyLimit: BODY_LIMIT },
-      (_request, body, done) => done(null, body));
+    fastify.addContentTypeParser(
+      ["application/x-www-form-urlencoded", "application/json"],
+      { parseAs: "buffer", bodyLimit: BODY_LIMIT },
+      (_request, body, done) => done(null, body),
+    );
     fastify.post(SLACK_EVENTS_PATH, (request, reply) => this.handle(request, reply));
   };
 
@@ -80,7 +83,8 @@ export class FastifyReceiver implements Receiver {
     const signature = header(request, "x-slack-signature");
     const timestamp = header(request, "x-slack-request-timestamp");
     try {
-      if (signature === undefined || timestamp === undefined) throw new Error("missing x-slack-signature or x-slack-request-timestamp");
+      if (signature === undefined || timestamp === undefined)
+        throw new Error("missing x-slack-signature or x-slack-request-timestamp");
       verifySlackRequest({
         signingSecret: this.options.signingSecret,
         body: raw,
@@ -114,13 +118,19 @@ export class FastifyReceiver implements Receiver {
     };
     const deadline = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), ACK_DEADLINE_MS).unref());
     // Resolves true when the listeners finished, false when one failed (app.error has logged it).
-    const work = app.processEvent(event).then(() => true, () => false).finally(() => {
-      // Nothing acked it (no listener matched): answer 200 so Slack does not retry.
-      if (!acked) {
-        acked = true;
-        answer(undefined);
-      }
-    });
+    const work = app
+      .processEvent(event)
+      .then(
+        () => true,
+        () => false,
+      )
+      .finally(() => {
+        // Nothing acked it (no listener matched): answer 200 so Slack does not retry.
+        if (!acked) {
+          acked = true;
+          answer(undefined);
+        }
+      });
     const response = await Promise.race([acknowledged, deadline]);
     if (response === "late") {
       log.error({ surface: "slack", type: body.type }, "slack request not acknowledged in time");
@@ -132,6 +142,8 @@ export class FastifyReceiver implements Receiver {
       return reply.code(500).send({ error: "event not processed; retry" });
     }
     if (response === undefined || response === "") return reply.code(200).send();
-    return typeof response === "string" ? reply.code(200).type("text/plain").send(response) : reply.code(200).send(response);
+    return typeof response === "string"
+      ? reply.code(200).type("text/plain").send(response)
+      : reply.code(200).send(response);
   }
 }

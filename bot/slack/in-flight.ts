@@ -12,7 +12,9 @@ export interface InFlightLimit {
 export function inFlightLimit(max: number): InFlightLimit {
   let active = 0;
   return {
-    get active() { return active; },
+    get active() {
+      return active;
+    },
     tryEnter() {
       if (max > 0 && active >= max) return null;
       active++;

@@ -8,7 +8,11 @@ import type { SlackDeps } from "./deps.ts";
 import { escapeSlack } from "./escape.ts";
 import { slackMessageRef } from "./message-ref.ts";
 
-export const ephemeral = (text: string, blocks?: types.KnownBlock[]) => ({ response_type: "ephemeral" as const, text, ...(blocks ? { blocks } : {}) });
+export const ephemeral = (text: string, blocks?: types.KnownBlock[]) => ({
+  response_type: "ephemeral" as const,
+  text,
+  ...(blocks ? { blocks } : {}),
+});
 
 /**
  * Tells the user privately what went wrong, in the service's one classification: a UserError's own
@@ -17,7 +21,9 @@ export const ephemeral = (text: string, blocks?: types.KnownBlock[]) => ({ respo
  */
 export async function replyFailure(error: unknown, respond: RespondFn, deps: SlackDeps, usage = ""): Promise<void> {
   const answer = publicError(error);
-  const text = escapeSlack(answer.hint ? `${answer.message}\n${answer.hint}` : answer.message) + (answer.kind === "user" ? usage : "");
+  const text =
+    escapeSlack(answer.hint ? `${answer.message}\n${answer.hint}` : answer.message) +
+    (answer.kind === "user" ? usage : "");
   try {
     await respond(ephemeral(text));
   } catch (respondError) {
@@ -33,7 +39,13 @@ const platformError = (error: unknown): string | undefined =>
  * message on the prophecy. Where the bot is not a channel member it is posted through the
  * command's response_url instead: visible, but its reactions cannot be followed.
  */
-export async function postProphecy(client: webApi.WebClient, channel: string, prophecy: StoredProphecy, deps: SlackDeps, respond?: RespondFn): Promise<void> {
+export async function postProphecy(
+  client: webApi.WebClient,
+  channel: string,
+  prophecy: StoredProphecy,
+  deps: SlackDeps,
+  respond?: RespondFn,
+): Promise<void> {
   const message = quatrainMessage(prophecy);
   let posted;
   try {
@@ -41,7 +53,10 @@ export async function postProphecy(client: webApi.WebClient, channel: string, pr
   } catch (error) {
     const code = platformError(error);
     if (!respond || (code !== "not_in_channel" && code !== "channel_not_found")) throw error;
-    deps.log.warn({ surface: "slack", channel, code }, "not a member of the channel: quatrain sent through response_url, reactions not followed");
+    deps.log.warn(
+      { surface: "slack", channel, code },
+      "not a member of the channel: quatrain sent through response_url, reactions not followed",
+    );
     await respond({ response_type: "in_channel", ...message });
     return;
   }

@@ -10,8 +10,13 @@ export const slackSurface: SurfaceFactory = (deps: BotDeps): BotSurface | null =
   if (!settings.botToken) return null;
   const log = deps.log.child({ surface: "slack" });
   const slackDeps: SlackDeps = {
-    oracle: deps.oracle, log, runCommand: deps.runCommand, tracker: deps.tracker,
-    quatrains: inFlightLimit(settings.maxInFlight), adminUserIds: settings.adminUserIds, publicUrl: deps.config.bot.publicUrl,
+    oracle: deps.oracle,
+    log,
+    runCommand: deps.runCommand,
+    tracker: deps.tracker,
+    quatrains: inFlightLimit(settings.maxInFlight),
+    adminUserIds: settings.adminUserIds,
+    publicUrl: deps.config.bot.publicUrl,
   };
   const { app, httpReceiver } = createSlackApp(slackDeps, settings);
   let announcer: Announcer | undefined;
@@ -22,7 +27,12 @@ export const slackSurface: SurfaceFactory = (deps: BotDeps): BotSurface | null =
     },
     async start() {
       await app.start(); // Socket Mode connects here; over HTTP the bot's server already listens.
-      announcer = startAnnouncer({ oracle: deps.oracle, client: app.client, log, intervalMs: settings.announceSeconds * 1000 });
+      announcer = startAnnouncer({
+        oracle: deps.oracle,
+        client: app.client,
+        log,
+        intervalMs: settings.announceSeconds * 1000,
+      });
       log.info({ mode: httpReceiver ? "http" : "socket" }, "slack surface started");
     },
     async stop() {

@@ -22,6 +22,7 @@ export async function registerAssets(app: FastifyInstance): Promise<void> {
   const loaded = Object.entries(ASSETS).map(([name, { file, type }]) => ({ name, type, body: readFileSync(file) }));
   for (const asset of loaded) {
     app.get(`/static/${asset.name}`, async (_request, reply) =>
-      reply.type(`${asset.type}; charset=utf-8`).header("cache-control", "public, max-age=3600").send(asset.body));
+      reply.type(`${asset.type}; charset=utf-8`).header("cache-control", "public, max-age=3600").send(asset.body),
+    );
   }
 }

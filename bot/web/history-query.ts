@@ -51,12 +51,20 @@ function parseDate(name: "from" | "to", text: string): Date {
 }
 
 export function toHistoryQuery(params: HistoryParams, defaultLimit: number): HistoryQuery {
-  const query: HistoryQuery = { sort: params.sort ?? "new", limit: params.limit ?? defaultLimit, cursor: params.cursor ?? null };
+  const query: HistoryQuery = {
+    sort: params.sort ?? "new",
+    limit: params.limit ?? defaultLimit,
+    cursor: params.cursor ?? null,
+  };
   if (params.surface) query.surface = params.surface;
   if (params.model !== undefined) query.modelVersion = params.model;
   if (params.minTemperature !== undefined) query.minTemperature = params.minTemperature;
   if (params.maxTemperature !== undefined) query.maxTemperature = params.maxTemperature;
-  if (query.minTemperature !== undefined && query.maxTemperature !== undefined && query.minTemperature > query.maxTemperature) {
+  if (
+    query.minTemperature !== undefined &&
+    query.maxTemperature !== undefined &&
+    query.minTemperature > query.maxTemperature
+  ) {
     throw new UserError("minTemperature must not exceed maxTemperature.");
   }
   if (params.from) query.from = parseDate("from", params.from);

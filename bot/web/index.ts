@@ -16,7 +16,8 @@ import { errorPage } from "./views/prophecy.ts";
 export type { WebDeps };
 
 // Only this server: scripts, styles, fetches and images (uPlot draws on a canvas).
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const isApi = (request: FastifyRequest) => request.url.startsWith("/api/");
 
@@ -51,7 +52,10 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<
         }
         if (fromQuery) {
           url.searchParams.delete("token");
-          reply.header("set-cookie", `${READ_COOKIE}=${encodeURIComponent(fromQuery)}; Path=/; HttpOnly; SameSite=Strict`);
+          reply.header(
+            "set-cookie",
+            `${READ_COOKIE}=${encodeURIComponent(fromQuery)}; Path=/; HttpOnly; SameSite=Strict`,
+          );
           if (request.method === "GET" && !isApi(request)) return reply.redirect(url.pathname + url.search, 303);
         }
       });
@@ -62,7 +66,8 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<
       const status = error.statusCode ?? 0;
       if (status >= 400 && status < 500) return sendError(request, reply, status, error.message);
       const answer = publicError(error);
-      if (answer.kind === "bug") log.error({ err: error, method: request.method, url: request.url }, "web request failed");
+      if (answer.kind === "bug")
+        log.error({ err: error, method: request.method, url: request.url }, "web request failed");
       return sendError(request, reply, answer.status, answer.message);
     });
 

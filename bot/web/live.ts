@@ -14,46 +14,60 @@ export async function registerLive(app: FastifyInstance, deps: WebDeps): Promise
     for (const end of open) end();
   });
 
-  app.get<{ Params: { id: number } }>("/api/runs/:id/events", {
-    schema: { params: { type: "object", properties: { id: { type: "integer", minimum: 1, maximum: 2_147_483_647 } }, required: ["id"] } },
-  }, async (request, reply) => {
-    const first = await oracle.getRun(request.params.id);
-    if (!first) return reply.code(404).send({ error: `There is no training run ${request.params.id}.` });
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const end = () => {
-      if (closed) return;
-      closed = true;
-      clearTimeout(timer);
-      open.delete(end);
-      raw.end();
-    };
-    open.add(end);
-    request.raw.on("close", end);
-    let last = "";
-    const push = (run: NonNullable<typeof first>) => {
-      const data = JSON.stringify(runJson(run));
-      if (data !== last) raw.write(`event: run\ndata: ${data}\n\n`);
-      last = data;
-      if (FINISHED.has(run.state)) {
-        raw.write("event: end\ndata: {}\n\n");
-        end();
-      }
-    };
-    const poll = async () => {
-      try {
-        const run = await oracle.getRun(request.params.id);
+  app.get<{ Params: { id: number } }>(
+    "/api/runs/:id/events",
+    {
+      schema: {
+        params: {
+          type: "object",
+          properties: { id: { type: "integer", minimum: 1, maximum: 2_147_483_647 } },
+          required: ["id"],
+        },
+      },
+    },
+    async (request, reply) => {
+      const first = await oracle.getRun(request.params.id);
+      if (!first) return reply.code(404).send({ error: `There is no training run ${request.params.id}.` });
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        connection: "keep-alive",
+      });
+      let timer: NodeJS.Timeout | undefined;
+      let closed = false;
+      const end = () => {
         if (closed) return;
-        if (run) push(run);
-      } catch (error) {
-        log.warn({ err: (error as Error).message, run: request.params.id }, "live run poll failed");
-      }
+        closed = true;
+        clearTimeout(timer);
+        open.delete(end);
+        raw.end();
+      };
+      open.add(end);
+      request.raw.on("close", end);
+      let last = "";
+      const push = (run: NonNullable<typeof first>) => {
+        const data = JSON.stringify(runJson(run));
+        if (data !== last) raw.write(`event: run\ndata: ${data}\n\n`);
+        last = data;
+        if (FINISHED.has(run.state)) {
+          raw.write("event: end\ndata: {}\n\n");
+          end();
+        }
+      };
+      const poll = async () => {
+        try {
+          const run = await oracle.getRun(request.params.id);
+          if (closed) return;
+          if (run) push(run);
+        } catch (error) {
+          log.warn({ err: (error as Error).message, run: request.params.id }, "live run poll failed");
+        }
+        if (!closed) timer = setTimeout(poll, config.web.livePollSeconds * 1000);
+      };
+      push(first);
       if (!closed) timer = setTimeout(poll, config.web.livePollSeconds * 1000);
-    };
-    push(first);
-    if (!closed) timer = setTimeout(poll, config.web.livePollSeconds * 1000);
-  });
+    },
+  );
 }

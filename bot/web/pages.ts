@@ -10,7 +10,11 @@ import { historyPage } from "./views/history.ts";
 import { modelsPage, runPage } from "./views/models.ts";
 import { errorPage, prophecyPage } from "./views/prophecy.ts";
 
-const idParams = { type: "object", properties: { id: { type: "integer", minimum: 1, maximum: 2_147_483_647 } }, required: ["id"] } as const;
+const idParams = {
+  type: "object",
+  properties: { id: { type: "integer", minimum: 1, maximum: 2_147_483_647 } },
+  required: ["id"],
+} as const;
 
 export async function registerPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { oracle, config } = deps;
@@ -21,18 +25,22 @@ export async function registerPages(app: FastifyInstance, deps: WebDeps): Promis
     return send(homePage(config.sampling, await oracle.currentModel()));
   });
 
-  app.get<{ Querystring: HistoryParams }>("/history", {
-    schema: { querystring: historyQuerySchema(MAX_PAGE_LIMIT) },
-    // A GET form sends its empty fields too: an empty field is no filter.
-    preValidation: async (request) => {
-      const query = request.query as Record<string, unknown>;
-      for (const key of Object.keys(query)) if (query[key] === "") delete query[key];
+  app.get<{ Querystring: HistoryParams }>(
+    "/history",
+    {
+      schema: { querystring: historyQuerySchema(MAX_PAGE_LIMIT) },
+      // A GET form sends its empty fields too: an empty field is no filter.
+      preValidation: async (request) => {
+        const query = request.query as Record<string, unknown>;
+        for (const key of Object.keys(query)) if (query[key] === "") delete query[key];
+      },
     },
-  }, async (request, reply) => {
-    const page = await oracle.history(toHistoryQuery(request.query, config.web.pageSize));
-    reply.type("text/html; charset=utf-8");
-    return send(historyPage(request.query, page));
-  });
+    async (request, reply) => {
+      const page = await oracle.history(toHistoryQuery(request.query, config.web.pageSize));
+      reply.type("text/html; charset=utf-8");
+      return send(historyPage(request.query, page));
+    },
+  );
 
   app.get<{ Params: { id: number } }>("/p/:id", { schema: { params: idParams } }, async (request, reply) => {
     const prophecy = await oracle.getProphecy(request.params.id);

@@ -3,9 +3,7 @@ import type { CliContext } from "../context.ts";
 import { registerCommandsCommand } from "./bot-register-commands.ts";
 
 /** Sub-commands of `oracle bot` (e.g. `register-commands`), one line each. */
-const BOT_SUBCOMMANDS: ((ctx: CliContext) => Command)[] = [
-  registerCommandsCommand,
-];
+const BOT_SUBCOMMANDS: ((ctx: CliContext) => Command)[] = [registerCommandsCommand];
 
 /** `oracle bot`: the long-running bot service (HTTP server, chat surfaces); a group for its sub-commands. */
 export const botCommand = (ctx: CliContext) => {

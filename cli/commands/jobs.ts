@@ -6,12 +6,19 @@ import { quoteUserText } from "../../core/text/escape.ts";
 
 const line = (j: Job) =>
   [
-    `#${j.id}`.padEnd(6), j.state.padEnd(9), j.queuedAt.slice(0, 19).replace("T", " "),
-    `by ${quoteUserText(j.requestedBy, { maxLength: 40 })}`, quoteUserText(j.reason, { maxLength: 80 }),
+    `#${j.id}`.padEnd(6),
+    j.state.padEnd(9),
+    j.queuedAt.slice(0, 19).replace("T", " "),
+    `by ${quoteUserText(j.requestedBy, { maxLength: 40 })}`,
+    quoteUserText(j.reason, { maxLength: 80 }),
     j.allowCorpusChange ? "corpus change allowed" : "",
     j.state === "running" || j.epochsDone ? `epochs ${j.epochsDone}${j.epochs ? `/${j.epochs}` : ""}` : "",
-    j.version ? `→ v${j.version}` : "", j.backend ?? "", j.error ? `— ${j.error}` : "",
-  ].filter(Boolean).join("  ");
+    j.version ? `→ v${j.version}` : "",
+    j.backend ?? "",
+    j.error ? `— ${j.error}` : "",
+  ]
+    .filter(Boolean)
+    .join("  ");
 
 /** `oracle retrain`: queue a training job for the trainer service. */
 export const retrainCommand = (ctx: CliContext) =>
@@ -22,12 +29,17 @@ export const retrainCommand = (ctx: CliContext) =>
     .option("--epochs <n>", "epochs (default: TRAIN_EPOCHS)", positiveInt("--epochs"))
     .option("--allow-corpus-change", "let a model of another corpus or vocabulary become current (recorded on the job)")
     .option("--json", "print the job as JSON")
-    .action(async (flags: { reason: string; by?: string; epochs?: number; json?: boolean; allowCorpusChange?: boolean }) => {
-      const job = await enqueueJob(await ctx.db(), {
-        requestedBy: flags.by ?? ctx.user, reason: flags.reason, epochs: flags.epochs, allowCorpusChange: flags.allowCorpusChange,
-      });
-      ctx.stdout.write(flags.json ? `${JSON.stringify(jobJson(job))}\n` : `queued job #${job.id}\n`);
-    });
+    .action(
+      async (flags: { reason: string; by?: string; epochs?: number; json?: boolean; allowCorpusChange?: boolean }) => {
+        const job = await enqueueJob(await ctx.db(), {
+          requestedBy: flags.by ?? ctx.user,
+          reason: flags.reason,
+          epochs: flags.epochs,
+          allowCorpusChange: flags.allowCorpusChange,
+        });
+        ctx.stdout.write(flags.json ? `${JSON.stringify(jobJson(job))}\n` : `queued job #${job.id}\n`);
+      },
+    );
 
 /** `oracle jobs`: the training jobs, newest first. */
 export const jobsCommand = (ctx: CliContext) =>
@@ -48,5 +60,7 @@ export const cancelCommand = (ctx: CliContext) =>
     .argument("<job>", "job id", positiveInt("job"))
     .action(async (id: number) => {
       const job = await requestCancel(await ctx.db(), id);
-      ctx.stdout.write(job.state === "cancelled" ? `job #${id} cancelled\n` : `job #${id} will stop after its current batch\n`);
+      ctx.stdout.write(
+        job.state === "cancelled" ? `job #${id} cancelled\n` : `job #${id} will stop after its current batch\n`,
+      );
     });

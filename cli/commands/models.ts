@@ -1,7 +1,12 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { escapeControlCharacters } from "../../core/text/escape.ts";
-import { listModelVersions, listPromotions, type ModelVersionSummary, type PromotionRecord } from "../../core/db/model-versions.ts";
+import {
+  listModelVersions,
+  listPromotions,
+  type ModelVersionSummary,
+  type PromotionRecord,
+} from "../../core/db/model-versions.ts";
 import type { VersionEvaluation } from "../../core/eval/index.ts";
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
@@ -15,9 +20,15 @@ function hyperParams(raw: unknown): string {
 function row(v: ModelVersionSummary): string {
   // Versions stored before the test split and quality figures lack them: every field may be missing.
   const evaluation = v.evaluation as Partial<VersionEvaluation> | null;
-  const pct = (x: number | null | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-");
+  const pct = (x: number | null | undefined) =>
+    typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-";
   // Per temperature: word repeated at once / quatrains ending a sentence / copied run within the limit.
-  const quality = (evaluation?.quality ?? []).map((q) => `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`).join(", ");
+  const quality = (evaluation?.quality ?? [])
+    .map(
+      (q) =>
+        `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`,
+    )
+    .join(", ");
   // A rejected version stands out; one made current past the gate says so in capitals.
   const status = v.forced ? "REJECTED, FORCED CURRENT" : v.status === "rejected" ? "REJECTED" : v.status;
   return [
@@ -36,7 +47,9 @@ function row(v: ModelVersionSummary): string {
     `corpus ${v.corpusSha256.slice(0, 12)}`,
     v.hasWeights ? "" : "(weights dropped)",
     v.rejectReason ? `— rejected: ${v.rejectReason}` : "",
-  ].join("  ").trimEnd();
+  ]
+    .join("  ")
+    .trimEnd();
 }
 
 /** How many promotions the text listing shows (--json has them all). */
@@ -66,9 +79,13 @@ export const modelsCommand = (ctx: CliContext) =>
       }
       ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
       if (versions.some((v) => v.status === "rejected")) {
-        ctx.stdout.write("* = current; REJECTED = stopped by the promotion gate (oracle promote VERSION --force makes it current anyway)\n");
+        ctx.stdout.write(
+          "* = current; REJECTED = stopped by the promotion gate (oracle promote VERSION --force makes it current anyway)\n",
+        );
       }
       if (promotions.length) {
-        ctx.stdout.write(`\npromotions, newest first:\n${promotions.slice(0, RECENT_PROMOTIONS).map(promotionLine).join("\n")}\n`);
+        ctx.stdout.write(
+          `\npromotions, newest first:\n${promotions.slice(0, RECENT_PROMOTIONS).map(promotionLine).join("\n")}\n`,
+        );
       }
     });

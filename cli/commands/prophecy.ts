@@ -28,8 +28,10 @@ export const prophecyCommand = (ctx: CliContext) => {
   const limits = samplingLimits(ctx);
   return new Command("prophecy")
     .description("sample fresh quatrains from the current model")
-    .option("-t, --temperature <T>",
-      `sampling temperature from ${limits.minTemperature} to ${limits.maxTemperature}, a plain decimal (default ${limits.defaultTemperature}; higher is wilder)`)
+    .option(
+      "-t, --temperature <T>",
+      `sampling temperature from ${limits.minTemperature} to ${limits.maxTemperature}, a plain decimal (default ${limits.defaultTemperature}; higher is wilder)`,
+    )
     .option("--about <words>", "words the quatrain starts with (they must occur in the corpus)")
     .option("-n, --count <n>", `how many quatrains, 1 to ${limits.maxCount} (default 1)`, positiveInt("--count"))
     .option("--seed <n>", "seed for a reproducible draw (each quatrain's own seed is recorded)", anyInt("--seed"))
@@ -44,7 +46,10 @@ export const prophecyCommand = (ctx: CliContext) => {
       const db = await ctx.db();
       // The serving core's own words (core/prophecy STILL_LEARNING), without loading tfjs to say them.
       if (!(await currentPromotionOf(db))) {
-        throw new UserError("The oracle is still learning, try again in a few minutes.", "Train one: oracle train (or start the trainer service: oracle trainer)");
+        throw new UserError(
+          "The oracle is still learning, try again in a few minutes.",
+          "Train one: oracle train (or start the trainer service: oracle trainer)",
+        );
       }
       const { createOracle } = await import("../../core/oracle/oracle.ts");
       // The backend choice is a debug line for a command (--verbose shows it).
@@ -55,9 +60,15 @@ export const prophecyCommand = (ctx: CliContext) => {
           { surface: "cli", requestedBy: ctx.user },
         );
         if (flags.json) {
-          ctx.stdout.write(`${JSON.stringify({ prophecies: prophecies.map((p) => ({ id: p.id, text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`);
+          ctx.stdout.write(
+            `${JSON.stringify({ prophecies: prophecies.map((p) => ({ id: p.id, text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`,
+          );
         } else {
-          ctx.stdout.write(prophecies.map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}, seed ${p.seed}`).join("\n\n") + "\n");
+          ctx.stdout.write(
+            prophecies
+              .map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}, seed ${p.seed}`)
+              .join("\n\n") + "\n",
+          );
         }
       } finally {
         await oracle.close();

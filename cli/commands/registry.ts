@@ -13,17 +13,19 @@ export const promoteCommand = (ctx: CliContext) =>
     .action(async (version: number, flags: { reason: string; force?: boolean }) => {
       const promotion = await promote(await ctx.db(), version, ctx.user, flags.reason, { force: flags.force });
       if (promotion.alreadyCurrent) {
-        ctx.stdout.write(`model version ${version} is already current: nothing changed, no promotion recorded${flags.reason === "promoted by hand" ? "" : " (the reason was not recorded)"}\n`);
+        ctx.stdout.write(
+          `model version ${version} is already current: nothing changed, no promotion recorded${flags.reason === "promoted by hand" ? "" : " (the reason was not recorded)"}\n`,
+        );
       } else {
-        ctx.stdout.write(`model version ${version} is current${promotion.forced ? " (forced past the gate's rejection)" : ""}\n`);
+        ctx.stdout.write(
+          `model version ${version} is current${promotion.forced ? " (forced past the gate's rejection)" : ""}\n`,
+        );
       }
     });
 
 /** `oracle rollback`: back to the version that was current before. */
 export const rollbackCommand = (ctx: CliContext) =>
-  new Command("rollback")
-    .description("make the previously current model version current again")
-    .action(async () => {
-      const version = await rollback(await ctx.db(), ctx.user);
-      ctx.stdout.write(`rolled back: model version ${version} is current\n`);
-    });
+  new Command("rollback").description("make the previously current model version current again").action(async () => {
+    const version = await rollback(await ctx.db(), ctx.user);
+    ctx.stdout.write(`rolled back: model version ${version} is current\n`);
+  });

@@ -5,7 +5,9 @@ import type { CliContext } from "../context.ts";
 export const serveCommand = (ctx: CliContext) =>
   new Command("serve")
     .alias("start")
-    .description("run the whole oracle in one process: the trainer (schedule, jobs, the first model) and the bot service with every configured surface and the web page")
+    .description(
+      "run the whole oracle in one process: the trainer (schedule, jobs, the first model) and the bot service with every configured surface and the web page",
+    )
     .action(async () => {
       // Imported here: the trainer and the bot load tfjs, which other commands' cheap checks must not wait for.
       const { runServe } = await import("../../trainer/serve.ts");

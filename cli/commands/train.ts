@@ -21,7 +21,10 @@ export const trainCommand = (ctx: CliContext) =>
     .option("--epochs <n>", "epochs to train (default: TRAIN_EPOCHS)", positiveInt("--epochs"))
     .option("--corpus <path>", "corpus file, one document per line (default: CORPUS_PATH)")
     .option("--max-documents <n>", "train on the first N documents only (quick checks)", positiveInt("--max-documents"))
-    .option("--allow-corpus-change", "let a model of another corpus or vocabulary become current (never compared on loss)")
+    .option(
+      "--allow-corpus-change",
+      "let a model of another corpus or vocabulary become current (never compared on loss)",
+    )
     .option("--json", "print one JSON object with the result at the end")
     .action(async (flags: TrainFlags) => {
       const config = ctx.config();
@@ -32,7 +35,9 @@ export const trainCommand = (ctx: CliContext) =>
       await checkGloveSource(config.glove.source);
       const db = await ctx.db();
       const [{ initBackend }, { trainVersion }, { withTrainerLease }] = await Promise.all([
-        import("../../core/tf/backend.ts"), import("../../core/training/train-version.ts"), import("../../trainer/exclusive.ts"),
+        import("../../core/tf/backend.ts"),
+        import("../../core/training/train-version.ts"),
+        import("../../trainer/exclusive.ts"),
       ]);
       const backend = await initBackend({ preference: config.training.backend, logLevel: "debug" }, log);
       const epochs = flags.epochs ?? config.training.epochs;
@@ -40,28 +45,51 @@ export const trainCommand = (ctx: CliContext) =>
       const interrupts = watchInterrupts(ctx.stderr);
       // The same lease as the trainer service: never two trainings at once.
       const result = await withTrainerLease({ db, settings: config.trainer, log }, (lost) =>
-        trainVersion({ db, config, log }, {
-          epochs, corpus, maxDocuments: flags.maxDocuments, requestedBy: "cli", allowCorpusChange: flags.allowCorpusChange,
-          shouldStop: () => lost() || interrupts.requested(), onBatch: progress.onBatch, onEpoch: progress.onEpoch,
-        }).finally(() => {
+        trainVersion(
+          { db, config, log },
+          {
+            epochs,
+            corpus,
+            maxDocuments: flags.maxDocuments,
+            requestedBy: "cli",
+            allowCorpusChange: flags.allowCorpusChange,
+            shouldStop: () => lost() || interrupts.requested(),
+            onBatch: progress.onBatch,
+            onEpoch: progress.onEpoch,
+          },
+        ).finally(() => {
           progress.stop();
           interrupts.dispose();
-        }));
+        }),
+      );
       if (result.status === "stopped") {
         ctx.stderr.write(`training stopped after ${result.epochs.length} of ${epochs} epochs: nothing saved\n`);
         process.exitCode = interrupts.requested() ? 130 : 1;
         return;
       }
       if (flags.json) {
-        ctx.stdout.write(`${JSON.stringify({
-          version: result.version, status: result.status, reason: result.reason, epochs: result.epochs.length,
-          loss: result.loss, valLoss: result.valLoss, valAcc: result.valAcc,
-          epochSeconds: result.epochs.map((e) => e.seconds), keptEpoch: result.keptEpoch, backend: backend.name,
-          vocabSize: result.vocabSize, gloveCoverage: result.gloveCoverage, gloveSource: result.gloveSource,
-          evaluation: result.evaluation,
-        })}\n`);
+        ctx.stdout.write(
+          `${JSON.stringify({
+            version: result.version,
+            status: result.status,
+            reason: result.reason,
+            epochs: result.epochs.length,
+            loss: result.loss,
+            valLoss: result.valLoss,
+            valAcc: result.valAcc,
+            epochSeconds: result.epochs.map((e) => e.seconds),
+            keptEpoch: result.keptEpoch,
+            backend: backend.name,
+            vocabSize: result.vocabSize,
+            gloveCoverage: result.gloveCoverage,
+            gloveSource: result.gloveSource,
+            evaluation: result.evaluation,
+          })}\n`,
+        );
       } else {
         const verdict = result.status === "accepted" ? "now current" : `rejected: ${result.reason}`;
-        ctx.stdout.write(`model version ${result.version} (${verdict}); val_loss ${result.valLoss.toFixed(4)}, vocabulary ${result.vocabSize}, GloVe coverage ${(result.gloveCoverage * 100).toFixed(1)}%, backend ${backend.name}\n`);
+        ctx.stdout.write(
+          `model version ${result.version} (${verdict}); val_loss ${result.valLoss.toFixed(4)}, vocabulary ${result.vocabSize}, GloVe coverage ${(result.gloveCoverage * 100).toFixed(1)}%, backend ${backend.name}\n`,
+        );
       }
     });

@@ -11,7 +11,32 @@ export interface FormattedQuatrain {
 const LINES = 4;
 
 /** Words a verse line hardly ends on: breaking after them splits a phrase in two. */
-const BINDING = new Set(["the", "a", "an", "of", "to", "and", "in", "by", "with", "from", "for", "his", "her", "their", "its", "at", "on", "will", "shall", "be", "who", "which", "that", "o"]);
+const BINDING = new Set([
+  "the",
+  "a",
+  "an",
+  "of",
+  "to",
+  "and",
+  "in",
+  "by",
+  "with",
+  "from",
+  "for",
+  "his",
+  "her",
+  "their",
+  "its",
+  "at",
+  "on",
+  "will",
+  "shall",
+  "be",
+  "who",
+  "which",
+  "that",
+  "o",
+]);
 
 /**
  * Cost of breaking a line after this token: clause boundaries first (sentence end, then `;` `:`,

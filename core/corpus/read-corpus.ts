@@ -29,7 +29,8 @@ export async function readCorpus(file: string): Promise<Corpus> {
     bytes = await readFile(absolute);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const what = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : `unreadable (${code ?? String(e)})`;
+    const what =
+      code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : `unreadable (${code ?? String(e)})`;
     throw new UserError(`Corpus ${what}: ${absolute}`, HOW_TO_GET_CORPUS);
   }
   let text: string;
@@ -38,7 +39,10 @@ export async function readCorpus(file: string): Promise<Corpus> {
   } catch {
     throw new UserError(`Corpus is not valid UTF-8: ${absolute}`, HOW_TO_GET_CORPUS);
   }
-  const documents = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+  const documents = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
   if (documents.length === 0) {
     throw new UserError(`Corpus is empty: ${absolute}`, HOW_TO_GET_CORPUS);
   }

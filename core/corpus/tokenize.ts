@@ -20,7 +20,11 @@ const PUNCTUATION = /([.,;!?])/g;
 
 /** Tokens of one line with their original casing (for the casing table). */
 export function surfaceTokens(line: string): string[] {
-  return line.replace(FILTERED, " ").replace(PUNCTUATION, " $1 ").split(/\s+/).filter((t) => t.length > 0);
+  return line
+    .replace(FILTERED, " ")
+    .replace(PUNCTUATION, " $1 ")
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
 }
 
 /** Lower-case tokens of one line (one document). */

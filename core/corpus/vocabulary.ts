@@ -31,7 +31,10 @@ export function wordIndex(words: readonly string[]): Map<string, number> {
 }
 
 /** Class ids of tokens; tokens outside the vocabulary are listed in `unknown` (each once) and skipped. */
-export function encodeTokens(tokens: readonly string[], index: ReadonlyMap<string, number>): { ids: number[]; unknown: string[] } {
+export function encodeTokens(
+  tokens: readonly string[],
+  index: ReadonlyMap<string, number>,
+): { ids: number[]; unknown: string[] } {
   const ids: number[] = [];
   const unknown = new Set<string>();
   for (const token of tokens) {

@@ -47,10 +47,15 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   } else if (!status.upToDate) {
     const where = provider === "sqlite" ? sqlitePath(url) : postgresHost(url);
     if (status.failed.length > 0) {
-      throw new UserError(`The database at ${where} has a migration that never finished: ${status.failed.join(", ")}.`,
-        "Fix the database by hand, then mark it resolved (prisma migrate resolve).");
+      throw new UserError(
+        `The database at ${where} has a migration that never finished: ${status.failed.join(", ")}.`,
+        "Fix the database by hand, then mark it resolved (prisma migrate resolve).",
+      );
     }
-    throw new UserError(`The database at ${where} has ${status.pending.length} pending migration(s).`, "Run: oracle migrate");
+    throw new UserError(
+      `The database at ${where} has ${status.pending.length} pending migration(s).`,
+      "Run: oracle migrate",
+    );
   }
   const prisma = provider === "sqlite" ? sqliteClient(url) : postgresClient(url, log);
   return {
@@ -69,9 +74,12 @@ function sqliteClient(url: string): PrismaClient {
 }
 
 function postgresClient(url: string, log: Logger): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS }, {
-    onPoolError: (error) => log.warn({ err: error.message }, "PostgreSQL pool error"),
-  });
+  const adapter = new PrismaPg(
+    { connectionString: url, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
+    {
+      onPoolError: (error) => log.warn({ err: error.message }, "PostgreSQL pool error"),
+    },
+  );
   // Same models, same API: only the generated class differs (see PrismaClient above).
   return new PostgresClient({ adapter }) as unknown as PrismaClient;
 }

@@ -42,30 +42,85 @@ export interface Job {
 }
 
 interface JobRow {
-  id: number; state: string; requestedBy: string; reason: string; epochs: number | null;
-  queuedAt: Date; startedAt: Date | null; finishedAt: Date | null; heartbeatAt: Date | null;
-  runner: string | null; backend: string | null; epochsDone: number; version: number | null;
-  error: string | null; cancelRequested: boolean; attempts: number; allowCorpusChange: boolean;
-  surface: string; channel: string | null; announcedAt: Date | null;
+  id: number;
+  state: string;
+  requestedBy: string;
+  reason: string;
+  epochs: number | null;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  heartbeatAt: Date | null;
+  runner: string | null;
+  backend: string | null;
+  epochsDone: number;
+  version: number | null;
+  error: string | null;
+  cancelRequested: boolean;
+  attempts: number;
+  allowCorpusChange: boolean;
+  surface: string;
+  channel: string | null;
+  announcedAt: Date | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function toJob(row: JobRow): Job {
   return {
-    id: row.id, state: row.state as JobState, requestedBy: row.requestedBy, reason: row.reason,
-    queuedAt: row.queuedAt.toISOString(), startedAt: iso(row.startedAt), finishedAt: iso(row.finishedAt),
-    backend: row.backend, epochsDone: row.epochsDone, version: row.version, error: row.error,
-    epochs: row.epochs, runner: row.runner, heartbeatAt: iso(row.heartbeatAt),
-    cancelRequested: row.cancelRequested, attempts: row.attempts, allowCorpusChange: row.allowCorpusChange,
-    surface: row.surface as Surface, channel: row.channel, announcedAt: iso(row.announcedAt),
+    id: row.id,
+    state: row.state as JobState,
+    requestedBy: row.requestedBy,
+    reason: row.reason,
+    queuedAt: row.queuedAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    backend: row.backend,
+    epochsDone: row.epochsDone,
+    version: row.version,
+    error: row.error,
+    epochs: row.epochs,
+    runner: row.runner,
+    heartbeatAt: iso(row.heartbeatAt),
+    cancelRequested: row.cancelRequested,
+    attempts: row.attempts,
+    allowCorpusChange: row.allowCorpusChange,
+    surface: row.surface as Surface,
+    channel: row.channel,
+    announcedAt: iso(row.announcedAt),
   };
 }
 
 /** Exactly the keys `oracle jobs --json` prints for a job. */
 export function jobJson(job: Job) {
-  const { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error, allowCorpusChange } = job;
-  return { id, state, requestedBy, reason, queuedAt, startedAt, finishedAt, backend, epochsDone, version, error, allowCorpusChange };
+  const {
+    id,
+    state,
+    requestedBy,
+    reason,
+    queuedAt,
+    startedAt,
+    finishedAt,
+    backend,
+    epochsDone,
+    version,
+    error,
+    allowCorpusChange,
+  } = job;
+  return {
+    id,
+    state,
+    requestedBy,
+    reason,
+    queuedAt,
+    startedAt,
+    finishedAt,
+    backend,
+    epochsDone,
+    version,
+    error,
+    allowCorpusChange,
+  };
 }
 
 export interface EnqueueOptions {
@@ -85,8 +140,12 @@ export async function enqueueJob(db: Db, opts: EnqueueOptions): Promise<Job> {
   }
   const row = await db.prisma.trainingJob.create({
     data: {
-      requestedBy: opts.requestedBy, reason: opts.reason, epochs: opts.epochs ?? null,
-      surface: opts.surface ?? "cli", channel: opts.channel ?? null, allowCorpusChange: opts.allowCorpusChange ?? false,
+      requestedBy: opts.requestedBy,
+      reason: opts.reason,
+      epochs: opts.epochs ?? null,
+      surface: opts.surface ?? "cli",
+      channel: opts.channel ?? null,
+      allowCorpusChange: opts.allowCorpusChange ?? false,
     },
   });
   return toJob(row);
@@ -97,17 +156,31 @@ export async function enqueueJob(db: Db, opts: EnqueueOptions): Promise<Job> {
  * a row in the lease table named after the slot is the idempotency key, created in the same
  * transaction as the job. Returns null when another process already enqueued this slot.
  */
-export async function enqueueScheduledJob(db: Db, slot: Date, opts: EnqueueOptions & { keepKeyMs?: number }): Promise<Job | null> {
+export async function enqueueScheduledJob(
+  db: Db,
+  slot: Date,
+  opts: EnqueueOptions & { keepKeyMs?: number },
+): Promise<Job | null> {
   const name = `schedule:${slot.toISOString()}`;
   const now = new Date();
   try {
     return await db.prisma.$transaction(async (tx) => {
       await tx.lease.create({
-        data: { name, holder: "schedule", acquiredAt: now, renewedAt: now, expiresAt: new Date(now.getTime() + (opts.keepKeyMs ?? 7 * 24 * 3600_000)) },
+        data: {
+          name,
+          holder: "schedule",
+          acquiredAt: now,
+          renewedAt: now,
+          expiresAt: new Date(now.getTime() + (opts.keepKeyMs ?? 7 * 24 * 3600_000)),
+        },
       });
       // Forget keys of slots long past, so the table stays small.
-      await tx.lease.deleteMany({ where: { holder: "schedule", name: { startsWith: "schedule:" }, expiresAt: { lt: now } } });
-      const row = await tx.trainingJob.create({ data: { requestedBy: opts.requestedBy, reason: opts.reason, epochs: opts.epochs ?? null } });
+      await tx.lease.deleteMany({
+        where: { holder: "schedule", name: { startsWith: "schedule:" }, expiresAt: { lt: now } },
+      });
+      const row = await tx.trainingJob.create({
+        data: { requestedBy: opts.requestedBy, reason: opts.reason, epochs: opts.epochs ?? null },
+      });
       return toJob(row);
     });
   } catch (e) {
@@ -136,16 +209,30 @@ export async function countJobs(db: Db, state: JobState): Promise<number> {
 }
 
 /** Takes the oldest queued job for `runner`; null when the queue is empty. Only one caller gets a job. */
-export async function claimNextJob(db: Db, runner: string, opts: { backend?: string; now?: Date } = {}): Promise<Job | null> {
+export async function claimNextJob(
+  db: Db,
+  runner: string,
+  opts: { backend?: string; now?: Date } = {},
+): Promise<Job | null> {
   for (;;) {
-    const next = await db.prisma.trainingJob.findFirst({ where: { state: "queued" }, orderBy: [{ queuedAt: "asc" }, { id: "asc" }] });
+    const next = await db.prisma.trainingJob.findFirst({
+      where: { state: "queued" },
+      orderBy: [{ queuedAt: "asc" }, { id: "asc" }],
+    });
     if (!next) return null;
     const now = opts.now ?? new Date();
     const { count } = await db.prisma.trainingJob.updateMany({
       where: { id: next.id, state: "queued" },
       data: {
-        state: "running", runner, startedAt: now, heartbeatAt: now, finishedAt: null, error: null,
-        epochsDone: 0, backend: opts.backend ?? null, attempts: { increment: 1 },
+        state: "running",
+        runner,
+        startedAt: now,
+        heartbeatAt: now,
+        finishedAt: null,
+        error: null,
+        epochsDone: 0,
+        backend: opts.backend ?? null,
+        attempts: { increment: 1 },
       },
     });
     if (count === 1) return (await getJob(db, next.id))!;
@@ -168,11 +255,21 @@ export async function recordEpoch(db: Db, jobId: number, m: EpochMetrics): Promi
 
 export async function jobEpochs(db: Db, jobId: number): Promise<EpochMetrics[]> {
   const rows = await db.prisma.jobEpoch.findMany({ where: { jobId }, orderBy: { epoch: "asc" } });
-  return rows.map((r) => ({ epoch: r.epoch, loss: r.loss, acc: r.acc, valLoss: r.valLoss, valAcc: r.valAcc, seconds: r.seconds }));
+  return rows.map((r) => ({
+    epoch: r.epoch,
+    loss: r.loss,
+    acc: r.acc,
+    valLoss: r.valLoss,
+    valAcc: r.valAcc,
+    seconds: r.seconds,
+  }));
 }
 
 export async function heartbeatJob(db: Db, id: number, runner: string): Promise<boolean> {
-  const { count } = await db.prisma.trainingJob.updateMany({ where: { id, runner, state: "running" }, data: { heartbeatAt: new Date() } });
+  const { count } = await db.prisma.trainingJob.updateMany({
+    where: { id, runner, state: "running" },
+    data: { heartbeatAt: new Date() },
+  });
   return count === 1;
 }
 
@@ -181,13 +278,17 @@ export async function heartbeatJob(db: Db, id: number, runner: string): Promise<
  * lease cannot overwrite what the taker decided. Returns whether the job was ours to finish.
  */
 export async function finishJob(
-  db: Db, id: number,
+  db: Db,
+  id: number,
   result: { state: FinalJobState; version?: number | null; error?: string | null; runner?: string; backend?: string },
 ): Promise<boolean> {
   const { count } = await db.prisma.trainingJob.updateMany({
     where: { id, state: "running", ...(result.runner ? { runner: result.runner } : {}) },
     data: {
-      state: result.state, version: result.version ?? null, error: result.error ?? null, finishedAt: new Date(),
+      state: result.state,
+      version: result.version ?? null,
+      error: result.error ?? null,
+      finishedAt: new Date(),
       ...(result.backend ? { backend: result.backend } : {}),
     },
   });
@@ -198,7 +299,11 @@ export async function finishJob(
  * Puts a running job back in the queue (its epochs start over). A job whose cancel was requested
  * is cancelled instead. Returns the state it ended in, or null when it was not running.
  */
-export async function requeueJob(db: Db, id: number, opts: { runner?: string; note?: string } = {}): Promise<"queued" | "cancelled" | null> {
+export async function requeueJob(
+  db: Db,
+  id: number,
+  opts: { runner?: string; note?: string } = {},
+): Promise<"queued" | "cancelled" | null> {
   const where = { id, state: "running", ...(opts.runner ? { runner: opts.runner } : {}) };
   const cancelled = await db.prisma.trainingJob.updateMany({
     where: { ...where, cancelRequested: true },
@@ -209,7 +314,15 @@ export async function requeueJob(db: Db, id: number, opts: { runner?: string; no
     db.prisma.jobEpoch.deleteMany({ where: { jobId: id, job: where } }),
     db.prisma.trainingJob.updateMany({
       where,
-      data: { state: "queued", runner: null, startedAt: null, heartbeatAt: null, epochsDone: 0, backend: null, error: opts.note ?? null },
+      data: {
+        state: "queued",
+        runner: null,
+        startedAt: null,
+        heartbeatAt: null,
+        epochsDone: 0,
+        backend: null,
+        error: opts.note ?? null,
+      },
     }),
   ]);
   return requeued.count === 1 ? "queued" : null;
@@ -233,12 +346,17 @@ export async function requestCancel(db: Db, id: number): Promise<Job> {
       data: { state: "cancelled", finishedAt: new Date(), cancelRequested: true },
     });
     if (queued.count === 1) return (await getJob(db, id))!;
-    const running = await db.prisma.trainingJob.updateMany({ where: { id, state: "running" }, data: { cancelRequested: true } });
+    const running = await db.prisma.trainingJob.updateMany({
+      where: { id, state: "running" },
+      data: { cancelRequested: true },
+    });
     if (running.count === 1) return (await getJob(db, id))!;
     const job = await getJob(db, id);
     if (!job) throw new UserError(`There is no job ${id}.`, "List jobs with: oracle jobs");
     if (job.state !== "queued" && job.state !== "running") {
-      throw new UserError(`Job ${id} has already finished (${job.state}); only queued or running jobs can be cancelled.`);
+      throw new UserError(
+        `Job ${id} has already finished (${job.state}); only queued or running jobs can be cancelled.`,
+      );
     }
   }
   throw new Error(`job ${id} kept changing state while being cancelled`);
@@ -265,7 +383,10 @@ export async function claimFinishedJobs(db: Db, surface: Surface, opts: { limit?
   const claimed: Job[] = [];
   for (const row of candidates) {
     const announcedAt = new Date();
-    const { count } = await db.prisma.trainingJob.updateMany({ where: { id: row.id, announcedAt: null }, data: { announcedAt } });
+    const { count } = await db.prisma.trainingJob.updateMany({
+      where: { id: row.id, announcedAt: null },
+      data: { announcedAt },
+    });
     if (count === 1) claimed.push(toJob({ ...row, announcedAt }));
   }
   return claimed;

@@ -34,8 +34,12 @@ export interface LeaseOptions {
 }
 
 const plain = (row: Lease): Lease => ({
-  name: row.name, holder: row.holder, jobId: row.jobId,
-  acquiredAt: row.acquiredAt, renewedAt: row.renewedAt, expiresAt: row.expiresAt,
+  name: row.name,
+  holder: row.holder,
+  jobId: row.jobId,
+  acquiredAt: row.acquiredAt,
+  renewedAt: row.renewedAt,
+  expiresAt: row.expiresAt,
 });
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === "P2002";
@@ -49,7 +53,13 @@ export async function getLease(db: Db, name: string): Promise<Lease | null> {
  * Takes the lease if it is free, already ours (then it is renewed) or expired (then it is taken
  * over and `tookOverFrom` names the dead holder). Never throws on contention: it just loses.
  */
-export async function tryAcquire(db: Db, name: string, holder: string, ttlMs: number, opts: LeaseOptions = {}): Promise<AcquireResult> {
+export async function tryAcquire(
+  db: Db,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  opts: LeaseOptions = {},
+): Promise<AcquireResult> {
   const now = opts.now ?? new Date();
   const expiresAt = new Date(now.getTime() + ttlMs);
   const current = await getLease(db, name);
@@ -80,15 +90,29 @@ export async function tryAcquire(db: Db, name: string, holder: string, ttlMs: nu
   });
   const lease = await getLease(db, name);
   if (count !== 1) return { acquired: false, lease };
-  return { acquired: true, lease, tookOverFrom: { holder: current.holder, jobId: current.jobId, expiredAt: current.expiresAt } };
+  return {
+    acquired: true,
+    lease,
+    tookOverFrom: { holder: current.holder, jobId: current.jobId, expiredAt: current.expiresAt },
+  };
 }
 
 /** Extends our lease (and records the job, when given). False when it is no longer ours. */
-export async function renew(db: Db, name: string, holder: string, ttlMs: number, opts: LeaseOptions = {}): Promise<boolean> {
+export async function renew(
+  db: Db,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  opts: LeaseOptions = {},
+): Promise<boolean> {
   const now = opts.now ?? new Date();
   const { count } = await db.prisma.lease.updateMany({
     where: { name, holder },
-    data: { renewedAt: now, expiresAt: new Date(now.getTime() + ttlMs), ...(opts.jobId !== undefined ? { jobId: opts.jobId } : {}) },
+    data: {
+      renewedAt: now,
+      expiresAt: new Date(now.getTime() + ttlMs),
+      ...(opts.jobId !== undefined ? { jobId: opts.jobId } : {}),
+    },
   });
   return count === 1;
 }

@@ -66,7 +66,10 @@ export async function applyPostgres(url: string, pick: (rows: AppliedMigration[]
           );
           // No parameters: the simple query protocol runs the whole multi-statement script.
           await client.query(migration.sql);
-          await client.query('UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1', [id]);
+          await client.query(
+            'UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1',
+            [id],
+          );
           await client.query("COMMIT");
         } catch (error) {
           await client.query("ROLLBACK").catch(() => undefined);

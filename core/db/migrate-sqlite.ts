@@ -58,8 +58,10 @@ export function openSqliteFile(file: string): Database.Database {
   const folder = path.dirname(file);
   if (!existsSync(folder)) {
     if (folder !== path.dirname(sqlitePath(DEFAULT_DATABASE_URL))) {
-      throw new UserError(`The folder of the SQLite database does not exist: ${folder}`,
-        "Create it, or fix DATABASE_URL (the default file:./data/oracle.db creates its folder).");
+      throw new UserError(
+        `The folder of the SQLite database does not exist: ${folder}`,
+        "Create it, or fix DATABASE_URL (the default file:./data/oracle.db creates its folder).",
+      );
     }
     mkdirSync(folder, { recursive: true });
   }
@@ -67,7 +69,10 @@ export function openSqliteFile(file: string): Database.Database {
   try {
     db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (error) {
-    throw new UserError(`Cannot open the SQLite database ${file}: ${(error as Error).message}`, "Check DATABASE_URL and the folder's permissions.");
+    throw new UserError(
+      `Cannot open the SQLite database ${file}: ${(error as Error).message}`,
+      "Check DATABASE_URL and the folder's permissions.",
+    );
   }
   db.pragma("journal_mode = WAL");
   return db;

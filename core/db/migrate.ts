@@ -1,7 +1,14 @@
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { UserError } from "../errors.ts";
-import { compareMigrations, defaultMigrationsDir, readMigrations, type AppliedMigration, type Migration, type MigrationStatus } from "./migrations.ts";
+import {
+  compareMigrations,
+  defaultMigrationsDir,
+  readMigrations,
+  type AppliedMigration,
+  type Migration,
+  type MigrationStatus,
+} from "./migrations.ts";
 import { applyPostgres, readAppliedPostgres } from "./migrate-postgres.ts";
 import { applySqlite, readAppliedSqlite } from "./migrate-sqlite.ts";
 import { providerOf, sqlitePath, type DatabaseTarget } from "./provider.ts";
@@ -52,12 +59,12 @@ export async function migrate(where: MigrationTarget, options: MigrateOptions = 
       );
     }
     if (status.modified.length > 0) log.warn({ migrations: status.modified }, "applied migrations were edited since");
-    if (status.unknown.length > 0) log.warn({ migrations: status.unknown }, "the database has migrations this code does not know");
+    if (status.unknown.length > 0)
+      log.warn({ migrations: status.unknown }, "the database has migrations this code does not know");
     return local.filter((m) => status.pending.includes(m.name));
   };
-  const applied = target.provider === "sqlite"
-    ? applySqlite(sqlitePath(target.url), pick)
-    : await applyPostgres(target.url, pick);
+  const applied =
+    target.provider === "sqlite" ? applySqlite(sqlitePath(target.url), pick) : await applyPostgres(target.url, pick);
   if (applied.length > 0) log.info({ migrations: applied }, "applied database migrations");
   return applied;
 }

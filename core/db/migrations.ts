@@ -67,7 +67,9 @@ export function compareMigrations(local: Migration[], rows: AppliedMigration[]):
   const localNames = new Set(local.map((m) => m.name));
   const applied = local.filter((m) => finished.has(m.name)).map((m) => m.name);
   const pending = local.filter((m) => !finished.has(m.name) && !failed.includes(m.name)).map((m) => m.name);
-  const modified = local.filter((m) => finished.has(m.name) && finished.get(m.name)!.checksum !== m.checksum).map((m) => m.name);
+  const modified = local
+    .filter((m) => finished.has(m.name) && finished.get(m.name)!.checksum !== m.checksum)
+    .map((m) => m.name);
   const unknown = [...new Set(live.map((row) => row.migrationName).filter((name) => !localNames.has(name)))];
   return { applied, pending, failed, modified, unknown, upToDate: pending.length === 0 && failed.length === 0 };
 }

@@ -86,18 +86,40 @@ export interface PromotionRecord {
 }
 
 const summaryFields = {
-  version: true, createdAt: true, trainingStartedAt: true, trainingFinishedAt: true, status: true, rejectReason: true,
-  jobId: true, hyperParams: true, corpusSha256: true, corpusDocuments: true, gloveSource: true, gloveCoverage: true,
-  backend: true, epochs: true, loss: true, valLoss: true, valAcc: true, evaluation: true,
+  version: true,
+  createdAt: true,
+  trainingStartedAt: true,
+  trainingFinishedAt: true,
+  status: true,
+  rejectReason: true,
+  jobId: true,
+  hyperParams: true,
+  corpusSha256: true,
+  corpusDocuments: true,
+  gloveSource: true,
+  gloveCoverage: true,
+  backend: true,
+  epochs: true,
+  loss: true,
+  valLoss: true,
+  valAcc: true,
+  evaluation: true,
 } as const;
 
 /** Drivers hand out Buffers (a Uint8Array subclass): callers get a plain Uint8Array view of the same bytes. */
 const bytes = (value: Uint8Array): Uint8Array<ArrayBuffer> =>
-  value.buffer instanceof ArrayBuffer ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : value.slice();
+  value.buffer instanceof ArrayBuffer
+    ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+    : value.slice();
 
 type SummaryRow = Prisma.ModelVersionGetPayload<{ select: typeof summaryFields }>;
 
-const toSummary = (row: SummaryRow, hasWeights: boolean, current: number | null, forced: boolean): ModelVersionSummary => ({
+const toSummary = (
+  row: SummaryRow,
+  hasWeights: boolean,
+  current: number | null,
+  forced: boolean,
+): ModelVersionSummary => ({
   ...row,
   epochs: row.epochs as unknown as EpochMetrics[],
   evaluation: row.evaluation as unknown as VersionEvaluation | null,
@@ -123,7 +145,11 @@ async function hasWeights(tx: Tx | Db["prisma"], version: number): Promise<boole
  * Stores a finished training run and returns its version number. With `promote`, it becomes current
  * in the same transaction, so no reader ever sees a current version without its row.
  */
-export async function createModelVersion(db: Db, data: NewModelVersion, options: { promote?: { by: string; reason: string } } = {}): Promise<number> {
+export async function createModelVersion(
+  db: Db,
+  data: NewModelVersion,
+  options: { promote?: { by: string; reason: string } } = {},
+): Promise<number> {
   const row = {
     ...data,
     rejectReason: data.rejectReason ?? null,
@@ -145,12 +171,21 @@ export async function createModelVersion(db: Db, data: NewModelVersion, options:
   });
 }
 
-export async function getModelVersion(db: Db, version: number, options: LoadOptions = {}): Promise<ModelVersionRecord | null> {
+export async function getModelVersion(
+  db: Db,
+  version: number,
+  options: LoadOptions = {},
+): Promise<ModelVersionRecord | null> {
   const row = await db.prisma.modelVersion.findUnique({
     where: { version },
     select: {
-      ...summaryFields, topology: true, weightSpecs: true, vocabulary: true, casing: true,
-      weights: options.withWeights ?? false, corpusIds: options.withCorpusIds ?? false,
+      ...summaryFields,
+      topology: true,
+      weightSpecs: true,
+      vocabulary: true,
+      casing: true,
+      weights: options.withWeights ?? false,
+      corpusIds: options.withCorpusIds ?? false,
     },
   });
   if (!row) return null;
@@ -178,7 +213,9 @@ export async function listModelVersions(db: Db): Promise<ModelVersionSummary[]> 
   ]);
   const stored = new Set(withWeights.map((r) => r.version));
   const forcedVersions = new Set(forced.map((r) => r.version));
-  return rows.map((row) => toSummary(row, stored.has(row.version), current?.version ?? null, forcedVersions.has(row.version)));
+  return rows.map((row) =>
+    toSummary(row, stored.has(row.version), current?.version ?? null, forcedVersions.has(row.version)),
+  );
 }
 
 /** The version the oracle speaks with, or null before the first promotion. */
@@ -207,24 +244,37 @@ export interface PromoteOptions {
  * before): the result's `alreadyCurrent` says so, and the caller tells the user.
  */
 export async function promote(
-  db: Db, version: number, by: string, reason: string, options: PromoteOptions = {},
+  db: Db,
+  version: number,
+  by: string,
+  reason: string,
+  options: PromoteOptions = {},
 ): Promise<PromotionRecord & { alreadyCurrent: boolean }> {
   return withRegistryLock(db, async (tx) => {
     const row = await tx.modelVersion.findUnique({ where: { version }, select: { status: true, rejectReason: true } });
     if (!row) throw new UserError(`There is no model version ${version}.`, "See the versions with: oracle models");
     if (!(await hasWeights(tx, version))) {
-      throw new UserError(`Model version ${version} has no weights any more (retention dropped them), so it cannot be promoted.`);
+      throw new UserError(
+        `Model version ${version} has no weights any more (retention dropped them), so it cannot be promoted.`,
+      );
     }
     const current = await currentPromotion(tx);
     if (current?.version === version) return { ...current, alreadyCurrent: true };
     const rejected = row.status === "rejected";
     if (rejected && !options.force) {
-      throw new UserError(`Model version ${version} was rejected by the promotion gate: ${row.rejectReason ?? "no reason recorded"}.`,
-        `Promote it anyway with: oracle promote ${version} --force`);
+      throw new UserError(
+        `Model version ${version} was rejected by the promotion gate: ${row.rejectReason ?? "no reason recorded"}.`,
+        `Promote it anyway with: oracle promote ${version} --force`,
+      );
     }
     const forced = rejected && options.force === true;
     const created = await tx.promotion.create({
-      data: { version, promotedBy: by, reason: forced ? `${reason} (forced past the gate's rejection)` : reason, forced },
+      data: {
+        version,
+        promotedBy: by,
+        reason: forced ? `${reason} (forced past the gate's rejection)` : reason,
+        forced,
+      },
     });
     return { ...created, alreadyCurrent: false };
   });
@@ -243,20 +293,29 @@ export async function rollback(db: Db, by: string): Promise<number> {
       orderBy: { id: "desc" },
     });
     if (!previous) {
-      throw new UserError(`Version ${current.version} is the only version ever current: there is nothing to roll back to.`);
+      throw new UserError(
+        `Version ${current.version} is the only version ever current: there is nothing to roll back to.`,
+      );
     }
     if (!(await hasWeights(tx, previous.version))) {
       throw new UserError(`Version ${previous.version} has no weights any more, so it cannot become current again.`);
     }
     // Everything after `previous` is undone: also same-version promotions in between, if any.
-    await tx.promotion.updateMany({ where: { rolledBackAt: null, id: { gt: previous.id } }, data: { rolledBackAt: new Date(), rolledBackBy: by } });
+    await tx.promotion.updateMany({
+      where: { rolledBackAt: null, id: { gt: previous.id } },
+      data: { rolledBackAt: new Date(), rolledBackBy: by },
+    });
     return previous.version;
   });
 }
 
 /** Versions that were current at some time (rolled back or not): retention keeps their weights. */
 export async function everCurrentVersions(db: Db): Promise<number[]> {
-  const rows = await db.prisma.promotion.findMany({ distinct: ["version"], select: { version: true }, orderBy: { version: "asc" } });
+  const rows = await db.prisma.promotion.findMany({
+    distinct: ["version"],
+    select: { version: true },
+    orderBy: { version: "asc" },
+  });
   return rows.map((r) => r.version);
 }
 
@@ -267,14 +326,17 @@ export async function everCurrentVersions(db: Db): Promise<number[]> {
 export async function dropWeights(db: Db, versions: number[]): Promise<number[]> {
   if (versions.length === 0) return [];
   return withRegistryLock(db, async (tx) => {
-    const protectedVersions = (await tx.promotion.findMany({ distinct: ["version"], select: { version: true } })).map((r) => r.version);
+    const protectedVersions = (await tx.promotion.findMany({ distinct: ["version"], select: { version: true } })).map(
+      (r) => r.version,
+    );
     const targets = await tx.modelVersion.findMany({
       where: { version: { in: versions, notIn: protectedVersions }, weights: { not: null } },
       select: { version: true },
       orderBy: { version: "asc" },
     });
     const dropped = targets.map((t) => t.version);
-    if (dropped.length > 0) await tx.modelVersion.updateMany({ where: { version: { in: dropped } }, data: { weights: null } });
+    if (dropped.length > 0)
+      await tx.modelVersion.updateMany({ where: { version: { in: dropped } }, data: { weights: null } });
     return dropped;
   });
 }

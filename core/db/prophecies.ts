@@ -70,7 +70,11 @@ export interface ProphecyPage {
 export const MAX_PAGE_SIZE = 100;
 
 type Row = Omit<ProphecyRecord, "lines" | "surface"> & { lines: unknown; surface: string };
-const toRecord = (row: Row): ProphecyRecord => ({ ...row, lines: row.lines as string[], surface: row.surface as Surface });
+const toRecord = (row: Row): ProphecyRecord => ({
+  ...row,
+  lines: row.lines as string[],
+  surface: row.surface as Surface,
+});
 
 export async function recordProphecy(db: Db, data: NewProphecy): Promise<ProphecyRecord> {
   const row = await db.prisma.prophecy.create({
@@ -104,7 +108,11 @@ export async function attachMessage(db: Db, id: number, messageRef: string, chan
 
 /** The prophecy a platform message carries, or null (indexed by surface + messageRef). */
 export async function prophecyOfMessage(db: Db, surface: Surface, messageRef: string): Promise<number | null> {
-  const row = await db.prisma.prophecy.findFirst({ where: { surface, messageRef }, select: { id: true }, orderBy: { id: "desc" } });
+  const row = await db.prisma.prophecy.findFirst({
+    where: { surface, messageRef },
+    select: { id: true },
+    orderBy: { id: "desc" },
+  });
   return row?.id ?? null;
 }
 
@@ -122,8 +130,16 @@ export async function listProphecies(db: Db, query: ProphecyQuery = {}): Promise
   if (q && words.length === 0) throw new UserError(`q "${q}" holds no word to search for (letters or digits).`);
   // The page's ids in order from one SQL query (word search needs provider SQL), then its rows.
   const { hits, next } = await searchProphecies(db, {
-    sort, limit, after, words, surface: query.surface, modelVersion: query.modelVersion,
-    minTemperature: query.minTemperature, maxTemperature: query.maxTemperature, from: query.from, to: query.to,
+    sort,
+    limit,
+    after,
+    words,
+    surface: query.surface,
+    modelVersion: query.modelVersion,
+    minTemperature: query.minTemperature,
+    maxTemperature: query.maxTemperature,
+    from: query.from,
+    to: query.to,
   });
   const rows = hits.length ? await db.prisma.prophecy.findMany({ where: { id: { in: hits.map((h) => h.id) } } }) : [];
   const byId = new Map(rows.map((row) => [row.id, row]));

@@ -50,7 +50,7 @@ export interface HistoryHits {
 
 /** Words of a search, as both databases' tokenizers cut them (letters and digits), lower-case, at most 8. */
 export function searchWords(q: string): string[] {
-  return [...new Set((q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []))].slice(0, 8);
+  return [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].slice(0, 8);
 }
 
 /** Opaque page cursor: `n<id>` (newest first) or `r<reactionCount>.<id>` (most reactions). */
@@ -60,7 +60,10 @@ export function encodeCursor(sort: HistorySort, position: HistoryPosition): stri
 
 export function decodeCursor(sort: HistorySort, cursor: string): HistoryPosition {
   const match = sort === "new" ? /^n(\d{1,15})$/.exec(cursor) : /^r(\d{1,15})\.(\d{1,15})$/.exec(cursor);
-  if (!match) throw new UserError(`cursor "${cursor}" is not a cursor of a ${sort === "new" ? "newest-first" : "most-reacted"} page.`);
+  if (!match)
+    throw new UserError(
+      `cursor "${cursor}" is not a cursor of a ${sort === "new" ? "newest-first" : "most-reacted"} page.`,
+    );
   return sort === "new" ? { id: Number(match[1]) } : { reactionCount: Number(match[1]), id: Number(match[2]) };
 }
 
@@ -110,14 +113,19 @@ export async function searchProphecies(db: Db, search: HistorySearch): Promise<H
     if (after) where.push(`${idColumn} < ${query.param(after.id)}`);
     order = `${idColumn} DESC`;
   } else {
-    if (after) where.push(`(p."reactionCount", p."id") < (${query.param(after.reactionCount ?? 0)}, ${query.param(after.id)})`);
+    if (after)
+      where.push(`(p."reactionCount", p."id") < (${query.param(after.reactionCount ?? 0)}, ${query.param(after.id)})`);
     order = `p."reactionCount" DESC, p."id" DESC`;
   }
   const limit = Math.max(1, Math.floor(search.limit));
-  const sql = `SELECT p."id" AS "id", p."reactionCount" AS "reactionCount" FROM ${from}` +
+  const sql =
+    `SELECT p."id" AS "id", p."reactionCount" AS "reactionCount" FROM ${from}` +
     (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
     ` ORDER BY ${order} LIMIT ${query.param(limit + 1)}`;
-  const rows = await db.prisma.$queryRawUnsafe<{ id: number | bigint; reactionCount: number | bigint }[]>(sql, ...query.params);
+  const rows = await db.prisma.$queryRawUnsafe<{ id: number | bigint; reactionCount: number | bigint }[]>(
+    sql,
+    ...query.params,
+  );
   const hits = rows.slice(0, limit).map((row) => ({ id: Number(row.id), reactionCount: Number(row.reactionCount) }));
   const last = hits[hits.length - 1];
   return { hits, next: rows.length > limit && last ? { id: last.id, reactionCount: last.reactionCount } : null };

@@ -26,7 +26,11 @@ export function providerOf(url: string): Provider {
 /** The SQLite file of a `file:` URL, resolved against the working directory (query options dropped). */
 export function sqlitePath(url: string): string {
   const raw = url.slice("file:".length).replace(/\?.*$/, "");
-  if (raw === "") throw new UserError(`DATABASE_URL ${quoteUserText(url)} names no file.`, "For example DATABASE_URL=file:./data/oracle.db");
+  if (raw === "")
+    throw new UserError(
+      `DATABASE_URL ${quoteUserText(url)} names no file.`,
+      "For example DATABASE_URL=file:./data/oracle.db",
+    );
   return path.resolve(raw);
 }
 

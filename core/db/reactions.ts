@@ -38,24 +38,36 @@ export type ReactionOutcome = "unknown-message" | "applied" | "stale";
 export async function applyReactionEvent(db: Db, event: ReactionEventInput): Promise<ReactionOutcome> {
   const prophecyId = await prophecyOfMessage(db, event.platform, event.messageRef);
   if (prophecyId === null) return "unknown-message";
-  return db.prisma.$transaction(async (tx) => {
-    // First a write on the prophecy row: PostgreSQL locks it (so events for one prophecy apply one at a
-    // time and each sees the one before), SQLite takes its write lock before anything is read.
-    await tx.prophecy.updateMany({ where: { id: prophecyId }, data: { reactionCount: { increment: 0 } } });
-    const key = { prophecyId, platform: event.platform, userId: event.userId, emoji: event.emoji };
-    const stored = await tx.reaction.findUnique({ where: { prophecyId_platform_userId_emoji: key } });
-    if (stored && stored.eventAt.getTime() >= event.at.getTime()) return "stale";
-    const fields = { present: event.added, eventAt: event.at, channel: event.channel ?? stored?.channel ?? null, messageRef: event.messageRef };
-    if (stored) await tx.reaction.update({ where: { id: stored.id }, data: fields });
-    else await tx.reaction.create({ data: { ...key, ...fields } });
-    const delta = (event.added ? 1 : 0) - (stored?.present ? 1 : 0);
-    if (delta !== 0) await tx.prophecy.update({ where: { id: prophecyId }, data: { reactionCount: { increment: delta } } });
-    return "applied";
-  }, { maxWait: 10_000, timeout: 20_000 });
+  return db.prisma.$transaction(
+    async (tx) => {
+      // First a write on the prophecy row: PostgreSQL locks it (so events for one prophecy apply one at a
+      // time and each sees the one before), SQLite takes its write lock before anything is read.
+      await tx.prophecy.updateMany({ where: { id: prophecyId }, data: { reactionCount: { increment: 0 } } });
+      const key = { prophecyId, platform: event.platform, userId: event.userId, emoji: event.emoji };
+      const stored = await tx.reaction.findUnique({ where: { prophecyId_platform_userId_emoji: key } });
+      if (stored && stored.eventAt.getTime() >= event.at.getTime()) return "stale";
+      const fields = {
+        present: event.added,
+        eventAt: event.at,
+        channel: event.channel ?? stored?.channel ?? null,
+        messageRef: event.messageRef,
+      };
+      if (stored) await tx.reaction.update({ where: { id: stored.id }, data: fields });
+      else await tx.reaction.create({ data: { ...key, ...fields } });
+      const delta = (event.added ? 1 : 0) - (stored?.present ? 1 : 0);
+      if (delta !== 0)
+        await tx.prophecy.update({ where: { id: prophecyId }, data: { reactionCount: { increment: delta } } });
+      return "applied";
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
 }
 
 /** Present reactions per emoji, for each of the given prophecies (absent ids map to {}). */
-export async function reactionCounts(db: Db, prophecyIds: readonly number[]): Promise<Map<number, Record<string, number>>> {
+export async function reactionCounts(
+  db: Db,
+  prophecyIds: readonly number[],
+): Promise<Map<number, Record<string, number>>> {
   const out = new Map<number, Record<string, number>>(prophecyIds.map((id) => [id, {}]));
   if (prophecyIds.length === 0) return out;
   const groups = await db.prisma.reaction.groupBy({
@@ -71,7 +83,13 @@ export async function reactionCounts(db: Db, prophecyIds: readonly number[]): Pr
 export async function listReactions(db: Db, prophecyId: number): Promise<ReactionRecord[]> {
   const rows = await db.prisma.reaction.findMany({ where: { prophecyId }, orderBy: { id: "asc" } });
   return rows.map((r) => ({
-    prophecyId: r.prophecyId, platform: r.platform as ReactionPlatform, userId: r.userId, emoji: r.emoji,
-    present: r.present, eventAt: r.eventAt, channel: r.channel, messageRef: r.messageRef,
+    prophecyId: r.prophecyId,
+    platform: r.platform as ReactionPlatform,
+    userId: r.userId,
+    emoji: r.emoji,
+    present: r.present,
+    eventAt: r.eventAt,
+    channel: r.channel,
+    messageRef: r.messageRef,
   }));
 }

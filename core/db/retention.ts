@@ -13,7 +13,8 @@ export function versionsToDrop(
   keep: number,
 ): number[] {
   const newestFirst = [...versions].sort((a, b) => b.version - a.version);
-  return newestFirst.slice(keep)
+  return newestFirst
+    .slice(keep)
     .filter((v) => v.hasWeights && !protectedVersions.has(v.version))
     .map((v) => v.version)
     .sort((a, b) => a - b);
@@ -21,7 +22,11 @@ export function versionsToDrop(
 
 /** Drops the weights retention no longer keeps; returns the versions it dropped. */
 export async function applyRetention(db: Db, keepVersions: number): Promise<number[]> {
-  const [versions, everCurrent, current] = await Promise.all([listModelVersions(db), everCurrentVersions(db), currentModelVersion(db)]);
+  const [versions, everCurrent, current] = await Promise.all([
+    listModelVersions(db),
+    everCurrentVersions(db),
+    currentModelVersion(db),
+  ]);
   const protectedVersions = new Set(everCurrent);
   if (current) protectedVersions.add(current.version);
   return dropWeights(db, versionsToDrop(versions, protectedVersions, keepVersions));

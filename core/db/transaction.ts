@@ -13,12 +13,15 @@ export const REGISTRY_LOCK = 4_207_301;
  * database's write lock at once (waiting out the busy timeout), before anything is read.
  */
 export async function withRegistryLock<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.prisma.$transaction(async (tx) => {
-    if (db.provider === "postgresql") {
-      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRY_LOCK})`);
-    } else {
-      await tx.$executeRawUnsafe('UPDATE "Promotion" SET "id" = "id" WHERE 0 = 1');
-    }
-    return work(tx);
-  }, { maxWait: 20_000, timeout: 60_000 });
+  return db.prisma.$transaction(
+    async (tx) => {
+      if (db.provider === "postgresql") {
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRY_LOCK})`);
+      } else {
+        await tx.$executeRawUnsafe('UPDATE "Promotion" SET "id" = "id" WHERE 0 = 1');
+      }
+      return work(tx);
+    },
+    { maxWait: 20_000, timeout: 60_000 },
+  );
 }

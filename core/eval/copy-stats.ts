@@ -34,7 +34,8 @@ export function summariseCopiedRuns(runs: readonly number[]): CopyStatistics {
 
 /** Samples `count` quatrains one after the other and summarises how much each copies. */
 export async function copyStatistics<T>(opts: CopyStatisticsOptions<T>): Promise<CopyStatistics> {
-  if (!Number.isInteger(opts.count) || opts.count < 0) throw new RangeError(`count must be a non-negative integer, got ${opts.count}`);
+  if (!Number.isInteger(opts.count) || opts.count < 0)
+    throw new RangeError(`count must be a non-negative integer, got ${opts.count}`);
   const runs: number[] = [];
   for (let i = 0; i < opts.count; i++) runs.push(opts.longestCopiedRun(await opts.sample(i)));
   return summariseCopiedRuns(runs);

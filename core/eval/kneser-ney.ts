@@ -56,16 +56,20 @@ function rowTotals(counts: Counts): Map<number, Row> {
 
 /** Fits the model on the training trigrams; token ids must lie in [0, vocabSize). */
 export function fitKneserNey(trigrams: Iterable<Trigram>, vocabSize: number): KneserNeyTrigram {
-  if (!Number.isInteger(vocabSize) || vocabSize < 1) throw new RangeError(`vocabSize must be a positive integer, got ${vocabSize}`);
+  if (!Number.isInteger(vocabSize) || vocabSize < 1)
+    throw new RangeError(`vocabSize must be a positive integer, got ${vocabSize}`);
   const check = (id: number) => {
-    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new RangeError(`token id ${id} outside [0, ${vocabSize})`);
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
+      throw new RangeError(`token id ${id} outside [0, ${vocabSize})`);
   };
   const key = (a: number, b: number) => a * vocabSize + b;
 
   // c(u v w), keyed by the context (u, v).
   const tri: Counts = new Map();
   for (const [u, v, w] of trigrams) {
-    check(u); check(v); check(w);
+    check(u);
+    check(v);
+    check(w);
     bump(tri, key(u, v), w);
   }
   // Continuation counts: N1+(• v w) = distinct u before (v, w); N1+(• w) = distinct v before w.
@@ -95,21 +99,23 @@ export function fitKneserNey(trigrams: Iterable<Trigram>, vocabSize: number): Kn
     const uniform = 1 / vocabSize;
     if (uniTotal === 0) return uniform;
     const c = uni.get(w) ?? 0;
-    return Math.max(c - d1, 0) / uniTotal + (d1 * uni.size / uniTotal) * uniform;
+    return Math.max(c - d1, 0) / uniTotal + ((d1 * uni.size) / uniTotal) * uniform;
   };
   const p2 = (v: number, w: number): number => {
     const row = midRows.get(v);
     if (!row) return p1(w);
     const c = mid.get(v)!.get(w) ?? 0;
-    return Math.max(c - d2, 0) / row.total + (d2 * row.types / row.total) * p1(w);
+    return Math.max(c - d2, 0) / row.total + ((d2 * row.types) / row.total) * p1(w);
   };
   const probability = (u: number, v: number, w: number): number => {
-    check(u); check(v); check(w);
+    check(u);
+    check(v);
+    check(w);
     const ctx = key(u, v);
     const row = triRows.get(ctx);
     if (!row) return p2(v, w);
     const c = tri.get(ctx)!.get(w) ?? 0;
-    return Math.max(c - d3, 0) / row.total + (d3 * row.types / row.total) * p2(v, w);
+    return Math.max(c - d3, 0) / row.total + ((d3 * row.types) / row.total) * p2(v, w);
   };
   return { vocabSize, discounts: [d1, d2, d3], probability };
 }
@@ -130,7 +136,11 @@ export function perplexity(model: KneserNeyTrigram, trigrams: Iterable<Trigram>)
  * Perplexity with one unknown class: a last token in `unknown` (a word the training part never
  * had) scores the total probability of all such words, as evaluateWithUnknown does for the GRU.
  */
-export function perplexityWithUnknown(model: KneserNeyTrigram, trigrams: Iterable<Trigram>, unknown: ReadonlySet<number>): number {
+export function perplexityWithUnknown(
+  model: KneserNeyTrigram,
+  trigrams: Iterable<Trigram>,
+  unknown: ReadonlySet<number>,
+): number {
   let nll = 0;
   let n = 0;
   for (const [u, v, w] of trigrams) {
@@ -148,7 +158,10 @@ export function perplexityWithUnknown(model: KneserNeyTrigram, trigrams: Iterabl
  * The trigram of each training example: the last two context ids and the target. Contexts are
  * the model's example windows (phrase length ≥ 2), so the baseline sees exactly the GRU's split.
  */
-export function* trigramsOfExamples(contexts: ArrayLike<ArrayLike<number>>, targets: ArrayLike<number>): Iterable<Trigram> {
+export function* trigramsOfExamples(
+  contexts: ArrayLike<ArrayLike<number>>,
+  targets: ArrayLike<number>,
+): Iterable<Trigram> {
   if (contexts.length !== targets.length) throw new RangeError("contexts and targets differ in length");
   for (let i = 0; i < targets.length; i++) {
     const ctx = contexts[i]!;

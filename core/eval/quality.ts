@@ -85,15 +85,29 @@ export interface QualityLimits {
 export const DEFAULT_QUALITY_LIMITS: QualityLimits = { slack: 0.01, minTerminalEnd: 0.98, minWithinCopyLimit: 0.95 };
 
 /** Why sampled quatrains break the limits (empty: they keep them). */
-export function qualityViolations(figures: readonly QualityFigures[], corpus: QualityFigures, limits: QualityLimits = DEFAULT_QUALITY_LIMITS): string[] {
+export function qualityViolations(
+  figures: readonly QualityFigures[],
+  corpus: QualityFigures,
+  limits: QualityLimits = DEFAULT_QUALITY_LIMITS,
+): string[] {
   const out: string[] = [];
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   for (const f of figures) {
     const at = `at T=${f.temperature ?? "?"}`;
-    if (f.immediateRepeat > corpus.immediateRepeat + limits.slack) out.push(`${pct(f.immediateRepeat)} of quatrains repeat a word at once ${at} (corpus ${pct(corpus.immediateRepeat)})`);
-    if (f.badPunctuation > corpus.badPunctuation + limits.slack) out.push(`${pct(f.badPunctuation)} have doubled or leading punctuation ${at} (corpus ${pct(corpus.badPunctuation)})`);
-    if (1 - f.noTerminalEnd < limits.minTerminalEnd) out.push(`only ${pct(1 - f.noTerminalEnd)} end with . ! or ? ${at} (at least ${pct(limits.minTerminalEnd)})`);
-    if (f.copiedWithinLimit !== null && f.copiedWithinLimit < limits.minWithinCopyLimit) out.push(`only ${pct(f.copiedWithinLimit)} stay within the copy limit ${at} (at least ${pct(limits.minWithinCopyLimit)})`);
+    if (f.immediateRepeat > corpus.immediateRepeat + limits.slack)
+      out.push(
+        `${pct(f.immediateRepeat)} of quatrains repeat a word at once ${at} (corpus ${pct(corpus.immediateRepeat)})`,
+      );
+    if (f.badPunctuation > corpus.badPunctuation + limits.slack)
+      out.push(
+        `${pct(f.badPunctuation)} have doubled or leading punctuation ${at} (corpus ${pct(corpus.badPunctuation)})`,
+      );
+    if (1 - f.noTerminalEnd < limits.minTerminalEnd)
+      out.push(`only ${pct(1 - f.noTerminalEnd)} end with . ! or ? ${at} (at least ${pct(limits.minTerminalEnd)})`);
+    if (f.copiedWithinLimit !== null && f.copiedWithinLimit < limits.minWithinCopyLimit)
+      out.push(
+        `only ${pct(f.copiedWithinLimit)} stay within the copy limit ${at} (at least ${pct(limits.minWithinCopyLimit)})`,
+      );
   }
   return out;
 }

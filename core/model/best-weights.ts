@@ -22,6 +22,9 @@ export function bestWeightsKeeper(model: tf.LayersModel) {
       model.setWeights(best.weights);
       return best.metrics;
     },
-    dispose: () => { drop(); best = null; },
+    dispose: () => {
+      drop();
+      best = null;
+    },
   };
 }

@@ -44,7 +44,12 @@ export async function evaluate(model: tf.LayersModel, examples: Examples, batchS
  * @param unknown [V] 1 for the words of the unknown class
  * @returns mean loss (nats per token) and how many targets were unknown; NaN loss when empty
  */
-export function evaluateWithUnknown(model: tf.LayersModel, examples: Examples, unknown: Uint8Array, batchSize: number): { loss: number; unknownTokens: number } {
+export function evaluateWithUnknown(
+  model: tf.LayersModel,
+  examples: Examples,
+  unknown: Uint8Array,
+  batchSize: number,
+): { loss: number; unknownTokens: number } {
   const { count, phraseLength: L } = examples;
   let unknownTokens = 0;
   for (let i = 0; i < count; i++) if (unknown[examples.targets[i]!]) unknownTokens++;

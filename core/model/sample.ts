@@ -169,7 +169,10 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
     let mass = 0;
     for (let j = 0; j < size; j++) {
       mass += values[j]!;
-      if (mass >= draw.topP * sum) { kept = j + 1; break; }
+      if (mass >= draw.topP * sum) {
+        kept = j + 1;
+        break;
+      }
     }
     sum = 0;
     for (let j = 0; j < kept; j++) sum += values[j]!;
@@ -183,7 +186,14 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
 }
 
 /** drawToken without truncation: the max, then each exp once into scratch, then the draw in id order (no sort). */
-function drawUntruncated(scores: ArrayLike<number>, draw: NextWordDraw, scratch: DrawScratch, into: number, intoScore: number, greedy: boolean): number {
+function drawUntruncated(
+  scores: ArrayLike<number>,
+  draw: NextWordDraw,
+  scratch: DrawScratch,
+  into: number,
+  intoScore: number,
+  greedy: boolean,
+): number {
   const n = scores.length;
   const { banned } = scratch;
   if (scratch.exps.length < n) scratch.exps = new Float64Array(n);
@@ -198,7 +208,8 @@ function drawUntruncated(scores: ArrayLike<number>, draw: NextWordDraw, scratch:
   if (greedy || !Number.isFinite(max)) return argMax;
   const inverse = 1 / draw.temperature;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += exps[i] = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
+  for (let i = 0; i < n; i++)
+    sum += exps[i] = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
   let rest = draw.uniform * sum;
   let last = argMax;
   for (let i = 0; i < n; i++) {
@@ -223,7 +234,10 @@ export interface SamplingVocabulary {
 }
 
 /** Builds the SamplingVocabulary from the class words and the corpus as ids (one array per document). */
-export function samplingVocabulary(words: readonly string[], documents: readonly (readonly number[])[]): SamplingVocabulary {
+export function samplingVocabulary(
+  words: readonly string[],
+  documents: readonly (readonly number[])[],
+): SamplingVocabulary {
   const punctuation = new Set<number>();
   const terminal = new Set<number>();
   words.forEach((w, id) => {
@@ -251,7 +265,13 @@ export interface SamplingRules {
 }
 
 /** The constraints as a plain sampler without them (and no truncation). */
-export const NO_RULES: SamplingRules = { topK: 0, topP: 1, noImmediateRepeat: false, punctuationRules: false, endOnTerminal: false };
+export const NO_RULES: SamplingRules = {
+  topK: 0,
+  topP: 1,
+  noImmediateRepeat: false,
+  punctuationRules: false,
+  endOnTerminal: false,
+};
 
 export interface SampleOptions {
   /** > 0; ≤ GREEDY_TEMPERATURE (e.g. 0) is greedy. */
@@ -327,7 +347,9 @@ export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions):
       window[k] = i >= 0 ? tokens[i]! : BREAK_ID;
     }
     const draw = nextDraw(tokens, opts, opts.random());
-    const next = sampler ? await sampler.drawNext(window, draw) : drawToken(await scorer.scores(window, 1), draw, scratch);
+    const next = sampler
+      ? await sampler.drawNext(window, draw)
+      : drawToken(await scorer.scores(window, 1), draw, scratch);
     if (next === BREAK_ID) {
       ended = true;
       break;

@@ -13,11 +13,14 @@ export interface ModelArtifacts {
 /** Serialises topology and weights in memory (no optimizer state). */
 export async function exportModel(model: tf.LayersModel): Promise<ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-  }));
-  if (!saved?.modelTopology || !saved.weightSpecs || !saved.weightData) throw new Error("model.save produced no artifacts");
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  if (!saved?.modelTopology || !saved.weightSpecs || !saved.weightData)
+    throw new Error("model.save produced no artifacts");
   const buffer = tf.io.CompositeArrayBuffer.join(saved.weightData);
   return {
     topology: saved.modelTopology as object,
@@ -31,9 +34,11 @@ export async function importModel(artifacts: ModelArtifacts): Promise<tf.LayersM
   const { weights } = artifacts;
   // Copy into a fresh, exactly-sized buffer: a Uint8Array from a database driver may be a view on a larger one.
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  return tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: artifacts.topology,
-    weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[],
-    weightData,
-  }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: artifacts.topology,
+      weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[],
+      weightData,
+    }),
+  );
 }

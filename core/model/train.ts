@@ -98,7 +98,13 @@ export function localStep(
       tf.dispose([inputs, targets]);
     }
   };
-  return { step, dispose: () => { optimizer.dispose(); weights.dispose(); } };
+  return {
+    step,
+    dispose: () => {
+      optimizer.dispose();
+      weights.dispose();
+    },
+  };
 }
 
 /** Lets timers and signal handlers run between batches. */
@@ -143,7 +149,12 @@ export async function trainModel(
           inputs.set(train.inputs.subarray(src * L, src * L + L), i * L);
           targets[i] = train.targets[src];
         }
-        const result = await step({ inputs: inputs.subarray(0, size * L), targets: targets.subarray(0, size), size, phraseLength: L });
+        const result = await step({
+          inputs: inputs.subarray(0, size * L),
+          targets: targets.subarray(0, size),
+          size,
+          phraseLength: L,
+        });
         lossSum += result.loss * size;
         accSum += result.acc * size;
         await opts.onBatchEnd?.({ epoch, batch: b + 1, batches, size, loss: result.loss, acc: result.acc });
@@ -166,7 +177,8 @@ export async function trainModel(
       if (metrics.valLoss < bestValLoss) [bestValLoss, sinceBest] = [metrics.valLoss, 0];
       else sinceBest++;
       const elapsed = (performance.now() - runStarted) / 1000;
-      const outOfTime = opts.maxSeconds !== undefined && opts.maxSeconds > 0 && elapsed + metrics.seconds > opts.maxSeconds;
+      const outOfTime =
+        opts.maxSeconds !== undefined && opts.maxSeconds > 0 && elapsed + metrics.seconds > opts.maxSeconds;
       if (((opts.patience && sinceBest >= opts.patience) || outOfTime) && epoch < opts.epochs) {
         return { epochs, stopped: false, earlyStopped: true, final: best?.restore() ?? epochs.at(-1) };
       }

@@ -6,6 +6,14 @@ export const sameVocabulary = (a: readonly string[], b: readonly string[]): bool
   a.length === b.length && a.every((w, i) => w === b[i]);
 
 /** The tfjs model of a stored version (as a ModelVersion row holds it), loaded with its weights. */
-export function modelOfVersion(record: { topology: unknown; weightSpecs: unknown; weights: Uint8Array }): Promise<tf.LayersModel> {
-  return importModel({ topology: record.topology as object, weightSpecs: record.weightSpecs as object[], weights: record.weights });
+export function modelOfVersion(record: {
+  topology: unknown;
+  weightSpecs: unknown;
+  weights: Uint8Array;
+}): Promise<tf.LayersModel> {
+  return importModel({
+    topology: record.topology as object,
+    weightSpecs: record.weightSpecs as object[],
+    weights: record.weights,
+  });
 }

@@ -86,7 +86,8 @@ const runOf = (job: Job): Omit<RunDetails, "epochs"> => ({
 });
 
 // NaN (no validation examples) and Infinity do not survive JSON: shown as unknown.
-const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+const finite = (value: number | undefined): number | null =>
+  value !== undefined && Number.isFinite(value) ? value : null;
 
 export function createOperations(db: Db): OracleOperations {
   return {

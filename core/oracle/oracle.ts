@@ -17,8 +17,19 @@ import { SURFACES } from "../surface.ts";
 import { createOperations } from "./operations.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import type {
-  HistoryPage, HistoryQuery, JobOutcome, ModelSummary, Oracle, ProphecyAsk, Readiness, ReactionEvent,
-  RequestContext, RetrainRequest, RetrainTicket, StoredProphecy, Surface,
+  HistoryPage,
+  HistoryQuery,
+  JobOutcome,
+  ModelSummary,
+  Oracle,
+  ProphecyAsk,
+  Readiness,
+  ReactionEvent,
+  RequestContext,
+  RetrainRequest,
+  RetrainTicket,
+  StoredProphecy,
+  Surface,
 } from "./types.ts";
 
 export interface OracleDeps {
@@ -42,10 +53,21 @@ export const MAX_REASON_LENGTH = 500;
 const DB_PING_TIMEOUT_MS = 3_000;
 
 const toStored = (p: ProphecyRecord, reactions: Record<string, number> = {}): StoredProphecy => ({
-  id: p.id, createdAt: p.createdAt, text: p.text, lines: p.lines as StoredProphecy["lines"],
-  temperature: p.temperature, about: p.about, seed: p.seed, modelVersion: p.modelVersion,
-  longestCopied: p.longestCopied, surface: p.surface, requestedBy: p.requestedBy, channel: p.channel,
-  messageRef: p.messageRef, reactions, reactionCount: p.reactionCount,
+  id: p.id,
+  createdAt: p.createdAt,
+  text: p.text,
+  lines: p.lines as StoredProphecy["lines"],
+  temperature: p.temperature,
+  about: p.about,
+  seed: p.seed,
+  modelVersion: p.modelVersion,
+  longestCopied: p.longestCopied,
+  surface: p.surface,
+  requestedBy: p.requestedBy,
+  channel: p.channel,
+  messageRef: p.messageRef,
+  reactions,
+  reactionCount: p.reactionCount,
 });
 
 function checkContext(ctx: RequestContext): void {
@@ -55,7 +77,9 @@ function checkContext(ctx: RequestContext): void {
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -64,17 +88,26 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
   const { db, config, log } = deps;
   // Serving picks its backend from BOT_BACKEND, never TRAINER_BACKEND; started once, before the first load.
   let backend: Promise<unknown> | undefined;
-  const startBackend = () => (backend ??= initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel, syncReads: true }, log));
-  const models = deps.models ?? databaseModelSource(db, {
-    log,
-    pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
-    beforeLoad: startBackend,
-  });
+  const startBackend = () =>
+    (backend ??= initBackend(
+      { preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel, syncReads: true },
+      log,
+    ));
+  const models =
+    deps.models ??
+    databaseModelSource(db, {
+      log,
+      pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
+      beforeLoad: startBackend,
+    });
   const limiter = new RateLimiter(config.bot.rateLimitPerMinute, deps.now);
   const settings = { ...config.sampling };
 
   async function withReactions(records: ProphecyRecord[]): Promise<StoredProphecy[]> {
-    const counts = await reactionCounts(db, records.map((r) => r.id));
+    const counts = await reactionCounts(
+      db,
+      records.map((r) => r.id),
+    );
     return records.map((r) => toStored(r, counts.get(r.id)));
   }
 
@@ -87,14 +120,23 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
       checkContext(ctx);
       const wait = limiter.take(`${ctx.surface}\u0000${ctx.requestedBy}`);
       if (wait > 0) throw new UserError(`You are asking too fast; try again in ${wait} s.`);
-      const prophecies = await prophesy({ models, settings }, {
-        temperature: ask.temperature, about: ask.about, count: ask.count, seed: ask.seed,
-      });
+      const prophecies = await prophesy(
+        { models, settings },
+        {
+          temperature: ask.temperature,
+          about: ask.about,
+          count: ask.count,
+          seed: ask.seed,
+        },
+      );
       const stored: StoredProphecy[] = [];
       // One at a time, so ids follow the order of the answer.
       for (const p of prophecies) {
         const record = await recordProphecy(db, {
-          ...p, surface: ctx.surface, requestedBy: ctx.requestedBy, channel: ctx.channel ?? null,
+          ...p,
+          surface: ctx.surface,
+          requestedBy: ctx.requestedBy,
+          channel: ctx.channel ?? null,
         });
         stored.push(toStored(record));
       }
@@ -108,7 +150,8 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
     },
 
     async recordReaction(event: ReactionEvent): Promise<boolean> {
-      if (!(event.at instanceof Date) || Number.isNaN(event.at.getTime())) throw new Error("recordReaction: `at` must be a valid Date");
+      if (!(event.at instanceof Date) || Number.isNaN(event.at.getTime()))
+        throw new Error("recordReaction: `at` must be a valid Date");
       const outcome = await applyReactionEvent(db, event);
       return outcome !== "unknown-message";
     },
@@ -154,9 +197,14 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
     async requestRetrain(request: RetrainRequest): Promise<RetrainTicket> {
       checkContext(request);
       const reason = request.reason.trim() || `requested from ${request.surface}`;
-      if (reason.length > MAX_REASON_LENGTH) throw new UserError(`The reason must be at most ${MAX_REASON_LENGTH} characters.`);
+      if (reason.length > MAX_REASON_LENGTH)
+        throw new UserError(`The reason must be at most ${MAX_REASON_LENGTH} characters.`);
       const job = await enqueueJob(db, {
-        requestedBy: request.requestedBy, reason, epochs: request.epochs, surface: request.surface, channel: request.channel ?? null,
+        requestedBy: request.requestedBy,
+        reason,
+        epochs: request.epochs,
+        surface: request.surface,
+        channel: request.channel ?? null,
       });
       log.info({ jobId: job.id, surface: request.surface, requestedBy: request.requestedBy }, "retrain queued");
       return { jobId: job.id, state: job.state };
@@ -165,8 +213,13 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
     async claimJobOutcomes(surface: Surface): Promise<JobOutcome[]> {
       const jobs = await claimFinishedJobs(db, surface);
       return jobs.map((job) => ({
-        jobId: job.id, state: job.state, surface: job.surface, channel: job.channel, requestedBy: job.requestedBy,
-        version: job.version, detail: job.error,
+        jobId: job.id,
+        state: job.state,
+        surface: job.surface,
+        channel: job.channel,
+        requestedBy: job.requestedBy,
+        version: job.version,
+        detail: job.error,
       }));
     },
 
@@ -181,7 +234,10 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
       const problem = models.problem();
       if (problem) return { ready: false, reason: problem };
       const promotion = await currentPromotionOf(db).catch(() => null);
-      return { ready: false, reason: promotion ? `loading model version ${promotion.version}` : "no model has been trained yet" };
+      return {
+        ready: false,
+        reason: promotion ? `loading model version ${promotion.version}` : "no model has been trained yet",
+      };
     },
 
     async close() {

@@ -6,7 +6,10 @@ export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
   private sweeps = 0;
 
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Takes one request for `key`: 0 when allowed, else seconds until the next one would be. */
   take(key: string): number {

@@ -112,21 +112,29 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       if (old) retire(old);
     } catch (error) {
       failed.set(version, { at: Date.now(), error: (error as Error).message });
-      log.warn({ version, serving: current?.version ?? null, err: (error as Error).message, retryInSeconds: retryMs / 1000 },
-        "model version cannot be loaded; the previous one keeps serving");
+      log.warn(
+        { version, serving: current?.version ?? null, err: (error as Error).message, retryInSeconds: retryMs / 1000 },
+        "model version cannot be loaded; the previous one keeps serving",
+      );
     }
   }
 
   /** One check at a time: concurrent callers share it. */
   const refresh = (): Promise<void> => {
-    checking ??= check().finally(() => { checking = null; });
+    checking ??= check().finally(() => {
+      checking = null;
+    });
     return checking;
   };
 
   if (pollMs > 0) {
     const tick = () => {
-      refresh().catch((error: Error) => log.warn({ err: error.message }, "checking for a new model version failed"))
-        .finally(() => { if (!closed) timer = setTimeout(tick, pollMs); timer?.unref(); });
+      refresh()
+        .catch((error: Error) => log.warn({ err: error.message }, "checking for a new model version failed"))
+        .finally(() => {
+          if (!closed) timer = setTimeout(tick, pollMs);
+          timer?.unref();
+        });
     };
     tick();
   }
@@ -134,13 +142,15 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
   return {
     serving: () => current,
     problem() {
-      for (const [version, f] of failed) if (version !== current?.version) return `model version ${version} cannot be loaded: ${f.error}`;
+      for (const [version, f] of failed)
+        if (version !== current?.version) return `model version ${version} cannot be loaded: ${f.error}`;
       return null;
     },
     refresh,
     async current() {
       if (!current || pollMs === 0) await refresh();
-      if (!current) throw new UserError(STILL_LEARNING, "Train one: oracle train (or start the trainer service: oracle trainer)");
+      if (!current)
+        throw new UserError(STILL_LEARNING, "Train one: oracle train (or start the trainer service: oracle trainer)");
       return current;
     },
     async close() {

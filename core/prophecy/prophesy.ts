@@ -49,7 +49,9 @@ function encodeAbout(about: string, model: LoadedModel): number[] {
   const { ids, unknown } = encodeTokens(tokenize(about), model.index);
   if (unknown.length) {
     // Quoted escaped, and only the first few: the text may hold control characters or 15,000 words.
-    throw new UserError(`The oracle does not know ${quoteUserList(unknown)}: starting words must come from its corpus (model v${model.version}).`);
+    throw new UserError(
+      `The oracle does not know ${quoteUserList(unknown)}: starting words must come from its corpus (model v${model.version}).`,
+    );
   }
   return ids;
 }
@@ -62,7 +64,8 @@ const seedOf = (seed: number, i: number) => (i === 0 ? seed : Math.floor(seededR
 
 function checkCount(count: number | undefined, max: number): number {
   const n = count ?? 1;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UserError(`Count must be a whole number from 1 to ${max}; got ${count}.`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UserError(`Count must be a whole number from 1 to ${max}; got ${count}.`);
   return n;
 }
 
@@ -76,40 +79,61 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
   const { settings } = deps;
   const temperature = parseTemperature(request.temperature, settings);
   const count = checkCount(request.count, settings.maxCount);
-  if (request.seed !== undefined && !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed <= MAX_SEED)) {
+  if (
+    request.seed !== undefined &&
+    !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed <= MAX_SEED)
+  ) {
     throw new UserError(`Seed must be a whole number from 0 to ${MAX_SEED}; got ${request.seed}.`);
   }
   const model = await deps.models.current();
   const about = request.about?.trim() ? request.about.trim() : null;
   const prefix = about ? encodeAbout(about, model) : [];
-  if (prefix.length >= settings.maxWords) throw new UserError(`Starting words must be fewer than ${settings.maxWords} tokens.`);
+  if (prefix.length >= settings.maxWords)
+    throw new UserError(`Starting words must be fewer than ${settings.maxWords} tokens.`);
   const seed = request.seed ?? Math.floor(Math.random() * MAX_SEED);
 
   // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.
   const drawOne = async (random: () => number) => {
     const ids = await sampleTokens(model.scorer, {
-      temperature, minWords: settings.minWords, maxWords: settings.maxWords, prefix, random, rules: settings, vocabulary: model.sampling,
+      temperature,
+      minWords: settings.minWords,
+      maxWords: settings.maxWords,
+      prefix,
+      random,
+      rules: settings,
+      vocabulary: model.sampling,
     });
     return { ids, copied: longestCopiedRun(model.copyIndex, ids) };
   };
   // Concurrent draws let a batching scorer serve them in one pass.
-  const results = await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const quatrainSeed = seedOf(seed, i);
-    const random = seededRandom(`${quatrainSeed}:0`);
-    let best = await drawOne(random);
-    let redraws = 0;
-    while (best.copied > settings.maxCopiedWords && redraws < settings.maxRedraws) {
-      redraws++;
-      const next = await drawOne(random);
-      if (next.copied < best.copied) best = next;
-    }
-    const formatted = formatQuatrain(best.ids.map((id) => model.words[id]), model.casing);
-    const prophecy: Prophecy = {
-      text: formatted.text, lines: formatted.lines, temperature, modelVersion: model.version,
-      longestCopied: best.copied, redraws, about, seed: quatrainSeed,
-    };
-    await deps.onProphecy?.(prophecy);
-    return prophecy;
-  }));
+  const results = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const quatrainSeed = seedOf(seed, i);
+      const random = seededRandom(`${quatrainSeed}:0`);
+      let best = await drawOne(random);
+      let redraws = 0;
+      while (best.copied > settings.maxCopiedWords && redraws < settings.maxRedraws) {
+        redraws++;
+        const next = await drawOne(random);
+        if (next.copied < best.copied) best = next;
+      }
+      const formatted = formatQuatrain(
+        best.ids.map((id) => model.words[id]),
+        model.casing,
+      );
+      const prophecy: Prophecy = {
+        text: formatted.text,
+        lines: formatted.lines,
+        temperature,
+        modelVersion: model.version,
+        longestCopied: best.copied,
+        redraws,
+        about,
+        seed: quatrainSeed,
+      };
+      await deps.onProphecy?.(prophecy);
+      return prophecy;
+    }),
+  );
   return results;
 }

@@ -18,7 +18,9 @@ export function parseTemperature(raw: string | number | undefined | null, bounds
   const range = `between ${bounds.minTemperature} and ${bounds.maxTemperature}`;
   const value = typeof raw === "number" ? raw : parsePlainDecimal(raw.trim());
   if (value === undefined || !Number.isFinite(value)) {
-    throw new UserError(`Temperature must be a number ${range}, written as a plain decimal (e.g. 1.2), not ${quoteUserText(String(raw), { maxLength: 40 })}.`);
+    throw new UserError(
+      `Temperature must be a number ${range}, written as a plain decimal (e.g. 1.2), not ${quoteUserText(String(raw), { maxLength: 40 })}.`,
+    );
   }
   if (value < bounds.minTemperature || value > bounds.maxTemperature) {
     throw new UserError(`Temperature must be ${range}; got ${value}.`);

@@ -50,8 +50,10 @@ async function download(source: string): Promise<Uint8Array> {
   try {
     response = await fetch(source, { signal: AbortSignal.timeout(60_000) });
   } catch (e) {
-    throw new UserError(`Could not download the corpus from ${source}: ${(e as Error).message}.`,
-      "Check the network, or copy the file yourself and pass --from PATH.");
+    throw new UserError(
+      `Could not download the corpus from ${source}: ${(e as Error).message}.`,
+      "Check the network, or copy the file yourself and pass --from PATH.",
+    );
   }
   if (!response.ok) throw new UserError(`Downloading ${source} failed: HTTP ${response.status}.`);
   return new Uint8Array(await response.arrayBuffer());
@@ -64,16 +66,30 @@ async function download(source: string): Promise<Uint8Array> {
 export async function fetchCorpus(options: FetchCorpusOptions): Promise<FetchedCorpus> {
   const existing = await readIfExists(options.dest);
   if (existing && sha256Of(existing) === options.sha256) {
-    return { path: options.dest, sha256: options.sha256, bytes: existing.length, downloaded: false, obtained: "already there" };
+    return {
+      path: options.dest,
+      sha256: options.sha256,
+      bytes: existing.length,
+      downloaded: false,
+      obtained: "already there",
+    };
   }
   const bytes = await download(options.source);
   const actual = sha256Of(bytes);
   if (actual !== options.sha256) {
-    throw new UserError(`The corpus from ${options.source} has sha256 ${actual}, expected ${options.sha256}; not saved.`);
+    throw new UserError(
+      `The corpus from ${options.source} has sha256 ${actual}, expected ${options.sha256}; not saved.`,
+    );
   }
   await mkdir(path.dirname(options.dest), { recursive: true });
   const partial = `${options.dest}.partial`;
   await writeFile(partial, bytes);
   await rename(partial, options.dest); // never leave a half-written corpus behind
-  return { path: options.dest, sha256: actual, bytes: bytes.length, downloaded: true, obtained: isUrl(options.source) ? "downloaded" : "copied" };
+  return {
+    path: options.dest,
+    sha256: actual,
+    bytes: bytes.length,
+    downloaded: true,
+    obtained: isUrl(options.source) ? "downloaded" : "copied",
+  };
 }

@@ -7,10 +7,14 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u206
 const escapeChar = (c: string): string => {
   const code = c.codePointAt(0)!;
   switch (c) {
-    case "\n": return "\\n";
-    case "\r": return "\\r";
-    case "\t": return "\\t";
-    default: return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    case "\n":
+      return "\\n";
+    case "\r":
+      return "\\r";
+    case "\t":
+      return "\\t";
+    default:
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
   }
 };
 

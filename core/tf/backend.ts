@@ -55,13 +55,22 @@ async function importOptional(pkg: string): Promise<string | undefined> {
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader/i;
 
 /** What describes a WebGPU adapter (GPUAdapterInfo, Dawn 0.6.2). */
-interface AdapterInfo { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
+interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
 interface DawnAdapter {
   info: AdapterInfo;
   features: Set<string>;
   requestDevice(descriptor?: { requiredFeatures?: unknown[] }): Promise<unknown>;
 }
-interface DawnGpu { requestAdapter(options?: { powerPreference?: string }): Promise<DawnAdapter | null>; wgslLanguageFeatures?: unknown }
+interface DawnGpu {
+  requestAdapter(options?: { powerPreference?: string }): Promise<DawnAdapter | null>;
+  wgslLanguageFeatures?: unknown;
+}
 
 /**
  * The Dawn instance (npm `webgpu`'s create()). Held for the process lifetime: once garbage-collected,
@@ -71,7 +80,9 @@ let dawn: { gpu: DawnGpu; adapter: DawnAdapter | null } | undefined;
 
 /** The adapter's name as the logs show it. */
 export function describeAdapter(info: AdapterInfo): string {
-  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" / ") || "unnamed adapter";
+  return (
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" / ") || "unnamed adapter"
+  );
 }
 
 /** A CPU implementation of WebGPU (lavapipe/llvmpipe, SwiftShader) rather than a GPU. */
@@ -88,14 +99,24 @@ export async function webgpuAdapter(): Promise<{ adapter: DawnAdapter } | { reas
       mod = await import(pkg);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      return { reason: code === "ERR_MODULE_NOT_FOUND" ? "webgpu is not installed (optional; see README: GPU and native hosts)" : `webgpu failed to load: ${(e as Error).message.split("\n")[0]}` };
+      return {
+        reason:
+          code === "ERR_MODULE_NOT_FOUND"
+            ? "webgpu is not installed (optional; see README: GPU and native hosts)"
+            : `webgpu failed to load: ${(e as Error).message.split("\n")[0]}`,
+      };
     }
     // GPUBufferUsage, GPUMapMode, …: tfjs-backend-webgpu reads them as globals.
-    for (const [name, value] of Object.entries(mod.globals)) if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
+    for (const [name, value] of Object.entries(mod.globals))
+      if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
     const gpu = mod.create([]);
     dawn = { gpu, adapter: await gpu.requestAdapter({ powerPreference: "high-performance" }).catch(() => null) };
   }
-  if (!dawn.adapter) return { reason: "no WebGPU adapter (no Vulkan driver found: the host needs libvulkan1 and a GPU's Vulkan driver, see README: GPU and native hosts)" };
+  if (!dawn.adapter)
+    return {
+      reason:
+        "no WebGPU adapter (no Vulkan driver found: the host needs libvulkan1 and a GPU's Vulkan driver, see README: GPU and native hosts)",
+    };
   return { adapter: dawn.adapter };
 }
 
@@ -118,10 +139,21 @@ export async function startWebgpu(allowSoftware: boolean): Promise<string | unde
     // tfjs 4.22 passes requiredFeatures with a nested array (['bgra8unorm-storage']), which Dawn rejects.
     const requestDevice = adapter.requestDevice.bind(adapter);
     adapter.requestDevice = (descriptor = {}) =>
-      requestDevice({ ...descriptor, requiredFeatures: (descriptor.requiredFeatures ?? []).flat().filter((f) => adapter.features.has(f as string)) });
+      requestDevice({
+        ...descriptor,
+        requiredFeatures: (descriptor.requiredFeatures ?? []).flat().filter((f) => adapter.features.has(f as string)),
+      });
     // The backend registers itself on import only if navigator.gpu exists (Node 20 has no navigator).
-    const gpu = { requestAdapter: async () => adapter, wgslLanguageFeatures: dawn!.gpu.wgslLanguageFeatures, getPreferredCanvasFormat: () => "rgba8unorm" };
-    Object.defineProperty(globalThis, "navigator", { value: { ...(globalThis as { navigator?: object }).navigator, gpu }, configurable: true, writable: true });
+    const gpu = {
+      requestAdapter: async () => adapter,
+      wgslLanguageFeatures: dawn!.gpu.wgslLanguageFeatures,
+      getPreferredCanvasFormat: () => "rgba8unorm",
+    };
+    Object.defineProperty(globalThis, "navigator", {
+      value: { ...(globalThis as { navigator?: object }).navigator, gpu },
+      configurable: true,
+      writable: true,
+    });
     const failed = await importOptional("@tensorflow/tfjs-backend-webgpu");
     if (failed) return failed;
   }
@@ -146,7 +178,8 @@ const PROCESS_EVENTS = ["uncaughtException", "unhandledRejection"] as const;
  * source. Handlers added while `fn` runs are removed; the entry points keep their own.
  */
 async function keepingProcessHandlers<T>(fn: () => Promise<T>): Promise<T> {
-  const listeners = (event: string) => process.listeners(event as "uncaughtException") as ((...args: unknown[]) => void)[];
+  const listeners = (event: string) =>
+    process.listeners(event as "uncaughtException") as ((...args: unknown[]) => void)[];
   const before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(listeners(e))]));
   try {
     return await fn();
@@ -162,7 +195,8 @@ async function keepingProcessHandlers<T>(fn: () => Promise<T>): Promise<T> {
 const attempts: Record<BackendName, Attempt> = {
   // tfjs-node-gpu registers itself as "tensorflow"; it only makes sense with an NVIDIA driver.
   "tensorflow-gpu": async () => {
-    if (!existsSync("/proc/driver/nvidia/version")) return "tensorflow-gpu: no NVIDIA driver (/proc/driver/nvidia/version missing)";
+    if (!existsSync("/proc/driver/nvidia/version"))
+      return "tensorflow-gpu: no NVIDIA driver (/proc/driver/nvidia/version missing)";
     const failed = await importOptional("@tensorflow/tfjs-node-gpu");
     if (failed) return `tensorflow-gpu: ${failed}`;
     const off = await activate("tensorflow");
@@ -180,12 +214,13 @@ const attempts: Record<BackendName, Attempt> = {
     const off = await startWebgpu(false);
     return off ? `webgpu: ${off}` : undefined;
   },
-  wasm: async () => keepingProcessHandlers(async () => {
-    const failed = await importOptional("@tensorflow/tfjs-backend-wasm");
-    if (failed) return `wasm: ${failed}`;
-    const off = await activate("wasm");
-    return off ? `wasm: ${off}` : undefined;
-  }),
+  wasm: async () =>
+    keepingProcessHandlers(async () => {
+      const failed = await importOptional("@tensorflow/tfjs-backend-wasm");
+      if (failed) return `wasm: ${failed}`;
+      const off = await activate("wasm");
+      return off ? `wasm: ${off}` : undefined;
+    }),
   cpu: async () => {
     const off = await activate("cpu");
     return off ? `cpu: ${off}` : undefined;
@@ -202,23 +237,27 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
   const reasons: string[] = [];
   for (const name of order) {
     // An explicit webgpu choice takes a software adapter too (lavapipe in tests and CI).
-    const failure = name === "webgpu" && options.syncReads
-      ? "webgpu: this caller reads tensors synchronously (sampling), which tfjs-backend-webgpu cannot do in Node"
-      : name === "webgpu" && options.preference === "webgpu"
-      ? await startWebgpu(true).then((off) => (off ? `webgpu: ${off}` : undefined))
-      : await attempts[name]();
+    const failure =
+      name === "webgpu" && options.syncReads
+        ? "webgpu: this caller reads tensors synchronously (sampling), which tfjs-backend-webgpu cannot do in Node"
+        : name === "webgpu" && options.preference === "webgpu"
+          ? await startWebgpu(true).then((off) => (off ? `webgpu: ${off}` : undefined))
+          : await attempts[name]();
     if (failure) {
       reasons.push(failure);
       continue;
     }
     const kernels = registerProjectKernels(tf.getBackend());
-    log[options.logLevel ?? "info"]({
-      backend: name,
-      simd: name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined,
-      adapter: name === "webgpu" && dawn?.adapter ? describeAdapter(dawn.adapter.info) : undefined,
-      projectKernels: kernels.length > 0 ? kernels : undefined,
-      skipped: reasons.length > 0 ? reasons : undefined,
-    }, `tfjs backend: ${name}`);
+    log[options.logLevel ?? "info"](
+      {
+        backend: name,
+        simd: name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined,
+        adapter: name === "webgpu" && dawn?.adapter ? describeAdapter(dawn.adapter.info) : undefined,
+        projectKernels: kernels.length > 0 ? kernels : undefined,
+        skipped: reasons.length > 0 ? reasons : undefined,
+      },
+      `tfjs backend: ${name}`,
+    );
     return { name, reasons };
   }
   throw new UserError(
@@ -232,7 +271,11 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
  * when the current one is webgpu: `tensors` are read back first (asynchronously; webgpu then keeps
  * the values host-side, so the other backend can take them over); webgpu is current again after.
  */
-export async function withSyncReads<T>(tensors: tf.Tensor[], fn: () => Promise<T>, log: Logger = silentLogger): Promise<T> {
+export async function withSyncReads<T>(
+  tensors: tf.Tensor[],
+  fn: () => Promise<T>,
+  log: Logger = silentLogger,
+): Promise<T> {
   if (tf.getBackend() !== "webgpu") return fn();
   await Promise.all(tensors.map((t) => t.data()));
   await initBackend({ preference: "auto", syncReads: true }, log);

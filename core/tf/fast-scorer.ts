@@ -33,8 +33,21 @@ export interface FastScorerOptions {
 }
 
 type Job =
-  | { kind: "scores"; windows: Int32Array; batch: number; resolve: (scores: Float32Array) => void; reject: (e: unknown) => void }
-  | { kind: "draw"; windows: Int32Array; batch: 1; draw: NextWordDraw; resolve: (id: number) => void; reject: (e: unknown) => void };
+  | {
+      kind: "scores";
+      windows: Int32Array;
+      batch: number;
+      resolve: (scores: Float32Array) => void;
+      reject: (e: unknown) => void;
+    }
+  | {
+      kind: "draw";
+      windows: Int32Array;
+      batch: 1;
+      draw: NextWordDraw;
+      resolve: (id: number) => void;
+      reject: (e: unknown) => void;
+    };
 
 /**
  * A fast NextWordSampler for a trained model: steps the GRU on cached weights (the embedding
@@ -50,7 +63,8 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
   const arrays = gruArrays(model);
   const weights = gruWeights(arrays);
   // A helper thread only pays on wasm (single-threaded; native backends use every core already).
-  const helperWanted = (opts.helperThread ?? true) && tf.getBackend() === "wasm" && (opts.direct ?? true) && availableParallelism() > 1;
+  const helperWanted =
+    (opts.helperThread ?? true) && tf.getBackend() === "wasm" && (opts.direct ?? true) && availableParallelism() > 1;
   const helperFrom = opts.helperFrom ?? 8;
   const helperShare = opts.helperShare ?? 0.5;
   let helper: SamplingHelper | undefined;
@@ -70,10 +84,16 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
     const rows = jobs.reduce((n, job) => n + job.batch, 0);
     const windows = new Int32Array(rows * L);
     let at = 0;
-    for (const job of jobs) { windows.set(job.windows.subarray(0, job.batch * L), at * L); at += job.batch; }
+    for (const job of jobs) {
+      windows.set(job.windows.subarray(0, job.batch * L), at * L);
+      at += job.batch;
+    }
     pass(weights, products, scratch, windows, rows, (logits) => {
       let row = 0;
-      for (const job of jobs) { job.resolve(logits.slice(row * V, (row + job.batch) * V)); row += job.batch; }
+      for (const job of jobs) {
+        job.resolve(logits.slice(row * V, (row + job.batch) * V));
+        row += job.batch;
+      }
     });
   };
 
@@ -84,7 +104,10 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
     return d;
   };
 
-  const settle = <T>(jobs: { resolve: (v: T) => void; reject: (e: unknown) => void }[], work: () => ArrayLike<T> | void) => {
+  const settle = <T>(
+    jobs: { resolve: (v: T) => void; reject: (e: unknown) => void }[],
+    work: () => ArrayLike<T> | void,
+  ) => {
     try {
       const out = work();
       if (out) jobs.forEach((job, i) => job.resolve(out[i]!));
@@ -159,17 +182,22 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
     phraseLength: L,
     scores(windows, batch) {
       if (disposed) return Promise.reject(new Error("fastScorer: used after dispose()"));
-      if (windows.length < batch * L) return Promise.reject(new Error(`fastScorer: ${windows.length} ids for ${batch} windows of ${L}`));
+      if (windows.length < batch * L)
+        return Promise.reject(new Error(`fastScorer: ${windows.length} ids for ${batch} windows of ${L}`));
       const bad = badId(windows, batch * L);
       if (bad) return Promise.reject(new Error(bad));
-      return new Promise<Float32Array>((resolve, reject) => enqueue({ kind: "scores", windows, batch, resolve, reject }));
+      return new Promise<Float32Array>((resolve, reject) =>
+        enqueue({ kind: "scores", windows, batch, resolve, reject }),
+      );
     },
     drawNext(window, draw) {
       if (disposed) return Promise.reject(new Error("fastScorer: used after dispose()"));
       if (window.length < L) return Promise.reject(new Error(`fastScorer: ${window.length} ids for a window of ${L}`));
       const bad = badId(window, L);
       if (bad) return Promise.reject(new Error(bad));
-      return new Promise<number>((resolve, reject) => enqueue({ kind: "draw", windows: window, batch: 1, draw, resolve, reject }));
+      return new Promise<number>((resolve, reject) =>
+        enqueue({ kind: "draw", windows: window, batch: 1, draw, resolve, reject }),
+      );
     },
     async startHelper() {
       return (await startHelper()?.started) ?? false;

@@ -87,8 +87,16 @@ export function gruArrays(model: tf.LayersModel): GruArrays {
     }
   }
   return {
-    vocabSize: V, units: H, phraseLength: L, inputGates: inputGates!, firstState,
-    recurrentZR: recurrentZR!, recurrentH: recurrentH!, output: output!, gateActivation, candidateActivation,
+    vocabSize: V,
+    units: H,
+    phraseLength: L,
+    inputGates: inputGates!,
+    firstState,
+    recurrentZR: recurrentZR!,
+    recurrentH: recurrentH!,
+    output: output!,
+    gateActivation,
+    candidateActivation,
   };
 }
 
@@ -99,8 +107,12 @@ export function gruWeights(arrays: GruArrays): GruWeights {
   const recurrentH = tf.tensor2d(arrays.recurrentH, [H, H]);
   const output = tf.tensor2d(arrays.output, [H + 1, V]);
   return {
-    ...arrays, recurrentZR, recurrentH, output,
-    gate: activation(arrays.gateActivation), candidate: activation(arrays.candidateActivation),
+    ...arrays,
+    recurrentZR,
+    recurrentH,
+    output,
+    gate: activation(arrays.gateActivation),
+    candidate: activation(arrays.candidateActivation),
     dispose: () => tf.dispose([recurrentZR, recurrentH, output]),
   };
 }
@@ -109,7 +121,15 @@ export function gruWeights(arrays: GruArrays): GruWeights {
  * z and r from the input gates and h @ recurrentZR, then r * h into `rh`; z is kept in `z`.
  * Row b uses word ids[b]'s input gates. All arrays row-major over `rows` rows.
  */
-export function resetAndUpdate(w: GruWeights, ids: Int32Array, h: Float32Array, hzr: Float32Array, z: Float32Array, rh: Float32Array, rows: number): void {
+export function resetAndUpdate(
+  w: GruWeights,
+  ids: Int32Array,
+  h: Float32Array,
+  hzr: Float32Array,
+  z: Float32Array,
+  rh: Float32Array,
+  rows: number,
+): void {
   const H = w.units;
   const { inputGates, gate } = w;
   for (let b = 0; b < rows; b++) {
@@ -124,7 +144,14 @@ export function resetAndUpdate(w: GruWeights, ids: Int32Array, h: Float32Array, 
 }
 
 /** h = z * h + (1 - z) * candidate(xh + (r * h) @ recurrentH), in place. */
-export function updateState(w: GruWeights, ids: Int32Array, h: Float32Array, rhh: Float32Array, z: Float32Array, rows: number): void {
+export function updateState(
+  w: GruWeights,
+  ids: Int32Array,
+  h: Float32Array,
+  rhh: Float32Array,
+  z: Float32Array,
+  rows: number,
+): void {
   const H = w.units;
   const { inputGates, candidate } = w;
   for (let b = 0; b < rows; b++) {

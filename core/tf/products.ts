@@ -16,7 +16,11 @@ export interface Products {
   release(): void;
 }
 
-type Kernel = (args: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: WasmBackendInternals }) => tf.TensorInfo;
+type Kernel = (args: {
+  inputs: Record<string, tf.TensorInfo>;
+  attrs: Record<string, unknown>;
+  backend: WasmBackendInternals;
+}) => tf.TensorInfo;
 
 /** Products on the wasm backend's heap, through its BatchMatMul kernel. */
 function wasmProducts(): Products {
@@ -56,7 +60,8 @@ function read(t: tf.Tensor): Float32Array {
 /** Products through tf ops (any backend), results copied out. */
 function opProducts(): Products {
   return {
-    matMul: (a, rows, b) => read(tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(0, rows * b.shape[0]), [rows, b.shape[0]]), b))),
+    matMul: (a, rows, b) =>
+      read(tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(0, rows * b.shape[0]), [rows, b.shape[0]]), b))),
     release() {},
   };
 }

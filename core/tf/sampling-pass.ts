@@ -19,8 +19,12 @@ export class Scratch {
  * product). `consume` sees the logits [rows, V] as a view valid only during the call.
  */
 export function pass(
-  w: GruWeights, products: Products, scratch: Scratch,
-  windows: Int32Array, rows: number, consume: (logits: Float32Array) => void,
+  w: GruWeights,
+  products: Products,
+  scratch: Scratch,
+  windows: Int32Array,
+  rows: number,
+  consume: (logits: Float32Array) => void,
 ): void {
   const { units: H, phraseLength: L } = w;
   const h = scratch.get("h", rows * H);
@@ -44,7 +48,6 @@ export function pass(
     products.release();
   }
 }
-
 
 /** Next-word draws for a batch of windows, as the sampler thread (or a helper) serves them. */
 export interface DrawBatch {

@@ -6,9 +6,15 @@ import { gruWeights, type GruArrays } from "./gru-weights.ts";
 import { productsFor } from "./products.ts";
 import { drawBatch, Scratch, type DrawBatch } from "./sampling-pass.ts";
 
-export interface HelperInit { backend: BackendName; arrays: GruArrays }
+export interface HelperInit {
+  backend: BackendName;
+  arrays: GruArrays;
+}
 export type HelperRequest = DrawBatch & { id: number };
-export type HelperReply = { type: "ready" } | { type: "drawn"; id: number; ids: Int32Array } | { type: "failed"; id: number; message: string };
+export type HelperReply =
+  | { type: "ready" }
+  | { type: "drawn"; id: number; ids: Int32Array }
+  | { type: "failed"; id: number; message: string };
 
 const port = parentPort!;
 const init = workerData as HelperInit;

@@ -13,11 +13,17 @@ export interface CandidateCorpus {
 }
 
 /** What differs between the current version's corpus and the candidate's, or null when nothing does. */
-export function corpusChange(current: Pick<ModelVersionRecord, "corpusSha256" | "corpusDocuments" | "vocabulary">, candidate: CandidateCorpus): string | null {
+export function corpusChange(
+  current: Pick<ModelVersionRecord, "corpusSha256" | "corpusDocuments" | "vocabulary">,
+  candidate: CandidateCorpus,
+): string | null {
   const changes: string[] = [];
-  if (current.corpusSha256 !== candidate.sha256) changes.push(`corpus sha256 ${current.corpusSha256.slice(0, 12)} → ${candidate.sha256.slice(0, 12)}`);
-  if (current.corpusDocuments !== candidate.documents) changes.push(`documents ${current.corpusDocuments} → ${candidate.documents}`);
-  if (!sameVocabulary(current.vocabulary, candidate.words)) changes.push(`vocabulary ${current.vocabulary.length} → ${candidate.words.length} words`);
+  if (current.corpusSha256 !== candidate.sha256)
+    changes.push(`corpus sha256 ${current.corpusSha256.slice(0, 12)} → ${candidate.sha256.slice(0, 12)}`);
+  if (current.corpusDocuments !== candidate.documents)
+    changes.push(`documents ${current.corpusDocuments} → ${candidate.documents}`);
+  if (!sameVocabulary(current.vocabulary, candidate.words))
+    changes.push(`vocabulary ${current.vocabulary.length} → ${candidate.words.length} words`);
   return changes.length ? changes.join(", ") : null;
 }
 
@@ -26,7 +32,12 @@ export function corpusChange(current: Pick<ModelVersionRecord, "corpusSha256" | 
  * vocabulary, so the same ids mean the same words): the gate compares like with like. When the
  * corpus differs, no comparison is made (corpusChange says what differs). Null when none is current.
  */
-export async function currentBaseline(db: Db, candidate: CandidateCorpus, validation: Examples, batchSize: number): Promise<GateBaseline | null> {
+export async function currentBaseline(
+  db: Db,
+  candidate: CandidateCorpus,
+  validation: Examples,
+  batchSize: number,
+): Promise<GateBaseline | null> {
   const current = await currentModelVersion(db, { withWeights: true });
   if (!current) return null;
   const change = corpusChange(current, candidate);
@@ -35,7 +46,11 @@ export async function currentBaseline(db: Db, candidate: CandidateCorpus, valida
   }
   const model = await modelOfVersion({ ...current, weights: current.weights });
   try {
-    return { version: current.version, valLoss: (await evaluate(model, validation, batchSize)).loss, corpusChange: null };
+    return {
+      version: current.version,
+      valLoss: (await evaluate(model, validation, batchSize)).loss,
+      corpusChange: null,
+    };
   } finally {
     model.dispose();
   }
@@ -48,12 +63,26 @@ export async function currentBaseline(db: Db, candidate: CandidateCorpus, valida
  */
 export async function gateAgainstCurrent(
   db: Db,
-  candidate: { valLoss: number; corpus: CandidateCorpus; validation: Examples; quality?: readonly QualityFigures[]; corpusQuality?: QualityFigures },
+  candidate: {
+    valLoss: number;
+    corpus: CandidateCorpus;
+    validation: Examples;
+    quality?: readonly QualityFigures[];
+    corpusQuality?: QualityFigures;
+  },
   opts: { batchSize: number; tolerance: number; allowCorpusChange?: boolean; qualityGate?: boolean },
 ): Promise<GateDecision> {
   const baseline = await currentBaseline(db, candidate.corpus, candidate.validation, opts.batchSize);
-  const byLoss = promotionDecision(candidate.valLoss, baseline, { tolerance: opts.tolerance, allowCorpusChange: opts.allowCorpusChange });
+  const byLoss = promotionDecision(candidate.valLoss, baseline, {
+    tolerance: opts.tolerance,
+    allowCorpusChange: opts.allowCorpusChange,
+  });
   return candidate.corpusQuality
-    ? qualityGate(byLoss, { quality: candidate.quality ?? [], corpusQuality: candidate.corpusQuality }, opts.qualityGate ?? true, baseline)
+    ? qualityGate(
+        byLoss,
+        { quality: candidate.quality ?? [], corpusQuality: candidate.corpusQuality },
+        opts.qualityGate ?? true,
+        baseline,
+      )
     : byLoss;
 }

@@ -1,7 +1,14 @@
 import type * as tf from "@tensorflow/tfjs";
 import { qualityFigures, summariseCopiedRuns, type QualityFigures, type VersionEvaluation } from "../eval/index.ts";
 import {
-  longestCopiedRun, sampleTokens, seededRandom, type CopyIndex, type Examples, type NextWordScorer, type SamplingRules, type SamplingVocabulary,
+  longestCopiedRun,
+  sampleTokens,
+  seededRandom,
+  type CopyIndex,
+  type Examples,
+  type NextWordScorer,
+  type SamplingRules,
+  type SamplingVocabulary,
 } from "../model/index.ts";
 import { heldOutPerplexities } from "./held-out.ts";
 
@@ -36,10 +43,16 @@ export interface EvaluateOptions {
 async function sampleMany(opts: EvaluateOptions, temperature: number): Promise<number[][]> {
   const out: number[][] = [];
   for (let from = 0; from < opts.samples; from += 32) {
-    const batch = Array.from({ length: Math.min(32, opts.samples - from) }, (_, k) => sampleTokens(opts.scorer, {
-      temperature, minWords: opts.minWords, maxWords: opts.maxWords, rules: opts.rules, vocabulary: opts.vocabulary,
-      random: seededRandom(`${opts.seed}:eval:${temperature}:${from + k}`),
-    }));
+    const batch = Array.from({ length: Math.min(32, opts.samples - from) }, (_, k) =>
+      sampleTokens(opts.scorer, {
+        temperature,
+        minWords: opts.minWords,
+        maxWords: opts.maxWords,
+        rules: opts.rules,
+        vocabulary: opts.vocabulary,
+        random: seededRandom(`${opts.seed}:eval:${temperature}:${from + k}`),
+      }),
+    );
     out.push(...(await Promise.all(batch)));
   }
   return out;
@@ -47,15 +60,24 @@ async function sampleMany(opts: EvaluateOptions, temperature: number): Promise<n
 
 /** Evaluates a trained model against the trigram baseline on validation and test, and measures its quatrains. */
 export async function evaluateVersion(opts: EvaluateOptions): Promise<VersionEvaluation> {
-  const held = heldOutPerplexities(opts.model, opts, { vocabSize: opts.vocabSize, valLoss: opts.valLoss, batchSize: opts.batchSize });
+  const held = heldOutPerplexities(opts.model, opts, {
+    vocabSize: opts.vocabSize,
+    valLoss: opts.valLoss,
+    batchSize: opts.batchSize,
+  });
   const copied = (ids: readonly number[]) => longestCopiedRun(opts.copyIndex, ids);
-  const figureOptions = { punctuation: opts.vocabulary.punctuation, terminal: opts.vocabulary.terminal, maxCopiedWords: opts.maxCopiedWords };
+  const figureOptions = {
+    punctuation: opts.vocabulary.punctuation,
+    terminal: opts.vocabulary.terminal,
+    maxCopiedWords: opts.maxCopiedWords,
+  };
   const quality: QualityFigures[] = [];
   let atOne: number[][] = [];
   for (const temperature of EVAL_TEMPERATURES) {
     const quatrains = await sampleMany(opts, temperature);
     if (temperature === 1.0) atOne = quatrains;
-    if (quatrains.length) quality.push(qualityFigures(quatrains, { ...figureOptions, longestCopiedRun: copied, temperature }));
+    if (quatrains.length)
+      quality.push(qualityFigures(quatrains, { ...figureOptions, longestCopiedRun: copied, temperature }));
   }
   return {
     ...held,

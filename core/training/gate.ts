@@ -44,13 +44,13 @@ export function promotionDecision(
   if (current.corpusChange) {
     return opts.allowCorpusChange
       ? {
-        promote: true,
-        reason: `corpus change allowed explicitly (--allow-corpus-change): ${current.corpusChange}; losses not compared (validation loss ${fmt(candidateValLoss)}, v${current.version}'s ${fmt(current.valLoss)} over another vocabulary)`,
-      }
+          promote: true,
+          reason: `corpus change allowed explicitly (--allow-corpus-change): ${current.corpusChange}; losses not compared (validation loss ${fmt(candidateValLoss)}, v${current.version}'s ${fmt(current.valLoss)} over another vocabulary)`,
+        }
       : {
-        promote: false,
-        reason: `trained on another corpus than current v${current.version} (${current.corpusChange}): losses over different vocabularies are not comparable, so it is stored but not made current; promote it with --force, or train with --allow-corpus-change`,
-      };
+          promote: false,
+          reason: `trained on another corpus than current v${current.version} (${current.corpusChange}): losses over different vocabularies are not comparable, so it is stored but not made current; promote it with --force, or train with --allow-corpus-change`,
+        };
   }
   const worseBy = candidateValLoss - current.valLoss;
   if (worseBy > opts.tolerance) {
@@ -81,6 +81,10 @@ export function qualityGate(
   if (!enabled || !decision.promote || evaluation.quality.length === 0) return decision;
   const violations = qualityViolations(evaluation.quality, evaluation.corpusQuality);
   if (violations.length === 0) return decision;
-  if (!current) return { promote: true, reason: `${decision.reason}, although its quatrains break the quality limits: ${violations.join("; ")}` };
+  if (!current)
+    return {
+      promote: true,
+      reason: `${decision.reason}, although its quatrains break the quality limits: ${violations.join("; ")}`,
+    };
   return { promote: false, reason: `quatrains break the quality limits: ${violations.join("; ")}` };
 }

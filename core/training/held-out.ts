@@ -1,11 +1,19 @@
 import type * as tf from "@tensorflow/tfjs";
-import { fitKneserNey, perplexity, perplexityWithUnknown, trigramsOfExamples, type HeldOutPerplexities } from "../eval/index.ts";
+import {
+  fitKneserNey,
+  perplexity,
+  perplexityWithUnknown,
+  trigramsOfExamples,
+  type HeldOutPerplexities,
+} from "../eval/index.ts";
 import { BREAK_ID, evaluateWithUnknown, type Examples } from "../model/index.ts";
 
 export type { HeldOutPerplexities };
 
 const contextsOf = (examples: Examples) =>
-  Array.from({ length: examples.count }, (_, i) => examples.inputs.subarray(i * examples.phraseLength, (i + 1) * examples.phraseLength));
+  Array.from({ length: examples.count }, (_, i) =>
+    examples.inputs.subarray(i * examples.phraseLength, (i + 1) * examples.phraseLength),
+  );
 
 /** Ids that occur in no training target: the unknown class of the test part. */
 export function unknownWords(train: Examples, vocabSize: number): Uint8Array {
@@ -27,17 +35,24 @@ export function heldOutPerplexities(
 ): HeldOutPerplexities {
   const { train, validation, test } = data;
   // The trigram needs two words of context: windows of length 1 get a break marker in front.
-  const pad = (e: Examples) => e.phraseLength >= 2 ? contextsOf(e) : contextsOf(e).map((c) => Int32Array.of(BREAK_ID, c[0]!));
+  const pad = (e: Examples) =>
+    e.phraseLength >= 2 ? contextsOf(e) : contextsOf(e).map((c) => Int32Array.of(BREAK_ID, c[0]!));
   const kn = fitKneserNey(trigramsOfExamples(pad(train), train.targets), opts.vocabSize);
   const unknown = unknownWords(train, opts.vocabSize);
   const unknownSet = new Set<number>();
-  unknown.forEach((u, id) => { if (u) unknownSet.add(id); });
+  unknown.forEach((u, id) => {
+    if (u) unknownSet.add(id);
+  });
   const gru = evaluateWithUnknown(model, test, unknown, opts.batchSize);
   return {
     perplexity: Math.exp(opts.valLoss),
-    kneserNeyPerplexity: validation.count ? perplexity(kn, trigramsOfExamples(pad(validation), validation.targets)) : NaN,
+    kneserNeyPerplexity: validation.count
+      ? perplexity(kn, trigramsOfExamples(pad(validation), validation.targets))
+      : NaN,
     testPerplexity: Math.exp(gru.loss),
-    testKneserNeyPerplexity: test.count ? perplexityWithUnknown(kn, trigramsOfExamples(pad(test), test.targets), unknownSet) : NaN,
+    testKneserNeyPerplexity: test.count
+      ? perplexityWithUnknown(kn, trigramsOfExamples(pad(test), test.targets), unknownSet)
+      : NaN,
     testTokens: test.count,
     testUnknownTokens: gru.unknownTokens,
   };

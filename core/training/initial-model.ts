@@ -31,13 +31,31 @@ export async function initialModel(
   const current = warmStart ? await currentModelVersion(db, { withWeights: true }) : null;
   const warm = await warmStartModel(current, words, config.model);
   if (warm) {
-    return { ...warm, source: `warm start from v${current!.version}`, gloveCoverage: current!.gloveCoverage, warmStarted: true };
+    return {
+      ...warm,
+      source: `warm start from v${current!.version}`,
+      gloveCoverage: current!.gloveCoverage,
+      warmStarted: true,
+    };
   }
   const m = config.model;
   const embeddings = await loadEmbeddings(config.glove, words, config.training.seed, log);
   const model = buildModel({
-    vocabSize: words.length, embeddingDim: embeddings.dim, phraseLength: m.phraseLength, units: m.units,
-    dropout: m.dropout, recurrentDropout: m.recurrentDropout, l2: m.l2, embeddings: embeddings.matrix, seed: config.training.seed,
+    vocabSize: words.length,
+    embeddingDim: embeddings.dim,
+    phraseLength: m.phraseLength,
+    units: m.units,
+    dropout: m.dropout,
+    recurrentDropout: m.recurrentDropout,
+    l2: m.l2,
+    embeddings: embeddings.matrix,
+    seed: config.training.seed,
   });
-  return { model, embeddingDim: embeddings.dim, source: embeddings.source, gloveCoverage: embeddings.coverage, warmStarted: false };
+  return {
+    model,
+    embeddingDim: embeddings.dim,
+    source: embeddings.source,
+    gloveCoverage: embeddings.coverage,
+    warmStarted: false,
+  };
 }

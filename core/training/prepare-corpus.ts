@@ -1,4 +1,12 @@
-import { buildCasingTable, buildVocabulary, encodeDocuments, tokenize, type CasingTable, type Corpus, type Vocabulary } from "../corpus/index.ts";
+import {
+  buildCasingTable,
+  buildVocabulary,
+  encodeDocuments,
+  tokenize,
+  type CasingTable,
+  type Corpus,
+  type Vocabulary,
+} from "../corpus/index.ts";
 import { BREAK_ID } from "../corpus/index.ts";
 
 /** A corpus turned into what training and sampling need. */

@@ -71,10 +71,13 @@ export interface TrainVersionResult {
  * train → evaluate → promotion gate → a new ModelVersion, promoted in the same transaction when it
  * passes. A stopped run saves nothing, so a killed job never produces a current version.
  */
-export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOptions = {}): Promise<TrainVersionResult> {
+export async function trainVersion(
+  deps: TrainVersionDeps,
+  opts: TrainVersionOptions = {},
+): Promise<TrainVersionResult> {
   const { config, db, log } = deps;
   const started = new Date();
-  const read = opts.corpus ?? await readTrainingCorpus(opts.corpusPath ?? config.corpus.path, config.corpus);
+  const read = opts.corpus ?? (await readTrainingCorpus(opts.corpusPath ?? config.corpus.path, config.corpus));
   // A bad GLOVE_SOURCE is reported now, even when a warm start will not need it.
   await checkGloveSource(config.glove.source);
   const corpus = opts.maxDocuments ? { ...read, documents: read.documents.slice(0, opts.maxDocuments) } : read;
@@ -86,18 +89,51 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
 
   const start = await initialModel(db, config, words, opts.warmStart ?? config.trainer.warmStart, log);
   const { model } = start;
-  log.info({ vocabSize: words.length, documents: prepared.documents, from: start.source, gloveCoverage: start.gloveCoverage, backend: tf.getBackend() }, "training starts");
+  log.info(
+    {
+      vocabSize: words.length,
+      documents: prepared.documents,
+      from: start.source,
+      gloveCoverage: start.gloveCoverage,
+      backend: tf.getBackend(),
+    },
+    "training starts",
+  );
 
-  const { train, validation, test, classWeights: weights } = trainingData(prepared.docsAsIds, words, counts, {
-    phraseLength: m.phraseLength, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower,
+  const {
+    train,
+    validation,
+    test,
+    classWeights: weights,
+  } = trainingData(prepared.docsAsIds, words, counts, {
+    phraseLength: m.phraseLength,
+    validationFraction: t.validationFraction,
+    seed: t.seed,
+    testFraction: t.testFraction,
+    testSeed: t.testSeed,
+    classWeightPower: t.classWeightPower,
   });
   const backend = tf.getBackend() as BackendName;
-  const step = await createTrainStep(model, { learningRate: t.learningRate, classWeights: weights, threads: t.threads, backend });
+  const step = await createTrainStep(model, {
+    learningRate: t.learningRate,
+    classWeights: weights,
+    threads: t.threads,
+    backend,
+  });
   log.info({ threads: step.threads, backend }, "training step ready");
   try {
     const result = await trainModel(model, train, validation, {
-      epochs, batchSize: t.batchSize, learningRate: t.learningRate, seed: t.seed, classWeights: weights,
-      step: step.step, restoreBestEpoch: t.restoreBestEpoch, patience: t.patience, maxSeconds: t.maxMinutes * 60, shouldStop: opts.shouldStop, onBatchEnd: opts.onBatch,
+      epochs,
+      batchSize: t.batchSize,
+      learningRate: t.learningRate,
+      seed: t.seed,
+      classWeights: weights,
+      step: step.step,
+      restoreBestEpoch: t.restoreBestEpoch,
+      patience: t.patience,
+      maxSeconds: t.maxMinutes * 60,
+      shouldStop: opts.shouldStop,
+      onBatchEnd: opts.onBatch,
       onEpochEnd: async (metrics) => {
         log.info(metrics, "epoch done");
         await opts.onEpoch?.(metrics);
@@ -106,45 +142,114 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     // The epoch whose weights the model now holds: the best one, or the last.
     const kept = result.final;
     const base = {
-      epochs: result.epochs, backend: tf.getBackend(), vocabSize: words.length, gloveSource: start.source,
-      gloveCoverage: start.gloveCoverage, warmStarted: start.warmStarted, loss: kept?.loss ?? NaN, valLoss: kept?.valLoss ?? NaN, valAcc: kept?.valAcc ?? NaN,
+      epochs: result.epochs,
+      backend: tf.getBackend(),
+      vocabSize: words.length,
+      gloveSource: start.source,
+      gloveCoverage: start.gloveCoverage,
+      warmStarted: start.warmStarted,
+      loss: kept?.loss ?? NaN,
+      valLoss: kept?.valLoss ?? NaN,
+      valAcc: kept?.valAcc ?? NaN,
       keptEpoch: kept?.epoch ?? null,
     };
-    const stopped = (): TrainVersionResult =>
-      ({ ...base, version: null, status: "stopped", reason: "stopped before the run finished; nothing saved", evaluation: null });
+    const stopped = (): TrainVersionResult => ({
+      ...base,
+      version: null,
+      status: "stopped",
+      reason: "stopped before the run finished; nothing saved",
+      evaluation: null,
+    });
     if (result.stopped || !kept) return stopped();
 
     const copyIndex = buildCopyIndex(prepared.docsAsIds);
     const s = config.sampling;
     // Sampling reads synchronously: off webgpu for this part.
-    const evaluation = await withSyncReads(model.getWeights(), () => {
-      const scorer = fastScorer(model);
-      return evaluateVersion({
-      model, train, validation, test, vocabSize: words.length, valLoss: kept.valLoss, batchSize: Math.max(t.batchSize, 1024), scorer, copyIndex,
-      documents: prepared.docsAsIds, samples: config.trainer.evalSamples, rules: s, vocabulary: samplingVocabulary(words, prepared.docsAsIds),
-      minWords: s.minWords, maxWords: s.maxWords, maxCopiedWords: s.maxCopiedWords, seed: t.seed,
-      }).finally(() => scorer.dispose());
-    }, log);
-    const decision = await gateAgainstCurrent(db,
-      {
-        valLoss: kept.valLoss, corpus: { sha256: prepared.sha256, documents: prepared.documents, words }, validation,
-        quality: evaluation.quality, corpusQuality: evaluation.corpusQuality,
+    const evaluation = await withSyncReads(
+      model.getWeights(),
+      () => {
+        const scorer = fastScorer(model);
+        return evaluateVersion({
+          model,
+          train,
+          validation,
+          test,
+          vocabSize: words.length,
+          valLoss: kept.valLoss,
+          batchSize: Math.max(t.batchSize, 1024),
+          scorer,
+          copyIndex,
+          documents: prepared.docsAsIds,
+          samples: config.trainer.evalSamples,
+          rules: s,
+          vocabulary: samplingVocabulary(words, prepared.docsAsIds),
+          minWords: s.minWords,
+          maxWords: s.maxWords,
+          maxCopiedWords: s.maxCopiedWords,
+          seed: t.seed,
+        }).finally(() => scorer.dispose());
       },
-      { batchSize: t.batchSize, tolerance: config.trainer.promotionTolerance, allowCorpusChange: opts.allowCorpusChange, qualityGate: config.trainer.qualityGate });
+      log,
+    );
+    const decision = await gateAgainstCurrent(
+      db,
+      {
+        valLoss: kept.valLoss,
+        corpus: { sha256: prepared.sha256, documents: prepared.documents, words },
+        validation,
+        quality: evaluation.quality,
+        corpusQuality: evaluation.corpusQuality,
+      },
+      {
+        batchSize: t.batchSize,
+        tolerance: config.trainer.promotionTolerance,
+        allowCorpusChange: opts.allowCorpusChange,
+        qualityGate: config.trainer.qualityGate,
+      },
+    );
     // Checked once more before saving: a run whose job was cancelled or taken over meanwhile must not save.
     if (opts.shouldStop?.()) return stopped();
     const artifacts = await exportModel(model);
-    const version = await createModelVersion(db, {
-      trainingStartedAt: started, trainingFinishedAt: new Date(),
-      status: decision.promote ? "accepted" : "rejected", rejectReason: decision.promote ? null : decision.reason,
-      jobId: opts.jobId ?? null,
-      topology: artifacts.topology as object, weightSpecs: artifacts.weightSpecs as object[], weights: artifacts.weights,
-      vocabulary: words, casing: prepared.casing,
-      hyperParams: { ...m, embeddingDim: start.embeddingDim, batchSize: t.batchSize, learningRate: t.learningRate, validationFraction: t.validationFraction, seed: t.seed, testFraction: t.testFraction, testSeed: t.testSeed, classWeightPower: t.classWeightPower, epochs, threads: step.threads },
-      corpusSha256: prepared.sha256, corpusIds: idsToBytes(prepared.corpusIds), corpusDocuments: prepared.documents,
-      gloveSource: start.source, gloveCoverage: start.gloveCoverage, backend: base.backend, epochs: result.epochs,
-      loss: kept.loss, valLoss: kept.valLoss, valAcc: kept.valAcc, evaluation: { ...evaluation, keptEpoch: kept.epoch },
-    }, decision.promote ? { promote: { by: opts.requestedBy ?? "trainer", reason: decision.reason } } : {});
+    const version = await createModelVersion(
+      db,
+      {
+        trainingStartedAt: started,
+        trainingFinishedAt: new Date(),
+        status: decision.promote ? "accepted" : "rejected",
+        rejectReason: decision.promote ? null : decision.reason,
+        jobId: opts.jobId ?? null,
+        topology: artifacts.topology as object,
+        weightSpecs: artifacts.weightSpecs as object[],
+        weights: artifacts.weights,
+        vocabulary: words,
+        casing: prepared.casing,
+        hyperParams: {
+          ...m,
+          embeddingDim: start.embeddingDim,
+          batchSize: t.batchSize,
+          learningRate: t.learningRate,
+          validationFraction: t.validationFraction,
+          seed: t.seed,
+          testFraction: t.testFraction,
+          testSeed: t.testSeed,
+          classWeightPower: t.classWeightPower,
+          epochs,
+          threads: step.threads,
+        },
+        corpusSha256: prepared.sha256,
+        corpusIds: idsToBytes(prepared.corpusIds),
+        corpusDocuments: prepared.documents,
+        gloveSource: start.source,
+        gloveCoverage: start.gloveCoverage,
+        backend: base.backend,
+        epochs: result.epochs,
+        loss: kept.loss,
+        valLoss: kept.valLoss,
+        valAcc: kept.valAcc,
+        evaluation: { ...evaluation, keptEpoch: kept.epoch },
+      },
+      decision.promote ? { promote: { by: opts.requestedBy ?? "trainer", reason: decision.reason } } : {},
+    );
     log.info({ version, promoted: decision.promote, reason: decision.reason }, "model version saved");
     // Retention after every saved version, wherever it was trained; a failure here loses nothing.
     try {
@@ -153,7 +258,13 @@ export async function trainVersion(deps: TrainVersionDeps, opts: TrainVersionOpt
     } catch (err) {
       log.error({ err }, "retention failed; it runs again after the next saved version");
     }
-    return { ...base, version, status: decision.promote ? "accepted" : "rejected", reason: decision.reason, evaluation };
+    return {
+      ...base,
+      version,
+      status: decision.promote ? "accepted" : "rejected",
+      reason: decision.reason,
+      evaluation,
+    };
   } finally {
     await step.dispose();
     model.dispose();

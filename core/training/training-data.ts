@@ -41,7 +41,10 @@ function hashUniform(seed: string, key: string): number {
  * `validationFraction`. Each held-out part gets at least one document when there are three or more.
  * `keys[i]` is document i's text (equal texts share a part).
  */
-export function splitDocuments(keys: readonly string[], opts: Pick<TrainingDataOptions, "validationFraction" | "seed" | "testFraction" | "testSeed">): DocumentSplit {
+export function splitDocuments(
+  keys: readonly string[],
+  opts: Pick<TrainingDataOptions, "validationFraction" | "seed" | "testFraction" | "testSeed">,
+): DocumentSplit {
   const testU = keys.map((k) => hashUniform(`test:${opts.testSeed}`, k));
   const valU = keys.map((k) => hashUniform(`validation:${opts.seed}`, k));
   const split: DocumentSplit = { train: [], validation: [], test: [] };
@@ -63,9 +66,21 @@ export function splitDocuments(keys: readonly string[], opts: Pick<TrainingDataO
 }
 
 /** Windows over each part's documents, and the class weights. Pure. */
-export function trainingData(docsAsIds: readonly (readonly number[])[], words: readonly string[], counts: readonly number[], opts: TrainingDataOptions): TrainingData {
-  const split = splitDocuments(docsAsIds.map((doc) => doc.map((id) => words[id]).join(" ")), opts);
-  const part = (indices: number[]) => makeExamples(indices.map((i) => docsAsIds[i]!), opts.phraseLength);
+export function trainingData(
+  docsAsIds: readonly (readonly number[])[],
+  words: readonly string[],
+  counts: readonly number[],
+  opts: TrainingDataOptions,
+): TrainingData {
+  const split = splitDocuments(
+    docsAsIds.map((doc) => doc.map((id) => words[id]).join(" ")),
+    opts,
+  );
+  const part = (indices: number[]) =>
+    makeExamples(
+      indices.map((i) => docsAsIds[i]!),
+      opts.phraseLength,
+    );
   return {
     train: part(split.train),
     validation: part(split.validation),

@@ -20,5 +20,8 @@ export async function warmStartModel(
   const params = current.hyperParams as Record<string, unknown>;
   const sameNetwork = SHAPE_KEYS.every((k) => params[k] === settings[k]);
   if (!sameVocabulary(current.vocabulary, words) || !sameNetwork) return null;
-  return { model: await modelOfVersion({ ...current, weights: current.weights }), embeddingDim: Number(params.embeddingDim) };
+  return {
+    model: await modelOfVersion({ ...current, weights: current.weights }),
+    embeddingDim: Number(params.embeddingDim),
+  };
 }

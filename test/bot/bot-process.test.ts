@@ -19,11 +19,15 @@ async function waitForOutput(bot: BotProcess, pattern: RegExp, timeoutMs = 20_00
 /** One GET on a fresh connection (no keep-alive pool), so "refused" means the listener is closed. */
 function get(url: string): Promise<{ status: number; body: unknown; at: number }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let text = "";
-      res.on("data", (d) => { text += d; });
-      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text), at: Date.now() }));
-    }).on("error", reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text), at: Date.now() }));
+      })
+      .on("error", reject);
   });
 }
 
@@ -68,7 +72,10 @@ describe("oracle bot as a process [sqlite]", () => {
       await new Promise((r) => setTimeout(r, 100));
       ready = await get(`${url}/readyz`);
     }
-    expect(ready, bot.output().slice(-2000)).toMatchObject({ status: 200, body: { ready: true, modelVersion: version } });
+    expect(ready, bot.output().slice(-2000)).toMatchObject({
+      status: 200,
+      body: { ready: true, modelVersion: version },
+    });
 
     const sent = Date.now();
     bot.child.kill("SIGTERM");

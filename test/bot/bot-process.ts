@@ -14,7 +14,8 @@ const slowSurface: SurfaceFactory = (deps) => ({
         deps.log.info({ ms }, "slow request started");
         await new Promise((r) => setTimeout(r, ms));
         return { sleptMs: ms, finishedAt: Date.now() };
-      }));
+      }),
+    );
   },
 });
 

@@ -6,23 +6,33 @@ import { testConfig } from "../helpers/config.ts";
 import { scratchSqlite, type ScratchDatabase } from "../helpers/db.ts";
 
 let scratch: ScratchDatabase;
-beforeAll(() => { scratch = scratchSqlite(); });
-afterAll(async () => { await scratch.drop(); });
+beforeAll(() => {
+  scratch = scratchSqlite();
+});
+afterAll(async () => {
+  await scratch.drop();
+});
 
 it("a surface whose start fails: runBot rejects with its error and leaves no server listening", async () => {
   let app: FastifyInstance | undefined;
   let deps: BotDeps | undefined;
   const config = testConfig(scratch.url, { bot: { port: 0, host: "127.0.0.1", backend: "cpu" } });
   const failing = runBot(config, {
-    exit: () => { throw new Error("must not exit"); },
+    exit: () => {
+      throw new Error("must not exit");
+    },
     surfaces: [
       () => null, // settings absent: stays off
       (d) => {
         deps = d;
         return {
           name: "broken",
-          async register(a) { app = a; },
-          async start() { throw new Error("login failed: invalid token"); },
+          async register(a) {
+            app = a;
+          },
+          async start() {
+            throw new Error("login failed: invalid token");
+          },
         };
       },
     ],

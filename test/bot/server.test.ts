@@ -33,7 +33,10 @@ describeEachDatabase("bot server probes on the real oracle", (getDb) => {
   let server: BotServer;
   beforeAll(async () => {
     await initBackend({ preference: "wasm" });
-    const config = testConfig(getDb().url, { trainer: { promotionTolerance: 10, evalSamples: 0 }, bot: { modelPollSeconds: 0.05 } });
+    const config = testConfig(getDb().url, {
+      trainer: { promotionTolerance: 10, evalSamples: 0 },
+      bot: { modelPollSeconds: 0.05 },
+    });
     oracle = createOracle({ db: getDb(), config, log: silentLogger });
     server = await buildServer({ log: silentLogger, tracker: createTracker(), readiness: () => oracle.readiness() });
   });
@@ -80,7 +83,11 @@ describe.skipIf(skipPostgres)("bot server probes while the database is down [pos
     const scratch = await scratchPostgres();
     const db = await openDatabase(scratch.url, { migrate: true });
     const oracle = createOracle({ db, config: testConfig(scratch.url), log: silentLogger });
-    const server = await buildServer({ log: silentLogger, tracker: createTracker(), readiness: () => oracle.readiness() });
+    const server = await buildServer({
+      log: silentLogger,
+      tracker: createTracker(),
+      readiness: () => oracle.readiness(),
+    });
     try {
       const up = await server.app.inject({ method: "GET", url: "/readyz" });
       expect(up.statusCode).toBe(503); // reachable, but no model yet
@@ -89,7 +96,10 @@ describe.skipIf(skipPostgres)("bot server probes while the database is down [pos
       await scratch.drop();
       const down = await server.app.inject({ method: "GET", url: "/readyz" });
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toMatchObject({ ready: false, reason: expect.stringMatching(/database|readiness check failed/i) });
+      expect(down.json()).toMatchObject({
+        ready: false,
+        reason: expect.stringMatching(/database|readiness check failed/i),
+      });
       expect((await server.app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ ok: true });
     } finally {
       await server.app.close();
@@ -112,15 +122,24 @@ describe("bot server: surfaces, errors, shutdown", () => {
     async register(app) {
       // A parser of its own: must stay inside this surface's context.
       app.addContentTypeParser("text/plain", { parseAs: "string" }, (_req, body, done) => done(null, `parsed:${body}`));
-      app.register(async (scoped) => {
-        scoped.post("/echo", async (req) => ({ body: req.body }));
-        scoped.get("/user-error", async () => { throw new UserError("The temperature must be between 0.1 and 2.", "Try 1.2"); });
-        scoped.get("/bug", async () => { throw new Error("secret internal detail: table xyz"); });
-        scoped.get("/slow", async () => {
-          await new Promise<void>((r) => { release = r; });
-          return { done: true };
-        });
-      }, { prefix: "/test" });
+      app.register(
+        async (scoped) => {
+          scoped.post("/echo", async (req) => ({ body: req.body }));
+          scoped.get("/user-error", async () => {
+            throw new UserError("The temperature must be between 0.1 and 2.", "Try 1.2");
+          });
+          scoped.get("/bug", async () => {
+            throw new Error("secret internal detail: table xyz");
+          });
+          scoped.get("/slow", async () => {
+            await new Promise<void>((r) => {
+              release = r;
+            });
+            return { done: true };
+          });
+        },
+        { prefix: "/test" },
+      );
     },
   };
   const otherSurface: BotSurface = {
@@ -132,15 +151,35 @@ describe("bot server: surfaces, errors, shutdown", () => {
 
   beforeAll(async () => {
     readiness = async () => ({ ready: true, modelVersion: 3 });
-    server = await buildServer({ log, tracker, surfaces: [testSurface, otherSurface], readiness: () => readiness(), readinessTimeoutMs: 200 });
+    server = await buildServer({
+      log,
+      tracker,
+      surfaces: [testSurface, otherSurface],
+      readiness: () => readiness(),
+      readinessTimeoutMs: 200,
+    });
   });
-  afterEach(() => { lines.length = 0; });
-  afterAll(async () => { await server.app.close(); });
+  afterEach(() => {
+    lines.length = 0;
+  });
+  afterAll(async () => {
+    await server.app.close();
+  });
 
   it("mounts each surface under its prefix, each in its own context", async () => {
-    const mine = await server.app.inject({ method: "POST", url: "/test/echo", headers: { "content-type": "text/plain" }, payload: "hi" });
+    const mine = await server.app.inject({
+      method: "POST",
+      url: "/test/echo",
+      headers: { "content-type": "text/plain" },
+      payload: "hi",
+    });
     expect(mine.json()).toEqual({ body: "parsed:hi" });
-    const theirs = await server.app.inject({ method: "POST", url: "/other/echo", headers: { "content-type": "text/plain" }, payload: "hi" });
+    const theirs = await server.app.inject({
+      method: "POST",
+      url: "/other/echo",
+      headers: { "content-type": "text/plain" },
+      payload: "hi",
+    });
     expect(theirs.json()).toEqual({ body: "hi" }); // Fastify's own text parser: the test surface's did not leak
   });
 
@@ -161,7 +200,12 @@ describe("bot server: surfaces, errors, shutdown", () => {
   });
 
   it("bad JSON is the client's mistake: 400, not a logged bug", async () => {
-    const res = await server.app.inject({ method: "POST", url: "/other/echo", headers: { "content-type": "application/json" }, payload: "{nope" });
+    const res = await server.app.inject({
+      method: "POST",
+      url: "/other/echo",
+      headers: { "content-type": "application/json" },
+      payload: "{nope",
+    });
     expect(res.statusCode).toBe(400);
     expect(lines.find((l) => l.msg === "request failed")).toBeUndefined();
   });
@@ -170,12 +214,20 @@ describe("bot server: surfaces, errors, shutdown", () => {
     readiness = () => new Promise(() => {});
     const hung = await server.app.inject({ method: "GET", url: "/readyz" });
     expect(hung.statusCode).toBe(503);
-    expect(hung.json()).toEqual({ ready: false, reason: "readiness check failed: the readiness check took longer than 200 ms" });
-    readiness = async () => { throw new Error("connection refused"); };
+    expect(hung.json()).toEqual({
+      ready: false,
+      reason: "readiness check failed: the readiness check took longer than 200 ms",
+    });
+    readiness = async () => {
+      throw new Error("connection refused");
+    };
     const thrown = await server.app.inject({ method: "GET", url: "/readyz" });
     expect(thrown.json()).toEqual({ ready: false, reason: "readiness check failed: connection refused" });
     readiness = async () => ({ ready: true, modelVersion: 3 });
-    expect((await server.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ ready: true, modelVersion: 3 });
+    expect((await server.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({
+      ready: true,
+      modelVersion: 3,
+    });
   });
 
   it("counts a request in flight until it is answered; after shutdown begins, new requests get 503", async () => {
@@ -188,7 +240,10 @@ describe("bot server: surfaces, errors, shutdown", () => {
     tracker.stopAccepting();
     const refused = await server.app.inject({ method: "GET", url: "/test/echo" });
     expect(refused.statusCode).toBe(503);
-    expect((await server.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ ready: false, reason: "shutting down" });
+    expect((await server.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({
+      ready: false,
+      reason: "shutting down",
+    });
 
     const drained = tracker.drained(5_000);
     release();
@@ -210,23 +265,45 @@ describe("runCommand: one log line per command", () => {
       return "quatrain";
     });
     expect(result).toBe("quatrain");
-    await expect(run({ surface: "slack", command: "/prophecy", user: "u2" }, async () => {
-      throw new UserError("Unknown word: zork");
-    })).rejects.toThrow(UserError);
-    await expect(run({ surface: "web", command: "GET /api/prophecies", user: "127.0.0.1" }, async () => {
-      throw new TypeError("boom");
-    })).rejects.toThrow("boom");
+    await expect(
+      run({ surface: "slack", command: "/prophecy", user: "u2" }, async () => {
+        throw new UserError("Unknown word: zork");
+      }),
+    ).rejects.toThrow(UserError);
+    await expect(
+      run({ surface: "web", command: "GET /api/prophecies", user: "127.0.0.1" }, async () => {
+        throw new TypeError("boom");
+      }),
+    ).rejects.toThrow("boom");
 
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatchObject({ surface: "discord", command: "/prophecy", user: "u1", prophecyId: 42, outcome: "ok", msg: "discord /prophecy" });
+    expect(lines[0]).toMatchObject({
+      surface: "discord",
+      command: "/prophecy",
+      user: "u1",
+      prophecyId: 42,
+      outcome: "ok",
+      msg: "discord /prophecy",
+    });
     expect(lines[0]!.latencyMs).toBeGreaterThanOrEqual(15);
-    expect(lines[1]).toMatchObject({ surface: "slack", user: "u2", prophecyId: null, outcome: "user_error", reason: "Unknown word: zork", level: 30 });
+    expect(lines[1]).toMatchObject({
+      surface: "slack",
+      user: "u2",
+      prophecyId: null,
+      outcome: "user_error",
+      reason: "Unknown word: zork",
+      level: 30,
+    });
     expect(lines[2]).toMatchObject({ surface: "web", outcome: "error", level: 50 });
     expect((lines[2]!.err as { stack: string }).stack).toMatch(/TypeError: boom/);
 
     tracker.stopAccepting();
     let ran = false;
-    await expect(run({ surface: "discord", command: "/model", user: "u3" }, async () => { ran = true; })).rejects.toThrow(ShuttingDownError);
+    await expect(
+      run({ surface: "discord", command: "/model", user: "u3" }, async () => {
+        ran = true;
+      }),
+    ).rejects.toThrow(ShuttingDownError);
     expect(ran).toBe(false);
     expect(lines[3]).toMatchObject({ outcome: "unavailable", command: "/model" });
   });

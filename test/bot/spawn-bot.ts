@@ -13,10 +13,15 @@ export interface BotProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-export function spawnBot(how: "oracle bot" | "fixture", databaseUrl: string, env: Record<string, string> = {}): BotProcess {
-  const args = how === "oracle bot"
-    ? [path.join(projectRoot, "bin/oracle.js"), "bot"]
-    : ["--import", "tsx", path.join(projectRoot, "test/bot/bot-process.ts")];
+export function spawnBot(
+  how: "oracle bot" | "fixture",
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): BotProcess {
+  const args =
+    how === "oracle bot"
+      ? [path.join(projectRoot, "bin/oracle.js"), "bot"]
+      : ["--import", "tsx", path.join(projectRoot, "test/bot/bot-process.ts")];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     stdio: ["ignore", "pipe", "pipe"],
@@ -39,7 +44,9 @@ export function spawnBot(how: "oracle bot" | "fixture", databaseUrl: string, env
       try {
         const entry = JSON.parse(line) as { msg?: string; url?: string };
         if (entry.url && entry.msg?.startsWith("bot service listening")) resolve(entry.url);
-      } catch { /* not a log line */ }
+      } catch {
+        /* not a log line */
+      }
     };
     child.on("exit", (code) => reject(new Error(`bot exited (${code}) before listening:\n${output.slice(-3000)}`)));
   });

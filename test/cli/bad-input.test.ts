@@ -9,7 +9,11 @@ const sqlite = (name: string) => `file:${path.join(dir, `${name}.db`)}`;
 
 describe("oracle on bad input", () => {
   it("names the missing corpus and how to get it", async () => {
-    const r = await expectUserError(["train", "--epochs", "1"], { DATABASE_URL: sqlite("a"), CORPUS_PATH: "/nowhere/q.txt" }, /Corpus not found: \/nowhere\/q.txt/);
+    const r = await expectUserError(
+      ["train", "--epochs", "1"],
+      { DATABASE_URL: sqlite("a"), CORPUS_PATH: "/nowhere/q.txt" },
+      /Corpus not found: \/nowhere\/q.txt/,
+    );
     expect(r.stderr).toMatch(/oracle setup/);
   });
 
@@ -22,11 +26,19 @@ describe("oracle on bad input", () => {
   it("points at the malformed GloVe line", async () => {
     const glove = path.join(dir, "glove.6B.50d.txt");
     writeFileSync(glove, `the ${Array(50).fill("0.1").join(" ")}\nking 0.1 oops\n`);
-    await expectUserError(["train", "--epochs", "1", "--max-documents", "5"], { DATABASE_URL: sqlite("c"), GLOVE_SOURCE: glove, GLOVE_CACHE_DIR: path.join(dir, "cache") }, /line 2/);
+    await expectUserError(
+      ["train", "--epochs", "1", "--max-documents", "5"],
+      { DATABASE_URL: sqlite("c"), GLOVE_SOURCE: glove, GLOVE_CACHE_DIR: path.join(dir, "cache") },
+      /line 2/,
+    );
   });
 
   it("rejects a temperature that is not a number or out of range", async () => {
-    await expectUserError(["prophecy", "--temperature", "hot"], { DATABASE_URL: sqlite("d") }, /Temperature must be a number between 0.1 and 2/);
+    await expectUserError(
+      ["prophecy", "--temperature", "hot"],
+      { DATABASE_URL: sqlite("d") },
+      /Temperature must be a number between 0.1 and 2/,
+    );
     await expectUserError(["prophecy", "-t", "7"], { DATABASE_URL: sqlite("d") }, /between 0.1 and 2; got 7/);
   });
 

@@ -9,9 +9,16 @@ import { projectRoot } from "../helpers/paths.ts";
 describe("oracle config --docs", () => {
   it("documents every setting, the bot, discord, slack and web groups included", () => {
     const out = execFileSync(process.execPath, [path.join(projectRoot, "bin/oracle.js"), "config", "--docs"], {
-      cwd: projectRoot, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+      cwd: projectRoot,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
     });
-    const rows = new Map(out.split("\n").filter((l) => l.startsWith("| `")).map((l) => [l.split("`")[1]!, l]));
+    const rows = new Map(
+      out
+        .split("\n")
+        .filter((l) => l.startsWith("| `"))
+        .map((l) => [l.split("`")[1]!, l]),
+    );
     for (const group of ["bot", "discord", "slack", "web"]) expect(Object.keys(spec), group).toContain(group);
     let count = 0;
     for (const [group, keys] of Object.entries(spec)) {

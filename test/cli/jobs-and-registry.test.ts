@@ -8,14 +8,30 @@ describeEachDatabase("oracle retrain / jobs / cancel / promote / rollback", (get
   const env = () => ({ DATABASE_URL: getDb().url });
 
   it("queues a job, lists it in the documented JSON shape, and cancels it", async () => {
-    const queued = await runOracle(["retrain", "--reason", "new corpus", "--by", "ada", "--epochs", "3", "--json"], env());
+    const queued = await runOracle(
+      ["retrain", "--reason", "new corpus", "--by", "ada", "--epochs", "3", "--json"],
+      env(),
+    );
     expect(queued.code, queued.stderr).toBe(0);
     const job = JSON.parse(queued.stdout);
     expect(job).toMatchObject({ state: "queued", requestedBy: "ada", reason: "new corpus" });
 
     const listed = JSON.parse((await runOracle(["jobs", "--json"], env())).stdout).jobs;
     expect(Object.keys(listed[0]).sort()).toEqual(
-      ["id", "state", "requestedBy", "reason", "queuedAt", "startedAt", "finishedAt", "backend", "epochsDone", "version", "error", "allowCorpusChange"].sort(),
+      [
+        "id",
+        "state",
+        "requestedBy",
+        "reason",
+        "queuedAt",
+        "startedAt",
+        "finishedAt",
+        "backend",
+        "epochsDone",
+        "version",
+        "error",
+        "allowCorpusChange",
+      ].sort(),
     );
     expect(listed[0]).toMatchObject({ id: job.id, state: "queued" });
 

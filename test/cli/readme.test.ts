@@ -16,7 +16,8 @@ describe("README", () => {
       const rows = readme.split("\n").filter((line) => line.startsWith(`| \`oracle ${command.name()}`));
       if (rows.length === 0) missing.push(`oracle ${command.name()} (no row)`);
       for (const option of command.options) {
-        if (option.long && !rows.some((row) => row.includes(option.long!))) missing.push(`oracle ${command.name()} ${option.long}`);
+        if (option.long && !rows.some((row) => row.includes(option.long!)))
+          missing.push(`oracle ${command.name()} ${option.long}`);
       }
     }
     expect(missing).toEqual([]);

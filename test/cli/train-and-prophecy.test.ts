@@ -34,7 +34,10 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(prophecy.lines).toHaveLength(4);
     expect(prophecy).toMatchObject({ temperature: 1.2, modelVersion: 1 });
 
-    const second = await runOracle(["train", "--epochs", "1", "--max-documents", "40", "--json"], { ...env(), TRAINER_PROMOTION_TOLERANCE: "10" });
+    const second = await runOracle(["train", "--epochs", "1", "--max-documents", "40", "--json"], {
+      ...env(),
+      TRAINER_PROMOTION_TOLERANCE: "10",
+    });
     expect(JSON.parse(second.stdout)).toMatchObject({ version: 2, status: "accepted" });
     const models = JSON.parse((await runOracle(["models", "--json"], env())).stdout);
     expect(models.current).toBe(2);
@@ -49,7 +52,10 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
   }, 180_000);
 
   it("keeps a model of another corpus out of service: rejected, marked, promoted only with --force", async () => {
-    const other = await runOracle(["train", "--epochs", "1", "--max-documents", "30", "--json"], { ...env(), TRAINER_PROMOTION_TOLERANCE: "10" });
+    const other = await runOracle(["train", "--epochs", "1", "--max-documents", "30", "--json"], {
+      ...env(),
+      TRAINER_PROMOTION_TOLERANCE: "10",
+    });
     expect(other.code, other.stderr).toBe(0);
     const v3 = JSON.parse(other.stdout);
     expect(v3).toMatchObject({ version: 3, status: "rejected" });
@@ -69,9 +75,14 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
 
     const again = await runOracle(["promote", "3", "--reason", "x"], env());
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/model version 3 is already current: nothing changed, no promotion recorded \(the reason was not recorded\)/);
+    expect(again.stdout).toMatch(
+      /model version 3 is already current: nothing changed, no promotion recorded \(the reason was not recorded\)/,
+    );
 
-    const allowed = await runOracle(["train", "--epochs", "1", "--max-documents", "40", "--allow-corpus-change", "--json"], env());
+    const allowed = await runOracle(
+      ["train", "--epochs", "1", "--max-documents", "40", "--allow-corpus-change", "--json"],
+      env(),
+    );
     expect(JSON.parse(allowed.stdout)).toMatchObject({ version: 4, status: "accepted" });
     expect(JSON.parse(allowed.stdout).reason).toMatch(/--allow-corpus-change/);
   }, 240_000);

@@ -9,14 +9,22 @@ import { projectRoot, testCorpusPath } from "../helpers/paths.ts";
 
 describeEachDatabase("oracle train interrupted", (getDb) => {
   it("stops after the current batch on Ctrl-C, saves nothing, releases the lease, exits 130", async () => {
-    const child = spawn(process.execPath, [path.join(projectRoot, "bin/oracle.js"), "train", "--epochs", "50", "--max-documents", "100"], {
-      cwd: projectRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        PATH: process.env.PATH ?? "", DATABASE_URL: getDb().url, CORPUS_PATH: testCorpusPath, GLOVE_CACHE_DIR: testGloveCacheDir,
-        TRAIN_THREADS: "1", LOG_LEVEL: "info",
+    const child = spawn(
+      process.execPath,
+      [path.join(projectRoot, "bin/oracle.js"), "train", "--epochs", "50", "--max-documents", "100"],
+      {
+        cwd: projectRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: {
+          PATH: process.env.PATH ?? "",
+          DATABASE_URL: getDb().url,
+          CORPUS_PATH: testCorpusPath,
+          GLOVE_CACHE_DIR: testGloveCacheDir,
+          TRAIN_THREADS: "1",
+          LOG_LEVEL: "info",
+        },
       },
-    });
+    );
     let stderr = "";
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.stderr.on("data", (d) => {

@@ -28,26 +28,42 @@ describeEachDatabase("oracle trainer", (getDb) => {
     const corpus = path.join(dir, "slice.txt");
     writeFileSync(corpus, readFileSync(testCorpusPath, "utf8").split("\n").slice(0, 30).join("\n"));
     const env = {
-      DATABASE_URL: getDb().url, CORPUS_PATH: corpus, GLOVE_CACHE_DIR: testGloveCacheDir,
-      TRAIN_EPOCHS: "1", TRAIN_THREADS: "1", TRAINER_EVAL_SAMPLES: "5", TRAINER_POLL_SECONDS: "0.5",
-      TRAINER_PROMOTION_TOLERANCE: "10", LOG_LEVEL: "info",
+      DATABASE_URL: getDb().url,
+      CORPUS_PATH: corpus,
+      GLOVE_CACHE_DIR: testGloveCacheDir,
+      TRAIN_EPOCHS: "1",
+      TRAIN_THREADS: "1",
+      TRAINER_EVAL_SAMPLES: "5",
+      TRAINER_POLL_SECONDS: "0.5",
+      TRAINER_PROMOTION_TOLERANCE: "10",
+      LOG_LEVEL: "info",
     };
     const child = spawn(process.execPath, [path.join(projectRoot, "bin/oracle.js"), "trainer"], {
-      cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env },
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "", ...env },
     });
     let output = "";
-    child.stdout.on("data", (d) => { output += d; });
-    child.stderr.on("data", (d) => { output += d; });
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
       const first = await until("the first model", () => currentModelVersion(getDb()), 90_000);
       expect(first.status).toBe("accepted");
 
       const queued = JSON.parse((await runOracle(["retrain", "--reason", "test", "--json"], env)).stdout);
-      const done = await until("the retrain job", async () => {
-        const job = await getJob(getDb(), queued.id);
-        return job && ["succeeded", "rejected", "failed"].includes(job.state) ? job : null;
-      }, 90_000);
+      const done = await until(
+        "the retrain job",
+        async () => {
+          const job = await getJob(getDb(), queued.id);
+          return job && ["succeeded", "rejected", "failed"].includes(job.state) ? job : null;
+        },
+        90_000,
+      );
       expect(done.state, done.error ?? "").toBe("succeeded");
       expect(Date.parse(done.startedAt!) - Date.parse(done.queuedAt)).toBeLessThan(5_000);
       expect((await currentModelVersion(getDb()))?.version).toBe(done.version);

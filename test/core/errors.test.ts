@@ -3,7 +3,12 @@ import { ConfigError } from "../../config/define.ts";
 import { APOLOGY, describeError, UserError, userMessage } from "../../core/errors.ts";
 
 it("classifies user errors (UserError, bad config) with exit 1 and bugs with exit 2", () => {
-  expect(describeError(new UserError("Too hot.", "Use 0.1 to 2"))).toEqual({ kind: "user", message: "Too hot.", hint: "Use 0.1 to 2", exitCode: 1 });
+  expect(describeError(new UserError("Too hot.", "Use 0.1 to 2"))).toEqual({
+    kind: "user",
+    message: "Too hot.",
+    hint: "Use 0.1 to 2",
+    exitCode: 1,
+  });
   expect(describeError(new ConfigError(["PORT (bot.port): too big"]))).toMatchObject({ kind: "user", exitCode: 1 });
   const bug = describeError(new TypeError("x is undefined"));
   expect(bug).toMatchObject({ kind: "bug", message: "x is undefined", exitCode: 2 });

@@ -2,6 +2,9 @@
 import { initBackend } from "../../core/tf/backend.ts";
 
 const auto = await initBackend({ preference: "auto" });
-const explicit = await initBackend({ preference: "webgpu" }).then(() => "started", (e: Error) => e.message);
+const explicit = await initBackend({ preference: "webgpu" }).then(
+  () => "started",
+  (e: Error) => e.message,
+);
 console.log(JSON.stringify({ auto, explicit }));
 process.exit(0);

@@ -12,14 +12,17 @@ export const testGloveCacheDir = path.join(tmpdir(), "oracle-test-glove-cache");
  */
 export function testConfig(databaseUrl: string, overrides: ConfigOverrides = {}): Config {
   const o = overrides ?? {};
-  return loadConfig({}, {
-    ...o,
-    database: { url: databaseUrl, ...o.database },
-    corpus: { path: testCorpusPath, ...o.corpus },
-    glove: { cacheDir: testGloveCacheDir, ...o.glove },
-    training: { epochs: 1, threads: 1, ...o.training },
-    // The quality gate has its own tests; models trained for a minute on a slice need not pass it.
-    trainer: { evalSamples: 5, qualityGate: false, ...o.trainer },
-    log: { level: "silent", ...o.log },
-  });
+  return loadConfig(
+    {},
+    {
+      ...o,
+      database: { url: databaseUrl, ...o.database },
+      corpus: { path: testCorpusPath, ...o.corpus },
+      glove: { cacheDir: testGloveCacheDir, ...o.glove },
+      training: { epochs: 1, threads: 1, ...o.training },
+      // The quality gate has its own tests; models trained for a minute on a slice need not pass it.
+      trainer: { evalSamples: 5, qualityGate: false, ...o.trainer },
+      log: { level: "silent", ...o.log },
+    },
+  );
 }

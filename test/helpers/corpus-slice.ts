@@ -22,10 +22,20 @@ export async function corpusSlice(documents: number, phraseLength = 4): Promise<
   const vocab = buildVocabulary(tokens);
   const docs = encodeDocuments(tokens, vocab.words);
   const data = trainingData(docs, vocab.words, vocab.counts, {
-    phraseLength, validationFraction: 0.1, seed: 42, testFraction: 0, testSeed: 0, classWeightPower: 0.5,
+    phraseLength,
+    validationFraction: 0.1,
+    seed: 42,
+    testFraction: 0,
+    testSeed: 0,
+    classWeightPower: 0.5,
   });
   return {
-    vocab, vocabSize: vocab.words.length, docs, examples: makeExamples(docs, phraseLength),
-    train: data.train, validation: data.validation, classWeights: data.classWeights,
+    vocab,
+    vocabSize: vocab.words.length,
+    docs,
+    examples: makeExamples(docs, phraseLength),
+    train: data.train,
+    validation: data.validation,
+    classWeights: data.classWeights,
   };
 }

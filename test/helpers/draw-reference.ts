@@ -7,7 +7,10 @@ import { BREAK_ID, type NextWordDraw } from "../../core/model/index.ts";
  * T, top-p, then the cumulative draw.
  * `margin`: distance of u from the nearest cumulative boundary (float rounding may cross it).
  */
-export function referenceDraw(scores: ArrayLike<number>, d: NextWordDraw): { index: number; margin: number; kept: number[] } {
+export function referenceDraw(
+  scores: ArrayLike<number>,
+  d: NextWordDraw,
+): { index: number; margin: number; kept: number[] } {
   const s = Array.from(scores, Number);
   const banned = new Set(d.banned);
   if (d.breakInto >= 0) {
@@ -28,7 +31,10 @@ export function referenceDraw(scores: ArrayLike<number>, d: NextWordDraw): { ind
     let keep = p.length;
     for (let j = 0; j < p.length; j++) {
       mass += p[j]!;
-      if (mass >= d.topP * total) { keep = j + 1; break; }
+      if (mass >= d.topP * total) {
+        keep = j + 1;
+        break;
+      }
     }
     order = order.slice(0, keep);
     p = p.slice(0, keep);

@@ -6,5 +6,7 @@ import { webgpuAdapter } from "../../core/tf/backend.ts";
  */
 export async function webgpuUnavailable(): Promise<string | undefined> {
   const found = await webgpuAdapter();
-  return "reason" in found ? `webgpu tests skipped: ${found.reason} (CI installs Mesa 25's lavapipe from bookworm-backports)` : undefined;
+  return "reason" in found
+    ? `webgpu tests skipped: ${found.reason} (CI installs Mesa 25's lavapipe from bookworm-backports)`
+    : undefined;
 }

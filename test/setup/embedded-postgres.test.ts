@@ -45,7 +45,11 @@ describe("loadEmbeddedPostgres", () => {
     const module = path.join(projectRoot, "test/setup/embedded-postgres.ts");
     const script = `import { loadEmbeddedPostgres } from ${JSON.stringify(pathToFileURL(module).href)};
       await loadEmbeddedPostgres(); process.exitCode = 3;`;
-    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: projectRoot, encoding: "utf8", timeout: 60_000 });
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: projectRoot,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(child.stderr).toBe("");
     expect(child.status).toBe(3);
   });

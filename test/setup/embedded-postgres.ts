@@ -52,7 +52,9 @@ function postgresOwner(): { uid: number; gid: number } | undefined {
     const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
     return { uid: id("-u"), gid: id("-g") };
   } catch {
-    throw new Error("Running as root, the embedded PostgreSQL needs a `postgres` OS user to run as: create one, run the tests as another user, or set TEST_POSTGRES_URL.");
+    throw new Error(
+      "Running as root, the embedded PostgreSQL needs a `postgres` OS user to run as: create one, run the tests as another user, or set TEST_POSTGRES_URL.",
+    );
   }
 }
 

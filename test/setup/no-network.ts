@@ -6,9 +6,16 @@ const original = net.Socket.prototype.connect;
 
 net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
   const first = args[0] as { host?: string; path?: string } | number | string;
-  const host = typeof first === "object" && first !== null
-    ? (first.path ? "localhost" : first.host ?? "localhost")
-    : typeof first === "number" ? (typeof args[1] === "string" ? args[1] : "localhost") : "localhost";
+  const host =
+    typeof first === "object" && first !== null
+      ? first.path
+        ? "localhost"
+        : (first.host ?? "localhost")
+      : typeof first === "number"
+        ? typeof args[1] === "string"
+          ? args[1]
+          : "localhost"
+        : "localhost";
   if (!LOOPBACK.test(host)) {
     throw new Error(`test tried to reach ${host}: outside network is blocked in tests`);
   }

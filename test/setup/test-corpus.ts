@@ -27,7 +27,9 @@ export async function resolveTestCorpus(lookup: CorpusLookup): Promise<string> {
   if (found) return found;
   const dest = candidates[0];
   const source = lookup.source ?? DEFAULT_CORPUS.url;
-  (lookup.log ?? console.log)(`test corpus not found; downloading it once to ${path.relative(lookup.projectRoot, dest)} (sha256-checked)`);
+  (lookup.log ?? console.log)(
+    `test corpus not found; downloading it once to ${path.relative(lookup.projectRoot, dest)} (sha256-checked)`,
+  );
   try {
     return (await fetchCorpus({ dest, source, sha256: DEFAULT_CORPUS.sha256 })).path;
   } catch (error) {

@@ -27,7 +27,14 @@ export function fakeTrain(opts: FakeTrainOptions = {}): FakeTrain {
         batches.set(req.jobId, (batches.get(req.jobId) ?? 0) + 1);
         if (req.shouldStop()) return { version: null, status: "stopped" as const, reason: "stopped", backend: "fake" };
       }
-      await req.onEpoch({ epoch, loss: 5 / epoch, acc: 0.1 * epoch, valLoss: 5.5 / epoch, valAcc: 0.09 * epoch, seconds: 0.01 });
+      await req.onEpoch({
+        epoch,
+        loss: 5 / epoch,
+        acc: 0.1 * epoch,
+        valLoss: 5.5 / epoch,
+        valAcc: 0.09 * epoch,
+        seconds: 0.01,
+      });
     }
     return { version: null, status: "accepted" as const, reason: "fake run", backend: "fake" };
   };

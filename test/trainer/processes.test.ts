@@ -6,10 +6,16 @@ import { currentModelVersion, listModelVersions } from "../../core/db/model-vers
 import { describeEachDatabase } from "../helpers/db.ts";
 import { runnerPid, spawnTrainer, type TrainerProcess } from "./spawn-trainer.ts";
 
-const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs: number, procs: TrainerProcess[] = []) => {
+const waitFor = async (
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  procs: TrainerProcess[] = [],
+) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${procs.map((p) => p.log().slice(-3000)).join("\n---\n")}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}\n${procs.map((p) => p.log().slice(-3000)).join("\n---\n")}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 };
@@ -38,7 +44,8 @@ describeEachDatabase("trainer processes", (getDb) => {
   it("two trainers and three queued jobs: one at a time, all finish; SIGTERM exits 0 within 10 s", async () => {
     const db = getDb();
     const ids: number[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await enqueueJob(db, { requestedBy: "test", reason: `job ${i}`, epochs: 2 })).id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await enqueueJob(db, { requestedBy: "test", reason: `job ${i}`, epochs: 2 })).id);
     const [a, b] = spawnTwo("fake");
     await waitFor("three finished jobs", async () => (await jobs(db, ids)).every(finished), 60_000, procs);
 

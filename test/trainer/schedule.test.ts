@@ -6,7 +6,11 @@ import { checkSchedule, startSchedule } from "../../trainer/schedule.ts";
 import { describeEachDatabase } from "../helpers/db.ts";
 
 // Only the clock is faked: the database drivers keep their real I/O and immediates.
-const fakeClock = (now: string) => vi.useFakeTimers({ now: new Date(now), toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+const fakeClock = (now: string) =>
+  vi.useFakeTimers({
+    now: new Date(now),
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+  });
 
 describeEachDatabase("retrain schedule", (getDb) => {
   afterEach(() => {
@@ -38,7 +42,11 @@ describeEachDatabase("retrain schedule", (getDb) => {
     // 03:00 in Berlin on 1 November 2026 (CET, UTC+1) is 02:00 UTC.
     fakeClock("2026-11-01T01:59:55Z");
     const before = (await listJobs(getDb())).length;
-    const schedule = startSchedule(getDb(), silentLogger, { expression: "0 3 * * *", timezone: "Europe/Berlin", reason: "berlin" });
+    const schedule = startSchedule(getDb(), silentLogger, {
+      expression: "0 3 * * *",
+      timezone: "Europe/Berlin",
+      reason: "berlin",
+    });
     try {
       expect(schedule.nextRun()?.toISOString()).toBe("2026-11-01T02:00:00.000Z");
       await vi.advanceTimersByTimeAsync(6_000);

@@ -20,13 +20,22 @@ function serve(env: Record<string, string>): Served {
   const child = spawn(process.execPath, [path.join(projectRoot, "bin/oracle.js"), "serve"], {
     cwd: projectRoot,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", BOT_HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      PORT: "0",
+      BOT_HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      ...env,
+    },
   });
   let output = "";
   let found: ((url: string) => void) | undefined;
   const url = new Promise<string>((resolve, reject) => {
     found = resolve;
-    child.on("exit", (code) => reject(new Error(`oracle serve exited (${code}) before listening:\n${output.slice(-3000)}`)));
+    child.on("exit", (code) =>
+      reject(new Error(`oracle serve exited (${code}) before listening:\n${output.slice(-3000)}`)),
+    );
   });
   url.catch(() => {});
   const take = (d: Buffer) => {
@@ -36,7 +45,9 @@ function serve(env: Record<string, string>): Served {
   };
   child.stdout!.on("data", take);
   child.stderr!.on("data", take);
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on("exit", (code) => resolve({ code, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, at: Date.now() })),
+  );
   return { output: () => output, url, exited, kill: (s) => child.kill(s) };
 }
 
@@ -48,7 +59,9 @@ describe("oracle serve (npm start) [sqlite]", () => {
     const lines = (await readFile(testCorpusPath, "utf8")).split("\n").filter(Boolean).slice(0, 40);
     await writeFile(path.join(dir, "slice.txt"), `${lines.join("\n")}\n`);
   });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it("with no model and no corpus, says how to get the corpus and exits 1", async () => {
     const s = serve({ DATABASE_URL: `file:${path.join(dir, "empty.db")}`, CORPUS_PATH: path.join(dir, "missing.txt") });
@@ -64,14 +77,24 @@ describe("oracle serve (npm start) [sqlite]", () => {
       DATABASE_URL: `file:${dbFile}`,
       CORPUS_PATH: path.join(dir, "slice.txt"),
       GLOVE_CACHE_DIR: testGloveCacheDir,
-      TRAIN_EPOCHS: "1", TRAIN_THREADS: "1", MODEL_GRU_UNITS: "16", TRAINER_EVAL_SAMPLES: "0",
-      TRAINER_POLL_SECONDS: "0.2", BOT_MODEL_POLL_SECONDS: "0.2", BOT_BACKEND: "wasm", TRAINER_BACKEND: "wasm",
+      TRAIN_EPOCHS: "1",
+      TRAIN_THREADS: "1",
+      MODEL_GRU_UNITS: "16",
+      TRAINER_EVAL_SAMPLES: "0",
+      TRAINER_POLL_SECONDS: "0.2",
+      BOT_MODEL_POLL_SECONDS: "0.2",
+      BOT_BACKEND: "wasm",
+      TRAINER_BACKEND: "wasm",
     });
     const url = await s.url;
     const before = await fetch(`${url}/readyz`);
     expect(before.status).toBe(503);
     expect(((await before.json()) as { reason: string }).reason).toMatch(/model/i);
-    const early = await fetch(`${url}/api/prophecies`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const early = await fetch(`${url}/api/prophecies`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     if (early.status !== 201) {
       // Unless the first model beat us to it, the user is told to come back.
       expect(early.status).toBe(400);
@@ -87,7 +110,11 @@ describe("oracle serve (npm start) [sqlite]", () => {
     expect(await ready.json()).toMatchObject({ ready: true, modelVersion: 1 });
     expect(s.output()).toMatch(/epoch 1 done/);
 
-    const answer = await fetch(`${url}/api/prophecies`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ temperature: 0.8 }) });
+    const answer = await fetch(`${url}/api/prophecies`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ temperature: 0.8 }),
+    });
     expect(answer.status).toBe(201);
     const prophecy = (await answer.json()) as { id: number; lines: string[]; modelVersion: number };
     expect(prophecy.lines).toHaveLength(4);

@@ -26,10 +26,23 @@ describeEachDatabase("trainer service", (getDb) => {
     services = [];
   });
 
-  const settings = (o: Partial<TrainerSettings> = {}): TrainerSettings =>
-    ({ ...testConfig(getDb().url).trainer, pollSeconds: 0.1, heartbeatSeconds: 0.2, leaseTimeoutSeconds: 2, ...o });
+  const settings = (o: Partial<TrainerSettings> = {}): TrainerSettings => ({
+    ...testConfig(getDb().url).trainer,
+    pollSeconds: 0.1,
+    heartbeatSeconds: 0.2,
+    leaseTimeoutSeconds: 2,
+    ...o,
+  });
   const start = async (train: FakeTrain, o: Partial<TrainerSettings> = {}, runnerId?: string) => {
-    const s = await startTrainerService({ db: getDb(), log: silentLogger, settings: settings(o), train, schedule: false, runnerId, backend: "test" });
+    const s = await startTrainerService({
+      db: getDb(),
+      log: silentLogger,
+      settings: settings(o),
+      train,
+      schedule: false,
+      runnerId,
+      backend: "test",
+    });
     services.push(s);
     return s;
   };
@@ -57,14 +70,20 @@ describeEachDatabase("trainer service", (getDb) => {
     const db = getDb();
     const seen = new Map<number, boolean | undefined>();
     const inner = fakeTrain({ epochs: 1, batchesPerEpoch: 1, batchMs: 5 });
-    const train = Object.assign(async (r: Parameters<FakeTrain>[0]) => {
-      seen.set(r.jobId, r.allowCorpusChange);
-      return inner(r);
-    }, { batches: inner.batches });
+    const train = Object.assign(
+      async (r: Parameters<FakeTrain>[0]) => {
+        seen.set(r.jobId, r.allowCorpusChange);
+        return inner(r);
+      },
+      { batches: inner.batches },
+    );
     await start(train);
     const allowed = await enqueueJob(db, { requestedBy: "ada", reason: "new corpus", allowCorpusChange: true });
     const plain = await enqueueJob(db, { requestedBy: "ada", reason: "nightly" });
-    await waitFor("both jobs", async () => isDone((await getJob(db, allowed.id))!) && isDone((await getJob(db, plain.id))!));
+    await waitFor(
+      "both jobs",
+      async () => isDone((await getJob(db, allowed.id))!) && isDone((await getJob(db, plain.id))!),
+    );
     expect(seen.get(allowed.id)).toBe(true);
     expect(seen.get(plain.id)).toBe(false);
   });
@@ -131,8 +150,13 @@ describeEachDatabase("trainer service", (getDb) => {
     const ids: number[] = [];
     for (let i = 0; i < 4; i++) ids.push((await enqueueJob(db, { requestedBy: "t", reason: `pair ${i}` })).id);
     await Promise.all([start(train, {}, "svc-a"), start(train, {}, "svc-b")]);
-    await waitFor("all jobs", async () => (await Promise.all(ids.map((id) => getJob(db, id)))).every((j) => j!.state === "succeeded"), 30_000);
-    const jobs = (await Promise.all(ids.map((id) => getJob(db, id)))).map((j) => j!)
+    await waitFor(
+      "all jobs",
+      async () => (await Promise.all(ids.map((id) => getJob(db, id)))).every((j) => j!.state === "succeeded"),
+      30_000,
+    );
+    const jobs = (await Promise.all(ids.map((id) => getJob(db, id))))
+      .map((j) => j!)
       .sort((a, b) => a.startedAt!.localeCompare(b.startedAt!));
     for (let i = 1; i < jobs.length; i++) expect(jobs[i]!.startedAt! >= jobs[i - 1]!.finishedAt!).toBe(true);
   });
@@ -151,6 +175,6 @@ describeEachDatabase("trainer service", (getDb) => {
     expect(await getLease(db, TRAINER_LEASE)).toBeNull();
     // Leave the queue empty for the next test.
     await requestCancel(db, job.id);
-    expect((await listJobs(db, { state: "queued" }))).toHaveLength(0);
+    expect(await listJobs(db, { state: "queued" })).toHaveLength(0);
   });
 });

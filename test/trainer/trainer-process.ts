@@ -14,9 +14,10 @@ try {
   await runTrainer(config, {
     // The tests queue their own jobs and count them.
     queueFirstModel: false,
-    makeTrain: mode === "real"
-      ? (deps) => trainVersionFn(deps, { maxDocuments: SLICE_DOCUMENTS })
-      : () => fakeTrain({ batchesPerEpoch: 4, batchMs: Number(process.env.FAKE_BATCH_MS ?? 100) }),
+    makeTrain:
+      mode === "real"
+        ? (deps) => trainVersionFn(deps, { maxDocuments: SLICE_DOCUMENTS })
+        : () => fakeTrain({ batchesPerEpoch: 4, batchMs: Number(process.env.FAKE_BATCH_MS ?? 100) }),
   });
 } catch (err) {
   failStartup(err);

@@ -34,10 +34,20 @@ describeEachDatabase("trainer service with real training", (getDb) => {
     // should land where the first did, so the gate's decision is about the crippled run alone.
     const normal = trainVersionFn(deps, { maxDocuments: DOCS, warmStart: false });
     // A job asking for a "crippled" run trains cold at a learning rate that learns nothing: a worse model.
-    const crippled = trainVersionFn({ ...deps, config: testConfig(getDb().url, { training: { learningRate: 1e-6 } }) },
-      { maxDocuments: DOCS, warmStart: false });
-    const train: TrainFn = async (request) => ((await getJob(getDb(), request.jobId))?.reason === "crippled" ? crippled : normal)(request);
-    service = await startTrainerService({ db: getDb(), log: silentLogger, settings: config.trainer, train, schedule: false, backend: "wasm" });
+    const crippled = trainVersionFn(
+      { ...deps, config: testConfig(getDb().url, { training: { learningRate: 1e-6 } }) },
+      { maxDocuments: DOCS, warmStart: false },
+    );
+    const train: TrainFn = async (request) =>
+      ((await getJob(getDb(), request.jobId))?.reason === "crippled" ? crippled : normal)(request);
+    service = await startTrainerService({
+      db: getDb(),
+      log: silentLogger,
+      settings: config.trainer,
+      train,
+      schedule: false,
+      backend: "wasm",
+    });
   });
   afterAll(async () => {
     await service?.stop();
@@ -58,7 +68,11 @@ describeEachDatabase("trainer service with real training", (getDb) => {
     const job = await waitForJob(db, (await enqueueJob(db, { requestedBy: "bob", reason: "crippled", epochs: 1 })).id);
     expect(job.state).toBe("rejected");
     expect(job.error).toMatch(/worse than current/);
-    expect(await getModelVersion(db, job.version!)).toMatchObject({ status: "rejected", isCurrent: false, jobId: job.id });
+    expect(await getModelVersion(db, job.version!)).toMatchObject({
+      status: "rejected",
+      isCurrent: false,
+      jobId: job.id,
+    });
     expect((await currentModelVersion(db))!.version).toBe(before);
   });
 
@@ -74,7 +88,8 @@ describeEachDatabase("trainer service with real training", (getDb) => {
     // Retention runs right after the job is marked: wait for it to drop the rejected version's weights.
     const versions = async () => new Map((await listModelVersions(db)).map((v) => [v.version, v]));
     const deadline = Date.now() + 10_000;
-    while ((await versions()).get(rejected)?.hasWeights && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await versions()).get(rejected)?.hasWeights && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const byVersion = await versions();
     expect(byVersion.get(first)?.hasWeights).toBe(true); // ever current
     expect(byVersion.get(third)?.hasWeights).toBe(true); // current and newest

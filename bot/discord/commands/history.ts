@@ -13,7 +13,9 @@ export const data = () =>
     .setName("history")
     .setDescription("Recent prophecies, or the most reacted")
     .addBooleanOption((o) => o.setName("top").setDescription("Most reacted first"))
-    .addIntegerOption((o) => o.setName("page").setDescription("Page (5 per page)").setMinValue(1).setMaxValue(MAX_PAGE));
+    .addIntegerOption((o) =>
+      o.setName("page").setDescription("Page (5 per page)").setMinValue(1).setMaxValue(MAX_PAGE),
+    );
 
 export async function execute(call: MessageCall, deps: BotDeps): Promise<void> {
   const top = call.options.get("top") === true;
@@ -25,7 +27,10 @@ export async function execute(call: MessageCall, deps: BotDeps): Promise<void> {
       const result = await deps.oracle.history({ sort: top ? "reactions" : "new", limit: PAGE_SIZE, cursor });
       if (p === page || !result.nextCursor) {
         return historyMessage(p === page ? result.prophecies : [], {
-          top, page, hasMore: p === page && result.nextCursor !== null, publicUrl: deps.config.bot.publicUrl,
+          top,
+          page,
+          hasMore: p === page && result.nextCursor !== null,
+          publicUrl: deps.config.bot.publicUrl,
         });
       }
       cursor = result.nextCursor;

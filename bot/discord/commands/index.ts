@@ -8,7 +8,10 @@ import * as prophecy from "./prophecy.ts";
 import * as retrain from "./retrain.ts";
 
 export const commands = new Map<string, SlashCommand>([
-  ["prophecy", prophecy], ["retrain", retrain], ["history", history], ["model", model],
+  ["prophecy", prophecy],
+  ["retrain", retrain],
+  ["history", history],
+  ["model", model],
 ]);
 
 /** The commands as Discord registers them (names checked against the map's keys by the tests). */

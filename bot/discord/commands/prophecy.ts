@@ -11,12 +11,17 @@ export const data = (config: Config) =>
     .setName("prophecy")
     .setDescription("A fresh quatrain from the oracle")
     .addNumberOption((o) =>
-      o.setName("temperature")
-        .setDescription(`How wild: ${config.sampling.minTemperature} is safe and repetitive, ${config.sampling.maxTemperature} is wild (default ${config.sampling.defaultTemperature})`)
+      o
+        .setName("temperature")
+        .setDescription(
+          `How wild: ${config.sampling.minTemperature} is safe and repetitive, ${config.sampling.maxTemperature} is wild (default ${config.sampling.defaultTemperature})`,
+        )
         .setMinValue(config.sampling.minTemperature)
-        .setMaxValue(config.sampling.maxTemperature))
+        .setMaxValue(config.sampling.maxTemperature),
+    )
     .addStringOption((o) =>
-      o.setName("about").setDescription("The words the quatrain starts with").setMaxLength(100).setAutocomplete(true));
+      o.setName("about").setDescription("The words the quatrain starts with").setMaxLength(100).setAutocomplete(true),
+    );
 
 export async function execute(call: MessageCall, deps: BotDeps, scope: CommandScope): Promise<void> {
   await postProphecy(call, deps, scope, {
@@ -31,8 +36,10 @@ export async function autocomplete(call: AutocompleteCall, deps: BotDeps): Promi
   const cut = typed.lastIndexOf(" ") + 1;
   const head = typed.slice(0, cut);
   const words = await deps.oracle.suggestWords(typed.slice(cut).toLowerCase(), 25);
-  await call.respond(words
-    .map((w) => `${head}${w}`)
-    .filter((v) => v.length <= 100)
-    .map((v) => ({ name: v, value: v })));
+  await call.respond(
+    words
+      .map((w) => `${head}${w}`)
+      .filter((v) => v.length <= 100)
+      .map((v) => ({ name: v, value: v })),
+  );
 }

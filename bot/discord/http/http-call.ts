@@ -2,9 +2,16 @@
 // is the HTTP response itself; later ones go to the interaction's webhook through discord.js's REST
 // client (interaction tokens need no bot token).
 import {
-  ApplicationCommandOptionType, InteractionResponseType, InteractionType, MessageFlags, Routes,
-  type APIApplicationCommandInteractionDataBasicOption, type APIInteraction, type APIInteractionResponse,
-  type APIMessage, type REST,
+  ApplicationCommandOptionType,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  Routes,
+  type APIApplicationCommandInteractionDataBasicOption,
+  type APIInteraction,
+  type APIInteractionResponse,
+  type APIMessage,
+  type REST,
 } from "discord.js";
 import type { AutocompleteCall, DiscordCall, Invoker, MessageBody, MessageCall, PostedMessage } from "../call.ts";
 
@@ -25,10 +32,13 @@ function invoker(i: APIInteraction): Invoker {
   };
 }
 
-function flatOptions(options: readonly { name: string; type: number; value?: unknown; options?: unknown }[] | undefined) {
+function flatOptions(
+  options: readonly { name: string; type: number; value?: unknown; options?: unknown }[] | undefined,
+) {
   const out = new Map<string, string | number | boolean>();
   for (const o of options ?? []) {
-    if (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup) continue;
+    if (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup)
+      continue;
     const v = (o as APIApplicationCommandInteractionDataBasicOption).value;
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out.set(o.name, v);
   }
@@ -38,18 +48,30 @@ function flatOptions(options: readonly { name: string; type: number; value?: unk
 /** Null for interaction types the bot does not handle (it answers those with a short notice). */
 export function httpCall(i: APIInteraction, rest: REST): HttpCall | null {
   let resolveFirst!: (r: APIInteractionResponse) => void;
-  const firstResponse = new Promise<APIInteractionResponse>((r) => { resolveFirst = r; });
+  const firstResponse = new Promise<APIInteractionResponse>((r) => {
+    resolveFirst = r;
+  });
   let markSent!: () => void;
-  const sent = new Promise<void>((r) => { markSent = r; });
-  const base = { via: "http" as const, invoker: invoker(i), guildId: i.guild_id ?? null, channelId: i.channel?.id ?? i.channel_id ?? null };
+  const sent = new Promise<void>((r) => {
+    markSent = r;
+  });
+  const base = {
+    via: "http" as const,
+    invoker: invoker(i),
+    guildId: i.guild_id ?? null,
+    channelId: i.channel?.id ?? i.channel_id ?? null,
+  };
   const original = Routes.webhookMessage(i.application_id, i.token, "@original");
   const toPosted = (m: APIMessage): PostedMessage => ({ id: m.id, channelId: m.channel_id });
 
   if (i.type === InteractionType.ApplicationCommandAutocomplete) {
-    const focused = i.data.options.flatMap((o) => ("options" in o ? (o.options ?? []) : [o]))
+    const focused = i.data.options
+      .flatMap((o) => ("options" in o ? (o.options ?? []) : [o]))
       .find((o) => "focused" in o && o.focused) as { name: string; value: unknown } | undefined;
     const call: AutocompleteCall = {
-      ...base, kind: "autocomplete", name: i.data.name,
+      ...base,
+      kind: "autocomplete",
+      name: i.data.name,
       focused: { name: focused?.name ?? "", value: String(focused?.value ?? "") },
       async respond(choices) {
         resolveFirst({ type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } });
@@ -68,7 +90,9 @@ export function httpCall(i: APIInteraction, rest: REST): HttpCall | null {
     kind: isCommand ? "command" : "button",
     name: isCommand ? i.data.name : (i.data as { custom_id: string }).custom_id,
     options: isCommand ? flatOptions((i.data as { options?: [] }).options) : new Map(),
-    get state() { return state; },
+    get state() {
+      return state;
+    },
     async reply(body: MessageBody) {
       state = "replied";
       resolveFirst({ type: InteractionResponseType.ChannelMessageWithSource, data: body });
@@ -76,24 +100,32 @@ export function httpCall(i: APIInteraction, rest: REST): HttpCall | null {
       await sent;
       if ((body.flags ?? 0) & MessageFlags.Ephemeral) return null;
       // The user has the answer already; not knowing its message id only costs reaction logging.
-      return rest.get(original, { auth: false }).then((m) => toPosted(m as APIMessage), () => null);
+      return rest.get(original, { auth: false }).then(
+        (m) => toPosted(m as APIMessage),
+        () => null,
+      );
     },
     async defer(ephemeral) {
       state = ephemeral ? "deferred-private" : "deferred-public";
-      resolveFirst({ type: InteractionResponseType.DeferredChannelMessageWithSource, ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}) });
+      resolveFirst({
+        type: InteractionResponseType.DeferredChannelMessageWithSource,
+        ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
+      });
       await sent;
     },
     async editReply(body) {
       // Whether it is private was decided by the deferral.
       const { flags: _fixedAtDeferral, ...message } = body;
       state = "replied";
-      return toPosted(await rest.patch(original, { body: message, auth: false }) as APIMessage);
+      return toPosted((await rest.patch(original, { body: message, auth: false })) as APIMessage);
     },
     async deleteReply() {
       await rest.delete(original, { auth: false });
     },
     async followUp(body) {
-      return toPosted(await rest.post(Routes.webhook(i.application_id, i.token), { body, auth: false }) as APIMessage);
+      return toPosted(
+        (await rest.post(Routes.webhook(i.application_id, i.token), { body, auth: false })) as APIMessage,
+      );
     },
   };
   return { call, firstResponse, markSent };

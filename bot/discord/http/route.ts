@@ -9,7 +9,12 @@ import { privateMessage } from "../messages.ts";
 import { httpCall } from "./http-call.ts";
 import { discordPublicKey, verifyInteraction } from "./verify.ts";
 
-export async function interactionsRoute(app: FastifyInstance, deps: BotDeps, rest: REST, publicKeyHex: string): Promise<void> {
+export async function interactionsRoute(
+  app: FastifyInstance,
+  deps: BotDeps,
+  rest: REST,
+  publicKeyHex: string,
+): Promise<void> {
   const key = discordPublicKey(publicKeyHex);
   const { log } = deps;
   // The signature covers the exact bytes: keep every body raw (this scope only; parsed after the check).
@@ -19,8 +24,11 @@ export async function interactionsRoute(app: FastifyInstance, deps: BotDeps, res
   app.post("/discord/interactions", async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const checked = verifyInteraction(
-      key, request.headers["x-signature-ed25519"] as string | undefined, request.headers["x-signature-timestamp"] as string | undefined,
-      body, { maxAgeSeconds: deps.config.discord.maxSignatureAgeSeconds },
+      key,
+      request.headers["x-signature-ed25519"] as string | undefined,
+      request.headers["x-signature-timestamp"] as string | undefined,
+      body,
+      { maxAgeSeconds: deps.config.discord.maxSignatureAgeSeconds },
     );
     if (!checked.ok) {
       log.warn({ reason: checked.reason, ip: request.ip }, "discord interaction refused");
@@ -36,7 +44,10 @@ export async function interactionsRoute(app: FastifyInstance, deps: BotDeps, res
 
     const wrapped = httpCall(interaction, rest);
     if (!wrapped) {
-      return reply.send({ type: InteractionResponseType.ChannelMessageWithSource, data: privateMessage("The oracle does not know that one.") });
+      return reply.send({
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: privateMessage("The oracle does not know that one."),
+      });
     }
     reply.raw.once("finish", wrapped.markSent);
     reply.raw.once("close", wrapped.markSent);
@@ -44,11 +55,13 @@ export async function interactionsRoute(app: FastifyInstance, deps: BotDeps, res
     const done = dispatch(wrapped.call, deps);
     const first = await Promise.race([
       wrapped.firstResponse,
-      done.then(() => Promise.race([
-        wrapped.firstResponse,
-        // Finished without answering (it should not): say so rather than let Discord time out.
-        new Promise<never>((_, reject) => setImmediate(() => reject(new Error("handler gave no answer")))),
-      ])),
+      done.then(() =>
+        Promise.race([
+          wrapped.firstResponse,
+          // Finished without answering (it should not): say so rather than let Discord time out.
+          new Promise<never>((_, reject) => setImmediate(() => reject(new Error("handler gave no answer")))),
+        ]),
+      ),
     ]).catch((err: unknown) => {
       log.error({ err, interaction: interaction.id }, "discord interaction gave no answer");
       return { type: InteractionResponseType.ChannelMessageWithSource, data: privateMessage(APOLOGY) } as const;

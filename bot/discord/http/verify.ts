@@ -18,7 +18,10 @@ export type VerifyResult = { ok: true } | { ok: false; reason: string };
  * `maxAgeSeconds` of now (a replayed old request is refused).
  */
 export function verifyInteraction(
-  key: KeyObject, signatureHex: string | undefined, timestamp: string | undefined, body: Buffer,
+  key: KeyObject,
+  signatureHex: string | undefined,
+  timestamp: string | undefined,
+  body: Buffer,
   opts: { maxAgeSeconds: number; now?: number },
 ): VerifyResult {
   if (!signatureHex || !timestamp) return { ok: false, reason: "missing signature headers" };
@@ -27,5 +30,7 @@ export function verifyInteraction(
   const ageSeconds = Math.abs((opts.now ?? Date.now()) / 1000 - Number(timestamp));
   if (ageSeconds > opts.maxAgeSeconds) return { ok: false, reason: "stale timestamp" };
   const signed = Buffer.concat([Buffer.from(timestamp, "utf8"), body]);
-  return verify(null, signed, key, Buffer.from(signatureHex, "hex")) ? { ok: true } : { ok: false, reason: "bad signature" };
+  return verify(null, signed, key, Buffer.from(signatureHex, "hex"))
+    ? { ok: true }
+    : { ok: false, reason: "bad signature" };
 }

@@ -15,7 +15,9 @@
     return node;
   };
 
-  slider.addEventListener("input", () => { shown.textContent = Number(slider.value).toFixed(1); });
+  slider.addEventListener("input", () => {
+    shown.textContent = Number(slider.value).toFixed(1);
+  });
 
   let lastPrefix = "";
   about.addEventListener("input", async () => {
@@ -38,7 +40,9 @@
       const body = { temperature: Number(slider.value) };
       if (about.value.trim()) body.about = about.value.trim();
       const response = await fetch("/api/prophecies", {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
       });
       const data = await response.json();
       if (!response.ok) throw new Error(data.error || `The oracle did not answer (${response.status}).`);
@@ -47,7 +51,11 @@
       const quote = el("blockquote", { className: "quatrain" });
       for (const line of data.lines) quote.append(el("span", { className: "line" }, line));
       const meta = el("footer", { className: "meta" });
-      meta.append(el("a", { href: `/p/${data.id}` }, `#${data.id}`), el("span", {}, `T ${data.temperature}`), el("span", {}, `model v${data.modelVersion}`));
+      meta.append(
+        el("a", { href: `/p/${data.id}` }, `#${data.id}`),
+        el("span", {}, `T ${data.temperature}`),
+        el("span", {}, `model v${data.modelVersion}`),
+      );
       card.append(quote, meta);
       answer.replaceChildren(card);
     } catch (e) {

@@ -33,10 +33,12 @@
     if (epochs.value) body.epochs = Number(epochs.value);
     act("/api/retrain", body, (d) => `Queued as run ${d.jobId}.`);
   });
-  document.getElementById("rollback").addEventListener("click", () =>
-    act("/api/rollback", {}, (d) => `Rolled back: version ${d.version} is current.`));
+  document
+    .getElementById("rollback")
+    .addEventListener("click", () => act("/api/rollback", {}, (d) => `Rolled back: version ${d.version} is current.`));
   for (const button of document.querySelectorAll("button.promote")) {
     button.addEventListener("click", () =>
-      act(`/api/models/${button.dataset.version}/promote`, {}, (d) => `Version ${d.version} is current.`));
+      act(`/api/models/${button.dataset.version}/promote`, {}, (d) => `Version ${d.version} is current.`),
+    );
   }
 })();

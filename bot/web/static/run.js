@@ -4,17 +4,30 @@
   const facts = document.getElementById("run-facts");
   const id = facts.dataset.run;
   const width = () => Math.max(240, document.getElementById("chart").clientWidth);
-  const lossSeries = [{ label: "epoch" }, { label: "loss", stroke: "#7a3b12", width: 2 }, { label: "val loss", stroke: "#1f5fa8", width: 2, dash: [6, 4] }];
-  const accSeries = [{ label: "epoch" }, { label: "acc", stroke: "#2f7a2f", width: 2 }, { label: "val acc", stroke: "#8a2be2", width: 2, dash: [6, 4] }];
+  const lossSeries = [
+    { label: "epoch" },
+    { label: "loss", stroke: "#7a3b12", width: 2 },
+    { label: "val loss", stroke: "#1f5fa8", width: 2, dash: [6, 4] },
+  ];
+  const accSeries = [
+    { label: "epoch" },
+    { label: "acc", stroke: "#2f7a2f", width: 2 },
+    { label: "val acc", stroke: "#8a2be2", width: 2, dash: [6, 4] },
+  ];
   const opts = (title, series) => ({
-    title, width: width(), height: 240, series,
+    title,
+    width: width(),
+    height: 240,
+    series,
     scales: { x: { time: false } },
     axes: [{ label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100] }, {}],
     points: { show: true, size: 6 },
   });
   let lossChart;
   let accChart;
-  const text = (elId, value) => { document.getElementById(elId).textContent = value; };
+  const text = (elId, value) => {
+    document.getElementById(elId).textContent = value;
+  };
   const fmt = (x) => (typeof x === "number" ? x.toFixed(3) : "–");
 
   function draw(run) {

@@ -16,12 +16,15 @@ function pageLink(params: HistoryParams, cursor: string): string {
 
 export function historyPage(params: HistoryParams, page: HistoryPage): SafeHtml {
   const value = (v: unknown) => (v === undefined ? "" : String(v));
-  const filtered = Object.entries(params).some(([k, v]) => v !== undefined && k !== "cursor" && k !== "sort" && k !== "limit");
+  const filtered = Object.entries(params).some(
+    ([k, v]) => v !== undefined && k !== "cursor" && k !== "sort" && k !== "limit",
+  );
   const body = html`<h1>${params.sort === "reactions" ? "Most reacted prophecies" : "Every prophecy"}</h1>
 <form class="filters" method="get" action="/history">
 <label>Words <input type="search" name="q" value="${value(params.q)}" maxlength="200" placeholder="king fire"></label>
-<label>Surface <select name="surface"><option value="">any</option>${SURFACES.map((s) =>
-    html`<option value="${s}"${params.surface === s ? html` selected` : ""}>${s}</option>`)}</select></label>
+<label>Surface <select name="surface"><option value="">any</option>${SURFACES.map(
+    (s) => html`<option value="${s}"${params.surface === s ? html` selected` : ""}>${s}</option>`,
+  )}</select></label>
 <label>Model <input type="number" name="model" min="1" step="1" value="${value(params.model)}"></label>
 <label>T from <input type="number" name="minTemperature" min="0" step="0.1" value="${value(params.minTemperature)}"></label>
 <label>T to <input type="number" name="maxTemperature" min="0" step="0.1" value="${value(params.maxTemperature)}"></label>
@@ -33,8 +36,15 @@ ${filtered ? html`<a class="reset" href="/history">clear</a>` : ""}
 </form>
 ${page.prophecies.length === 0 ? html`<p class="muted" id="empty">No prophecy matches.</p>` : ""}
 <div class="list">${page.prophecies.map((p) => prophecyCard(p))}</div>
-<nav class="pages">${params.cursor ? html`<a href="/history?${new URLSearchParams(
-    Object.entries(params).filter(([k, v]) => v !== undefined && k !== "cursor").map(([k, v]) => [k, String(v)])).toString()}">newest</a>` : ""}
+<nav class="pages">${
+    params.cursor
+      ? html`<a href="/history?${new URLSearchParams(
+          Object.entries(params)
+            .filter(([k, v]) => v !== undefined && k !== "cursor")
+            .map(([k, v]) => [k, String(v)]),
+        ).toString()}">newest</a>`
+      : ""
+  }
 ${page.nextCursor ? html`<a rel="next" href="${pageLink(params, page.nextCursor)}">older →</a>` : ""}</nav>`;
   return layout("History", "history", body);
 }

@@ -9,9 +9,15 @@ export interface AskBounds {
 }
 
 export function homePage(bounds: AskBounds, model: ModelSummary | null): SafeHtml {
-  return layout("Ask", "ask", html`<h1>Ask the oracle</h1>
-${model ? html`<p class="muted">Model version ${model.version}, trained ${model.trainedAt.toISOString().slice(0, 10)}.</p>`
-    : html`<p class="error">No model has been trained yet: the oracle cannot answer.</p>`}
+  return layout(
+    "Ask",
+    "ask",
+    html`<h1>Ask the oracle</h1>
+${
+  model
+    ? html`<p class="muted">Model version ${model.version}, trained ${model.trainedAt.toISOString().slice(0, 10)}.</p>`
+    : html`<p class="error">No model has been trained yet: the oracle cannot answer.</p>`
+}
 <form id="ask" class="ask" autocomplete="off">
 <label for="temperature">Temperature <output id="temperature-value" for="temperature">${bounds.defaultTemperature}</output></label>
 <div class="slider">
@@ -26,5 +32,7 @@ ${model ? html`<p class="muted">Model version ${model.version}, trained ${model.
 </form>
 <p id="ask-error" class="error" role="alert" hidden></p>
 <section id="answer" aria-live="polite"></section>
-<noscript><p class="muted">Asking needs JavaScript; the <a href="/history">history</a> works without it.</p></noscript>`, ["/static/ask.js"]);
+<noscript><p class="muted">Asking needs JavaScript; the <a href="/history">history</a> works without it.</p></noscript>`,
+    ["/static/ask.js"],
+  );
 }

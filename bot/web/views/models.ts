@@ -3,11 +3,16 @@ import { html, type SafeHtml } from "../html.ts";
 import { fixed, layout, when } from "./layout.ts";
 
 const duration = (seconds: number): string =>
-  seconds < 90 ? `${seconds.toFixed(0)} s` : seconds < 5400 ? `${(seconds / 60).toFixed(1)} min` : `${(seconds / 3600).toFixed(1)} h`;
+  seconds < 90
+    ? `${seconds.toFixed(0)} s`
+    : seconds < 5400
+      ? `${(seconds / 60).toFixed(1)} min`
+      : `${(seconds / 3600).toFixed(1)} h`;
 
 function statusOf(m: ModelDetails): SafeHtml {
   if (m.current) return html`<span class="badge current">current</span>`;
-  if (m.status === "rejected") return html`<span class="badge rejected">rejected</span> <span class="reason">${m.rejectReason ?? ""}</span>`;
+  if (m.status === "rejected")
+    return html`<span class="badge rejected">rejected</span> <span class="reason">${m.rejectReason ?? ""}</span>`;
   return html`<span class="badge accepted">accepted</span>`;
 }
 
@@ -37,7 +42,10 @@ function runRow(r: Omit<RunDetails, "epochs">): SafeHtml {
 }
 
 export function modelsPage(models: ModelDetails[], runs: Omit<RunDetails, "epochs">[]): SafeHtml {
-  return layout("Models", "models", html`<h1>Models</h1>
+  return layout(
+    "Models",
+    "models",
+    html`<h1>Models</h1>
 <section class="admin-panel" aria-label="admin">
 <h2>Admin</h2>
 <form id="admin" autocomplete="off">
@@ -52,11 +60,16 @@ export function modelsPage(models: ModelDetails[], runs: Omit<RunDetails, "epoch
 <section aria-label="training runs"><h2>Training runs</h2>
 ${runs.length ? html`<ul class="runs">${runs.map(runRow)}</ul>` : html`<p class="muted">No training run yet.</p>`}</section>
 <section aria-label="versions"><h2>Versions</h2>
-${models.length ? models.map(modelCard) : html`<p class="muted">No model version yet.</p>`}</section>`, ["/static/models.js"]);
+${models.length ? models.map(modelCard) : html`<p class="muted">No model version yet.</p>`}</section>`,
+    ["/static/models.js"],
+  );
 }
 
 export function runPage(run: RunDetails): SafeHtml {
-  return layout(`Run ${run.id}`, "models", html`<h1>Training run ${run.id}</h1>
+  return layout(
+    `Run ${run.id}`,
+    "models",
+    html`<h1>Training run ${run.id}</h1>
 <dl class="grid facts" id="run-facts" data-run="${run.id}">
 <dt>State</dt><dd id="run-state"><span class="badge ${run.state}">${run.state}</span></dd>
 <dt>Backend</dt><dd id="run-backend">${run.backend ?? "–"}</dd>
@@ -70,5 +83,6 @@ ${run.error ? html`<dt>Error</dt><dd class="error">${run.error}</dd>` : ""}
 <div id="chart-acc" class="chart" aria-label="accuracy per epoch"></div>
 <table class="epochs"><thead><tr><th>epoch</th><th>loss</th><th>val loss</th><th>acc</th><th>val acc</th></tr></thead>
 <tbody id="epoch-rows">${run.epochs.map((e) => html`<tr><td>${e.epoch}</td><td>${fixed(e.loss)}</td><td>${fixed(e.valLoss)}</td><td>${fixed(e.acc)}</td><td>${fixed(e.valAcc)}</td></tr>`)}</tbody></table>`,
-  ["/static/uplot.js", "/static/run.js"]);
+    ["/static/uplot.js", "/static/run.js"],
+  );
 }

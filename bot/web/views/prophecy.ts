@@ -24,7 +24,10 @@ ${reactionsOf(p)}
 }
 
 export function prophecyPage(p: StoredProphecy): SafeHtml {
-  return layout(`Prophecy #${p.id}`, "history", html`<h1>Prophecy #${p.id}</h1>
+  return layout(
+    `Prophecy #${p.id}`,
+    "history",
+    html`<h1>Prophecy #${p.id}</h1>
 ${prophecyCard(p, { link: false })}
 <dl class="facts">
 <dt>Asked on</dt><dd>${p.surface}</dd>
@@ -35,11 +38,16 @@ ${p.about ? html`<dt>Starting words</dt><dd>${p.about}</dd>` : ""}
 <dt>Longest run copied from the corpus</dt><dd>${p.longestCopied} words</dd>
 <dt>Reactions</dt><dd>${p.reactionCount}</dd>
 </dl>
-<p><a href="/history">← all prophecies</a></p>`);
+<p><a href="/history">← all prophecies</a></p>`,
+  );
 }
 
 export function errorPage(status: number, message: string): SafeHtml {
-  return layout(status === 404 ? "Not found" : "Error", null, html`<h1>${status === 404 ? "Not found" : "Something went wrong"}</h1>
+  return layout(
+    status === 404 ? "Not found" : "Error",
+    null,
+    html`<h1>${status === 404 ? "Not found" : "Something went wrong"}</h1>
 <p class="error">${message}</p>
-<p><a href="/history">← all prophecies</a></p>`);
+<p><a href="/history">← all prophecies</a></p>`,
+  );
 }

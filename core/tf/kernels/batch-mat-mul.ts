@@ -8,8 +8,7 @@ interface Args {
 }
 
 /** Permutation swapping the last two axes of a rank-r tensor. */
-const swapLastTwo = (rank: number): number[] =>
-  [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
+const swapLastTwo = (rank: number): number[] => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
 
 /**
  * BatchMatMul on wasm with transposed operands made contiguous first. The stock kernel is
@@ -22,14 +21,22 @@ const swapLastTwo = (rank: number): number[] =>
  */
 export function wasmBatchMatMulOverStock(stock: KernelConfig, stockTranspose: KernelConfig): KernelConfig {
   const matMul = stock.kernelFunc as unknown as (args: Args) => TensorInfo;
-  const transpose = stockTranspose.kernelFunc as unknown as
-    (args: { inputs: { x: TensorInfo }; attrs: { perm: number[] }; backend: WasmBackendInternals }) => TensorInfo;
+  const transpose = stockTranspose.kernelFunc as unknown as (args: {
+    inputs: { x: TensorInfo };
+    attrs: { perm: number[] };
+    backend: WasmBackendInternals;
+  }) => TensorInfo;
 
   // Named, so a test can tell this kernel from the stock one it replaces.
   const kernelFunc = function transposeFirstBatchMatMul(args: Args): TensorInfo {
-    const { inputs: { a, b }, attrs: { transposeA, transposeB }, backend } = args;
+    const {
+      inputs: { a, b },
+      attrs: { transposeA, transposeB },
+      backend,
+    } = args;
     if (!transposeA && !transposeB) return matMul(args);
-    const contiguous = (x: TensorInfo) => transpose({ inputs: { x }, attrs: { perm: swapLastTwo(x.shape.length) }, backend });
+    const contiguous = (x: TensorInfo) =>
+      transpose({ inputs: { x }, attrs: { perm: swapLastTwo(x.shape.length) }, backend });
     const a2 = transposeA ? contiguous(a) : a;
     const b2 = transposeB ? contiguous(b) : b;
     try {
@@ -39,6 +46,10 @@ export function wasmBatchMatMulOverStock(stock: KernelConfig, stockTranspose: Ke
       if (b2 !== b) backend.disposeData(b2.dataId);
     }
   };
-  return { kernelName: BatchMatMul, backendName: "wasm", setupFunc: stock.setupFunc, kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: BatchMatMul,
+    backendName: "wasm",
+    setupFunc: stock.setupFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }
-

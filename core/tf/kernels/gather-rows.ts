@@ -11,7 +11,13 @@ interface Args {
  * out row i = x row indices[i]. Throws on an index outside [0, rows), as the stock kernels do.
  * @param x [rows * rowSize] @param out [indices.length * rowSize]
  */
-export function gatherRowsInto(out: Float32Array | Int32Array, x: Float32Array | Int32Array, indices: Int32Array, rowSize: number, rows: number): void {
+export function gatherRowsInto(
+  out: Float32Array | Int32Array,
+  x: Float32Array | Int32Array,
+  indices: Int32Array,
+  rowSize: number,
+  rows: number,
+): void {
   for (let i = 0; i < indices.length; i++) {
     const row = indices[i]!;
     if (row < 0 || row >= rows) throw new Error(`GatherV2: the index value ${row} is not in [0, ${rows - 1}]`);
@@ -27,10 +33,18 @@ export function gatherRowsInto(out: Float32Array | Int32Array, x: Float32Array |
 export function wasmGatherOverStock(stock: KernelConfig): KernelConfig {
   const stockGather = stock.kernelFunc as unknown as (args: Args) => TensorInfo;
   const kernelFunc = (args: Args): TensorInfo => {
-    const { inputs: { x, indices }, attrs, backend } = args;
+    const {
+      inputs: { x, indices },
+      attrs,
+      backend,
+    } = args;
     const axis = util.parseAxisParam(attrs.axis, x.shape)[0];
-    const fast = axis === 0 && (attrs.batchDims ?? 0) === 0 && indices.dtype === "int32" &&
-      (x.dtype === "float32" || x.dtype === "int32") && x.shape.length >= 1;
+    const fast =
+      axis === 0 &&
+      (attrs.batchDims ?? 0) === 0 &&
+      indices.dtype === "int32" &&
+      (x.dtype === "float32" || x.dtype === "int32") &&
+      x.shape.length >= 1;
     if (!fast) return stockGather(args);
     const inner = x.shape.slice(1);
     const out = backend.makeOutput([...indices.shape, ...inner], x.dtype);
@@ -38,9 +52,15 @@ export function wasmGatherOverStock(stock: KernelConfig): KernelConfig {
       backend.typedArrayFromHeap(out) as Float32Array | Int32Array,
       backend.typedArrayFromHeap(x) as Float32Array | Int32Array,
       backend.typedArrayFromHeap(indices) as Int32Array,
-      util.sizeFromShape(inner), x.shape[0]!,
+      util.sizeFromShape(inner),
+      x.shape[0]!,
     );
     return out;
   };
-  return { kernelName: GatherV2, backendName: "wasm", setupFunc: stock.setupFunc, kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: GatherV2,
+    backendName: "wasm",
+    setupFunc: stock.setupFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }

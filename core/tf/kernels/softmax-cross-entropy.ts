@@ -25,7 +25,11 @@ class SoftmaxCrossEntropyProgram {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
 
-  constructor(private readonly part: "loss" | "grad", rows: number, cols: number) {
+  constructor(
+    private readonly part: "loss" | "grad",
+    rows: number,
+    cols: number,
+  ) {
     this.outputShape = part === "loss" ? [rows] : [rows, cols];
     this.dispatchLayout = { x: this.outputShape.map((_, i) => i) };
     this.dispatch = [rows, 1, 1];
@@ -34,9 +38,10 @@ class SoftmaxCrossEntropyProgram {
   }
 
   getUserCode(): string {
-    const write = this.part === "loss"
-      ? `if (tid == 0) { setOutputAtIndex(row, -log(clamp(pt, ${EPSILON}, ${1 - EPSILON}))); }`
-      : `let clipped = pt < ${EPSILON} || pt > ${1 - EPSILON};
+    const write =
+      this.part === "loss"
+        ? `if (tid == 0) { setOutputAtIndex(row, -log(clamp(pt, ${EPSILON}, ${1 - EPSILON}))); }`
+        : `let clipped = pt < ${EPSILON} || pt > ${1 - EPSILON};
       for (var col = tid; col < cols; col += blockSize) {
         var g = 0.0;
         if (!clipped) { g = exp(getLogits(row, col) - rowMax) / rowSum - select(0.0, 1.0, col == label); }
@@ -86,8 +91,16 @@ interface Args {
 /** outputs [loss float32 [B], dLoss/dLogits float32 [B, V]] of logits float32 [B, V], targets int32 [B]. */
 function webgpuSoftmaxCrossEntropy({ inputs: { logits, targets }, backend }: Args): TensorInfo[] {
   const [rows, cols] = logits.shape as [number, number];
-  const loss = backend.runWebGPUProgram(new SoftmaxCrossEntropyProgram("loss", rows, cols), [logits, targets], "float32");
-  const grad = backend.runWebGPUProgram(new SoftmaxCrossEntropyProgram("grad", rows, cols), [logits, targets], "float32");
+  const loss = backend.runWebGPUProgram(
+    new SoftmaxCrossEntropyProgram("loss", rows, cols),
+    [logits, targets],
+    "float32",
+  );
+  const grad = backend.runWebGPUProgram(
+    new SoftmaxCrossEntropyProgram("grad", rows, cols),
+    [logits, targets],
+    "float32",
+  );
   return [loss, grad];
 }
 
@@ -98,7 +111,8 @@ export const webgpuSoftmaxCrossEntropyKernel: KernelConfig = {
 };
 
 /** Whether the current backend has the fused kernel (only webgpu does: elsewhere the stock ops are as fast). */
-export const hasFusedSoftmaxCrossEntropy = (): boolean => tf.getKernel(SoftmaxCrossEntropy, tf.getBackend()) !== undefined;
+export const hasFusedSoftmaxCrossEntropy = (): boolean =>
+  tf.getKernel(SoftmaxCrossEntropy, tf.getBackend()) !== undefined;
 
 /**
  * Per-row crossentropy of softmax(logits) (Keras semantics: clip, then -log p[target]) through the
@@ -107,7 +121,9 @@ export const hasFusedSoftmaxCrossEntropy = (): boolean => tf.getKernel(SoftmaxCr
  */
 export function fusedSoftmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
   const op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [loss, grad] = tf.engine().runKernel(SoftmaxCrossEntropy, { logits: x as tf.Tensor, targets }, {}) as unknown as tf.Tensor[];
+    const [loss, grad] = tf
+      .engine()
+      .runKernel(SoftmaxCrossEntropy, { logits: x as tf.Tensor, targets }, {}) as unknown as tf.Tensor[];
     save([grad!]);
     return { value: loss!, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.expandDims(dy, 1), saved[0]!) };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

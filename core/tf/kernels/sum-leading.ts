@@ -33,16 +33,33 @@ export function sumRowsInto(out: Float32Array, x: Float32Array, rows: number, n:
 export function wasmSumOverStock(stock: KernelConfig): KernelConfig {
   const stockSum = stock.kernelFunc as unknown as (args: Args) => TensorInfo;
   const kernelFunc = (args: Args): TensorInfo => {
-    const { inputs: { x }, attrs: { axis, keepDims }, backend } = args;
+    const {
+      inputs: { x },
+      attrs: { axis, keepDims },
+      backend,
+    } = args;
     const rank = x.shape.length;
-    const axes = util.parseAxisParam(axis, x.shape).slice().sort((a, b) => a - b);
+    const axes = util
+      .parseAxisParam(axis, x.shape)
+      .slice()
+      .sort((a, b) => a - b);
     if (x.dtype !== "float32" || !leadingAxes(axes, rank)) return stockSum(args);
     const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
     const inner = x.shape.slice(axes.length);
     const shape = keepDims ? backend_util.expandShapeToKeepDim(inner, axes) : inner;
     const out = backend.makeOutput(shape, "float32");
-    sumRowsInto(backend.typedArrayFromHeap(out) as Float32Array, backend.typedArrayFromHeap(x) as Float32Array, rows, util.sizeFromShape(inner));
+    sumRowsInto(
+      backend.typedArrayFromHeap(out) as Float32Array,
+      backend.typedArrayFromHeap(x) as Float32Array,
+      rows,
+      util.sizeFromShape(inner),
+    );
     return out;
   };
-  return { kernelName: Sum, backendName: "wasm", setupFunc: stock.setupFunc, kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: Sum,
+    backendName: "wasm",
+    setupFunc: stock.setupFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }

@@ -14,7 +14,8 @@ function outputShape(x: TensorInfo, segmentIds: TensorInfo, numSegments: number)
 }
 
 function checkDtypes(x: TensorInfo, segmentIds: TensorInfo): void {
-  if (segmentIds.dtype !== "int32") throw new Error(`UnsortedSegmentSum: segmentIds must be int32, got ${segmentIds.dtype}`);
+  if (segmentIds.dtype !== "int32")
+    throw new Error(`UnsortedSegmentSum: segmentIds must be int32, got ${segmentIds.dtype}`);
   if (x.dtype !== "float32" && x.dtype !== "int32") throw new Error(`UnsortedSegmentSum: unsupported dtype ${x.dtype}`);
 }
 
@@ -23,7 +24,11 @@ function checkDtypes(x: TensorInfo, segmentIds: TensorInfo): void {
  * It is the gradient of tf.gather, so the embedding's gradient of a batch costs a few ms.
  */
 const wasmKernel = (args: Args & { backend: WasmBackendInternals }): TensorInfo => {
-  const { inputs: { x, segmentIds }, attrs: { numSegments }, backend } = args;
+  const {
+    inputs: { x, segmentIds },
+    attrs: { numSegments },
+    backend,
+  } = args;
   checkDtypes(x, segmentIds);
   const { shape, rowSize } = outputShape(x, segmentIds, numSegments);
   // Allocate first: a heap growth would detach views taken earlier.
@@ -36,7 +41,11 @@ const wasmKernel = (args: Args & { backend: WasmBackendInternals }): TensorInfo 
 
 /** UnsortedSegmentSum on cpu: the stock one spends minutes per batch on an embedding gradient. */
 const cpuKernel = (args: Args & { backend: CpuBackendInternals }): TensorInfo => {
-  const { inputs: { x, segmentIds }, attrs: { numSegments }, backend } = args;
+  const {
+    inputs: { x, segmentIds },
+    attrs: { numSegments },
+    backend,
+  } = args;
   checkDtypes(x, segmentIds);
   const { shape, rowSize } = outputShape(x, segmentIds, numSegments);
   const values = x.dtype === "int32" ? new Int32Array(numSegments * rowSize) : new Float32Array(numSegments * rowSize);
@@ -47,8 +56,12 @@ const cpuKernel = (args: Args & { backend: CpuBackendInternals }): TensorInfo =>
 };
 
 export const wasmUnsortedSegmentSum: KernelConfig = {
-  kernelName: UnsortedSegmentSum, backendName: "wasm", kernelFunc: wasmKernel as unknown as KernelFunc,
+  kernelName: UnsortedSegmentSum,
+  backendName: "wasm",
+  kernelFunc: wasmKernel as unknown as KernelFunc,
 };
 export const cpuUnsortedSegmentSum: KernelConfig = {
-  kernelName: UnsortedSegmentSum, backendName: "cpu", kernelFunc: cpuKernel as unknown as KernelFunc,
+  kernelName: UnsortedSegmentSum,
+  backendName: "cpu",
+  kernelFunc: cpuKernel as unknown as KernelFunc,
 };

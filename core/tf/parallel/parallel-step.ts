@@ -32,7 +32,10 @@ class GradientWorker {
   readonly grads: Float32Array;
   readonly ready: Promise<void>;
 
-  constructor(readonly worker: Worker, gradsBuffer: SharedArrayBuffer) {
+  constructor(
+    readonly worker: Worker,
+    gradsBuffer: SharedArrayBuffer,
+  ) {
     this.grads = new Float32Array(gradsBuffer);
     this.ready = new Promise<void>((resolve, reject) => {
       worker.on("message", (m: WorkerReply) => {
@@ -82,7 +85,14 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
 
   const workers = Array.from({ length: opts.threads - 1 }, () => {
     const grads = new SharedArrayBuffer(layout.total * 4);
-    const init: WorkerInit = { backend: opts.backend, topology, initialWeights, classWeights: opts.classWeights, weights: weightsBuffer, grads };
+    const init: WorkerInit = {
+      backend: opts.backend,
+      topology,
+      initialWeights,
+      classWeights: opts.classWeights,
+      weights: weightsBuffer,
+      grads,
+    };
     const worker = startTsWorker(new URL("./worker.ts", import.meta.url), init);
     return new GradientWorker(worker, grads);
   });
@@ -106,8 +116,12 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
       const [start, end] = ranges[k + 1]!;
       if (end === start) return undefined;
       return w.run({
-        type: "shard", size: end - start, phraseLength: L, weightsChanged,
-        inputs: batch.inputs.slice(start * L, end * L), targets: batch.targets.slice(start, end),
+        type: "shard",
+        size: end - start,
+        phraseLength: L,
+        weightsChanged,
+        inputs: batch.inputs.slice(start * L, end * L),
+        targets: batch.targets.slice(start, end),
       });
     });
     const [, ownEnd] = ranges[0]!;
@@ -125,9 +139,16 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
     });
 
     const share = (k: number) => (ranges[k]![1] - ranges[k]![0]) / batch.size;
-    const averaged = averageGradients(variables, own.grads, share(0), workers.map((w, k) => ({
-      grads: w.grads, share: results[k] ? share(k + 1) : 0,
-    })), layout);
+    const averaged = averageGradients(
+      variables,
+      own.grads,
+      share(0),
+      workers.map((w, k) => ({
+        grads: w.grads,
+        share: results[k] ? share(k + 1) : 0,
+      })),
+      layout,
+    );
     applyGradients(optimizer, averaged);
     variables.forEach((v, i) => slot(weights, layout, i).set(v.dataSync() as Float32Array));
     weightsChanged = true;
@@ -168,7 +189,8 @@ function averageGradients(
   tf.tidy(() => {
     variables.forEach((v, i) => {
       const terms = [tf.mul(own[v.name]!, ownShare)];
-      for (const o of others) if (o.share > 0) terms.push(tf.mul(tf.tensor(slot(o.grads, layout, i), v.shape), o.share));
+      for (const o of others)
+        if (o.share > 0) terms.push(tf.mul(tf.tensor(slot(o.grads, layout, i), v.shape), o.share));
       out[v.name] = tf.keep(terms.length === 1 ? terms[0]! : tf.addN(terms));
     });
   });

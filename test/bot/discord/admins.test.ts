@@ -6,8 +6,12 @@ import { isOracleAdmin } from "../../../bot/discord/admins.ts";
 
 const ROLE = "223456789012345678";
 const USER = "323456789012345678";
-const member = (over: Partial<{ userId: string; roleIds: string[]; permissions: bigint | null }> = {}) =>
-  ({ userId: "423456789012345678", roleIds: [], permissions: null, ...over });
+const member = (over: Partial<{ userId: string; roleIds: string[]; permissions: bigint | null }> = {}) => ({
+  userId: "423456789012345678",
+  roleIds: [],
+  permissions: null,
+  ...over,
+});
 
 describe("DISCORD_* settings", () => {
   it("reads comma-separated id lists and an empty one", () => {
@@ -30,7 +34,12 @@ describe("isOracleAdmin", () => {
     expect(isOracleAdmin(member({ userId: USER }), lists)).toBe(true);
     expect(isOracleAdmin(member({ roleIds: ["1", ROLE] }), lists)).toBe(true);
     // Manage Server alone is not enough once lists are configured (owners can re-permission commands).
-    expect(isOracleAdmin(member({ permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator }), lists)).toBe(false);
+    expect(
+      isOracleAdmin(
+        member({ permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator }),
+        lists,
+      ),
+    ).toBe(false);
   });
 
   it("with no lists, asks for Manage Server as Discord computed it", () => {

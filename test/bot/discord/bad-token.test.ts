@@ -11,7 +11,9 @@ import { FakeDiscord } from "./fake-discord.ts";
 describe("Discord gateway with a wrong token", () => {
   const fake = new FakeDiscord();
   const scratch = scratchSqlite();
-  beforeAll(async () => { await fake.start(); });
+  beforeAll(async () => {
+    await fake.start();
+  });
   afterAll(async () => {
     await fake.close();
     await scratch.drop();
@@ -20,9 +22,17 @@ describe("Discord gateway with a wrong token", () => {
   it("runBot rejects with a UserError naming DISCORD_TOKEN", async () => {
     const config = testConfig(scratch.url, {
       bot: { port: 0, host: "127.0.0.1", backend: "wasm" },
-      discord: { token: "not-the-token", applicationId: fake.applicationId, apiUrl: fake.apiUrl, registerCommands: false },
+      discord: {
+        token: "not-the-token",
+        applicationId: fake.applicationId,
+        apiUrl: fake.apiUrl,
+        registerCommands: false,
+      },
     });
-    const error = await runBot(config, { log: silentLogger, surfaces: [discordSurface], exit: () => {} }).then(() => null, (e: unknown) => e);
+    const error = await runBot(config, { log: silentLogger, surfaces: [discordSurface], exit: () => {} }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isUserError(error)).toBe(true);
     expect((error as Error).message).toMatch(/DISCORD_TOKEN/);
     expect(fake.connected).toBe(0);

@@ -23,7 +23,10 @@ export interface BotFixture {
   close(): Promise<void>;
 }
 
-export async function startBotFixture(provider: Provider, discord: NonNullable<ConfigOverrides>["discord"]): Promise<BotFixture> {
+export async function startBotFixture(
+  provider: Provider,
+  discord: NonNullable<ConfigOverrides>["discord"],
+): Promise<BotFixture> {
   await initBackend({ preference: "wasm" });
   const fresh = await freshDatabase(provider);
   const logs: Record<string, unknown>[] = [];
@@ -35,10 +38,18 @@ export async function startBotFixture(provider: Provider, discord: NonNullable<C
   });
   const config = testConfig(fresh.db.url, {
     trainer: { promotionTolerance: 10, evalSamples: 0 },
-    bot: { port: 0, host: "127.0.0.1", backend: "wasm", modelPollSeconds: 0.05, rateLimitPerMinute: 0, drainSeconds: 2 },
+    bot: {
+      port: 0,
+      host: "127.0.0.1",
+      backend: "wasm",
+      modelPollSeconds: 0.05,
+      rateLimitPerMinute: 0,
+      drainSeconds: 2,
+    },
     discord: { registerCommands: true, announceSeconds: 0.1, ...discord },
   });
-  const train = async () => (await trainVersion({ db: fresh.db, config, log: silentLogger }, { maxDocuments: 30, warmStart: false })).version!;
+  const train = async () =>
+    (await trainVersion({ db: fresh.db, config, log: silentLogger }, { maxDocuments: 30, warmStart: false })).version!;
   await train();
   let bot: BotHandle;
   try {
@@ -48,7 +59,10 @@ export async function startBotFixture(provider: Provider, discord: NonNullable<C
     throw err;
   }
   return {
-    db: fresh.db, config, bot, logs,
+    db: fresh.db,
+    config,
+    bot,
+    logs,
     trainAnother: train,
     async close() {
       await bot.stop();

@@ -66,8 +66,12 @@ export class FakeDiscord {
   }
 
   /** The REST base to give discord.js (`rest.api`, DISCORD_API_URL). */
-  get apiUrl() { return `${this.url}/api`; }
-  get wsUrl() { return this.url.replace(/^http/, "ws"); }
+  get apiUrl() {
+    return `${this.url}/api`;
+  }
+  get wsUrl() {
+    return this.url.replace(/^http/, "ws");
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -123,11 +127,22 @@ export class FakeDiscord {
   private ready(ws: WebSocket, shard: [number, number] = [0, 1]) {
     this.shards.set(ws, shard);
     this.send(ws, {
-      op: 0, t: "READY", s: ++this.seq,
+      op: 0,
+      t: "READY",
+      s: ++this.seq,
       d: {
         v: 10,
-        user: { id: this.botUserId, username: "oracle", discriminator: "0", global_name: "Oracle", avatar: null, bot: true, flags: 0 },
-        guilds: this.shards.get(ws) && this.ownsGuild(ws, this.guildId) ? [{ id: this.guildId, unavailable: true }] : [],
+        user: {
+          id: this.botUserId,
+          username: "oracle",
+          discriminator: "0",
+          global_name: "Oracle",
+          avatar: null,
+          bot: true,
+          flags: 0,
+        },
+        guilds:
+          this.shards.get(ws) && this.ownsGuild(ws, this.guildId) ? [{ id: this.guildId, unavailable: true }] : [],
         session_id: `session-${snowflake()}`,
         resume_gateway_url: this.wsUrl,
         shard,
@@ -142,16 +157,61 @@ export class FakeDiscord {
 
   private guild() {
     const role = (id: string, name: string, permissions: string) => ({
-      id, name, permissions, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0,
+      id,
+      name,
+      permissions,
+      position: 0,
+      color: 0,
+      hoist: false,
+      managed: false,
+      mentionable: false,
+      flags: 0,
     });
     return {
-      id: this.guildId, name: "Oracle test server", icon: null, owner_id: snowflake(), afk_channel_id: null, afk_timeout: 300,
-      verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0, mfa_level: 0, nsfw_level: 0,
-      premium_tier: 0, system_channel_flags: 0, features: [], emojis: [], stickers: [], preferred_locale: "en-US",
-      roles: [role(this.guildId, "@everyone", "0"), ...(this.opts.roleIds ?? []).map((id) => role(id, `role-${id}`, "0"))],
-      channels: [{ id: this.channelId, type: 0, name: "oracle", guild_id: this.guildId, position: 0, permission_overwrites: [], nsfw: false, topic: null, parent_id: null }],
-      threads: [], members: [], voice_states: [], presences: [], stage_instances: [], guild_scheduled_events: [],
-      member_count: 2, large: false, unavailable: false, joined_at: new Date().toISOString(),
+      id: this.guildId,
+      name: "Oracle test server",
+      icon: null,
+      owner_id: snowflake(),
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      premium_tier: 0,
+      system_channel_flags: 0,
+      features: [],
+      emojis: [],
+      stickers: [],
+      preferred_locale: "en-US",
+      roles: [
+        role(this.guildId, "@everyone", "0"),
+        ...(this.opts.roleIds ?? []).map((id) => role(id, `role-${id}`, "0")),
+      ],
+      channels: [
+        {
+          id: this.channelId,
+          type: 0,
+          name: "oracle",
+          guild_id: this.guildId,
+          position: 0,
+          permission_overwrites: [],
+          nsfw: false,
+          topic: null,
+          parent_id: null,
+        },
+      ],
+      threads: [],
+      members: [],
+      voice_states: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      member_count: 2,
+      large: false,
+      unavailable: false,
+      joined_at: new Date().toISOString(),
     };
   }
 
@@ -163,9 +223,13 @@ export class FakeDiscord {
     }
   }
 
-  get connected() { return this.sockets.size; }
+  get connected() {
+    return this.sockets.size;
+  }
   /** [id, count] of every identified shard. */
-  get identifiedShards() { return [...this.shards.values()]; }
+  get identifiedShards() {
+    return [...this.shards.values()];
+  }
 
   // ---------------- payload builders ----------------
 
@@ -174,11 +238,27 @@ export class FakeDiscord {
   }
 
   member(userId: string, roles: string[] = [], permissions = "0") {
-    return { user: this.user(userId), roles, permissions, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, premium_since: null, pending: false };
+    return {
+      user: this.user(userId),
+      roles,
+      permissions,
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      nick: null,
+      avatar: null,
+      premium_since: null,
+      pending: false,
+    };
   }
 
   /** An APPLICATION_COMMAND interaction (chat input) as Discord sends it. */
-  commandInteraction(name: string, options: { name: string; type: number; value: unknown }[], by: { userId: string; roles?: string[]; permissions?: string }) {
+  commandInteraction(
+    name: string,
+    options: { name: string; type: number; value: unknown }[],
+    by: { userId: string; roles?: string[]; permissions?: string },
+  ) {
     return this.interaction(2, { id: snowflake(), name, type: 1, options }, by);
   }
 
@@ -189,18 +269,35 @@ export class FakeDiscord {
 
   private interaction(type: number, data: unknown, by: { userId: string; roles?: string[]; permissions?: string }) {
     return {
-      id: snowflake(), application_id: this.applicationId, type, data, token: `itoken-${snowflake()}`, version: 1,
-      guild_id: this.guildId, channel_id: this.channelId,
+      id: snowflake(),
+      application_id: this.applicationId,
+      type,
+      data,
+      token: `itoken-${snowflake()}`,
+      version: 1,
+      guild_id: this.guildId,
+      channel_id: this.channelId,
       channel: { id: this.channelId, type: 0, guild_id: this.guildId, name: "oracle" },
       member: this.member(by.userId, by.roles ?? [], by.permissions ?? "0"),
-      locale: "en-US", guild_locale: "en-US", app_permissions: "2248473465835073", entitlements: [],
-      authorizing_integration_owners: { "0": this.guildId }, context: 0, attachment_size_limit: 8_388_608,
+      locale: "en-US",
+      guild_locale: "en-US",
+      app_permissions: "2248473465835073",
+      entitlements: [],
+      authorizing_integration_owners: { "0": this.guildId },
+      context: 0,
+      attachment_size_limit: 8_388_608,
     };
   }
 
   reaction(kind: "add" | "remove", messageId: string, userId: string, emoji: { id: string | null; name: string }) {
     return {
-      user_id: userId, channel_id: this.channelId, message_id: messageId, guild_id: this.guildId, emoji, burst: false, type: 0,
+      user_id: userId,
+      channel_id: this.channelId,
+      message_id: messageId,
+      guild_id: this.guildId,
+      emoji,
+      burst: false,
+      type: 0,
       ...(kind === "add" ? { member: this.member(userId), message_author_id: this.botUserId, burst_colors: [] } : {}),
     };
   }
@@ -221,12 +318,26 @@ export class FakeDiscord {
 
   private message(channelId: string, data: Record<string, unknown>): Message {
     return {
-      id: snowflake(), channel_id: channelId, guild_id: this.guildId, type: 20, content: "", embeds: [], components: [],
+      id: snowflake(),
+      channel_id: channelId,
+      guild_id: this.guildId,
+      type: 20,
+      content: "",
+      embeds: [],
+      components: [],
       ...data,
       author: { ...this.user(this.botUserId), username: "oracle", bot: true },
-      application_id: this.applicationId, webhook_id: this.applicationId,
-      timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false,
-      mentions: [], mention_roles: [], attachments: [], pinned: false, flags: (data.flags as number | undefined) ?? 0,
+      application_id: this.applicationId,
+      webhook_id: this.applicationId,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      pinned: false,
+      flags: (data.flags as number | undefined) ?? 0,
     };
   }
 
@@ -250,7 +361,10 @@ export class FakeDiscord {
       if (left <= 0) throw new Error(`fake Discord: timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 200));
-        this.listeners.push(() => { clearTimeout(t); resolve(); });
+        this.listeners.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
@@ -262,9 +376,12 @@ export class FakeDiscord {
     const text = Buffer.concat(chunks).toString("utf8");
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, "");
     const record: RecordedRequest = {
-      method: req.method ?? "GET", path, query: url.searchParams,
+      method: req.method ?? "GET",
+      path,
+      query: url.searchParams,
       body: text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : text || null,
-      auth: req.headers.authorization, at: Date.now(),
+      auth: req.headers.authorization,
+      at: Date.now(),
     };
     if (this.keepRequests) this.requests.push(record);
     this.onRequest?.(record);
@@ -281,15 +398,30 @@ export class FakeDiscord {
     let m: RegExpMatchArray | null;
     if (record.method === "GET" && path === "/gateway/bot") {
       if (needsBot()) return;
-      return json(200, { url: this.wsUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+      return json(200, {
+        url: this.wsUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
     }
     if (record.method === "GET" && path === "/applications/@me") {
       if (needsBot()) return;
-      return json(200, { id: this.applicationId, name: "Oracle", description: "", bot_public: true, bot_require_code_grant: false, verify_key: "", flags: 0 });
+      return json(200, {
+        id: this.applicationId,
+        name: "Oracle",
+        description: "",
+        bot_public: true,
+        bot_require_code_grant: false,
+        verify_key: "",
+        flags: 0,
+      });
     }
     if (record.method === "PUT" && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
       if (needsBot()) return;
-      return json(200, (record.body as object[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1], version: snowflake() })));
+      return json(
+        200,
+        (record.body as object[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1], version: snowflake() })),
+      );
     }
     if (record.method === "POST" && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
       const [, id, token] = m;
@@ -297,12 +429,21 @@ export class FakeDiscord {
       // 4: a message now; 5: "thinking…" (a message edited later); 7: update; 8: autocomplete choices.
       let message: Message | undefined;
       if (cb.type === 4 || cb.type === 5) {
-        message = this.message(this.channelId, cb.type === 4 ? cb.data ?? {} : { flags: (cb.data?.flags as number | undefined) ?? 0 });
+        message = this.message(
+          this.channelId,
+          cb.type === 4 ? (cb.data ?? {}) : { flags: (cb.data?.flags as number | undefined) ?? 0 },
+        );
         this.originals.set(token!, message);
       }
       if (url.searchParams.get("with_response") === "true") {
         return json(200, {
-          interaction: { id, type: 2, response_message_id: message?.id, response_message_loading: cb.type === 5, response_message_ephemeral: Boolean(((cb.data?.flags as number) ?? 0) & 64) },
+          interaction: {
+            id,
+            type: 2,
+            response_message_id: message?.id,
+            response_message_loading: cb.type === 5,
+            response_message_ephemeral: Boolean(((cb.data?.flags as number) ?? 0) & 64),
+          },
           resource: { type: cb.type, ...(message ? { message } : {}) },
         });
       }
@@ -312,8 +453,9 @@ export class FakeDiscord {
       const token = m[2]!;
       // An HTTP interaction's first answer reaches this fake through the test (setOriginal), a moment
       // after the bot sent it; Discord itself has it at once. Wait for it a little.
-      const message = this.originals.get(token)
-        ?? await this.waitFor(() => this.originals.get(token), 3_000, "original message").catch(() => undefined);
+      const message =
+        this.originals.get(token) ??
+        (await this.waitFor(() => this.originals.get(token), 3_000, "original message").catch(() => undefined));
       if (!message) return json(404, { message: "Unknown Message", code: 10008 });
       if (record.method === "GET") return json(200, message);
       if (record.method === "PATCH") {
@@ -330,7 +472,11 @@ export class FakeDiscord {
     }
     if (record.method === "POST" && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
       if (needsBot()) return;
-      return json(200, { ...this.message(m[1]!, record.body as Record<string, unknown>), type: 0, webhook_id: undefined });
+      return json(200, {
+        ...this.message(m[1]!, record.body as Record<string, unknown>),
+        type: 0,
+        webhook_id: undefined,
+      });
     }
     json(404, { message: "404: Not Found", code: 0 });
   }

@@ -11,7 +11,12 @@ import { settle, waitUntil } from "./wait.ts";
 const NUMBER = 10;
 const STRING = 3;
 
-interface ProphecyRow { id: number; messageRef: string | null; reactionCount: number; modelVersion: number }
+interface ProphecyRow {
+  id: number;
+  messageRef: string | null;
+  reactionCount: number;
+  modelVersion: number;
+}
 
 // The gateway e2e on SQLite always; on PostgreSQL too unless TEST_SKIP_POSTGRES=1.
 for (const provider of testProviders as Provider[]) {
@@ -29,7 +34,9 @@ for (const provider of testProviders as Provider[]) {
     async function answerOf(interaction: { id: string; token: string }) {
       const cb = await fake.waitForRequest(callbackOf(interaction.id));
       if (cb.body.type === 4) return { type: 4, data: cb.body.data };
-      const edit = await fake.waitForRequest((r) => r.method === "PATCH" && r.path.includes(`/${interaction.token}/messages/@original`));
+      const edit = await fake.waitForRequest(
+        (r) => r.method === "PATCH" && r.path.includes(`/${interaction.token}/messages/@original`),
+      );
       return { type: 5, data: edit.body };
     }
     async function askProphecy(options: { name: string; type: number; value: unknown }[], userId = member) {
@@ -45,8 +52,12 @@ for (const provider of testProviders as Provider[]) {
     beforeAll(async () => {
       await fake.start();
       fx = await startBotFixture(provider, {
-        token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiUrl: fake.apiUrl,
-        adminUserIds: [adminUser], adminRoleIds: [adminRole],
+        token: fake.token,
+        applicationId: fake.applicationId,
+        guildId: fake.guildId,
+        apiUrl: fake.apiUrl,
+        adminUserIds: [adminUser],
+        adminRoleIds: [adminRole],
       });
     }, 180_000);
     afterAll(async () => {
@@ -60,12 +71,17 @@ for (const provider of testProviders as Provider[]) {
       expect(identify.d.token).toBe(fake.token);
       // Guilds (1) + GuildMessageReactions (1 << 10), nothing privileged.
       expect(identify.d.intents).toBe(1 | (1 << 10));
-      const put = await fake.waitForRequest((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
+      const put = await fake.waitForRequest(
+        (r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`,
+      );
       const byName = Object.fromEntries((put.body as { name: string }[]).map((c) => [c.name, c]));
       expect(Object.keys(byName).sort()).toEqual(["history", "model", "prophecy", "retrain"]);
       const temperature = (byName.prophecy as any).options.find((o: { name: string }) => o.name === "temperature");
       expect(temperature).toMatchObject({ type: NUMBER, min_value: 0.1, max_value: 2 });
-      expect((byName.prophecy as any).options.find((o: { name: string }) => o.name === "about")).toMatchObject({ type: STRING, autocomplete: true });
+      expect((byName.prophecy as any).options.find((o: { name: string }) => o.name === "about")).toMatchObject({
+        type: STRING,
+        autocomplete: true,
+      });
       expect((byName.retrain as any).default_member_permissions).toBe(String(1 << 5)); // Manage Server
     });
 
@@ -76,15 +92,26 @@ for (const provider of testProviders as Provider[]) {
       expect(lines).toHaveLength(4);
       for (const l of lines) expect(l.trim().length).toBeGreaterThan(0);
       expect(embed.footer.text).toMatch(/^model v1 · temperature 1\.2/);
-      expect(answer.data.components[0].components[0]).toMatchObject({ type: 2, label: "Another one", custom_id: "another-one:1.2" });
+      expect(answer.data.components[0].components[0]).toMatchObject({
+        type: 2,
+        label: "Another one",
+        custom_id: "another-one:1.2",
+      });
       expect(answer.data.allowed_mentions).toEqual({ parse: [] });
 
       const row = await waitUntil(async () => (await prophecyRows()).find((p) => p.messageRef === message.id));
       expect(row.modelVersion).toBe(1);
       const full = await fx.db.prisma.prophecy.findUnique({ where: { id: row.id } });
-      expect(full).toMatchObject({ surface: "discord", requestedBy: member, temperature: 1.2, channel: fake.channelId });
+      expect(full).toMatchObject({
+        surface: "discord",
+        requestedBy: member,
+        temperature: 1.2,
+        channel: fake.channelId,
+      });
       // The log line of the command: surface, command, user, prophecy id, latency.
-      const line = await waitUntil(async () => fx.logs.find((l) => l.command === "/prophecy" && l.prophecyId === row.id));
+      const line = await waitUntil(async () =>
+        fx.logs.find((l) => l.command === "/prophecy" && l.prophecyId === row.id),
+      );
       expect(line).toMatchObject({ surface: "discord", user: member, outcome: "ok" });
       expect(typeof line.latencyMs).toBe("number");
     });
@@ -98,7 +125,10 @@ for (const provider of testProviders as Provider[]) {
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, fan, fire));
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, fan, fire));
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, fx.config.discord.applicationId!, fire)); // the bot itself
-      fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, member, { id: snowflake(), name: "oracle_eye" }));
+      fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        fake.reaction("add", message.id, member, { id: snowflake(), name: "oracle_eye" }),
+      );
       await waitUntil(async () => (await reactionsOf(row.id)).length === 2);
       await settle();
       const present = await reactionsOf(row.id);
@@ -117,7 +147,16 @@ for (const provider of testProviders as Provider[]) {
       // A prophecy posted before this process started: its message is in no cache.
       const oldMessageId = snowflake();
       const created = await fx.db.prisma.prophecy.create({
-        data: { text: "a b c d", lines: ["a", "b", "c", "d"], temperature: 1, modelVersion: 1, longestCopied: 0, surface: "discord", channel: fake.channelId, messageRef: oldMessageId },
+        data: {
+          text: "a b c d",
+          lines: ["a", "b", "c", "d"],
+          temperature: 1,
+          modelVersion: 1,
+          longestCopied: 0,
+          surface: "discord",
+          channel: fake.channelId,
+          messageRef: oldMessageId,
+        },
       });
       const fan = snowflake();
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", oldMessageId, fan, { id: null, name: "👍" }));
@@ -144,7 +183,11 @@ for (const provider of testProviders as Provider[]) {
     });
 
     it("bad input gets a short private message, the user's text escaped, and the process carries on", async () => {
-      const interaction = fake.commandInteraction("prophecy", [{ name: "about", type: STRING, value: "**zzqx** @everyone" }], { userId: member });
+      const interaction = fake.commandInteraction(
+        "prophecy",
+        [{ name: "about", type: STRING, value: "**zzqx** @everyone" }],
+        { userId: member },
+      );
       fake.dispatch("INTERACTION_CREATE", interaction);
       const answer = await answerOf(interaction);
       expect(answer.data.flags & 64).toBe(64);
@@ -178,12 +221,26 @@ for (const provider of testProviders as Provider[]) {
 
       // A trainer takes one job and the gate rejects its version: the channel is told once, with the reason.
       const claimed = (await claimNextJob(fx.db, "test-runner"))!;
-      await finishJob(fx.db, claimed.id, { state: "rejected", version: 1, error: "validation loss 9.9 is worse than 5.1", runner: "test-runner" });
-      const post = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/channels/${fake.channelId}/messages` && String(r.body.content).includes(`#${claimed.id}`));
+      await finishJob(fx.db, claimed.id, {
+        state: "rejected",
+        version: 1,
+        error: "validation loss 9.9 is worse than 5.1",
+        runner: "test-runner",
+      });
+      const post = await fake.waitForRequest(
+        (r) =>
+          r.method === "POST" &&
+          r.path === `/channels/${fake.channelId}/messages` &&
+          String(r.body.content).includes(`#${claimed.id}`),
+      );
       expect(post.body.content).toMatch(/rejected: validation loss 9\.9 is worse than 5\.1/);
       expect(post.body.allowed_mentions).toEqual({ parse: [] });
       await new Promise((r) => setTimeout(r, 500));
-      expect(fake.requests.filter((r) => r.path === `/channels/${fake.channelId}/messages` && String(r.body.content).includes(`#${claimed.id}`))).toHaveLength(1);
+      expect(
+        fake.requests.filter(
+          (r) => r.path === `/channels/${fake.channelId}/messages` && String(r.body.content).includes(`#${claimed.id}`),
+        ),
+      ).toHaveLength(1);
     });
 
     it("/model and /history answer privately from the oracle", async () => {
@@ -207,7 +264,7 @@ for (const provider of testProviders as Provider[]) {
       expect(v2).toBe(2);
       await waitUntil(async () => {
         const res = await fetch(`${fx.bot.url}/readyz`);
-        return res.ok && (await res.json() as { modelVersion: number }).modelVersion === 2;
+        return res.ok && ((await res.json()) as { modelVersion: number }).modelVersion === 2;
       });
       const { answer } = await askProphecy([{ name: "temperature", type: NUMBER, value: 1.2 }]);
       expect(answer.data.embeds[0].footer.text).toMatch(/^model v2 · temperature 1\.2/);

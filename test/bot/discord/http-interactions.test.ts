@@ -13,11 +13,16 @@ describe("Discord HTTP interactions [sqlite]", () => {
   const post = (req: { body: string; headers: Record<string, string> }) =>
     fetch(`${fx.bot.url}/discord/interactions`, { method: "POST", body: req.body, headers: req.headers });
   const prophecyCount = () => fx.db.prisma.prophecy.count();
-  const prophecyAsk = () => fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 1.2 }], { userId: snowflake() });
+  const prophecyAsk = () =>
+    fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 1.2 }], { userId: snowflake() });
 
   beforeAll(async () => {
     await fake.start();
-    fx = await startBotFixture("sqlite", { publicKey: keys.publicKeyHex, applicationId: fake.applicationId, apiUrl: fake.apiUrl });
+    fx = await startBotFixture("sqlite", {
+      publicKey: keys.publicKeyHex,
+      applicationId: fake.applicationId,
+      apiUrl: fake.apiUrl,
+    });
   }, 180_000);
   afterAll(async () => {
     await fx?.close();
@@ -31,7 +36,9 @@ describe("Discord HTTP interactions [sqlite]", () => {
   });
 
   it("PING → PONG", async () => {
-    const res = await post(signed(keys, { id: snowflake(), application_id: fake.applicationId, type: 1, token: "t", version: 1 }));
+    const res = await post(
+      signed(keys, { id: snowflake(), application_id: fake.applicationId, type: 1, token: "t", version: 1 }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ type: 1 });
   });
@@ -40,14 +47,16 @@ describe("Discord HTTP interactions [sqlite]", () => {
     const interaction = prophecyAsk();
     const res = await post(signed(keys, interaction));
     expect(res.status).toBe(200);
-    const body = await res.json() as { type: number; data: any };
+    const body = (await res.json()) as { type: number; data: any };
     expect(body.type).toBe(4);
     const lines = body.data.embeds[0].description.split("\n");
     expect(lines).toHaveLength(4);
     expect(body.data.embeds[0].footer.text).toMatch(/^model v1 · temperature 1\.2/);
     // Discord turns the response into a message; the bot asks for its id through the webhook.
     const message = fake.setOriginal(interaction.token, body.data);
-    const get = await fake.waitForRequest((r) => r.method === "GET" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}/messages/@original`);
+    const get = await fake.waitForRequest(
+      (r) => r.method === "GET" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}/messages/@original`,
+    );
     expect(get.auth).toBeUndefined(); // interaction tokens need no bot token
     const row = await waitUntil(() => fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } }));
     expect(row).toMatchObject({ surface: "discord", temperature: 1.2, modelVersion: 1 });
@@ -55,11 +64,13 @@ describe("Discord HTTP interactions [sqlite]", () => {
 
   it("autocomplete of `about` offers vocabulary words starting with what was typed (type 8)", async () => {
     const interaction = {
-      ...fake.commandInteraction("prophecy", [{ name: "about", type: 3, value: "the t", focused: true } as never], { userId: snowflake() }),
+      ...fake.commandInteraction("prophecy", [{ name: "about", type: 3, value: "the t", focused: true } as never], {
+        userId: snowflake(),
+      }),
       type: 4,
     };
     const res = await post(signed(keys, interaction));
-    const body = await res.json() as { type: number; data: { choices: { name: string; value: string }[] } };
+    const body = (await res.json()) as { type: number; data: { choices: { name: string; value: string }[] } };
     expect(body.type).toBe(8);
     expect(body.data.choices.length).toBeGreaterThan(0);
     for (const c of body.data.choices) expect(c.value).toMatch(/^the t/);
@@ -67,30 +78,51 @@ describe("Discord HTTP interactions [sqlite]", () => {
 
   const refusals: [string, () => { body: string; headers: Record<string, string> }][] = [
     ["signed with another key", () => signed(appKeys(), prophecyAsk())],
-    ["a tampered body", () => {
-      const req = signed(keys, prophecyAsk());
-      return { ...req, body: req.body.replace("1.2", "1.9") };
-    }],
+    [
+      "a tampered body",
+      () => {
+        const req = signed(keys, prophecyAsk());
+        return { ...req, body: req.body.replace("1.2", "1.9") };
+      },
+    ],
     ["a stale timestamp", () => signed(keys, prophecyAsk(), Math.floor(Date.now() / 1000) - 3600)],
     ["a timestamp from the future", () => signed(keys, prophecyAsk(), Math.floor(Date.now() / 1000) + 3600)],
-    ["no signature header", () => {
-      const req = signed(keys, prophecyAsk());
-      const { "x-signature-ed25519": _s, ...headers } = req.headers;
-      return { ...req, headers };
-    }],
-    ["no timestamp header", () => {
-      const req = signed(keys, prophecyAsk());
-      const { "x-signature-timestamp": _t, ...headers } = req.headers;
-      return { ...req, headers };
-    }],
-    ["a malformed signature", () => {
-      const req = signed(keys, prophecyAsk());
-      return { ...req, headers: { ...req.headers, "x-signature-ed25519": "zz" } };
-    }],
-    ["no body at all", () => {
-      const req = signed(keys, prophecyAsk());
-      return { body: "", headers: { "x-signature-ed25519": req.headers["x-signature-ed25519"], "x-signature-timestamp": req.headers["x-signature-timestamp"] } };
-    }],
+    [
+      "no signature header",
+      () => {
+        const req = signed(keys, prophecyAsk());
+        const { "x-signature-ed25519": _s, ...headers } = req.headers;
+        return { ...req, headers };
+      },
+    ],
+    [
+      "no timestamp header",
+      () => {
+        const req = signed(keys, prophecyAsk());
+        const { "x-signature-timestamp": _t, ...headers } = req.headers;
+        return { ...req, headers };
+      },
+    ],
+    [
+      "a malformed signature",
+      () => {
+        const req = signed(keys, prophecyAsk());
+        return { ...req, headers: { ...req.headers, "x-signature-ed25519": "zz" } };
+      },
+    ],
+    [
+      "no body at all",
+      () => {
+        const req = signed(keys, prophecyAsk());
+        return {
+          body: "",
+          headers: {
+            "x-signature-ed25519": req.headers["x-signature-ed25519"],
+            "x-signature-timestamp": req.headers["x-signature-timestamp"],
+          },
+        };
+      },
+    ],
   ];
   for (const [what, make] of refusals) {
     it(`401 and nothing changes for ${what}`, async () => {
@@ -113,7 +145,13 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
   beforeAll(async () => {
     await fake.start();
     // Every answer takes "too long": the bot must defer at once and follow up through the webhook.
-    fx = await startBotFixture("sqlite", { publicKey: keys.publicKeyHex, applicationId: fake.applicationId, apiUrl: fake.apiUrl, deferAfterMs: 0, maxPending: 1 });
+    fx = await startBotFixture("sqlite", {
+      publicKey: keys.publicKeyHex,
+      applicationId: fake.applicationId,
+      apiUrl: fake.apiUrl,
+      deferAfterMs: 0,
+      maxPending: 1,
+    });
   }, 180_000);
   afterAll(async () => {
     await fx?.close();
@@ -121,13 +159,22 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
   });
 
   it("/prophecy: type 5 at once, then the quatrain edited in through discord.js REST, tied to its message", async () => {
-    const interaction = fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 0.8 }], { userId: snowflake() });
+    const interaction = fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 0.8 }], {
+      userId: snowflake(),
+    });
     const req = signed(keys, interaction);
-    const res = await fetch(`${fx.bot.url}/discord/interactions`, { method: "POST", body: req.body, headers: req.headers });
+    const res = await fetch(`${fx.bot.url}/discord/interactions`, {
+      method: "POST",
+      body: req.body,
+      headers: req.headers,
+    });
     expect(await res.json()).toEqual({ type: 5 });
     // Discord shows "thinking…" as the original message; the bot edits it.
     const message = fake.setOriginal(interaction.token, {});
-    const edit = await fake.waitForRequest((r) => r.method === "PATCH" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}/messages/@original`);
+    const edit = await fake.waitForRequest(
+      (r) =>
+        r.method === "PATCH" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}/messages/@original`,
+    );
     expect(edit.auth).toBeUndefined();
     expect(edit.body.embeds[0].description.split("\n")).toHaveLength(4);
     expect(edit.body.embeds[0].footer.text).toMatch(/temperature 0\.8/);
@@ -136,14 +183,24 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
   });
 
   it("a mistake after a public deferral: the thinking message goes, a private note follows", async () => {
-    const interaction = fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 7 }], { userId: snowflake() });
+    const interaction = fake.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 7 }], {
+      userId: snowflake(),
+    });
     const req = signed(keys, interaction);
-    const res = await fetch(`${fx.bot.url}/discord/interactions`, { method: "POST", body: req.body, headers: req.headers });
-    const first = await res.json() as { type: number };
+    const res = await fetch(`${fx.bot.url}/discord/interactions`, {
+      method: "POST",
+      body: req.body,
+      headers: req.headers,
+    });
+    const first = (await res.json()) as { type: number };
     fake.setOriginal(interaction.token, {});
     if (first.type === 5) {
-      await fake.waitForRequest((r) => r.method === "DELETE" && r.path.includes(`/${interaction.token}/messages/@original`));
-      const note = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}`);
+      await fake.waitForRequest(
+        (r) => r.method === "DELETE" && r.path.includes(`/${interaction.token}/messages/@original`),
+      );
+      const note = await fake.waitForRequest(
+        (r) => r.method === "POST" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}`,
+      );
       expect(note.body.flags).toBe(64);
       expect(note.body.content).toMatch(/[Tt]emperature/);
     } else {
@@ -154,18 +211,26 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
 
   it("overload: beyond DISCORD_MAX_PENDING a request is told at once, privately, that the oracle is busy", async () => {
     const asks = [0, 1].map(() => fake.commandInteraction("prophecy", [], { userId: snowflake() }));
-    const answers = await Promise.all(asks.map(async (interaction) => {
-      const req = signed(keys, interaction);
-      const res = await fetch(`${fx.bot.url}/discord/interactions`, { method: "POST", body: req.body, headers: req.headers });
-      fake.setOriginal(interaction.token, {});
-      return await res.json() as { type: number; data?: { flags?: number; content?: string } };
-    }));
+    const answers = await Promise.all(
+      asks.map(async (interaction) => {
+        const req = signed(keys, interaction);
+        const res = await fetch(`${fx.bot.url}/discord/interactions`, {
+          method: "POST",
+          body: req.body,
+          headers: req.headers,
+        });
+        fake.setOriginal(interaction.token, {});
+        return (await res.json()) as { type: number; data?: { flags?: number; content?: string } };
+      }),
+    );
     expect(answers.map((a) => a.type).sort()).toEqual([4, 5]);
     const busy = answers.find((a) => a.type === 4)!;
     expect(busy.data).toMatchObject({ flags: 64, content: expect.stringMatching(/swamped/) });
     // The one that was taken is delivered.
     const taken = asks[answers.findIndex((a) => a.type === 5)]!;
-    const edit = await fake.waitForRequest((r) => r.method === "PATCH" && r.path.includes(`/${taken.token}/messages/@original`));
+    const edit = await fake.waitForRequest(
+      (r) => r.method === "PATCH" && r.path.includes(`/${taken.token}/messages/@original`),
+    );
     expect(edit.body.embeds[0].description.split("\n")).toHaveLength(4);
   });
 });

@@ -4,9 +4,22 @@ import type { StoredProphecy } from "../../../core/oracle/types.ts";
 import { historyMessage, outcomeMessage, prophecyMessage, quote, showEmoji } from "../../../bot/discord/messages.ts";
 
 const prophecy = (over: Partial<StoredProphecy> = {}): StoredProphecy => ({
-  id: 7, createdAt: new Date(), text: "", lines: ["The *great* king", "@everyone shall _fall_", "from ~~Rome~~", "in `fire`"],
-  temperature: 1.2, about: "the great", seed: 1, modelVersion: 3, longestCopied: 2, surface: "discord", requestedBy: "1",
-  channel: "2", messageRef: null, reactions: { "🔥": 2, "oracle_eye:123456789012345678": 1, thumbsup: 4 }, reactionCount: 7, ...over,
+  id: 7,
+  createdAt: new Date(),
+  text: "",
+  lines: ["The *great* king", "@everyone shall _fall_", "from ~~Rome~~", "in `fire`"],
+  temperature: 1.2,
+  about: "the great",
+  seed: 1,
+  modelVersion: 3,
+  longestCopied: 2,
+  surface: "discord",
+  requestedBy: "1",
+  channel: "2",
+  messageRef: null,
+  reactions: { "🔥": 2, "oracle_eye:123456789012345678": 1, thumbsup: 4 },
+  reactionCount: 7,
+  ...over,
 });
 
 describe("Discord messages", () => {
@@ -26,7 +39,12 @@ describe("Discord messages", () => {
   });
 
   it("history: counts per emoji, links to the web page when PUBLIC_URL is set", () => {
-    const withUrl = historyMessage([prophecy()], { top: true, page: 1, hasMore: true, publicUrl: "https://oracle.example/" });
+    const withUrl = historyMessage([prophecy()], {
+      top: true,
+      page: 1,
+      hasMore: true,
+      publicUrl: "https://oracle.example/",
+    });
     const d = withUrl.embeds![0]!.description!;
     expect(d).toMatch(/\[#7\]\(https:\/\/oracle\.example\/p\/7\)/);
     expect(d).toMatch(/:thumbsup: 4 {2}🔥 2 {2}<:oracle_eye:123456789012345678> 1/);
@@ -46,8 +64,12 @@ describe("Discord messages", () => {
   it("a job's end: live, rejected with the reason (escaped), failed", () => {
     const base = { jobId: 4, surface: "discord" as const, channel: "2", requestedBy: "99", version: 5, detail: null };
     expect(outcomeMessage({ ...base, state: "succeeded" }).content).toMatch(/model v5 is live/);
-    expect(outcomeMessage({ ...base, state: "rejected", detail: "loss *worse*" }).content).toMatch(/rejected: loss \\\*worse\\\*/);
-    expect(outcomeMessage({ ...base, state: "failed", detail: "out of memory" }).content).toMatch(/failed: out of memory/);
+    expect(outcomeMessage({ ...base, state: "rejected", detail: "loss *worse*" }).content).toMatch(
+      /rejected: loss \\\*worse\\\*/,
+    );
+    expect(outcomeMessage({ ...base, state: "failed", detail: "out of memory" }).content).toMatch(
+      /failed: out of memory/,
+    );
     expect(outcomeMessage({ ...base, state: "failed" }).allowed_mentions).toEqual({ parse: [] });
   });
 });

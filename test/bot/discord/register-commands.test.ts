@@ -5,21 +5,34 @@ import { FakeDiscord } from "./fake-discord.ts";
 
 describe("oracle bot register-commands", () => {
   const fake = new FakeDiscord();
-  beforeAll(async () => { await fake.start(); });
-  afterAll(async () => { await fake.close(); });
+  beforeAll(async () => {
+    await fake.start();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
 
   it("registers the four commands globally without DISCORD_GUILD_ID (asking Discord for the application id)", async () => {
-    const r = await runOracle(["bot", "register-commands"], { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
+    const r = await runOracle(["bot", "register-commands"], {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+    });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Registered \/prophecy, \/retrain, \/history, \/model \(global\)/);
-    expect(fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual(["GET /applications/@me", `PUT /applications/${fake.applicationId}/commands`]);
+    expect(fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      "GET /applications/@me",
+      `PUT /applications/${fake.applicationId}/commands`,
+    ]);
     expect(fake.requests[1]!.auth).toBe(`Bot ${fake.token}`);
   });
 
   it("to one guild with DISCORD_GUILD_ID", async () => {
     const r = await runOracle(["bot", "register-commands"], {
-      DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: fake.guildId,
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_GUILD_ID: fake.guildId,
     });
     expect(r.code).toBe(0);
     const put = fake.requests.at(-1)!;

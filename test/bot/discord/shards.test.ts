@@ -11,7 +11,11 @@ describe("Discord gateway with two shards [sqlite]", () => {
   beforeAll(async () => {
     await fake.start();
     fx = await startBotFixture("sqlite", {
-      token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiUrl: fake.apiUrl, shards: 2,
+      token: fake.token,
+      applicationId: fake.applicationId,
+      guildId: fake.guildId,
+      apiUrl: fake.apiUrl,
+      shards: 2,
     });
   }, 180_000);
   afterAll(async () => {
@@ -27,7 +31,9 @@ describe("Discord gateway with two shards [sqlite]", () => {
     const message = fake.original(interaction.token)!;
     const row = await waitUntil(() => fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } }));
     fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, snowflake(), { id: null, name: "🌙" }));
-    await waitUntil(async () => (await fx.db.prisma.reaction.count({ where: { prophecyId: row.id, present: true } })) === 1);
+    await waitUntil(
+      async () => (await fx.db.prisma.reaction.count({ where: { prophecyId: row.id, present: true } })) === 1,
+    );
     await settle();
     expect(fake.requests.filter((r) => r.path.startsWith(`/interactions/${interaction.id}/`))).toHaveLength(1);
     expect(await fx.db.prisma.prophecy.count({ where: { requestedBy: interaction.member.user.id } })).toBe(1);

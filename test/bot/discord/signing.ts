@@ -19,6 +19,10 @@ export function signed(keys: Pick<AppKeys, "privateKey">, payload: unknown, time
   const signature = sign(null, Buffer.from(`${timestamp}${body}`), keys.privateKey).toString("hex");
   return {
     body,
-    headers: { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": String(timestamp) },
+    headers: {
+      "content-type": "application/json",
+      "x-signature-ed25519": signature,
+      "x-signature-timestamp": String(timestamp),
+    },
   };
 }

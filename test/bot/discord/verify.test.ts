@@ -8,7 +8,13 @@ describe("verifyInteraction", () => {
   const key = discordPublicKey(keys.publicKeyHex);
   const opts = { maxAgeSeconds: 300 };
   const check = (req: ReturnType<typeof signed>, body = req.body, o = opts) =>
-    verifyInteraction(key, req.headers["x-signature-ed25519"], req.headers["x-signature-timestamp"], Buffer.from(body), o);
+    verifyInteraction(
+      key,
+      req.headers["x-signature-ed25519"],
+      req.headers["x-signature-timestamp"],
+      Buffer.from(body),
+      o,
+    );
 
   it("accepts Discord's signature over timestamp + body", () => {
     expect(check(signed(keys, { type: 1 }))).toEqual({ ok: true });
@@ -26,10 +32,18 @@ describe("verifyInteraction", () => {
 
   it("refuses missing or malformed headers without throwing", () => {
     const req = signed(keys, { type: 1 });
-    expect(verifyInteraction(key, undefined, req.headers["x-signature-timestamp"], Buffer.from(req.body), opts).ok).toBe(false);
-    expect(verifyInteraction(key, req.headers["x-signature-ed25519"], undefined, Buffer.from(req.body), opts).ok).toBe(false);
-    expect(verifyInteraction(key, "ab".repeat(63), req.headers["x-signature-timestamp"], Buffer.from(req.body), opts).ok).toBe(false);
-    expect(verifyInteraction(key, req.headers["x-signature-ed25519"], "soon", Buffer.from(req.body), opts).ok).toBe(false);
+    expect(
+      verifyInteraction(key, undefined, req.headers["x-signature-timestamp"], Buffer.from(req.body), opts).ok,
+    ).toBe(false);
+    expect(verifyInteraction(key, req.headers["x-signature-ed25519"], undefined, Buffer.from(req.body), opts).ok).toBe(
+      false,
+    );
+    expect(
+      verifyInteraction(key, "ab".repeat(63), req.headers["x-signature-timestamp"], Buffer.from(req.body), opts).ok,
+    ).toBe(false);
+    expect(verifyInteraction(key, req.headers["x-signature-ed25519"], "soon", Buffer.from(req.body), opts).ok).toBe(
+      false,
+    );
   });
 
   it("refuses a public key that is not 32 bytes", () => {

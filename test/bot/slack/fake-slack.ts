@@ -73,7 +73,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
     switch (method) {
       case "auth.test":
-        return { ok: true, url: "https://oracle-test.slack.com/", team: "Oracle Test", user: "oracle", team_id: "T0TEST", user_id: "UBOT", bot_id: "BBOT" };
+        return {
+          ok: true,
+          url: "https://oracle-test.slack.com/",
+          team: "Oracle Test",
+          user: "oracle",
+          team_id: "T0TEST",
+          user_id: "UBOT",
+          bot_id: "BBOT",
+        };
       case "chat.postMessage": {
         const channel = String(args.channel);
         const error = options.channelErrors?.[channel];
@@ -83,7 +91,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       case "users.info": {
         const user = String(args.user);
-        return { ok: true, user: { id: user, name: user.toLowerCase(), is_admin: admins.has(user), is_owner: false, is_primary_owner: false } };
+        return {
+          ok: true,
+          user: {
+            id: user,
+            name: user.toLowerCase(),
+            is_admin: admins.has(user),
+            is_owner: false,
+            is_primary_owner: false,
+          },
+        };
       }
       case "views.publish":
         return { ok: true, view: { id: "V1", ...(args.view as object) } };
@@ -100,7 +117,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const url = request.url ?? "/";
       const contentType = request.headers["content-type"];
       if (url.startsWith("/respond/")) {
-        record({ method: "respond", args: { id: url.slice("/respond/".length), ...decodeArgs(raw, "application/json") }, at: performance.now() });
+        record({
+          method: "respond",
+          args: { id: url.slice("/respond/".length), ...decodeArgs(raw, "application/json") },
+          at: performance.now(),
+        });
         response.writeHead(200, { "content-type": "text/plain" }).end("ok");
         return;
       }
@@ -123,7 +144,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ws.on("message", (data) => {
       received.push(JSON.parse(String(data)));
     });
-    ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 18060 }, connection_info: { app_id: "A0TEST" } }));
+    ws.send(
+      JSON.stringify({
+        type: "hello",
+        num_connections: 1,
+        debug_info: { host: "fake", approximate_connection_time: 18060 },
+        connection_info: { app_id: "A0TEST" },
+      }),
+    );
     connectedResolve(ws);
   });
 
@@ -139,10 +167,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const found = calls.find((c) => c.method === method && predicate(c));
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const waiter = { method, predicate, resolve: (c: RecordedCall) => { clearTimeout(timer); resolve(c); } };
+        const waiter = {
+          method,
+          predicate,
+          resolve: (c: RecordedCall) => {
+            clearTimeout(timer);
+            resolve(c);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`fake Slack: no ${method} call within ${timeoutMs} ms (calls: ${calls.map((c) => c.method).join(", ") || "none"})`));
+          reject(
+            new Error(
+              `fake Slack: no ${method} call within ${timeoutMs} ms (calls: ${calls.map((c) => c.method).join(", ") || "none"})`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });

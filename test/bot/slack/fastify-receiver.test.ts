@@ -18,7 +18,12 @@ let failNextEvent = false;
 beforeAll(async () => {
   fake = await startFakeSlack();
   const receiver = new FastifyReceiver({ signingSecret: SIGNING_SECRET, log: silentLogger });
-  const app = new App({ token: "xoxb-test", receiver, logger: boltLogger(silentLogger), clientOptions: { slackApiUrl: fake.apiUrl } });
+  const app = new App({
+    token: "xoxb-test",
+    receiver,
+    logger: boltLogger(silentLogger),
+    clientOptions: { slackApiUrl: fake.apiUrl },
+  });
   app.error(async ({ error }: { error: Error }) => {
     throw error;
   });
@@ -45,7 +50,13 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const reaction = () => ({ type: "reaction_added", user: "U1", reaction: "fire", item: { type: "message", channel: "C1", ts: "1.000001" }, event_ts: "1700000000.000100" });
+const reaction = () => ({
+  type: "reaction_added",
+  user: "U1",
+  reaction: "fire",
+  item: { type: "message", channel: "C1", ts: "1.000001" },
+  event_ts: "1700000000.000100",
+});
 
 it("answers with the listener's ack body", async () => {
   const response = await sendSigned({ url }, commandBody(fake, "/echo", "a & b"), "application/x-www-form-urlencoded");
@@ -57,13 +68,29 @@ it("rejects missing, forged and stale signatures with 401 before any listener ru
   const body = commandBody(fake, "/echo", "x");
   const now = Math.floor(Date.now() / 1000);
   expect((await sendSigned({ url }, body, "application/x-www-form-urlencoded", { secret: "wrong" })).status).toBe(401);
-  expect((await sendSigned({ url }, body, "application/x-www-form-urlencoded", { timestamp: now - 301 })).status).toBe(401);
-  expect((await sendSigned({ url }, body, "application/x-www-form-urlencoded", { timestamp: now - 290 })).status).toBe(200);
-  expect((await fetch(`${url}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body })).status).toBe(401);
+  expect((await sendSigned({ url }, body, "application/x-www-form-urlencoded", { timestamp: now - 301 })).status).toBe(
+    401,
+  );
+  expect((await sendSigned({ url }, body, "application/x-www-form-urlencoded", { timestamp: now - 290 })).status).toBe(
+    200,
+  );
+  expect(
+    (
+      await fetch(`${url}/slack/events`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      })
+    ).status,
+  ).toBe(401);
   // The signature covers the exact bytes: one changed byte fails.
   const response = await fetch(`${url}/slack/events`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(now), "x-slack-signature": slackSignature(body, now) },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(now),
+      "x-slack-signature": slackSignature(body, now),
+    },
     body: body.replace("text=x", "text=y"),
   });
   expect(response.status).toBe(401);
@@ -82,12 +109,23 @@ it("passes retries to Bolt and answers an event only once it is processed: 500 w
   expect(failed.status).toBe(500);
   const retried = await sendSigned({ url }, eventBody(reaction()), "application/json", { retryNum: 1 });
   expect(retried.status).toBe(200);
-  expect(seen).toEqual([{ type: "reaction_added", retryNum: undefined }, { type: "reaction_added", retryNum: 1 }]);
+  expect(seen).toEqual([
+    { type: "reaction_added", retryNum: undefined },
+    { type: "reaction_added", retryNum: 1 },
+  ]);
 });
 
 it("answers ssl_check unsigned and keeps other routes' parsing", async () => {
-  const ssl = await fetch(`${url}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "ssl_check=1&token=x" });
+  const ssl = await fetch(`${url}/slack/events`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "ssl_check=1&token=x",
+  });
   expect(ssl.status).toBe(200);
-  const other = await fetch(`${url}/other`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ a: 1 }) });
+  const other = await fetch(`${url}/other`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ a: 1 }),
+  });
   expect(await other.json()).toEqual({ parsed: { a: 1 } });
 });

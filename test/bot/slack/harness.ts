@@ -17,7 +17,6 @@ import { commandBody, eventBody, sendSigned, SIGNING_SECRET, type SendOptions } 
 
 export * from "./signing.ts";
 
-
 export interface SlackBot {
   url: string;
   fake: FakeSlack;
@@ -40,16 +39,26 @@ export async function startSlackBot(db: Db, opts: SlackBotOptions = {}): Promise
   const config = testConfig(db.url, {
     ...opts.config,
     slack: {
-      botToken: "xoxb-test-token", signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl,
-      adminUserIds: opts.adminUserIds ?? [], announceSeconds: 0.05,
-      ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}), ...(opts.appToken ? { appToken: opts.appToken } : {}),
+      botToken: "xoxb-test-token",
+      signingSecret: SIGNING_SECRET,
+      apiUrl: fake.apiUrl,
+      adminUserIds: opts.adminUserIds ?? [],
+      announceSeconds: 0.05,
+      ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+      ...(opts.appToken ? { appToken: opts.appToken } : {}),
     },
     bot: { port: 0, host: "127.0.0.1", rateLimitPerMinute: 0, ...opts.config?.bot },
   });
   const log = silentLogger;
   const oracle = createOracle({ db, config, log });
   const tracker = createTracker();
-  const surface = (await slackSurface({ oracle, config, log, tracker, runCommand: commandRunner(log, tracker) })) as BotSurface;
+  const surface = (await slackSurface({
+    oracle,
+    config,
+    log,
+    tracker,
+    runCommand: commandRunner(log, tracker),
+  })) as BotSurface;
   let server: BotServer | undefined;
   try {
     server = await buildServer({ log, tracker, surfaces: [surface], readiness: () => oracle.readiness() });
@@ -76,7 +85,13 @@ export async function startSlackBot(db: Db, opts: SlackBotOptions = {}): Promise
   };
 }
 
-export function sendCommand(bot: SlackBot, command: string, text: string, who: { user?: string; channel?: string } = {}, opts: SendOptions = {}) {
+export function sendCommand(
+  bot: SlackBot,
+  command: string,
+  text: string,
+  who: { user?: string; channel?: string } = {},
+  opts: SendOptions = {},
+) {
   return sendSigned(bot, commandBody(bot.fake, command, text, who), "application/x-www-form-urlencoded", opts);
 }
 
@@ -86,7 +101,12 @@ export function sendEvent(bot: SlackBot, event: Record<string, unknown>, opts: S
 
 /** A block_actions payload (interactivity is a form with one JSON `payload` field). */
 export function sendAction(bot: SlackBot, payload: Record<string, unknown>, opts: SendOptions = {}) {
-  return sendSigned(bot, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", opts);
+  return sendSigned(
+    bot,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    "application/x-www-form-urlencoded",
+    opts,
+  );
 }
 
 export function contextText(call: { args: Record<string, unknown> }): string {

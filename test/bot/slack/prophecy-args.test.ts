@@ -25,7 +25,7 @@ describe("parseProphecyText", () => {
     ["about:fire t=0.8 blood", "0.8", "fire blood"],
     ["t=0.8 about:fire", "0.8", "fire"],
     ["  temperature:1.5   the   king  ", "1.5", "the king"],
-    ["about:\"fire\" “blood”", null, "fire blood"],
+    ['about:"fire" “blood”', null, "fire blood"],
     ["-1.2", "-1.2", null], // a number: the core says it is out of range
   ])("%j → temperature %j, about %j", (text, temperature, about) => {
     expect(parseProphecyText(text)).toEqual(prophecy(temperature, about));
@@ -61,7 +61,7 @@ describe("parseProphecyText", () => {
     ["t=1.2 temperature:0.5", /given twice/],
     ["1.2 t=1.2", /given twice/],
     ["about:", /needs words/],
-    ["about:\"\"", /needs words/],
+    ['about:""', /needs words/],
     ["seed:4 fire", /Unknown option "seed"/],
     ["colour=red", /Unknown option "colour"/],
   ])("%j is refused", (text, problem) => {

@@ -18,7 +18,12 @@ export interface SendOptions {
   headers?: Record<string, string>;
 }
 
-export async function sendSigned(bot: { url: string }, body: string, contentType: string, opts: SendOptions = {}): Promise<Response> {
+export async function sendSigned(
+  bot: { url: string },
+  body: string,
+  contentType: string,
+  opts: SendOptions = {},
+): Promise<Response> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   return fetch(`${bot.url}/slack/events`, {
     method: "POST",
@@ -26,7 +31,9 @@ export async function sendSigned(bot: { url: string }, body: string, contentType
       "content-type": contentType,
       "x-slack-request-timestamp": String(timestamp),
       "x-slack-signature": slackSignature(body, timestamp, opts.secret),
-      ...(opts.retryNum !== undefined ? { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" } : {}),
+      ...(opts.retryNum !== undefined
+        ? { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" }
+        : {}),
       ...opts.headers,
     },
     body,
@@ -36,12 +43,27 @@ export async function sendSigned(bot: { url: string }, body: string, contentType
 let triggerCounter = 0;
 
 /** A slash command as Slack posts it (form-encoded). */
-export function commandBody(fake: FakeSlack, command: string, text: string, who: { user?: string; channel?: string } = {}): string {
+export function commandBody(
+  fake: FakeSlack,
+  command: string,
+  text: string,
+  who: { user?: string; channel?: string } = {},
+): string {
   const id = `r${++triggerCounter}`;
   return new URLSearchParams({
-    token: "legacy-verification-token", team_id: TEAM, team_domain: "oracle-test", channel_id: who.channel ?? "C0GENERAL",
-    channel_name: "general", user_id: who.user ?? "U0ALICE", user_name: "alice", command, text, api_app_id: "A0TEST",
-    is_enterprise_install: "false", response_url: fake.responseUrl(id), trigger_id: `trigger.${id}`,
+    token: "legacy-verification-token",
+    team_id: TEAM,
+    team_domain: "oracle-test",
+    channel_id: who.channel ?? "C0GENERAL",
+    channel_name: "general",
+    user_id: who.user ?? "U0ALICE",
+    user_name: "alice",
+    command,
+    text,
+    api_app_id: "A0TEST",
+    is_enterprise_install: "false",
+    response_url: fake.responseUrl(id),
+    trigger_id: `trigger.${id}`,
   }).toString();
 }
 
@@ -50,7 +72,13 @@ let eventCounter = 0;
 /** An Events API envelope around `event`. */
 export function eventBody(event: Record<string, unknown>, eventTime = Math.floor(Date.now() / 1000)): string {
   return JSON.stringify({
-    token: "legacy-verification-token", team_id: TEAM, api_app_id: "A0TEST", event, type: "event_callback",
-    event_id: `Ev${++eventCounter}`, event_time: eventTime, authorizations: [{ team_id: TEAM, user_id: "UBOT", is_bot: true }],
+    token: "legacy-verification-token",
+    team_id: TEAM,
+    api_app_id: "A0TEST",
+    event,
+    type: "event_callback",
+    event_id: `Ev${++eventCounter}`,
+    event_time: eventTime,
+    authorizations: [{ team_id: TEAM, user_id: "UBOT", is_bot: true }],
   });
 }

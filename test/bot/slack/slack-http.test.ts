@@ -8,7 +8,15 @@ import { trainVersion } from "../../../core/training/train-version.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { describeEachDatabase } from "../../helpers/db.ts";
 import {
-  commandBody, contextText, quatrainLines, sendAction, sendCommand, sendEvent, sendSigned, startSlackBot, type SlackBot,
+  commandBody,
+  contextText,
+  quatrainLines,
+  sendAction,
+  sendCommand,
+  sendEvent,
+  sendSigned,
+  startSlackBot,
+  type SlackBot,
 } from "./harness.ts";
 
 const ADMIN_BY_CONFIG = "U0CONFADMIN";
@@ -23,7 +31,8 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     const config = testConfig(getDb().url, { trainer: { evalSamples: 0 } });
     await trainVersion({ db: getDb(), config, log: silentLogger }, { maxDocuments: 30 });
     bot = await startSlackBot(getDb(), {
-      adminUserIds: [ADMIN_BY_CONFIG], admins: [WORKSPACE_ADMIN],
+      adminUserIds: [ADMIN_BY_CONFIG],
+      admins: [WORKSPACE_ADMIN],
       channelErrors: { C0NOTIN: "not_in_channel", C0BROKEN: "internal_error" },
     });
     word = (await bot.oracle.suggestWords("th", 20)).find((w) => /^[a-z]+$/.test(w))!;
@@ -36,7 +45,8 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
   });
 
   const prophecyCount = async () => getDb().prisma.prophecy.count();
-  const postedAfter = (n: number) => bot.fake.waitFor("chat.postMessage", (c) => bot.fake.callsOf("chat.postMessage").indexOf(c) >= n);
+  const postedAfter = (n: number) =>
+    bot.fake.waitFor("chat.postMessage", (c) => bot.fake.callsOf("chat.postMessage").indexOf(c) >= n);
 
   it("/prophecy temperature:1.2 acks at once and posts a four-line quatrain with chat.postMessage", async () => {
     const response = await sendCommand(bot, "/prophecy", "temperature:1.2");
@@ -57,7 +67,9 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     const stored = await bot.oracle.getProphecy(id);
     expect(stored).toMatchObject({ surface: "slack", requestedBy: "U0ALICE", channel: "C0GENERAL", temperature: 1.2 });
     expect(stored!.messageRef).toMatch(/^C0GENERAL\/\d+\.\d{6}$/);
-    expect(stored!.lines.join("\n")).toBe(lines.join("\n").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
+    expect(stored!.lines.join("\n")).toBe(
+      lines.join("\n").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"),
+    );
   });
 
   it.each([
@@ -80,19 +92,22 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     }
   });
 
-  it.each(["temperature:hot", "t=1e1", "0x1", "1.2 0.8", "seed:3", "about:"])("/prophecy %s gets the usage, privately, and nothing is written", async (bad) => {
-    const before = await prophecyCount();
-    const response = await sendCommand(bot, "/prophecy", bad);
-    expect(response.status).toBe(200);
-    const body = await response.json() as { response_type: string; text: string };
-    expect(body.response_type).toBe("ephemeral");
-    expect(body.text).toMatch(/Usage:/);
-    expect(await prophecyCount()).toBe(before);
-    expect(bot.fake.callsOf("chat.postMessage")).toHaveLength(0);
-  });
+  it.each(["temperature:hot", "t=1e1", "0x1", "1.2 0.8", "seed:3", "about:"])(
+    "/prophecy %s gets the usage, privately, and nothing is written",
+    async (bad) => {
+      const before = await prophecyCount();
+      const response = await sendCommand(bot, "/prophecy", bad);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { response_type: string; text: string };
+      expect(body.response_type).toBe("ephemeral");
+      expect(body.text).toMatch(/Usage:/);
+      expect(await prophecyCount()).toBe(before);
+      expect(bot.fake.callsOf("chat.postMessage")).toHaveLength(0);
+    },
+  );
 
   it("/prophecy help answers the usage", async () => {
-    const body = await (await sendCommand(bot, "/prophecy", "help")).json() as { text: string };
+    const body = (await (await sendCommand(bot, "/prophecy", "help")).json()) as { text: string };
     expect(body.text).toMatch(/Usage:.*\/prophecy/s);
   });
 
@@ -117,15 +132,25 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     const body = commandBody(bot.fake, "/prophecy", "temperature:1.2");
     const forged = await sendSigned(bot, body, "application/x-www-form-urlencoded", { secret: "not-the-secret" });
     expect(forged.status).toBe(401);
-    const stale = await sendSigned(bot, body, "application/x-www-form-urlencoded", { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const stale = await sendSigned(bot, body, "application/x-www-form-urlencoded", {
+      timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
     expect(stale.status).toBe(401);
     const tampered = await fetch(`${bot.url}/slack/events`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)), "x-slack-signature": "v0=" + "0".repeat(64) },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)),
+        "x-slack-signature": "v0=" + "0".repeat(64),
+      },
       body,
     });
     expect(tampered.status).toBe(401);
-    const unsigned = await fetch(`${bot.url}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    const unsigned = await fetch(`${bot.url}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
     expect(unsigned.status).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
     expect(await prophecyCount()).toBe(before);
@@ -133,7 +158,11 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
   });
 
   it("answers Slack's URL verification challenge", async () => {
-    const body = JSON.stringify({ token: "t", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", type: "url_verification" });
+    const body = JSON.stringify({
+      token: "t",
+      challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+      type: "url_verification",
+    });
     const response = await sendSigned(bot, body, "application/json");
     expect(await response.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
   });
@@ -145,8 +174,14 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     const id = Number(/prophecy #(\d+)/.exec(contextText(post))![1]);
     await waitUntil(async () => (await bot.oracle.getProphecy(id))?.messageRef != null);
     const item = { type: "message", channel, ts: (await bot.oracle.getProphecy(id))!.messageRef!.split("/")[1] };
-    const reaction = (type: string, user: string, emoji: string, eventTs: string) =>
-      ({ type, user, reaction: emoji, item_user: "UBOT", item, event_ts: eventTs });
+    const reaction = (type: string, user: string, emoji: string, eventTs: string) => ({
+      type,
+      user,
+      reaction: emoji,
+      item_user: "UBOT",
+      item,
+      event_ts: eventTs,
+    });
     const t0 = Math.floor(Date.now() / 1000);
 
     const added = reaction("reaction_added", "U0BOB", "fire", `${t0}.000100`);
@@ -174,9 +209,21 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
   it("ignores reactions on other messages and on files", async () => {
     const before = await getDb().prisma.reaction.count();
     const now = `${Math.floor(Date.now() / 1000)}.000001`;
-    const other = await sendEvent(bot, { type: "reaction_added", user: "U0BOB", reaction: "fire", item: { type: "message", channel: "C0GENERAL", ts: "1111111111.000001" }, event_ts: now });
+    const other = await sendEvent(bot, {
+      type: "reaction_added",
+      user: "U0BOB",
+      reaction: "fire",
+      item: { type: "message", channel: "C0GENERAL", ts: "1111111111.000001" },
+      event_ts: now,
+    });
     expect(other.status).toBe(200);
-    await sendEvent(bot, { type: "reaction_added", user: "U0BOB", reaction: "fire", item: { type: "file", file: "F123" }, event_ts: now });
+    await sendEvent(bot, {
+      type: "reaction_added",
+      user: "U0BOB",
+      reaction: "fire",
+      item: { type: "file", file: "F123" },
+      event_ts: now,
+    });
     expect(await getDb().prisma.reaction.count()).toBe(before);
   });
 
@@ -204,14 +251,24 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     // The trainer ends the first job: its channel is told why it was not promoted.
     const running = await claimNextJob(getDb(), "test-runner");
     expect(running?.id).toBe(jobId);
-    await finishJob(getDb(), jobId, { state: "rejected", version: 2, error: "validation loss 9.1 is worse than v1's 5.0" });
+    await finishJob(getDb(), jobId, {
+      state: "rejected",
+      version: 2,
+      error: "validation loss 9.1 is worse than v1's 5.0",
+    });
     const told = await bot.fake.waitFor("chat.postMessage", (c) => String(c.args.text).includes(`job #${jobId}`));
     expect(told.args.channel).toBe("C0OPS");
     expect(String(told.args.text)).toMatch(/not made current.*validation loss 9\.1/);
   });
 
   it("publishes the App Home with the current model and the week's top prophecies", async () => {
-    const response = await sendEvent(bot, { type: "app_home_opened", user: "U0ALICE", channel: "D0ALICE", tab: "home", event_ts: `${Math.floor(Date.now() / 1000)}.000001` });
+    const response = await sendEvent(bot, {
+      type: "app_home_opened",
+      user: "U0ALICE",
+      channel: "D0ALICE",
+      tab: "home",
+      event_ts: `${Math.floor(Date.now() / 1000)}.000001`,
+    });
     expect(response.status).toBe(200);
     const published = await bot.fake.waitFor("views.publish");
     expect(published.args.user_id).toBe("U0ALICE");
@@ -224,13 +281,28 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(JSON.stringify(view.blocks)).toMatch(/:fire: 1/); // the reacted prophecy from the reaction test is on top
   });
 
-  it("\"Another one\" posts a fresh quatrain at the same temperature", async () => {
+  it('"Another one" posts a fresh quatrain at the same temperature', async () => {
     const payload = {
-      type: "block_actions", team: { id: "T0TEST", domain: "oracle-test" }, user: { id: "U0BOB", username: "bob", team_id: "T0TEST" },
-      api_app_id: "A0TEST", token: "legacy", trigger_id: "trigger.1", response_url: bot.fake.responseUrl("button"),
+      type: "block_actions",
+      team: { id: "T0TEST", domain: "oracle-test" },
+      user: { id: "U0BOB", username: "bob", team_id: "T0TEST" },
+      api_app_id: "A0TEST",
+      token: "legacy",
+      trigger_id: "trigger.1",
+      response_url: bot.fake.responseUrl("button"),
       container: { type: "message", message_ts: "1700000000.000001", channel_id: "C0GENERAL", is_ephemeral: false },
-      channel: { id: "C0GENERAL", name: "general" }, message: { ts: "1700000000.000001", text: "…" },
-      actions: [{ type: "button", action_id: "prophecy_another", block_id: "b1", value: JSON.stringify({ t: 1.3, a: null }), text: { type: "plain_text", text: "Another one" }, action_ts: "1700000001.000001" }],
+      channel: { id: "C0GENERAL", name: "general" },
+      message: { ts: "1700000000.000001", text: "…" },
+      actions: [
+        {
+          type: "button",
+          action_id: "prophecy_another",
+          block_id: "b1",
+          value: JSON.stringify({ t: 1.3, a: null }),
+          text: { type: "plain_text", text: "Another one" },
+          action_ts: "1700000001.000001",
+        },
+      ],
     };
     expect((await sendAction(bot, payload)).status).toBe(200);
     const post = await bot.fake.waitFor("chat.postMessage");
@@ -252,10 +324,12 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(JSON.stringify(recent.args.blocks)).toContain("Recent prophecies");
   });
 
-  it("answers \"busy\" in the ack past SLACK_MAX_IN_FLIGHT instead of queueing", async () => {
+  it('answers "busy" in the ack past SLACK_MAX_IN_FLIGHT instead of queueing', async () => {
     const small = await startSlackBot(getDb(), { maxInFlight: 1 });
     try {
-      const responses = await Promise.all(Array.from({ length: 5 }, (_, i) => sendCommand(small, "/prophecy", "1.0", { channel: `C0BUSY${i}` })));
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => sendCommand(small, "/prophecy", "1.0", { channel: `C0BUSY${i}` })),
+      );
       const bodies = await Promise.all(responses.map((r) => r.text()));
       expect(responses.every((r) => r.status === 200)).toBe(true);
       const busy = bodies.filter((b) => b.includes("many questions at once"));

@@ -15,7 +15,10 @@ let bot: SlackBot;
 beforeAll(async () => {
   await initBackend({ preference: "wasm" });
   fixture = await freshDatabase("sqlite");
-  await trainVersion({ db: fixture.db, config: testConfig(fixture.db.url, { trainer: { evalSamples: 0 } }), log: silentLogger }, { maxDocuments: 30 });
+  await trainVersion(
+    { db: fixture.db, config: testConfig(fixture.db.url, { trainer: { evalSamples: 0 } }), log: silentLogger },
+    { maxDocuments: 30 },
+  );
   bot = await startSlackBot(fixture.db, { appToken: "xapp-1-test" });
 });
 afterAll(async () => {
@@ -27,23 +30,46 @@ it("connects through apps.connections.open and answers a /prophecy envelope: ack
   const open = await bot.fake.waitFor("apps.connections.open");
   expect(open).toBeDefined();
   const socket = await bot.fake.socket.connected;
-  socket.send(JSON.stringify({
-    envelope_id: "57d6a792-4d35-4d0b-b6aa-3361493e1caf",
-    type: "slash_commands",
-    accepts_response_payload: true,
-    payload: {
-      token: "legacy", team_id: "T0TEST", team_domain: "oracle-test", channel_id: "C0SOCKET", channel_name: "socket",
-      user_id: "U0ALICE", user_name: "alice", command: "/prophecy", text: "temperature:1.2", api_app_id: "A0TEST",
-      is_enterprise_install: "false", response_url: bot.fake.responseUrl("socket"), trigger_id: "trigger.socket",
-    },
-  }));
+  socket.send(
+    JSON.stringify({
+      envelope_id: "57d6a792-4d35-4d0b-b6aa-3361493e1caf",
+      type: "slash_commands",
+      accepts_response_payload: true,
+      payload: {
+        token: "legacy",
+        team_id: "T0TEST",
+        team_domain: "oracle-test",
+        channel_id: "C0SOCKET",
+        channel_name: "socket",
+        user_id: "U0ALICE",
+        user_name: "alice",
+        command: "/prophecy",
+        text: "temperature:1.2",
+        api_app_id: "A0TEST",
+        is_enterprise_install: "false",
+        response_url: bot.fake.responseUrl("socket"),
+        trigger_id: "trigger.socket",
+      },
+    }),
+  );
   const post = await bot.fake.waitFor("chat.postMessage");
   expect(post.args.channel).toBe("C0SOCKET");
   expect(quatrainLines(post)).toHaveLength(4);
   expect(contextText(post)).toContain("temperature 1.2");
-  const acked = () => bot.fake.socket.received.some((m) => (m as { envelope_id?: string }).envelope_id === "57d6a792-4d35-4d0b-b6aa-3361493e1caf");
+  const acked = () =>
+    bot.fake.socket.received.some(
+      (m) => (m as { envelope_id?: string }).envelope_id === "57d6a792-4d35-4d0b-b6aa-3361493e1caf",
+    );
   for (let i = 0; i < 100 && !acked(); i++) await new Promise((r) => setTimeout(r, 20));
   expect(acked()).toBe(true);
   // The HTTP route is not mounted in Socket Mode.
-  expect((await fetch(`${bot.url}/slack/events`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })).status).toBe(404);
+  expect(
+    (
+      await fetch(`${bot.url}/slack/events`, {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json" },
+      })
+    ).status,
+  ).toBe(404);
 });

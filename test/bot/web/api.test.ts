@@ -32,12 +32,48 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     const db = getDb();
     v1 = await trainTinyModel(db);
     v2 = await createModelVersion(db, sampleModelVersion());
-    id.a = await seedProphecy(db, { modelVersion: v1, surface: "discord", temperature: 0.5, createdAt: day("2026-01-10"), text: "The king of fire\nshall come\nfrom the east\nby night" });
-    id.b = await seedProphecy(db, { modelVersion: v2, surface: "slack", temperature: 1.5, createdAt: day("2026-02-10"), text: "A great famine\nshall come\nupon the land\nin spring" });
-    id.c = await seedProphecy(db, { modelVersion: v1, surface: "web", temperature: 1.2, createdAt: day("2026-03-10"), text: "The moon over Paris\nhidden\nthe seven\nshall fall" });
-    id.d = await seedProphecy(db, { modelVersion: v2, surface: "cli", temperature: 2.0, createdAt: day("2026-03-20"), text: "Fire and blood\nin the west\nthe great ones\nweep" });
-    id.e = await seedProphecy(db, { modelVersion: v1, surface: "discord", temperature: 1.0, createdAt: day("2026-04-01"), text: "Ville d'été brûlée\nles grands\nseront\nprins" });
-    id.x = await seedProphecy(db, { modelVersion: v1, surface: "discord", temperature: 1.0, createdAt: day("2026-04-02"), text: "<script>alert(1)</script> & \"quotes\"\nline two\nline three\nline four" });
+    id.a = await seedProphecy(db, {
+      modelVersion: v1,
+      surface: "discord",
+      temperature: 0.5,
+      createdAt: day("2026-01-10"),
+      text: "The king of fire\nshall come\nfrom the east\nby night",
+    });
+    id.b = await seedProphecy(db, {
+      modelVersion: v2,
+      surface: "slack",
+      temperature: 1.5,
+      createdAt: day("2026-02-10"),
+      text: "A great famine\nshall come\nupon the land\nin spring",
+    });
+    id.c = await seedProphecy(db, {
+      modelVersion: v1,
+      surface: "web",
+      temperature: 1.2,
+      createdAt: day("2026-03-10"),
+      text: "The moon over Paris\nhidden\nthe seven\nshall fall",
+    });
+    id.d = await seedProphecy(db, {
+      modelVersion: v2,
+      surface: "cli",
+      temperature: 2.0,
+      createdAt: day("2026-03-20"),
+      text: "Fire and blood\nin the west\nthe great ones\nweep",
+    });
+    id.e = await seedProphecy(db, {
+      modelVersion: v1,
+      surface: "discord",
+      temperature: 1.0,
+      createdAt: day("2026-04-01"),
+      text: "Ville d'été brûlée\nles grands\nseront\nprins",
+    });
+    id.x = await seedProphecy(db, {
+      modelVersion: v1,
+      surface: "discord",
+      temperature: 1.0,
+      createdAt: day("2026-04-02"),
+      text: '<script>alert(1)</script> & "quotes"\nline two\nline three\nline four',
+    });
     web = await startWeb(db);
     await react(web.oracle, id.a, "👍", 3);
     await react(web.oracle, id.e, "🔥", 1);
@@ -55,9 +91,17 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       expect(body.nextCursor).toBeNull();
       const a = list.find((p) => p.id === id.a)!;
       expect(a).toEqual({
-        id: id.a, createdAt: day("2026-01-10").toISOString(), text: "The king of fire\nshall come\nfrom the east\nby night",
-        lines: ["The king of fire", "shall come", "from the east", "by night"], temperature: 0.5, about: null,
-        modelVersion: v1, surface: "discord", longestCopied: 2, reactions: { "👍": 3 }, reactionCount: 3,
+        id: id.a,
+        createdAt: day("2026-01-10").toISOString(),
+        text: "The king of fire\nshall come\nfrom the east\nby night",
+        lines: ["The king of fire", "shall come", "from the east", "by night"],
+        temperature: 0.5,
+        about: null,
+        modelVersion: v1,
+        surface: "discord",
+        longestCopied: 2,
+        reactions: { "👍": 3 },
+        reactionCount: 3,
       });
       expect(list.find((p) => p.id === id.e)!.reactions).toEqual({ "🔥": 1, "👍": 1 });
     });
@@ -90,7 +134,10 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     });
 
     it("pages with cursors, newest first and by reactions, until nextCursor is null", async () => {
-      for (const [sort, expected] of [["new", ["x", "e", "d", "c", "b", "a"]], ["reactions", ["a", "e", "x", "d", "c", "b"]]] as const) {
+      for (const [sort, expected] of [
+        ["new", ["x", "e", "d", "c", "b", "a"]],
+        ["reactions", ["a", "e", "x", "d", "c", "b"]],
+      ] as const) {
         const seen: number[] = [];
         let cursor: string | null = null;
         for (let page = 0; page < 10; page++) {
@@ -144,7 +191,12 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     it("answers one prophecy, 404 for an unknown id, 400 for a bad one", async () => {
       const one = await get(`/api/prophecies/${id.c}`);
       expect(one.status).toBe(200);
-      expect(one.body).toMatchObject({ id: id.c, surface: "web", temperature: 1.2, lines: ["The moon over Paris", "hidden", "the seven", "shall fall"] });
+      expect(one.body).toMatchObject({
+        id: id.c,
+        surface: "web",
+        temperature: 1.2,
+        lines: ["The moon over Paris", "hidden", "the seven", "shall fall"],
+      });
       expect((await get("/api/prophecies/999999")).status).toBe(404);
       const bad = await get("/api/prophecies/seven");
       expect(bad.status).toBe(400);
@@ -161,7 +213,17 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       const models = body.models as Record<string, unknown>[];
       expect(models.map((m) => m.version)).toEqual([v2, v1]);
       expect(models[1]).toMatchObject({ version: v1, current: true, status: "accepted", epochs: 1, hasWeights: true });
-      for (const key of ["trainingSeconds", "backend", "loss", "valLoss", "perplexity", "kneserNeyPerplexity", "longestCopied", "gloveCoverage", "rejectReason"]) {
+      for (const key of [
+        "trainingSeconds",
+        "backend",
+        "loss",
+        "valLoss",
+        "perplexity",
+        "kneserNeyPerplexity",
+        "longestCopied",
+        "gloveCoverage",
+        "rejectReason",
+      ]) {
         expect(models[1]).toHaveProperty(key);
       }
       expect(typeof models[1]!.perplexity).toBe("number");
@@ -175,7 +237,10 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       const { status, body } = await get(`/api/runs/${job.id}`);
       expect(status).toBe(200);
       expect(body).toMatchObject({ id: job.id, state: "queued", epochsPlanned: 3, epochsDone: 2, reason: "curves" });
-      expect((body.epochs as { epoch: number; valLoss: number }[]).map((e) => [e.epoch, e.valLoss])).toEqual([[1, 5.5], [2, 4.8]]);
+      expect((body.epochs as { epoch: number; valLoss: number }[]).map((e) => [e.epoch, e.valLoss])).toEqual([
+        [1, 5.5],
+        [2, 4.8],
+      ]);
       expect((await get("/api/runs/424242")).status).toBe(404);
       expect((await get("/api/runs/x")).body.error).toContain("id");
       expect((await get("/api/runs?limit=500")).body.error).toContain("limit");
@@ -202,7 +267,11 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       expect(promoted.json()).toMatchObject({ version: v2, by: "alice (web 127.0.0.1)" });
       const models = (await get("/api/models")).body;
       expect(models.current).toBe(v2);
-      expect((models.models as Record<string, unknown>[])[0]).toMatchObject({ version: v2, current: true, promotedBy: "alice (web 127.0.0.1)" });
+      expect((models.models as Record<string, unknown>[])[0]).toMatchObject({
+        version: v2,
+        current: true,
+        promotedBy: "alice (web 127.0.0.1)",
+      });
       const rolled = await post("/api/rollback", { reason: "worse" }, admin);
       expect(rolled.statusCode).toBe(200);
       expect(rolled.json()).toMatchObject({ version: v1 });
@@ -267,9 +336,18 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     it("400 for words the model does not know, for malformed JSON; 413 for a body over the limit", async () => {
       const unknown = await web.app.inject({ method: "POST", url: "/api/prophecies", payload: { about: "zyzzyva" } });
       expect(unknown.statusCode).toBe(400);
-      const malformed = await web.app.inject({ method: "POST", url: "/api/prophecies", payload: "{temperature:", headers: { "content-type": "application/json" } });
+      const malformed = await web.app.inject({
+        method: "POST",
+        url: "/api/prophecies",
+        payload: "{temperature:",
+        headers: { "content-type": "application/json" },
+      });
       expect(malformed.statusCode).toBe(400);
-      const big = await web.app.inject({ method: "POST", url: "/api/prophecies", payload: { about: "x".repeat(10_000) } });
+      const big = await web.app.inject({
+        method: "POST",
+        url: "/api/prophecies",
+        payload: { about: "x".repeat(10_000) },
+      });
       expect(big.statusCode).toBe(413);
       expect(big.json().error).toBeTruthy();
     });
@@ -299,7 +377,8 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       for (const url of [`/p/${id.x}`, "/history", "/history?q=%3Cscript%3E%20alert"]) {
         const { html } = await page(url);
         expect(html).not.toContain("<script>alert(1)</script>");
-        if (!url.includes("q=")) expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;");
+        if (!url.includes("q="))
+          expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;");
       }
       const searched = await page("/history?q=%22%3E%3Cimg%20src%3Dx%3E");
       expect(searched.html).not.toContain("<img src=x>");
@@ -334,7 +413,8 @@ describeEachDatabase("web API limits and tokens", (getDb: () => Db) => {
   it("rate-limits asking per client address (429 after WEB_RATE_LIMIT_PER_MINUTE)", async () => {
     const web = await startWeb(getDb(), { web: { rateLimitPerMinute: 2 } });
     try {
-      const ask = (ip: string) => web.app.inject({ method: "POST", url: "/api/prophecies", payload: { temperature: 9 }, remoteAddress: ip });
+      const ask = (ip: string) =>
+        web.app.inject({ method: "POST", url: "/api/prophecies", payload: { temperature: 9 }, remoteAddress: ip });
       // Bad asks count too: the limit is on requests, before any work.
       expect((await ask("10.0.0.1")).statusCode).toBe(400);
       expect((await ask("10.0.0.1")).statusCode).toBe(400);
@@ -343,7 +423,8 @@ describeEachDatabase("web API limits and tokens", (getDb: () => Db) => {
       expect(limited.json().error).toBeTruthy();
       expect((await ask("10.0.0.2")).statusCode).toBe(400);
       // Reading is not limited.
-      for (let i = 0; i < 4; i++) expect((await web.app.inject({ url: "/api/prophecies", remoteAddress: "10.0.0.1" })).statusCode).toBe(200);
+      for (let i = 0; i < 4; i++)
+        expect((await web.app.inject({ url: "/api/prophecies", remoteAddress: "10.0.0.1" })).statusCode).toBe(200);
     } finally {
       await web.close();
     }
@@ -365,8 +446,14 @@ describeEachDatabase("web API limits and tokens", (getDb: () => Db) => {
     try {
       expect((await web.app.inject({ url: "/api/prophecies" })).statusCode).toBe(401);
       expect((await web.app.inject({ url: "/history" })).statusCode).toBe(401);
-      expect((await web.app.inject({ url: "/api/prophecies", headers: { authorization: "Bearer wrong-secret" } })).statusCode).toBe(401);
-      expect((await web.app.inject({ url: "/api/prophecies", headers: { authorization: "Bearer reader-secret" } })).statusCode).toBe(200);
+      expect(
+        (await web.app.inject({ url: "/api/prophecies", headers: { authorization: "Bearer wrong-secret" } }))
+          .statusCode,
+      ).toBe(401);
+      expect(
+        (await web.app.inject({ url: "/api/prophecies", headers: { authorization: "Bearer reader-secret" } }))
+          .statusCode,
+      ).toBe(200);
       expect((await web.app.inject({ url: "/api/prophecies", headers: admin })).statusCode).toBe(200);
       const login = await web.app.inject({ url: "/history?token=reader-secret&q=king" });
       expect(login.statusCode).toBe(303);

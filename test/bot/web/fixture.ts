@@ -37,7 +37,12 @@ export async function startWeb(db: Db, overrides: ConfigOverrides = {}): Promise
   const tracker = createTracker();
   const deps = { oracle, config, log: silentLogger, tracker, runCommand: commandRunner(silentLogger, tracker) };
   const surface = await webSurface(deps);
-  const server = await buildServer({ log: silentLogger, tracker, surfaces: [surface!], readiness: () => oracle.readiness() });
+  const server = await buildServer({
+    log: silentLogger,
+    tracker,
+    surfaces: [surface!],
+    readiness: () => oracle.readiness(),
+  });
   return {
     app: server.app,
     oracle,
@@ -80,6 +85,14 @@ export async function react(oracle: Oracle, prophecyId: number, emoji: string, u
   const ref = `msg-${prophecyId}`;
   await oracle.attachMessage(prophecyId, ref, "chan");
   for (let u = 0; u < users; u++) {
-    await oracle.recordReaction({ platform: "discord", messageRef: ref, channel: "chan", userId: `u${u}-${emoji}`, emoji, added: true, at: new Date() });
+    await oracle.recordReaction({
+      platform: "discord",
+      messageRef: ref,
+      channel: "chan",
+      userId: `u${u}-${emoji}`,
+      emoji,
+      added: true,
+      at: new Date(),
+    });
   }
 }

@@ -7,7 +7,9 @@ describe("html (the one escaping helper)", () => {
     expect(html`<p title="${evil}">${evil}</p>`.value).toBe(
       `<p title="&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;">&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;</p>`,
     );
-    expect(html`<ul>${["<a>", "b"].map((x) => html`<li>${x}</li>`)}</ul>`.value).toBe("<ul><li>&lt;a&gt;</li><li>b</li></ul>");
+    expect(html`<ul>${["<a>", "b"].map((x) => html`<li>${x}</li>`)}</ul>`.value).toBe(
+      "<ul><li>&lt;a&gt;</li><li>b</li></ul>",
+    );
     expect(escapeHtml("a & b")).toBe("a &amp; b");
   });
 

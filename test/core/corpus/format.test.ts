@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildCasingTable, endsSentence, formatQuatrain, readCorpus, surfaceTokens, tokenize } from "../../../core/corpus/index.ts";
+import {
+  buildCasingTable,
+  endsSentence,
+  formatQuatrain,
+  readCorpus,
+  surfaceTokens,
+  tokenize,
+} from "../../../core/corpus/index.ts";
 import { testCorpusPath } from "../../helpers/paths.ts";
 
 const corpus = await readCorpus(testCorpusPath);
@@ -23,7 +30,9 @@ describe("casing table", () => {
 
 describe("formatQuatrain", () => {
   it("capitalises sentence starts, restores names and re-attaches punctuation", () => {
-    const tokens = tokenize("the eye of ravenna will be forsaken , when his wings fail . the french will trample underfoot ; o city of the sun !");
+    const tokens = tokenize(
+      "the eye of ravenna will be forsaken , when his wings fail . the french will trample underfoot ; o city of the sun !",
+    );
     const { text, lines } = formatQuatrain(tokens, casing);
     const flat = lines.join(" ");
     expect(flat).toContain("The eye of Ravenna");
@@ -46,14 +55,17 @@ describe("formatQuatrain", () => {
     const { lines } = formatQuatrain(tokenize(corpus.documents[0]), casing);
     expect(lines[0].endsWith(";")).toBe(true);
     expect(lines[1].endsWith(".")).toBe(true);
-    const afterPunctuation = corpus.documents.slice(0, 60)
+    const afterPunctuation = corpus.documents
+      .slice(0, 60)
       .flatMap((d) => formatQuatrain(tokenize(d), casing).lines.slice(0, 3))
       .filter((l) => /[.,;!?]$/.test(l)).length;
     expect(afterPunctuation / (60 * 3)).toBeGreaterThan(0.6);
   });
 
   it("capitalises every line's first word, as verse is printed", () => {
-    const tokens = tokenize("the great one of the blood will come by night in the sky of the west and the armies will cry for the king .");
+    const tokens = tokenize(
+      "the great one of the blood will come by night in the sky of the west and the armies will cry for the king .",
+    );
     const { lines, text } = formatQuatrain(tokens, casing);
     expect(lines.every((l) => /^\p{Lu}/u.test(l))).toBe(true);
     expect(tokenize(text)).toEqual(tokens);
@@ -68,7 +80,10 @@ describe("formatQuatrain", () => {
       const surface = surfaceTokens(doc);
       // A verse start: a common word capitalised mid-sentence. Quatrains with three such marks only.
       const starts = surface.flatMap((t, i) =>
-        i > 0 && /^\p{Lu}/u.test(t) && casing[t.toLowerCase()] === t.toLowerCase() && !endsSentence(surface[i - 1]!) ? [i] : []);
+        i > 0 && /^\p{Lu}/u.test(t) && casing[t.toLowerCase()] === t.toLowerCase() && !endsSentence(surface[i - 1]!)
+          ? [i]
+          : [],
+      );
       if (starts.length !== 3) continue;
       let at = 0;
       for (const line of formatQuatrain(tokenize(doc), casing).lines.slice(0, 3)) {

@@ -1,18 +1,48 @@
 import { describe, expect, it } from "vitest";
-import { BREAK_TOKEN, buildCasingTable, buildVocabulary, encodeDocuments, encodeTokens, formatQuatrain, readCorpus, tokenize, wordIndex } from "../../../core/corpus/index.ts";
+import {
+  BREAK_TOKEN,
+  buildCasingTable,
+  buildVocabulary,
+  encodeDocuments,
+  encodeTokens,
+  formatQuatrain,
+  readCorpus,
+  tokenize,
+  wordIndex,
+} from "../../../core/corpus/index.ts";
 import { testCorpusPath } from "../../helpers/paths.ts";
 
 describe("tokenize", () => {
   it("lower-cases, drops the Keras filter characters and keeps apostrophes and hyphens in words", () => {
-    expect(tokenize('A voice , fear: he trembles (in) the "tripod\'s" fleur-de-lis')).toEqual(
-      ["a", "voice", ",", "fear", "he", "trembles", "in", "the", "tripod's", "fleur-de-lis"],
-    );
+    expect(tokenize('A voice , fear: he trembles (in) the "tripod\'s" fleur-de-lis')).toEqual([
+      "a",
+      "voice",
+      ",",
+      "fear",
+      "he",
+      "trembles",
+      "in",
+      "the",
+      "tripod's",
+      "fleur-de-lis",
+    ]);
   });
 
   it("splits sentence punctuation into one token per character, attached or not", () => {
-    expect(tokenize("study; it is placed. Where?! ., end")).toEqual(
-      ["study", ";", "it", "is", "placed", ".", "where", "?", "!", ".", ",", "end"],
-    );
+    expect(tokenize("study; it is placed. Where?! ., end")).toEqual([
+      "study",
+      ";",
+      "it",
+      "is",
+      "placed",
+      ".",
+      "where",
+      "?",
+      "!",
+      ".",
+      ",",
+      "end",
+    ]);
   });
 
   it("can never produce the break marker", () => {
@@ -22,11 +52,17 @@ describe("tokenize", () => {
 
 describe("vocabulary", () => {
   it("puts the break marker at 0, then words by descending count, ties by first appearance", () => {
-    const vocab = buildVocabulary([["b", "a", "b"], ["c", "a", "d", "b"]]);
+    const vocab = buildVocabulary([
+      ["b", "a", "b"],
+      ["c", "a", "d", "b"],
+    ]);
     expect(vocab.words).toEqual([BREAK_TOKEN, "b", "a", "c", "d"]);
     expect(vocab.counts).toEqual([2, 3, 2, 1, 1]);
     expect(encodeDocuments([["a", "d"]], vocab.words)).toEqual([[2, 4]]);
-    expect(encodeTokens(["a", "zz", BREAK_TOKEN, "zz"], wordIndex(vocab.words))).toEqual({ ids: [2], unknown: ["zz", BREAK_TOKEN] });
+    expect(encodeTokens(["a", "zz", BREAK_TOKEN, "zz"], wordIndex(vocab.words))).toEqual({
+      ids: [2],
+      unknown: ["zz", BREAK_TOKEN],
+    });
   });
 
   it("on the real corpus: 'the' is the most frequent word", async () => {

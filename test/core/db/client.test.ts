@@ -18,7 +18,10 @@ async function closedPort(): Promise<number> {
 }
 
 async function userErrorOf(promise: Promise<unknown>): Promise<UserError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserError);
   return error as UserError;
 }
@@ -55,7 +58,9 @@ describe("openDatabase [sqlite]", () => {
 
     const second = await openDatabase(url);
     opened.push(second);
-    await first.prisma.lease.create({ data: { name: "x", holder: "h", acquiredAt: new Date(), renewedAt: new Date(), expiresAt: new Date() } });
+    await first.prisma.lease.create({
+      data: { name: "x", holder: "h", acquiredAt: new Date(), renewedAt: new Date(), expiresAt: new Date() },
+    });
     expect(await second.prisma.lease.findUnique({ where: { name: "x" } })).toMatchObject({ holder: "h" });
   });
 

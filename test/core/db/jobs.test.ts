@@ -1,22 +1,58 @@
 import { expect, it } from "vitest";
 import {
-  claimNextJob, enqueueJob, enqueueScheduledJob, finishJob, getJob, jobEpochs, jobJson, listJobs,
-  recordEpoch, requestCancel, requeueJob, runningJobs,
+  claimNextJob,
+  enqueueJob,
+  enqueueScheduledJob,
+  finishJob,
+  getJob,
+  jobEpochs,
+  jobJson,
+  listJobs,
+  recordEpoch,
+  requestCancel,
+  requeueJob,
+  runningJobs,
 } from "../../../core/db/jobs.ts";
 import { UserError } from "../../../core/errors.ts";
 import { describeEachDatabase } from "../../helpers/db.ts";
 import { race } from "./race.ts";
 
-const epoch = (n: number) => ({ epoch: n, loss: 5 - n, acc: 0.1 * n, valLoss: 5.5 - n, valAcc: 0.09 * n, seconds: 1.5 });
+const epoch = (n: number) => ({
+  epoch: n,
+  loss: 5 - n,
+  acc: 0.1 * n,
+  valLoss: 5.5 - n,
+  valAcc: 0.09 * n,
+  seconds: 1.5,
+});
 
 describeEachDatabase("jobs", (getDb) => {
   it("enqueues, claims oldest first, stores epochs as they come and finishes", async () => {
     const db = getDb();
     const first = await enqueueJob(db, { requestedBy: "alice", reason: "new corpus", epochs: 3 });
     const second = await enqueueJob(db, { requestedBy: "bob", reason: "again" });
-    expect(first).toMatchObject({ state: "queued", requestedBy: "alice", reason: "new corpus", epochs: 3, epochsDone: 0, version: null });
-    expect(Object.keys(jobJson(first))).toEqual(
-      ["id", "state", "requestedBy", "reason", "queuedAt", "startedAt", "finishedAt", "backend", "epochsDone", "version", "error", "allowCorpusChange"]);
+    expect(first).toMatchObject({
+      state: "queued",
+      requestedBy: "alice",
+      reason: "new corpus",
+      epochs: 3,
+      epochsDone: 0,
+      version: null,
+    });
+    expect(Object.keys(jobJson(first))).toEqual([
+      "id",
+      "state",
+      "requestedBy",
+      "reason",
+      "queuedAt",
+      "startedAt",
+      "finishedAt",
+      "backend",
+      "epochsDone",
+      "version",
+      "error",
+      "allowCorpusChange",
+    ]);
     expect(new Date(first.queuedAt).toISOString()).toBe(first.queuedAt);
 
     const claimed = await claimNextJob(db, "runner-1", { backend: "wasm" });
@@ -31,7 +67,7 @@ describeEachDatabase("jobs", (getDb) => {
     expect(await finishJob(db, first.id, { state: "succeeded", runner: "someone-else" })).toBe(false);
     expect(await finishJob(db, first.id, { state: "succeeded", version: null, runner: "runner-1" })).toBe(true);
     expect(await finishJob(db, first.id, { state: "failed", runner: "runner-1" })).toBe(false);
-    expect((await getJob(db, first.id))).toMatchObject({ state: "succeeded" });
+    expect(await getJob(db, first.id)).toMatchObject({ state: "succeeded" });
     expect((await getJob(db, first.id))?.finishedAt).not.toBeNull();
 
     expect((await claimNextJob(db, "runner-1"))?.id).toBe(second.id);
@@ -48,7 +84,8 @@ describeEachDatabase("jobs", (getDb) => {
     const claims = await race<number[]>(db.url, "claim", 3);
     expect(claims.flat().sort((a, b) => a - b)).toEqual(ids);
     for (const [i, mine] of claims.entries()) {
-      for (const id of mine) expect(await getJob(db, id)).toMatchObject({ state: "running", runner: `p${i}`, attempts: 1 });
+      for (const id of mine)
+        expect(await getJob(db, id)).toMatchObject({ state: "running", runner: `p${i}`, attempts: 1 });
     }
     for (const id of ids) await finishJob(db, id, { state: "succeeded" });
   });
@@ -78,7 +115,13 @@ describeEachDatabase("jobs", (getDb) => {
     expect(await runningJobs(db)).toHaveLength(1);
     expect(await requeueJob(db, job.id, { runner: "r2" })).toBeNull();
     expect(await requeueJob(db, job.id, { runner: "r1", note: "trainer shut down" })).toBe("queued");
-    expect(await getJob(db, job.id)).toMatchObject({ state: "queued", runner: null, startedAt: null, epochsDone: 0, error: "trainer shut down" });
+    expect(await getJob(db, job.id)).toMatchObject({
+      state: "queued",
+      runner: null,
+      startedAt: null,
+      epochsDone: 0,
+      error: "trainer shut down",
+    });
     expect(await jobEpochs(db, job.id)).toEqual([]);
     const again = await claimNextJob(db, "r2");
     expect(again).toMatchObject({ id: job.id, attempts: 2, error: null });
@@ -104,7 +147,10 @@ describeEachDatabase("jobs", (getDb) => {
     const db = getDb();
     const results = await race<number | null>(db.url, "schedule", 3);
     expect(results.filter((id) => id !== null)).toHaveLength(1);
-    const next = await enqueueScheduledJob(db, new Date("2026-11-03T03:00:00Z"), { requestedBy: "schedule", reason: "nightly" });
+    const next = await enqueueScheduledJob(db, new Date("2026-11-03T03:00:00Z"), {
+      requestedBy: "schedule",
+      reason: "nightly",
+    });
     expect(next).toMatchObject({ requestedBy: "schedule", reason: "nightly", state: "queued" });
     expect(await listJobs(db, { state: "queued" })).toHaveLength(2);
   });

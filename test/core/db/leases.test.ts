@@ -16,7 +16,12 @@ describeEachDatabase("leases", (getDb) => {
     expect((await tryAcquire(db, "l1", "b", TTL, { now: at(TTL - 1) })).acquired).toBe(false);
 
     expect(await renew(db, "l1", "a", TTL, { now: at(10_000), jobId: 8 })).toBe(true);
-    expect(await getLease(db, "l1")).toMatchObject({ holder: "a", jobId: 8, acquiredAt: t0, expiresAt: at(10_000 + TTL) });
+    expect(await getLease(db, "l1")).toMatchObject({
+      holder: "a",
+      jobId: 8,
+      acquiredAt: t0,
+      expiresAt: at(10_000 + TTL),
+    });
     expect(await renew(db, "l1", "b", TTL)).toBe(false);
 
     expect(await release(db, "l1", "b")).toBe(false);

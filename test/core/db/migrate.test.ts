@@ -71,12 +71,28 @@ describe.each(testProviders)("migrate [%s]", (provider) => {
     expect(await migrate(db)).toEqual([]);
 
     const status = await migrationStatus(db);
-    expect(status).toMatchObject({ applied: names, pending: [], failed: [], modified: [], unknown: [], upToDate: true });
-    const tables = provider === "sqlite"
-      ? await exec(db, "SELECT name FROM sqlite_master WHERE type = 'table'")
-      : await exec(db, "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'");
+    expect(status).toMatchObject({
+      applied: names,
+      pending: [],
+      failed: [],
+      modified: [],
+      unknown: [],
+      upToDate: true,
+    });
+    const tables =
+      provider === "sqlite"
+        ? await exec(db, "SELECT name FROM sqlite_master WHERE type = 'table'")
+        : await exec(db, "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.map((t) => (t as { name: string }).name)).toEqual(
-      expect.arrayContaining(["ModelVersion", "Promotion", "TrainingJob", "JobEpoch", "Lease", "Prophecy", "_prisma_migrations"]),
+      expect.arrayContaining([
+        "ModelVersion",
+        "Promotion",
+        "TrainingJob",
+        "JobEpoch",
+        "Lease",
+        "Prophecy",
+        "_prisma_migrations",
+      ]),
     );
   });
 
@@ -105,11 +121,17 @@ describe.each(testProviders)("migrate [%s]", (provider) => {
     const db = await scratch(provider);
     const startAt = String(Date.now() + 1500);
     // A slow extra migration widens the window in which the two could collide.
-    const slow = provider === "sqlite"
-      ? 'CREATE TABLE "Slow" (id INTEGER); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) INSERT INTO "Slow" SELECT i FROM n;'
-      : 'CREATE TABLE "Slow" (id INTEGER); SELECT pg_sleep(0.5);';
+    const slow =
+      provider === "sqlite"
+        ? 'CREATE TABLE "Slow" (id INTEGER); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) INSERT INTO "Slow" SELECT i FROM n;'
+        : 'CREATE TABLE "Slow" (id INTEGER); SELECT pg_sleep(0.5);';
     const dir = migrationsWithExtra(provider, "99990101000000_slow", slow);
-    const child = () => run(process.execPath, ["--import", "tsx", path.join(projectRoot, "test/core/db/fixtures/migrate-once.ts"), db.url, startAt, dir], { cwd: projectRoot });
+    const child = () =>
+      run(
+        process.execPath,
+        ["--import", "tsx", path.join(projectRoot, "test/core/db/fixtures/migrate-once.ts"), db.url, startAt, dir],
+        { cwd: projectRoot },
+      );
     const results = await Promise.all([child(), child()]);
     const applied = results.map((r) => JSON.parse(r.stdout) as string[]);
 
@@ -124,7 +146,11 @@ describe.each(testProviders)("migrate [%s]", (provider) => {
   it("applies a new migration on top of applied ones", async () => {
     const db = await scratch(provider);
     await migrate(db);
-    const dir = migrationsWithExtra(provider, "99990101000000_add_note", 'CREATE TABLE "Note" ("id" INTEGER NOT NULL PRIMARY KEY);');
+    const dir = migrationsWithExtra(
+      provider,
+      "99990101000000_add_note",
+      'CREATE TABLE "Note" ("id" INTEGER NOT NULL PRIMARY KEY);',
+    );
     expect((await migrationStatus(db, { migrationsDir: dir })).pending).toEqual(["99990101000000_add_note"]);
     expect(await migrate(db, { migrationsDir: dir })).toEqual(["99990101000000_add_note"]);
     expect(await exec(db, 'SELECT * FROM "Note"')).toEqual([]);
@@ -133,7 +159,11 @@ describe.each(testProviders)("migrate [%s]", (provider) => {
   it("rolls a failing migration back completely and records nothing", async () => {
     const db = await scratch(provider);
     await migrate(db);
-    const dir = migrationsWithExtra(provider, "99990101000000_broken", 'CREATE TABLE "Half" ("id" INTEGER);\nTHIS IS NOT SQL;');
+    const dir = migrationsWithExtra(
+      provider,
+      "99990101000000_broken",
+      'CREATE TABLE "Half" ("id" INTEGER);\nTHIS IS NOT SQL;',
+    );
     await expect(migrate(db, { migrationsDir: dir })).rejects.toThrow(/99990101000000_broken failed/);
     expect((await migrationStatus(db, { migrationsDir: dir })).pending).toEqual(["99990101000000_broken"]);
     await expect(exec(db, 'SELECT * FROM "Half"')).rejects.toThrow();
@@ -144,12 +174,26 @@ describe.each(testProviders)("migrate [%s]", (provider) => {
     await migrate(db);
     const first = committed(provider)[0]!.name;
     await exec(db, `UPDATE "_prisma_migrations" SET checksum = '${"0".repeat(64)}' WHERE migration_name = '${first}'`);
-    await exec(db, `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES ('x1', 'c', '99990101000000_from_the_future', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)`);
-    expect(await migrationStatus(db)).toMatchObject({ modified: [first], unknown: ["99990101000000_from_the_future"], upToDate: true });
+    await exec(
+      db,
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES ('x1', 'c', '99990101000000_from_the_future', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)`,
+    );
+    expect(await migrationStatus(db)).toMatchObject({
+      modified: [first],
+      unknown: ["99990101000000_from_the_future"],
+      upToDate: true,
+    });
 
     const dir = migrationsWithExtra(provider, "99990101000001_stuck", 'CREATE TABLE "Stuck" ("id" INTEGER);');
-    await exec(db, `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('x2', 'c', '99990101000001_stuck', CURRENT_TIMESTAMP, 0)`);
-    expect(await migrationStatus(db, { migrationsDir: dir })).toMatchObject({ failed: ["99990101000001_stuck"], pending: [], upToDate: false });
+    await exec(
+      db,
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('x2', 'c', '99990101000001_stuck', CURRENT_TIMESTAMP, 0)`,
+    );
+    expect(await migrationStatus(db, { migrationsDir: dir })).toMatchObject({
+      failed: ["99990101000001_stuck"],
+      pending: [],
+      upToDate: false,
+    });
     const error = await migrate(db, { migrationsDir: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toContain("99990101000001_stuck");
@@ -170,10 +214,14 @@ describe("migrate [sqlite] specifics", () => {
   it("agrees with the real `prisma migrate status` on what is applied", async () => {
     const db = await scratch("sqlite");
     await migrate(db);
-    const { stdout } = await run(process.execPath, ["scripts/prisma.mjs", "cli", "sqlite", "migrate", "status", "--schema", "prisma/sqlite/schema.prisma"], {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: db.url },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ["scripts/prisma.mjs", "cli", "sqlite", "migrate", "status", "--schema", "prisma/sqlite/schema.prisma"],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, DATABASE_URL: db.url },
+      },
+    );
     expect(stdout).toContain("Database schema is up to date");
   });
 });

@@ -1,16 +1,27 @@
 import { randomBytes } from "node:crypto";
 import { beforeEach, expect, it } from "vitest";
 import {
-  createModelVersion, currentModelVersion, dropWeights, everCurrentVersions, getModelVersion, listModelVersions,
-  listPromotions, promote, rollback,
+  createModelVersion,
+  currentModelVersion,
+  dropWeights,
+  everCurrentVersions,
+  getModelVersion,
+  listModelVersions,
+  listPromotions,
+  promote,
+  rollback,
 } from "../../../core/db/model-versions.ts";
 import { UserError } from "../../../core/errors.ts";
 import { clearDatabase, describeEachDatabase, sampleModelVersion } from "../../helpers/db.ts";
 
-const isPlainUint8Array = (value: unknown) => value instanceof Uint8Array && Object.getPrototypeOf(value) === Uint8Array.prototype;
+const isPlainUint8Array = (value: unknown) =>
+  value instanceof Uint8Array && Object.getPrototypeOf(value) === Uint8Array.prototype;
 
 async function userErrorOf(promise: Promise<unknown>): Promise<UserError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserError);
   return error as UserError;
 }
@@ -24,10 +35,27 @@ describeEachDatabase("model versions", (getDb) => {
     const version = await createModelVersion(db, data);
     const loaded = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
     expect(loaded).toMatchObject({
-      version, status: "accepted", rejectReason: null, jobId: 7, topology: data.topology, weightSpecs: data.weightSpecs,
-      vocabulary: data.vocabulary, casing: data.casing, hyperParams: data.hyperParams, corpusSha256: data.corpusSha256,
-      corpusDocuments: 1, gloveSource: "wink", gloveCoverage: 0.9, backend: "cpu", epochs: data.epochs,
-      loss: 5.1, valLoss: 5.3, valAcc: 0.09, evaluation: data.evaluation, hasWeights: true, isCurrent: false,
+      version,
+      status: "accepted",
+      rejectReason: null,
+      jobId: 7,
+      topology: data.topology,
+      weightSpecs: data.weightSpecs,
+      vocabulary: data.vocabulary,
+      casing: data.casing,
+      hyperParams: data.hyperParams,
+      corpusSha256: data.corpusSha256,
+      corpusDocuments: 1,
+      gloveSource: "wink",
+      gloveCoverage: 0.9,
+      backend: "cpu",
+      epochs: data.epochs,
+      loss: 5.1,
+      valLoss: 5.3,
+      valAcc: 0.09,
+      evaluation: data.evaluation,
+      hasWeights: true,
+      isCurrent: false,
     });
     expect(loaded!.trainingStartedAt).toEqual(data.trainingStartedAt);
     expect(loaded!.trainingFinishedAt).toEqual(data.trainingFinishedAt);
@@ -58,7 +86,9 @@ describeEachDatabase("model versions", (getDb) => {
   it("numbers versions in order and lists them oldest first without blobs", async () => {
     const db = getDb();
     const a = await createModelVersion(db, sampleModelVersion());
-    const b = await createModelVersion(db, sampleModelVersion({ status: "rejected", rejectReason: "worse" }), { promote: undefined });
+    const b = await createModelVersion(db, sampleModelVersion({ status: "rejected", rejectReason: "worse" }), {
+      promote: undefined,
+    });
     expect(b).toBeGreaterThan(a);
     await promote(db, a, "admin", "first");
     const list = await listModelVersions(db);
@@ -75,11 +105,18 @@ describeEachDatabase("model versions", (getDb) => {
   it("has no current version before the first promotion; createModelVersion can promote at once", async () => {
     const db = getDb();
     expect(await currentModelVersion(db)).toBeNull();
-    const version = await createModelVersion(db, sampleModelVersion(), { promote: { by: "trainer", reason: "passed the gate" } });
+    const version = await createModelVersion(db, sampleModelVersion(), {
+      promote: { by: "trainer", reason: "passed the gate" },
+    });
     const current = await currentModelVersion(db, { withWeights: true });
     expect(current).toMatchObject({ version, isCurrent: true, hasWeights: true });
     expect(current!.weights).not.toBeNull();
-    expect((await listPromotions(db))[0]).toMatchObject({ version, promotedBy: "trainer", reason: "passed the gate", rolledBackAt: null });
+    expect((await listPromotions(db))[0]).toMatchObject({
+      version,
+      promotedBy: "trainer",
+      reason: "passed the gate",
+      rolledBackAt: null,
+    });
   });
 
   it("promote makes a version current; promoting the current one again changes nothing", async () => {
@@ -101,21 +138,40 @@ describeEachDatabase("model versions", (getDb) => {
     expect(again.alreadyCurrent).toBe(true);
     expect(await listPromotions(db)).toHaveLength(1);
     expect((await listPromotions(db)).map((p) => p.reason)).not.toContain("because I said so");
-    expect((await promote(db, await createModelVersion(db, sampleModelVersion()), "alice", "newer")).alreadyCurrent).toBe(false);
+    expect(
+      (await promote(db, await createModelVersion(db, sampleModelVersion()), "alice", "newer")).alreadyCurrent,
+    ).toBe(false);
   });
 
   it("promotes a version the gate rejected only with force, and marks it forced", async () => {
     const db = getDb();
     await createModelVersion(db, sampleModelVersion(), { promote: { by: "trainer", reason: "first" } });
-    const rejected = await createModelVersion(db, sampleModelVersion({ status: "rejected", rejectReason: "trained on another corpus" }));
+    const rejected = await createModelVersion(
+      db,
+      sampleModelVersion({ status: "rejected", rejectReason: "trained on another corpus" }),
+    );
     const refused = await userErrorOf(promote(db, rejected, "alice", "looks fine"));
-    expect(refused.message).toMatch(new RegExp(`Model version ${rejected} was rejected by the promotion gate: trained on another corpus`));
+    expect(refused.message).toMatch(
+      new RegExp(`Model version ${rejected} was rejected by the promotion gate: trained on another corpus`),
+    );
     expect(refused.hint).toMatch(new RegExp(`oracle promote ${rejected} --force`));
-    expect((await listModelVersions(db)).find((v) => v.version === rejected)).toMatchObject({ forced: false, isCurrent: false });
+    expect((await listModelVersions(db)).find((v) => v.version === rejected)).toMatchObject({
+      forced: false,
+      isCurrent: false,
+    });
 
     const forced = await promote(db, rejected, "alice", "looks fine", { force: true });
-    expect(forced).toMatchObject({ version: rejected, forced: true, alreadyCurrent: false, reason: "looks fine (forced past the gate's rejection)" });
-    expect((await listModelVersions(db)).find((v) => v.version === rejected)).toMatchObject({ forced: true, isCurrent: true, status: "rejected" });
+    expect(forced).toMatchObject({
+      version: rejected,
+      forced: true,
+      alreadyCurrent: false,
+      reason: "looks fine (forced past the gate's rejection)",
+    });
+    expect((await listModelVersions(db)).find((v) => v.version === rejected)).toMatchObject({
+      forced: true,
+      isCurrent: true,
+      status: "rejected",
+    });
     expect((await getModelVersion(db, rejected))?.forced).toBe(true);
   });
 
@@ -175,8 +231,17 @@ describeEachDatabase("model versions", (getDb) => {
     expect(await dropWeights(db, [v1, v2, v3])).toEqual([v3]);
     expect(await dropWeights(db, [v3])).toEqual([]);
     const list = await listModelVersions(db);
-    expect(list.map((v) => [v.version, v.hasWeights])).toEqual([[v1, true], [v2, true], [v3, false], [v4, true]]);
-    expect(await getModelVersion(db, v3, { withWeights: true })).toMatchObject({ weights: null, hasWeights: false, valLoss: 5.3 });
+    expect(list.map((v) => [v.version, v.hasWeights])).toEqual([
+      [v1, true],
+      [v2, true],
+      [v3, false],
+      [v4, true],
+    ]);
+    expect(await getModelVersion(db, v3, { withWeights: true })).toMatchObject({
+      weights: null,
+      hasWeights: false,
+      valLoss: 5.3,
+    });
   });
 
   it("concurrent promotions all land and leave exactly one current version", async () => {

@@ -22,8 +22,26 @@ describeEachDatabase("prophecy history", (getDb) => {
   });
 
   it("records a prophecy with defaults and returns it as stored", async () => {
-    const saved = await recordProphecy(getDb(), { ...prophecy(v1, 1), about: "the king", seed: 42, requestedBy: "alice", messageRef: "c1/m2", redraws: 3 });
-    expect(saved).toMatchObject({ modelVersion: v1, lines: prophecy(v1, 1).lines, temperature: 1.2, about: "the king", seed: 42, redraws: 3, surface: "cli", requestedBy: "alice", messageRef: "c1/m2", longestCopied: 1 });
+    const saved = await recordProphecy(getDb(), {
+      ...prophecy(v1, 1),
+      about: "the king",
+      seed: 42,
+      requestedBy: "alice",
+      messageRef: "c1/m2",
+      redraws: 3,
+    });
+    expect(saved).toMatchObject({
+      modelVersion: v1,
+      lines: prophecy(v1, 1).lines,
+      temperature: 1.2,
+      about: "the king",
+      seed: 42,
+      redraws: 3,
+      surface: "cli",
+      requestedBy: "alice",
+      messageRef: "c1/m2",
+      longestCopied: 1,
+    });
     expect(saved.createdAt).toBeInstanceOf(Date);
     const plain = await recordProphecy(getDb(), prophecy(v1, 2));
     expect(plain).toMatchObject({ about: null, seed: null, redraws: 0, requestedBy: null, messageRef: null });

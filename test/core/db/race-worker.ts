@@ -20,7 +20,9 @@ if (op === "lease") {
     await until(start + r * 600);
     const fresh = await tryAcquire(db, `race-${r}`, holder, TTL, { now: t0 });
     await until(start + r * 600 + 300);
-    const takeover = await tryAcquire(db, `race-${r}`, `late-${holder}`, TTL, { now: new Date(t0.getTime() + TTL + 1) });
+    const takeover = await tryAcquire(db, `race-${r}`, `late-${holder}`, TTL, {
+      now: new Date(t0.getTime() + TTL + 1),
+    });
     rounds.push({ fresh: fresh.acquired, takeover: takeover.acquired });
   }
   out = rounds;
@@ -31,7 +33,10 @@ if (op === "lease") {
   out = ids;
 } else if (op === "schedule") {
   await until(start);
-  const job = await enqueueScheduledJob(db, new Date("2026-11-02T03:00:00Z"), { requestedBy: "schedule", reason: "nightly" });
+  const job = await enqueueScheduledJob(db, new Date("2026-11-02T03:00:00Z"), {
+    requestedBy: "schedule",
+    reason: "nightly",
+  });
   out = job?.id ?? null;
 } else {
   throw new Error(`unknown op ${op}`);

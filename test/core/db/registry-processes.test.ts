@@ -15,7 +15,18 @@ describeEachDatabase("model registry shared by two processes", (getDb) => {
     for (let i = 0; i < 12; i++) versions.push(await createModelVersion(db, sampleModelVersion()));
     const startAt = String(Date.now() + 1500);
     const child = (mine: number[]) =>
-      run(process.execPath, ["--import", "tsx", path.join(projectRoot, "test/core/db/fixtures/promote-many.ts"), db.url, startAt, ...mine.map(String)], { cwd: projectRoot });
+      run(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          path.join(projectRoot, "test/core/db/fixtures/promote-many.ts"),
+          db.url,
+          startAt,
+          ...mine.map(String),
+        ],
+        { cwd: projectRoot },
+      );
     const results = await Promise.all([child(versions.slice(0, 6)), child(versions.slice(6))]);
     expect(results.map((r) => r.stdout)).toEqual(["done", "done"]);
 

@@ -9,11 +9,14 @@ const read = (...parts: string[]) => readFileSync(path.join(projectRoot, "prisma
 describe("per-provider Prisma schemas", () => {
   const models = read("models.prisma");
 
-  it.each(providers)("prisma/%s/schema.prisma is models.prisma with its datasource (regenerate with npm run db:generate)", (provider) => {
-    const committed = read(provider, "schema.prisma");
-    expect(committed).toBe(renderSchema(provider, models));
-    expect(committed).toContain(`provider = "${provider}"`);
-  });
+  it.each(providers)(
+    "prisma/%s/schema.prisma is models.prisma with its datasource (regenerate with npm run db:generate)",
+    (provider) => {
+      const committed = read(provider, "schema.prisma");
+      expect(committed).toBe(renderSchema(provider, models));
+      expect(committed).toContain(`provider = "${provider}"`);
+    },
+  );
 
   it("the committed migrations cover the current models (run npm run db:migrations -- NAME after changing them)", () => {
     expect(read("migrated-models.prisma")).toBe(models);

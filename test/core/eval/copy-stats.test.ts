@@ -7,7 +7,10 @@ describe("copy statistics", () => {
     const seen: number[] = [];
     const stats = await copyStatistics({
       count: 3,
-      sample: async (i) => { seen.push(i); return quatrains[i]!; },
+      sample: async (i) => {
+        seen.push(i);
+        return quatrains[i]!;
+      },
       longestCopiedRun: (q) => q.length,
     });
     expect(seen).toEqual([0, 1, 2]);
@@ -15,8 +18,11 @@ describe("copy statistics", () => {
   });
 
   it("reports zeros when evaluation samples are switched off", async () => {
-    expect(await copyStatistics({ count: 0, sample: () => [], longestCopiedRun: () => 1 }))
-      .toEqual({ samples: 0, meanLongestCopied: 0, maxLongestCopied: 0 });
+    expect(await copyStatistics({ count: 0, sample: () => [], longestCopiedRun: () => 1 })).toEqual({
+      samples: 0,
+      meanLongestCopied: 0,
+      maxLongestCopied: 0,
+    });
   });
 
   it("rejects negative counts and runs", async () => {

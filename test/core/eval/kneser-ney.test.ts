@@ -1,10 +1,19 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fitKneserNey, perplexity, perplexityWithUnknown, trigramsOfExamples, trigramsOfSequence } from "../../../core/eval/kneser-ney.ts";
+import {
+  fitKneserNey,
+  perplexity,
+  perplexityWithUnknown,
+  trigramsOfExamples,
+  trigramsOfSequence,
+} from "../../../core/eval/kneser-ney.ts";
 import { testCorpusPath } from "../../helpers/paths.ts";
 
 // The corpus already separates punctuation by spaces; lower-casing is enough for a vocabulary here.
-const documents = readFileSync(testCorpusPath, "utf8").split("\n").map((l) => l.trim().toLowerCase()).filter(Boolean)
+const documents = readFileSync(testCorpusPath, "utf8")
+  .split("\n")
+  .map((l) => l.trim().toLowerCase())
+  .filter(Boolean)
   .map((l) => l.split(/\s+/));
 const BREAK = 0;
 const vocab = new Map<string, number>([["<break>", BREAK]]);
@@ -65,8 +74,14 @@ describe("Kneser-Ney trigram", () => {
   });
 
   it("reads trigrams from example windows like the GRU's split", () => {
-    const contexts = [[5, 6, 7, 8], [6, 7, 8, 9]];
-    expect([...trigramsOfExamples(contexts, [9, 10])]).toEqual([[7, 8, 9], [8, 9, 10]]);
+    const contexts = [
+      [5, 6, 7, 8],
+      [6, 7, 8, 9],
+    ];
+    expect([...trigramsOfExamples(contexts, [9, 10])]).toEqual([
+      [7, 8, 9],
+      [8, 9, 10],
+    ]);
     expect(() => [...trigramsOfExamples([[1]], [2])]).toThrow(RangeError);
   });
 

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { embeddingMatrix, RANDOM_SCALE } from "../../../core/glove/index.ts";
 
 describe("embeddingMatrix", () => {
-  const vectors = new Map([["king", Float32Array.of(1, 2)], ["the", Float32Array.of(3, 4)], ["<break>", Float32Array.of(9, 9)]]);
+  const vectors = new Map([
+    ["king", Float32Array.of(1, 2)],
+    ["the", Float32Array.of(3, 4)],
+    ["<break>", Float32Array.of(9, 9)],
+  ]);
   const words = ["<break>", "the", "king", "prophet"];
 
   it("copies GloVe rows, fills the rest with small seeded random vectors and reports coverage", () => {

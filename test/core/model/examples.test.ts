@@ -6,7 +6,14 @@ describe("makeExamples", () => {
     const ex = makeExamples([[5, 6, 7], [8]], 2);
     expect(ex.count).toBe(4 + 2);
     const rows = Array.from({ length: ex.count }, (_, i) => [...ex.inputs.subarray(i * 2, i * 2 + 2)]);
-    expect(rows).toEqual([[0, 0], [0, 5], [5, 6], [6, 7], [0, 0], [0, 8]]);
+    expect(rows).toEqual([
+      [0, 0],
+      [0, 5],
+      [5, 6],
+      [6, 7],
+      [0, 0],
+      [0, 8],
+    ]);
     expect([...ex.targets]).toEqual([5, 6, 7, 0, 8, 0]);
   });
 

@@ -11,6 +11,17 @@ export async function corpusSlice(documents: number, phraseLength = 4): Promise<
 }
 
 /** A small network of the real architecture. */
-export const smallModel = (vocabSize: number, overrides: Partial<{ dropout: number; recurrentDropout: number; l2: number; seed: number }> = {}) => ({
-  vocabSize, embeddingDim: 16, phraseLength: 4, units: 24, dropout: 0.5, recurrentDropout: 0.5, l2: 0.02, seed: 3, ...overrides,
+export const smallModel = (
+  vocabSize: number,
+  overrides: Partial<{ dropout: number; recurrentDropout: number; l2: number; seed: number }> = {},
+) => ({
+  vocabSize,
+  embeddingDim: 16,
+  phraseLength: 4,
+  units: 24,
+  dropout: 0.5,
+  recurrentDropout: 0.5,
+  l2: 0.02,
+  seed: 3,
+  ...overrides,
 });

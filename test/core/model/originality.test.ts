@@ -14,7 +14,11 @@ function bruteForce(docs: number[][], sample: number[]): number {
 }
 
 describe("longestCopiedRun", () => {
-  const docs = [[1, 2, 3, 4, 5], [6, 7, 8], [2, 3, 9]];
+  const docs = [
+    [1, 2, 3, 4, 5],
+    [6, 7, 8],
+    [2, 3, 9],
+  ];
   const index = buildCopyIndex(docs);
 
   it("finds the longest run shared with the corpus", () => {

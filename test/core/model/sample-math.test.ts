@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-  BREAK_ID, drawToken, DrawScratch, NO_RULES, sampleTokens, samplingVocabulary, seededRandom,
-  type NextWordDraw, type NextWordScorer, type SamplingRules,
+  BREAK_ID,
+  drawToken,
+  DrawScratch,
+  NO_RULES,
+  sampleTokens,
+  samplingVocabulary,
+  seededRandom,
+  type NextWordDraw,
+  type NextWordScorer,
+  type SamplingRules,
 } from "../../../core/model/index.ts";
 import { referenceDraw } from "../../helpers/draw-reference.ts";
 
@@ -17,7 +25,12 @@ describe("drawToken", () => {
     for (const temperature of [0, 0.3, 1, 1.7]) {
       for (const topK of [0, 1, 7, 40]) {
         for (const topP of [1, 0.9, 0.5]) {
-          for (const [banned, breakInto] of [[[], -1], [[5, 17, 299], -1], [[3], 9], [[9], 9]] as [number[], number][]) {
+          for (const [banned, breakInto] of [
+            [[], -1],
+            [[5, 17, 299], -1],
+            [[3], 9],
+            [[9], 9],
+          ] as [number[], number][]) {
             for (let k = 0; k < 10; k++) {
               const draw = { temperature, uniform: rand(), topK, topP, banned, breakInto };
               const ref = referenceDraw(scores, draw);
@@ -40,7 +53,8 @@ describe("drawToken", () => {
     const few = [Math.log(0.5), Math.log(0.3), Math.log(0.15), Math.log(0.05)];
     const drawn = (d: Partial<NextWordDraw>) => {
       const counts = [0, 0, 0, 0];
-      for (let k = 0; k < 4000; k++) counts[drawToken(few, { ...plain, temperature: 1, uniform: (k + 0.5) / 4000, ...d })]!++;
+      for (let k = 0; k < 4000; k++)
+        counts[drawToken(few, { ...plain, temperature: 1, uniform: (k + 0.5) / 4000, ...d })]!++;
       return counts.map((c) => c / 4000);
     };
     expect(drawn({})).toEqual([0.5, 0.3, 0.15, 0.05].map((p) => expect.closeTo(p, 2)));
@@ -61,7 +75,8 @@ describe("drawToken", () => {
     // P(break) = 0.6, P(".") = 0.1 at id 2: with breakInto 2, "." gets 0.7 and break nothing.
     const probs = [0.6, 0.3, 0.1];
     const counts = [0, 0, 0];
-    for (let k = 0; k < 1000; k++) counts[drawToken(probs.map(Math.log), { ...plain, temperature: 1, uniform: (k + 0.5) / 1000, breakInto: 2 })]!++;
+    for (let k = 0; k < 1000; k++)
+      counts[drawToken(probs.map(Math.log), { ...plain, temperature: 1, uniform: (k + 0.5) / 1000, breakInto: 2 })]!++;
     expect(counts).toEqual([0, 300, 700]);
   });
 });
@@ -87,12 +102,18 @@ describe("sampleTokens bookkeeping", () => {
     const seen: number[][] = [];
     const tokens = await sampleTokens(counting(seen), { temperature: 0.01, maxWords: 50, random: seededRandom(1) });
     expect(tokens).toEqual([1, 2, 3, 4, 5]);
-    expect(seen.slice(0, 3)).toEqual([[0, 0, 0], [0, 0, 1], [0, 1, 2]]);
+    expect(seen.slice(0, 3)).toEqual([
+      [0, 0, 0],
+      [0, 0, 1],
+      [0, 1, 2],
+    ]);
   });
 
   it("continues a prefix and caps the length", async () => {
     const seen: number[][] = [];
-    expect(await sampleTokens(counting(seen), { temperature: 0, maxWords: 50, prefix: [3], random: Math.random })).toEqual([3, 4, 5]);
+    expect(
+      await sampleTokens(counting(seen), { temperature: 0, maxWords: 50, prefix: [3], random: Math.random }),
+    ).toEqual([3, 4, 5]);
     expect(seen[0]).toEqual([0, 0, 3]);
     expect(await sampleTokens(counting([]), { temperature: 0, maxWords: 2, random: Math.random })).toEqual([1, 2]);
   });
@@ -110,7 +131,10 @@ describe("the sampler's rules", () => {
   const words = ["<break>", "the", "great", ",", ".", "!", "king", "ha"];
   const [THE, GREAT, COMMA, STOP, BANG, KING, HA] = [1, 2, 3, 4, 5, 6, 7];
   // The corpus has "ha ha" but never "the the".
-  const vocabulary = samplingVocabulary(words, [[THE, GREAT, KING, COMMA, HA, HA, STOP], [GREAT, KING, BANG]]);
+  const vocabulary = samplingVocabulary(words, [
+    [THE, GREAT, KING, COMMA, HA, HA, STOP],
+    [GREAT, KING, BANG],
+  ]);
   const ALL: SamplingRules = { topK: 0, topP: 1, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true };
 
   /** Greedy next id by a table keyed on the last id (-1: empty window); the runner-up scores -1. */
@@ -120,7 +144,9 @@ describe("the sampler's rules", () => {
     async scores(windows) {
       const last = windows[1] === BREAK_ID && windows[0] === BREAK_ID ? -1 : windows[1]!;
       const out = new Float32Array(words.length).fill(-10);
-      (table[last] ?? []).forEach((id, rank) => { out[id] = -rank; });
+      (table[last] ?? []).forEach((id, rank) => {
+        out[id] = -rank;
+      });
       return out;
     },
   });
@@ -141,7 +167,13 @@ describe("the sampler's rules", () => {
   });
 
   it("no punctuation at the start or right after punctuation", async () => {
-    const punchy = habit({ [-1]: [COMMA, GREAT], [COMMA]: [STOP, KING], [GREAT]: [COMMA], [KING]: [STOP], [STOP]: [BREAK_ID] });
+    const punchy = habit({
+      [-1]: [COMMA, GREAT],
+      [COMMA]: [STOP, KING],
+      [GREAT]: [COMMA],
+      [KING]: [STOP],
+      [STOP]: [BREAK_ID],
+    });
     expect(await run(punchy, { ...ALL, punctuationRules: false })).toEqual([COMMA, STOP]);
     expect(await run(punchy, ALL)).toEqual([GREAT, COMMA, KING, STOP]);
   });
@@ -153,7 +185,13 @@ describe("the sampler's rules", () => {
   });
 
   it("cannot end right after a comma either: the full stop is banned there, so the break marker's mass is dropped", async () => {
-    const commaEnd = habit({ [-1]: [THE], [THE]: [COMMA], [COMMA]: [BREAK_ID, KING], [KING]: [STOP], [STOP]: [BREAK_ID] });
+    const commaEnd = habit({
+      [-1]: [THE],
+      [THE]: [COMMA],
+      [COMMA]: [BREAK_ID, KING],
+      [KING]: [STOP],
+      [STOP]: [BREAK_ID],
+    });
     expect(await run(commaEnd, { ...ALL, endOnTerminal: false })).toEqual([THE, COMMA]);
     expect(await run(commaEnd, ALL)).toEqual([THE, COMMA, KING, STOP]);
   });
@@ -169,7 +207,11 @@ describe("the sampler's rules", () => {
 
   it("without a vocabulary (or NO_RULES) nothing is constrained", async () => {
     const repeats = habit({ [-1]: [THE], [THE]: [THE] });
-    expect(await sampleTokens(repeats, { temperature: 0, maxWords: 3, random: Math.random, rules: ALL })).toEqual([THE, THE, THE]);
+    expect(await sampleTokens(repeats, { temperature: 0, maxWords: 3, random: Math.random, rules: ALL })).toEqual([
+      THE,
+      THE,
+      THE,
+    ]);
     expect(await run(repeats, NO_RULES, 3)).toEqual([THE, THE, THE]);
   });
 });

@@ -1,7 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  buildModel, classWeights, modelScorer, sampleTokens, seededRandom, trainModel,
+  buildModel,
+  classWeights,
+  modelScorer,
+  sampleTokens,
+  seededRandom,
+  trainModel,
   type NextWordScorer,
 } from "../../../core/model/index.ts";
 import { corpusSlice, smallModel, type Slice } from "./fixture.ts";
@@ -25,7 +30,11 @@ beforeAll(async () => {
   // No dropout: tfjs draws dropout masks unseeded, and these tests need the same model every run.
   model = buildModel(smallModel(slice.vocab.words.length, { dropout: 0, recurrentDropout: 0 }));
   await trainModel(model, slice.train, slice.validation, {
-    epochs: 3, batchSize: 64, learningRate: 0.003, seed: 1, classWeights: classWeights(slice.vocab.counts, 0.5),
+    epochs: 3,
+    batchSize: 64,
+    learningRate: 0.003,
+    seed: 1,
+    classWeights: classWeights(slice.vocab.counts, 0.5),
   });
   scorer = modelScorer(model);
 });

@@ -1,6 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildModel, classWeights, exportModel, importModel, lossAndGradients, trainModel } from "../../../core/model/index.ts";
+import {
+  buildModel,
+  classWeights,
+  exportModel,
+  importModel,
+  lossAndGradients,
+  trainModel,
+} from "../../../core/model/index.ts";
 import { corpusSlice, smallModel, type Slice } from "./fixture.ts";
 
 let slice: Slice;
@@ -9,7 +16,11 @@ beforeAll(async () => {
   slice = await corpusSlice(60);
   model = buildModel(smallModel(slice.vocab.words.length));
   await trainModel(model, slice.train, slice.validation, {
-    epochs: 1, batchSize: 64, learningRate: 0.003, seed: 1, classWeights: classWeights(slice.vocab.counts, 0.5),
+    epochs: 1,
+    batchSize: 64,
+    learningRate: 0.003,
+    seed: 1,
+    classWeights: classWeights(slice.vocab.counts, 0.5),
   });
 });
 

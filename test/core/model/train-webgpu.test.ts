@@ -2,7 +2,14 @@
 // lossAndGradients, async reads in the step and evaluation.
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildModel, classWeights, evaluate, lossAndGradientTensors, selectExamples, trainModel } from "../../../core/model/index.ts";
+import {
+  buildModel,
+  classWeights,
+  evaluate,
+  lossAndGradientTensors,
+  selectExamples,
+  trainModel,
+} from "../../../core/model/index.ts";
 import { initBackend } from "../../../core/tf/backend.ts";
 import { corpusSlice, type Slice } from "../../helpers/corpus-slice.ts";
 import { webgpuUnavailable } from "../../helpers/webgpu.ts";
@@ -19,12 +26,19 @@ beforeAll(async () => {
 
 /** Loss, accuracy and gradients (in variable order) of one batch on the current backend, read back. */
 async function batchGradients(model: tf.LayersModel, n: number) {
-  const ex = selectExamples(slice.train, Array.from({ length: n }, (_, i) => i));
+  const ex = selectExamples(
+    slice.train,
+    Array.from({ length: n }, (_, i) => i),
+  );
   const inputs = tf.tensor2d(ex.inputs, [n, 4], "int32");
   const targets = tf.tensor1d(ex.targets, "int32");
   const weights = tf.tensor1d(classWeights(slice.vocab.counts, 0.5));
   const { loss, acc, grads } = lossAndGradientTensors(model, inputs, targets, weights);
-  const out = { loss: (await loss.data())[0]!, acc: (await acc.data())[0]!, grads: await Promise.all(Object.values(grads).map((g) => g.data())) };
+  const out = {
+    loss: (await loss.data())[0]!,
+    acc: (await acc.data())[0]!,
+    grads: await Promise.all(Object.values(grads).map((g) => g.data())),
+  };
   tf.dispose([inputs, targets, weights, loss, acc, ...Object.values(grads)]);
   return out;
 }
@@ -34,7 +48,9 @@ describe.skipIf(unavailable)("training on webgpu", () => {
     await initBackend({ preference: "cpu" });
     const options = smallModel(slice.vocab.words.length, { dropout: 0, recurrentDropout: 0 });
     const cpuModel = buildModel(options);
-    const weights = await Promise.all(cpuModel.getWeights().map(async (w) => ({ shape: w.shape, data: await w.data() })));
+    const weights = await Promise.all(
+      cpuModel.getWeights().map(async (w) => ({ shape: w.shape, data: await w.data() })),
+    );
     const want = await batchGradients(cpuModel, 48);
     await initBackend({ preference: "webgpu" });
     const model = buildModel(options);
@@ -52,7 +68,11 @@ describe.skipIf(unavailable)("training on webgpu", () => {
     const model = buildModel(smallModel(slice.vocab.words.length));
     const before = (await evaluate(model, slice.validation, 256)).loss;
     const result = await trainModel(model, slice.train, slice.validation, {
-      epochs: 2, batchSize: 64, learningRate: 0.01, seed: 1, classWeights: classWeights(slice.vocab.counts, 0.5),
+      epochs: 2,
+      batchSize: 64,
+      learningRate: 0.01,
+      seed: 1,
+      classWeights: classWeights(slice.vocab.counts, 0.5),
     });
     expect(tf.getBackend()).toBe("webgpu");
     expect(result.epochs).toHaveLength(2);

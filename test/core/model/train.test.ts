@@ -1,7 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  buildModel, classWeights, evaluate, localStep, lossAndGradients, selectExamples, trainableVariableNames, trainModel,
+  buildModel,
+  classWeights,
+  evaluate,
+  localStep,
+  lossAndGradients,
+  selectExamples,
+  trainableVariableNames,
+  trainModel,
   type TrainStep,
 } from "../../../core/model/index.ts";
 import { corpusSlice, smallModel, type Slice } from "./fixture.ts";
@@ -12,7 +19,10 @@ beforeAll(async () => {
 });
 
 const batchTensors = (s: Slice, n: number) => {
-  const ex = selectExamples(s.train, Array.from({ length: n }, (_, i) => i));
+  const ex = selectExamples(
+    s.train,
+    Array.from({ length: n }, (_, i) => i),
+  );
   return { inputs: tf.tensor2d(ex.inputs, [n, 4], "int32"), targets: tf.tensor1d(ex.targets, "int32") };
 };
 
@@ -81,8 +91,14 @@ describe("trainModel", () => {
     const before = (await evaluate(model, slice.validation, 1024)).loss;
     const seen: number[] = [];
     const result = await trainModel(model, slice.train, slice.validation, {
-      epochs: 3, batchSize: 64, learningRate: 0.003, seed: 1, classWeights: classWeights(slice.vocab.counts, 0.5),
-      onEpochEnd: (m) => { seen.push(m.epoch); },
+      epochs: 3,
+      batchSize: 64,
+      learningRate: 0.003,
+      seed: 1,
+      classWeights: classWeights(slice.vocab.counts, 0.5),
+      onEpochEnd: (m) => {
+        seen.push(m.epoch);
+      },
     });
     expect(result.stopped).toBe(false);
     expect(seen).toEqual([1, 2, 3]);
@@ -98,8 +114,14 @@ describe("trainModel", () => {
     const model = buildModel(smallModel(slice.vocab.words.length));
     let batches = 0;
     const result = await trainModel(model, slice.train, slice.validation, {
-      epochs: 2, batchSize: 64, learningRate: 0.003, seed: 1, classWeights: classWeights(slice.vocab.counts, 0.5),
-      onBatchEnd: () => { batches++; },
+      epochs: 2,
+      batchSize: 64,
+      learningRate: 0.003,
+      seed: 1,
+      classWeights: classWeights(slice.vocab.counts, 0.5),
+      onBatchEnd: () => {
+        batches++;
+      },
       shouldStop: () => batches >= 3,
     });
     expect(result).toEqual({ epochs: [], stopped: true });
@@ -116,7 +138,14 @@ describe("trainModel", () => {
       for (const t of batch.targets) targetCounts.set(t, (targetCounts.get(t) ?? 0) + 1);
       return local.step(batch);
     };
-    await trainModel(model, slice.train, slice.validation, { epochs: 1, batchSize: 100, learningRate: 0.003, seed: 1, classWeights: new Float32Array(0), step });
+    await trainModel(model, slice.train, slice.validation, {
+      epochs: 1,
+      batchSize: 100,
+      learningRate: 0.003,
+      seed: 1,
+      classWeights: new Float32Array(0),
+      step,
+    });
     local.dispose();
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(slice.train.count);
     expect(sizes.slice(0, -1).every((s) => s === 100)).toBe(true);
@@ -127,7 +156,13 @@ describe("trainModel", () => {
 
   it("leaks no tensors across runs", async () => {
     const model = buildModel(smallModel(slice.vocab.words.length));
-    const opts = { epochs: 1, batchSize: 128, learningRate: 0.003, seed: 1, classWeights: classWeights(slice.vocab.counts, 0.5) };
+    const opts = {
+      epochs: 1,
+      batchSize: 128,
+      learningRate: 0.003,
+      seed: 1,
+      classWeights: classWeights(slice.vocab.counts, 0.5),
+    };
     await trainModel(model, slice.train, slice.validation, opts); // the GRU keeps its last dropout masks
     const settled = tf.memory().numTensors;
     await trainModel(model, slice.train, slice.validation, opts);

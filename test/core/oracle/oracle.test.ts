@@ -18,7 +18,9 @@ describeEachDatabase("oracle before any model", (getDb) => {
     try {
       const asking = oracle.prophesy({}, { surface: "discord", requestedBy: "u1" });
       await expect(asking).rejects.toThrow(UserError);
-      await expect(oracle.prophesy({}, { surface: "discord", requestedBy: "u1" })).rejects.toThrow("The oracle is still learning, try again in a few minutes.");
+      await expect(oracle.prophesy({}, { surface: "discord", requestedBy: "u1" })).rejects.toThrow(
+        "The oracle is still learning, try again in a few minutes.",
+      );
       expect(await oracle.readiness()).toEqual({ ready: false, reason: "no model has been trained yet" });
       expect(await oracle.currentModel()).toBeNull();
       expect(await oracle.suggestWords("th")).toEqual([]);
@@ -39,7 +41,13 @@ describeEachDatabase("oracle", (getDb) => {
     v1 = await trainTiny(getDb());
     v2 = await trainTiny(getDb());
     await rollback(getDb(), "tester"); // v1 current; v2 waits to be promoted by the hot-switch test
-    oracle = createOracle({ db: getDb(), config: oracleConfig(getDb(), { rateLimitPerMinute: 3 }), log: silentLogger, watch: false, now: () => clock });
+    oracle = createOracle({
+      db: getDb(),
+      config: oracleConfig(getDb(), { rateLimitPerMinute: 3 }),
+      log: silentLogger,
+      watch: false,
+      now: () => clock,
+    });
   }, 240_000);
   afterAll(async () => {
     await oracle?.close();
@@ -49,22 +57,41 @@ describeEachDatabase("oracle", (getDb) => {
     const got = await oracle.prophesy({ temperature: "1.2", count: 2 }, { surface: "cli", requestedBy: "alice" });
     expect(got).toHaveLength(2);
     for (const p of got) {
-      expect(p).toMatchObject({ surface: "cli", requestedBy: "alice", channel: null, messageRef: null, temperature: 1.2, modelVersion: v1, reactions: {}, reactionCount: 0 });
+      expect(p).toMatchObject({
+        surface: "cli",
+        requestedBy: "alice",
+        channel: null,
+        messageRef: null,
+        temperature: 1.2,
+        modelVersion: v1,
+        reactions: {},
+        reactionCount: 0,
+      });
       expect(p.lines).toHaveLength(4);
       expect(await oracle.getProphecy(p.id)).toEqual(p);
     }
     expect(got[1]!.id).toBeGreaterThan(got[0]!.id);
-    const again = await oracle.prophesy({ temperature: 1.2, seed: got[1]!.seed! }, { surface: "cli", requestedBy: "bob" });
+    const again = await oracle.prophesy(
+      { temperature: 1.2, seed: got[1]!.seed! },
+      { surface: "cli", requestedBy: "bob" },
+    );
     expect(again[0]!.text).toBe(got[1]!.text);
     expect(again[0]!.seed).toBe(got[1]!.seed);
   });
 
   it("prophesies for a chat surface with its channel; bad input is a UserError", async () => {
-    const [p] = await oracle.prophesy({ about: "The great" }, { surface: "discord", requestedBy: "d-user", channel: "chan-1" });
+    const [p] = await oracle.prophesy(
+      { about: "The great" },
+      { surface: "discord", requestedBy: "d-user", channel: "chan-1" },
+    );
     expect(p).toMatchObject({ surface: "discord", requestedBy: "d-user", channel: "chan-1" });
     expect(p!.text.toLowerCase().startsWith("the great")).toBe(true);
-    await expect(oracle.prophesy({ temperature: "hot" }, { surface: "discord", requestedBy: "d-user2" })).rejects.toThrow(UserError);
-    await expect(oracle.prophesy({ about: "xylophone" }, { surface: "slack", requestedBy: "s-user" })).rejects.toThrow(/"xylophone"/);
+    await expect(
+      oracle.prophesy({ temperature: "hot" }, { surface: "discord", requestedBy: "d-user2" }),
+    ).rejects.toThrow(UserError);
+    await expect(oracle.prophesy({ about: "xylophone" }, { surface: "slack", requestedBy: "s-user" })).rejects.toThrow(
+      /"xylophone"/,
+    );
   });
 
   it("limits each user per surface and minute", async () => {
@@ -91,7 +118,11 @@ describeEachDatabase("oracle", (getDb) => {
     expect(await oracle.recordReaction({ ...ev, userId: "a", added: true, at: at(2) })).toBe(true); // added twice
     expect(await oracle.recordReaction({ ...ev, userId: "b", added: true, at: at(3) })).toBe(true);
     expect(await oracle.recordReaction({ ...ev, userId: "b", emoji: "👍", added: true, at: at(3) })).toBe(true);
-    expect(await oracle.getProphecy(p!.id)).toMatchObject({ reactions: { "🔥": 2, "👍": 1 }, reactionCount: 3, messageRef: "msg-1" });
+    expect(await oracle.getProphecy(p!.id)).toMatchObject({
+      reactions: { "🔥": 2, "👍": 1 },
+      reactionCount: 3,
+      messageRef: "msg-1",
+    });
 
     expect(await oracle.recordReaction({ ...ev, userId: "a", added: false, at: at(5) })).toBe(true);
     // Older events delivered late, and a retried removal, change nothing.
@@ -105,10 +136,17 @@ describeEachDatabase("oracle", (getDb) => {
     expect((await oracle.getProphecy(p!.id))!.reactionCount).toBe(2);
 
     const rows = await listReactions(getDb(), p!.id);
-    expect(rows.filter((r) => r.present).map((r) => `${r.userId}${r.emoji}`).sort()).toEqual(["b👍", "b🔥"]);
+    expect(
+      rows
+        .filter((r) => r.present)
+        .map((r) => `${r.userId}${r.emoji}`)
+        .sort(),
+    ).toEqual(["b👍", "b🔥"]);
 
     // Messages that carry no prophecy (or carry it on another platform) are ignored.
-    expect(await oracle.recordReaction({ ...ev, messageRef: "not-ours", userId: "a", added: true, at: at(10) })).toBe(false);
+    expect(await oracle.recordReaction({ ...ev, messageRef: "not-ours", userId: "a", added: true, at: at(10) })).toBe(
+      false,
+    );
     expect(await oracle.recordReaction({ ...ev, platform: "slack", userId: "a", added: true, at: at(10) })).toBe(false);
     expect((await oracle.getProphecy(p!.id))!.reactionCount).toBe(2);
   });
@@ -117,8 +155,18 @@ describeEachDatabase("oracle", (getDb) => {
     const [p] = await oracle.prophesy({}, { surface: "slack", requestedBy: "conc" });
     await oracle.attachMessage(p!.id, "1732590000.000100", "C1");
     const at = new Date();
-    await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      oracle.recordReaction({ platform: "slack", messageRef: "1732590000.000100", userId: `u${i % 6}`, emoji: i < 6 ? "fire" : "eyes", added: true, at })));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        oracle.recordReaction({
+          platform: "slack",
+          messageRef: "1732590000.000100",
+          userId: `u${i % 6}`,
+          emoji: i < 6 ? "fire" : "eyes",
+          added: true,
+          at,
+        }),
+      ),
+    );
     expect(await oracle.getProphecy(p!.id)).toMatchObject({ reactionCount: 12, reactions: { fire: 6, eyes: 6 } });
   });
 
@@ -127,15 +175,34 @@ describeEachDatabase("oracle", (getDb) => {
     const base = Date.UTC(2026, 0, 1);
     const made: Awaited<ReturnType<typeof recordProphecy>>[] = [];
     for (let i = 0; i < 9; i++) {
-      made.push(await recordProphecy(getDb(), {
-        text: i % 3 === 0 ? `The Great King ${i}` : `a quiet sea ${i}`, lines: ["a", "b", "c", "d"], temperature: 0.5 + i * 0.1,
-        modelVersion: i < 6 ? v1 : v2, longestCopied: 1, surface: i % 2 ? "slack" : "discord", requestedBy: `u${i}`, messageRef: `m${i}`,
-      }));
-      await getDb().prisma.prophecy.update({ where: { id: made[i]!.id }, data: { createdAt: new Date(base + i * 3600_000) } });
+      made.push(
+        await recordProphecy(getDb(), {
+          text: i % 3 === 0 ? `The Great King ${i}` : `a quiet sea ${i}`,
+          lines: ["a", "b", "c", "d"],
+          temperature: 0.5 + i * 0.1,
+          modelVersion: i < 6 ? v1 : v2,
+          longestCopied: 1,
+          surface: i % 2 ? "slack" : "discord",
+          requestedBy: `u${i}`,
+          messageRef: `m${i}`,
+        }),
+      );
+      await getDb().prisma.prophecy.update({
+        where: { id: made[i]!.id },
+        data: { createdAt: new Date(base + i * 3600_000) },
+      });
     }
     // Reactions: m4 ×3, m1 ×2, m7 ×2, m2 ×1.
     const react = async (ref: string, n: number, platform: "discord" | "slack") => {
-      for (let u = 0; u < n; u++) await oracle.recordReaction({ platform, messageRef: ref, userId: `x${u}`, emoji: "⭐", added: true, at: new Date() });
+      for (let u = 0; u < n; u++)
+        await oracle.recordReaction({
+          platform,
+          messageRef: ref,
+          userId: `x${u}`,
+          emoji: "⭐",
+          added: true,
+          at: new Date(),
+        });
     };
     await react("m4", 3, "discord");
     await react("m1", 2, "slack");
@@ -161,7 +228,9 @@ describeEachDatabase("oracle", (getDb) => {
     expect(await all({ surface: "slack" })).toEqual([7, 5, 3, 1].map(id));
     expect(await all({ modelVersion: v2, sort: "reactions" })).toEqual([7, 8, 6].map(id));
     expect(await all({ minTemperature: 0.85, maxTemperature: 1.05 })).toEqual([5, 4].map(id));
-    expect(await all({ from: new Date(base + 2 * 3600_000), to: new Date(base + 5 * 3600_000) })).toEqual([4, 3, 2].map(id));
+    expect(await all({ from: new Date(base + 2 * 3600_000), to: new Date(base + 5 * 3600_000) })).toEqual(
+      [4, 3, 2].map(id),
+    );
     expect(await all({ q: "great KING" })).toEqual([6, 3, 0].map(id));
     expect(await all({ q: "great", surface: "discord", sort: "reactions" })).toEqual([6, 0].map(id));
     // A cursor of one sort is refused by the other, as a user error.
@@ -176,27 +245,51 @@ describeEachDatabase("oracle", (getDb) => {
     try {
       const tickets: Awaited<ReturnType<Oracle["requestRetrain"]>>[] = [];
       for (let i = 0; i < 6; i++) {
-        tickets.push(await oracle.requestRetrain({ surface: "discord", requestedBy: `admin${i}`, channel: "ops", reason: `  reason ${i} ` }));
+        tickets.push(
+          await oracle.requestRetrain({
+            surface: "discord",
+            requestedBy: `admin${i}`,
+            channel: "ops",
+            reason: `  reason ${i} `,
+          }),
+        );
       }
       expect(tickets[0]!.state).toBe("queued");
-      expect(await getJob(getDb(), tickets[0]!.jobId)).toMatchObject({ surface: "discord", channel: "ops", requestedBy: "admin0", reason: "reason 0" });
+      expect(await getJob(getDb(), tickets[0]!.jobId)).toMatchObject({
+        surface: "discord",
+        channel: "ops",
+        requestedBy: "admin0",
+        reason: "reason 0",
+      });
       const cliJob = await enqueueJob(getDb(), { requestedBy: "cli-user", reason: "nightly" });
       expect(await oracle.claimJobOutcomes("discord")).toEqual([]); // nothing finished yet
 
       for (let i = 0; i < 7; i++) {
         const job = (await claimNextJob(getDb(), "runner"))!;
-        await finishJob(getDb(), job.id, i % 2 ? { state: "rejected", version: v2, error: "worse than current" } : { state: "succeeded", version: v2 });
+        await finishJob(
+          getDb(),
+          job.id,
+          i % 2 ? { state: "rejected", version: v2, error: "worse than current" } : { state: "succeeded", version: v2 },
+        );
       }
       const [a, b] = await Promise.all([oracle.claimJobOutcomes("discord"), second.claimJobOutcomes("discord")]);
       const claimed = [...a, ...b].map((o) => o.jobId).sort((x, y) => x - y);
       expect(claimed).toEqual(tickets.map((t) => t.jobId));
       expect([...a, ...b].find((o) => o.jobId === tickets[1]!.jobId)).toEqual({
-        jobId: tickets[1]!.jobId, state: "rejected", surface: "discord", channel: "ops", requestedBy: "admin1", version: v2, detail: "worse than current",
+        jobId: tickets[1]!.jobId,
+        state: "rejected",
+        surface: "discord",
+        channel: "ops",
+        requestedBy: "admin1",
+        version: v2,
+        detail: "worse than current",
       });
       expect(await oracle.claimJobOutcomes("discord")).toEqual([]);
       expect(await second.claimJobOutcomes("slack")).toEqual([]);
       expect((await getJob(getDb(), cliJob.id))!.announcedAt).toBeNull();
-      await expect(oracle.requestRetrain({ surface: "discord", requestedBy: "x", reason: "y".repeat(501) })).rejects.toThrow(UserError);
+      await expect(
+        oracle.requestRetrain({ surface: "discord", requestedBy: "x", reason: "y".repeat(501) }),
+      ).rejects.toThrow(UserError);
     } finally {
       await second.close();
       await other.close();
@@ -222,13 +315,20 @@ describeEachDatabase("oracle", (getDb) => {
 
   it("switches to a promoted version and back on rollback while requests keep being answered", async () => {
     const { log } = capturedLog();
-    const watching = createOracle({ db: getDb(), config: oracleConfig(getDb(), { modelPollSeconds: 0.05, rateLimitPerMinute: 0 }), log });
+    const watching = createOracle({
+      db: getDb(),
+      config: oracleConfig(getDb(), { modelPollSeconds: 0.05, rateLimitPerMinute: 0 }),
+      log,
+    });
     try {
       await eventually(async () => ((await watching.readiness()).ready ? true : undefined));
       let stop = false;
       const versions: number[] = [];
       const traffic = (async () => {
-        while (!stop) versions.push(...(await watching.prophesy({}, { surface: "web", requestedBy: "load" })).map((p) => p.modelVersion));
+        while (!stop)
+          versions.push(
+            ...(await watching.prophesy({}, { surface: "web", requestedBy: "load" })).map((p) => p.modelVersion),
+          );
       })();
       await promote(getDb(), v2, "tester", "test");
       await eventually(async () => (versions.includes(v2) ? true : undefined));
@@ -244,7 +344,11 @@ describeEachDatabase("oracle", (getDb) => {
 
   it("keeps serving the previous version when a promoted one's weights cannot be loaded, and says why once", async () => {
     const { log, lines } = capturedLog();
-    const watching = createOracle({ db: getDb(), config: oracleConfig(getDb(), { modelPollSeconds: 0.05, rateLimitPerMinute: 0 }), log });
+    const watching = createOracle({
+      db: getDb(),
+      config: oracleConfig(getDb(), { modelPollSeconds: 0.05, rateLimitPerMinute: 0 }),
+      log,
+    });
     try {
       await eventually(async () => ((await watching.readiness()).ready ? true : undefined));
       const bad = await corruptCopyOf(v2);
@@ -271,12 +375,25 @@ describeEachDatabase("oracle", (getDb) => {
   async function corruptCopyOf(v: number): Promise<number> {
     const r = (await getModelVersion(getDb(), v, { withWeights: true, withCorpusIds: true }))!;
     return createModelVersion(getDb(), {
-      trainingStartedAt: r.trainingStartedAt, trainingFinishedAt: r.trainingFinishedAt, status: "accepted",
-      topology: r.topology as object, weightSpecs: r.weightSpecs as object[], weights: r.weights!.slice(0, r.weights!.length / 2),
-      vocabulary: r.vocabulary, casing: r.casing, hyperParams: r.hyperParams as object, corpusSha256: r.corpusSha256,
-      corpusIds: r.corpusIds!, corpusDocuments: r.corpusDocuments, gloveSource: r.gloveSource, gloveCoverage: r.gloveCoverage,
-      backend: r.backend, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, valAcc: r.valAcc,
+      trainingStartedAt: r.trainingStartedAt,
+      trainingFinishedAt: r.trainingFinishedAt,
+      status: "accepted",
+      topology: r.topology as object,
+      weightSpecs: r.weightSpecs as object[],
+      weights: r.weights!.slice(0, r.weights!.length / 2),
+      vocabulary: r.vocabulary,
+      casing: r.casing,
+      hyperParams: r.hyperParams as object,
+      corpusSha256: r.corpusSha256,
+      corpusIds: r.corpusIds!,
+      corpusDocuments: r.corpusDocuments,
+      gloveSource: r.gloveSource,
+      gloveCoverage: r.gloveCoverage,
+      backend: r.backend,
+      epochs: r.epochs,
+      loss: r.loss,
+      valLoss: r.valLoss,
+      valAcc: r.valAcc,
     });
   }
 });
-

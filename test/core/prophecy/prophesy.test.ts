@@ -14,8 +14,19 @@ import { testConfig } from "../../helpers/config.ts";
 import { describeEachDatabase } from "../../helpers/db.ts";
 
 const settings: ProphecySettings = {
-  minTemperature: 0.1, maxTemperature: 2, defaultTemperature: 1, minWords: 12, maxWords: 60, maxCopiedWords: 6, maxRedraws: 10, maxCount: 5,
-  topK: 40, topP: 0.95, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true,
+  minTemperature: 0.1,
+  maxTemperature: 2,
+  defaultTemperature: 1,
+  minWords: 12,
+  maxWords: 60,
+  maxCopiedWords: 6,
+  maxRedraws: 10,
+  maxCount: 5,
+  topK: 40,
+  topP: 0.95,
+  noImmediateRepeat: true,
+  punctuationRules: true,
+  endOnTerminal: true,
 };
 
 describeEachDatabase("prophesy before any training", (getDb) => {
@@ -82,19 +93,29 @@ describeEachDatabase("prophesy", (getDb) => {
     const many = Array.from({ length: 15_000 }, (_, i) => `zzq${i}`).join(" ");
     const error = await prophesy({ models, settings }, { about: many }).catch((e: unknown) => e as UserError);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toMatch(/"zzq0", "zzq1", .* … and 14990 more: starting words must come from its corpus/);
+    expect((error as UserError).message).toMatch(
+      /"zzq0", "zzq1", .* … and 14990 more: starting words must come from its corpus/,
+    );
     expect((error as UserError).message.length).toBeLessThan(400);
-    const hostile = await prophesy({ models, settings }, { about: "fire\x01\x1b[31mblood\x07" }).catch((e: unknown) => e as UserError);
+    const hostile = await prophesy({ models, settings }, { about: "fire\x01\x1b[31mblood\x07" }).catch(
+      (e: unknown) => e as UserError,
+    );
     expect((hostile as UserError).message).not.toMatch(/[\x00-\x1f\x7f]/);
     expect((hostile as UserError).message).toMatch(/\\x1b/);
   });
 
   it("records on each quatrain the seed that draws it again", async () => {
     const recorded: number[] = [];
-    const many = await prophesy({
-      models, settings,
-      onProphecy: async (p) => { recorded.push((await recordProphecy(getDb(), { ...p, surface: "cli" })).id); },
-    }, { count: 3, seed: 77, temperature: 1.3 });
+    const many = await prophesy(
+      {
+        models,
+        settings,
+        onProphecy: async (p) => {
+          recorded.push((await recordProphecy(getDb(), { ...p, surface: "cli" })).id);
+        },
+      },
+      { count: 3, seed: 77, temperature: 1.3 },
+    );
     expect(many[0]!.seed).toBe(77);
     expect(new Set(many.map((p) => p.seed)).size).toBe(3);
     const rows = (await listProphecies(getDb(), { limit: 3 })).prophecies;
@@ -128,10 +149,16 @@ describeEachDatabase("prophesy", (getDb) => {
   });
 
   it("hands every prophecy to onProphecy, which records the history", async () => {
-    const result = await prophesy({
-      models, settings,
-      onProphecy: async (p) => { await recordProphecy(getDb(), { ...p, surface: "cli", requestedBy: "tester" }); },
-    }, { count: 2, seed: 9 });
+    const result = await prophesy(
+      {
+        models,
+        settings,
+        onProphecy: async (p) => {
+          await recordProphecy(getDb(), { ...p, surface: "cli", requestedBy: "tester" });
+        },
+      },
+      { count: 2, seed: 9 },
+    );
     const page = await listProphecies(getDb(), { limit: 2 });
     expect(page.prophecies.map((p) => p.text).sort()).toEqual(result.map((p) => p.text).sort());
     expect(page.prophecies[0]).toMatchObject({ surface: "cli", requestedBy: "tester", modelVersion: first });

@@ -28,7 +28,9 @@ describe("parseTemperature", () => {
 
   it("takes plain decimals only: an empty value, hex or an exponent is refused, naming the accepted form", () => {
     for (const raw of ["", "  ", "0x1", "1e0", "Infinity", "1,2", "+1"]) {
-      expect(() => parseTemperature(raw, bounds), raw).toThrow(/Temperature must be a number between 0.1 and 2, written as a plain decimal/);
+      expect(() => parseTemperature(raw, bounds), raw).toThrow(
+        /Temperature must be a number between 0.1 and 2, written as a plain decimal/,
+      );
     }
     expect(parseTemperature(".5", bounds)).toBe(0.5);
     expect(parseTemperature("1.", bounds)).toBe(1);

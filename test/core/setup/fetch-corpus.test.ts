@@ -41,7 +41,9 @@ describe("fetchCorpus", () => {
 
   it("refuses bytes whose sha256 differs and writes nothing", async () => {
     const dest = path.join(dir, "b", "quatrains.txt");
-    await expect(fetchCorpus({ dest, source: `${base}/quatrains.txt`, sha256: "0".repeat(64) })).rejects.toThrow(/expected 0000/);
+    await expect(fetchCorpus({ dest, source: `${base}/quatrains.txt`, sha256: "0".repeat(64) })).rejects.toThrow(
+      /expected 0000/,
+    );
     expect(existsSync(dest)).toBe(false);
   });
 

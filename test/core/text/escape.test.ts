@@ -10,7 +10,9 @@ describe("quoteUserText", () => {
 
   it("escapes line breaks, DEL, C1 controls and bidi overrides; leaves other text alone", () => {
     expect(escapeControlCharacters("a\nb\rc\td\x7fe\x9bf\u202eg")).toBe("a\\nb\\rc\\td\\x7fe\\x9bf\\u202eg");
-    expect(escapeControlCharacters("Né à Salon, l'an 1503 — « prophète »")).toBe("Né à Salon, l'an 1503 — « prophète »");
+    expect(escapeControlCharacters("Né à Salon, l'an 1503 — « prophète »")).toBe(
+      "Né à Salon, l'an 1503 — « prophète »",
+    );
   });
 
   it("escapes quotes and backslashes and cuts long text", () => {

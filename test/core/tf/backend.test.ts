@@ -7,11 +7,20 @@ import { isUserError } from "../../../core/errors.ts";
 
 /** A pino logger whose JSON lines land in `lines`. */
 function capturingLogger(lines: Record<string, unknown>[]) {
-  const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
   return pino({ level: "info" }, sink);
 }
 
-const loads = async (name: string) => import(name).then(() => true, () => false);
+const loads = async (name: string) =>
+  import(name).then(
+    () => true,
+    () => false,
+  );
 /** Here the native package is absent or installed without its addon (install script blocked). */
 const NATIVE_UNAVAILABLE = "@tensorflow/tfjs-node is (not installed|installed without its native addon)";
 
@@ -44,7 +53,9 @@ describe("initBackend", () => {
   it("an explicit backend that cannot start is a UserError naming why", async () => {
     const error = await initBackend({ preference: "tensorflow" }).catch((e: unknown) => e);
     expect(isUserError(error)).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`"tensorflow" could not start: tensorflow: ${NATIVE_UNAVAILABLE}`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`"tensorflow" could not start: tensorflow: ${NATIVE_UNAVAILABLE}`),
+    );
   });
 
   it("switches between wasm and cpu on request", async () => {

@@ -1,7 +1,8 @@
 /** Seeded, so random shapes are the same on every run. */
 export { seededRandom } from "../../../core/model/random.ts";
 
-export const randomInt = (rand: () => number, lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+export const randomInt = (rand: () => number, lo: number, hi: number): number =>
+  lo + Math.floor(rand() * (hi - lo + 1));
 
 export const randomFloats = (rand: () => number, n: number): Float32Array =>
   Float32Array.from({ length: n }, () => rand() * 2 - 1);

@@ -23,7 +23,11 @@ describe("promotion gate", () => {
   });
 
   it("never promotes on losses over another corpus or vocabulary, however much lower", () => {
-    const d = promotionDecision(3.6358, { version: 1, valLoss: 7.0175, corpusChange: "vocabulary 4512 → 34 words" }, 0.05);
+    const d = promotionDecision(
+      3.6358,
+      { version: 1, valLoss: 7.0175, corpusChange: "vocabulary 4512 → 34 words" },
+      0.05,
+    );
     expect(d.promote).toBe(false);
     expect(d.reason).toMatch(/trained on another corpus than current v1 \(vocabulary 4512 → 34 words\)/);
     expect(d.reason).toMatch(/not comparable/);
@@ -31,25 +35,55 @@ describe("promotion gate", () => {
   });
 
   it("promotes a corpus change only when the request allows it explicitly, and says so", () => {
-    const d = promotionDecision(9.9, { version: 1, valLoss: 5, corpusChange: "documents 941 → 900" }, { tolerance: 0.05, allowCorpusChange: true });
+    const d = promotionDecision(
+      9.9,
+      { version: 1, valLoss: 5, corpusChange: "documents 941 → 900" },
+      { tolerance: 0.05, allowCorpusChange: true },
+    );
     expect(d.promote).toBe(true);
-    expect(d.reason).toMatch(/^corpus change allowed explicitly \(--allow-corpus-change\): documents 941 → 900; losses not compared/);
+    expect(d.reason).toMatch(
+      /^corpus change allowed explicitly \(--allow-corpus-change\): documents 941 → 900; losses not compared/,
+    );
     // The flag changes nothing when the corpus is the same, and a diverged run still never passes.
-    expect(promotionDecision(5.3, { version: 3, valLoss: 5.2 }, { tolerance: 0.05, allowCorpusChange: true }).promote).toBe(false);
-    expect(promotionDecision(NaN, { version: 1, valLoss: 5, corpusChange: "x" }, { tolerance: 1, allowCorpusChange: true }).promote).toBe(false);
+    expect(
+      promotionDecision(5.3, { version: 3, valLoss: 5.2 }, { tolerance: 0.05, allowCorpusChange: true }).promote,
+    ).toBe(false);
+    expect(
+      promotionDecision(NaN, { version: 1, valLoss: 5, corpusChange: "x" }, { tolerance: 1, allowCorpusChange: true })
+        .promote,
+    ).toBe(false);
   });
 });
 
 describe("quality gate", () => {
-  const corpusQuality = { quatrains: 900, immediateRepeat: 0, noTerminalEnd: 0.01, badPunctuation: 0.002, copiedMax: null, copiedMean: null, copiedWithinLimit: null, distinctBigramsPerQuatrain: 20, meanTokens: 36 };
-  const good = { ...corpusQuality, temperature: 1, copiedMax: 6, copiedMean: 4, copiedWithinLimit: 0.99, noTerminalEnd: 0 };
+  const corpusQuality = {
+    quatrains: 900,
+    immediateRepeat: 0,
+    noTerminalEnd: 0.01,
+    badPunctuation: 0.002,
+    copiedMax: null,
+    copiedMean: null,
+    copiedWithinLimit: null,
+    distinctBigramsPerQuatrain: 20,
+    meanTokens: 36,
+  };
+  const good = {
+    ...corpusQuality,
+    temperature: 1,
+    copiedMax: 6,
+    copiedMean: 4,
+    copiedWithinLimit: 0.99,
+    noTerminalEnd: 0,
+  };
   const bad = { ...good, temperature: 0.7, immediateRepeat: 0.47 };
   const passed = promotionDecision(5.0, { version: 3, valLoss: 5.2 }, 0.05);
 
   it("refuses a candidate the loss gate passes when its quatrains break the limits, with the reason", () => {
     const d = qualityGate(passed, { quality: [good, bad], corpusQuality }, true, { version: 3 });
     expect(d.promote).toBe(false);
-    expect(d.reason).toBe("quatrains break the quality limits: 47.0% of quatrains repeat a word at once at T=0.7 (corpus 0.0%)");
+    expect(d.reason).toBe(
+      "quatrains break the quality limits: 47.0% of quatrains repeat a word at once at T=0.7 (corpus 0.0%)",
+    );
   });
 
   it("lets good quatrains, a switched-off gate and no figures through; keeps a loss refusal; promotes a first model with a note", () => {

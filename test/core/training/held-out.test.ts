@@ -18,12 +18,31 @@ beforeAll(async () => {
   const prepared = prepareCorpus({ ...corpus, documents: corpus.documents.slice(0, 150) });
   V = prepared.vocabulary.words.length;
   data = trainingData(prepared.docsAsIds, prepared.vocabulary.words, prepared.vocabulary.counts, {
-    phraseLength: 4, validationFraction: 0.1, seed: 1, testFraction: 0.1, testSeed: 2017, classWeightPower: 0,
+    phraseLength: 4,
+    validationFraction: 0.1,
+    seed: 1,
+    testFraction: 0.1,
+    testSeed: 2017,
+    classWeightPower: 0,
   });
-  model = buildModel({ vocabSize: V, embeddingDim: 16, phraseLength: 4, units: 24, dropout: 0, recurrentDropout: 0, l2: 0, seed: 2 });
+  model = buildModel({
+    vocabSize: V,
+    embeddingDim: 16,
+    phraseLength: 4,
+    units: 24,
+    dropout: 0,
+    recurrentDropout: 0,
+    l2: 0,
+    seed: 2,
+  });
   const local = localStep(model, { learningRate: 0.01, classWeights: data.classWeights });
   for (let i = 0; i + 256 <= data.train.count && i < 256 * 10; i += 256) {
-    await local.step({ inputs: data.train.inputs.subarray(i * 4, (i + 256) * 4), targets: data.train.targets.subarray(i, i + 256), size: 256, phraseLength: 4 });
+    await local.step({
+      inputs: data.train.inputs.subarray(i * 4, (i + 256) * 4),
+      targets: data.train.targets.subarray(i, i + 256),
+      size: 256,
+      phraseLength: 4,
+    });
   }
   local.dispose();
 });
@@ -38,7 +57,9 @@ describe("heldOutPerplexities", () => {
     expect(held.testUnknownTokens).toBe(expectedUnknown);
     expect(held.testTokens).toBe(data.test.count);
     // The same figure written out from model.predict.
-    const probs = tf.tidy(() => (model.predict(tf.tensor2d(data.test.inputs, [data.test.count, 4], "int32")) as tf.Tensor).dataSync());
+    const probs = tf.tidy(() =>
+      (model.predict(tf.tensor2d(data.test.inputs, [data.test.count, 4], "int32")) as tf.Tensor).dataSync(),
+    );
     let nll = 0;
     for (let i = 0; i < data.test.count; i++) {
       const t = data.test.targets[i]!;

@@ -4,7 +4,12 @@ import { beforeAll, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { currentModelVersion, getModelVersion, listModelVersions, listPromotions } from "../../../core/db/model-versions.ts";
+import {
+  currentModelVersion,
+  getModelVersion,
+  listModelVersions,
+  listPromotions,
+} from "../../../core/db/model-versions.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import { initBackend } from "../../../core/tf/backend.ts";
 import { trainVersion } from "../../../core/training/train-version.ts";
@@ -17,7 +22,11 @@ const DOCS = 40;
 // One scenario, in order, on one database: the first test's model is the current version that
 // the later tests warm-start from, gate against, and must leave current. Run the file whole.
 describeEachDatabase("trainVersion (one scenario: first model, warm start, gate, stop)", (getDb) => {
-  const deps = (overrides: Parameters<typeof testConfig>[1] = {}) => ({ db: getDb(), config: testConfig(getDb().url, overrides), log: silentLogger });
+  const deps = (overrides: Parameters<typeof testConfig>[1] = {}) => ({
+    db: getDb(),
+    config: testConfig(getDb().url, overrides),
+    log: silentLogger,
+  });
 
   beforeAll(async () => {
     await initBackend({ preference: "wasm" });
@@ -25,7 +34,11 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
 
   it("trains the first version from GloVe, stores everything and makes it current", async () => {
     const epochs: number[] = [];
-    const result = await trainVersion(deps(), { maxDocuments: DOCS, epochs: 2, onEpoch: (m) => void epochs.push(m.epoch) });
+    const result = await trainVersion(deps(), {
+      maxDocuments: DOCS,
+      epochs: 2,
+      onEpoch: (m) => void epochs.push(m.epoch),
+    });
     expect(result).toMatchObject({ status: "accepted", reason: "first model", warmStarted: false, backend: "wasm" });
     expect(epochs).toEqual([1, 2]);
     expect(result.gloveCoverage).toBeGreaterThan(0.9);
@@ -58,9 +71,14 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     expect(evaluation.testPerplexity).toBeGreaterThan(1);
     expect(evaluation.testKneserNeyPerplexity).toBeGreaterThan(1);
     expect(evaluation.testTokens).toBeGreaterThan(0);
-    expect(evaluation.quality.map((q) => [q.temperature, q.quatrains])).toEqual([[0.7, 5], [1, 5], [1.3, 5]]);
+    expect(evaluation.quality.map((q) => [q.temperature, q.quatrains])).toEqual([
+      [0.7, 5],
+      [1, 5],
+      [1.3, 5],
+    ]);
     // The sampler's rules hold by construction.
-    for (const q of evaluation.quality) expect([q.immediateRepeat, q.badPunctuation, q.noTerminalEnd]).toEqual([0, 0, 0]);
+    for (const q of evaluation.quality)
+      expect([q.immediateRepeat, q.badPunctuation, q.noTerminalEnd]).toEqual([0, 0, 0]);
     expect(current?.hyperParams).toMatchObject({ testFraction: 0.05, testSeed: 2017 });
   });
 
@@ -80,7 +98,10 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
   it("rejects a worse model at the gate and keeps the current version", async () => {
     const before = await currentModelVersion(getDb());
     // Cold start with a learning rate that cannot learn anything in one epoch.
-    const result = await trainVersion(deps({ training: { learningRate: 1e-6 } }), { maxDocuments: DOCS, warmStart: false });
+    const result = await trainVersion(deps({ training: { learningRate: 1e-6 } }), {
+      maxDocuments: DOCS,
+      warmStart: false,
+    });
     expect(result.status).toBe("rejected");
     expect(result.reason).toMatch(/worse than current/);
     expect((await currentModelVersion(getDb()))?.version).toBe(before!.version);
@@ -92,10 +113,13 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
   it("refuses a candidate whose sampled quatrains break the quality limits, saying which", async () => {
     const before = await currentModelVersion(getDb());
     // The sampler's rules off: a one-epoch model's quatrains run to the length cap without a full stop.
-    const result = await trainVersion(deps({
-      trainer: { promotionTolerance: 100, qualityGate: true },
-      sampling: { endOnTerminal: false, noImmediateRepeat: false, punctuationRules: false },
-    }), { maxDocuments: DOCS, warmStart: false });
+    const result = await trainVersion(
+      deps({
+        trainer: { promotionTolerance: 100, qualityGate: true },
+        sampling: { endOnTerminal: false, noImmediateRepeat: false, punctuationRules: false },
+      }),
+      { maxDocuments: DOCS, warmStart: false },
+    );
     expect(result.status).toBe("rejected");
     expect(result.reason).toMatch(/^quatrains break the quality limits: .*end with \. ! or \? at T=0\.7/);
     expect((await currentModelVersion(getDb()))?.version).toBe(before!.version);
@@ -106,7 +130,11 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     // Fewer documents: another vocabulary, so a loss comparison would mean nothing (issue 8: a 34-word model won).
     const result = await trainVersion(deps({ trainer: { promotionTolerance: 10 } }), { maxDocuments: DOCS - 10 });
     expect(result.status).toBe("rejected");
-    expect(result.reason).toMatch(new RegExp(`trained on another corpus than current v${before!.version} \\(documents ${DOCS} → ${DOCS - 10}, vocabulary \\d+ → \\d+ words\\)`));
+    expect(result.reason).toMatch(
+      new RegExp(
+        `trained on another corpus than current v${before!.version} \\(documents ${DOCS} → ${DOCS - 10}, vocabulary \\d+ → \\d+ words\\)`,
+      ),
+    );
     expect(result.reason).toMatch(/not comparable/);
     expect((await currentModelVersion(getDb()))?.version).toBe(before!.version);
     expect(await getModelVersion(getDb(), result.version!)).toMatchObject({ status: "rejected", isCurrent: false });
@@ -126,8 +154,12 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     const count = (await listModelVersions(getDb())).length;
     const dir = mkdtempSync(path.join(tmpdir(), "glove-dir-"));
     // Same slice as the current version: a warm start applies.
-    await expect(trainVersion(deps({ glove: { source: "/nowhere/glove.6B.100d.txt" } }), { maxDocuments: DOCS - 10 })).rejects.toThrow(/GloVe file not found/);
-    await expect(trainVersion(deps({ glove: { source: dir } }), { maxDocuments: DOCS - 10 })).rejects.toThrow(/GLOVE_SOURCE is a directory/);
+    await expect(
+      trainVersion(deps({ glove: { source: "/nowhere/glove.6B.100d.txt" } }), { maxDocuments: DOCS - 10 }),
+    ).rejects.toThrow(/GloVe file not found/);
+    await expect(trainVersion(deps({ glove: { source: dir } }), { maxDocuments: DOCS - 10 })).rejects.toThrow(
+      /GLOVE_SOURCE is a directory/,
+    );
     expect((await listModelVersions(getDb())).length).toBe(count);
   });
 
@@ -135,11 +167,14 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     const file = path.join(mkdtempSync(path.join(tmpdir(), "one-line-")), "one-line.txt");
     writeFileSync(file, "Le grand Roy viendra d'effrayer la terre\n");
     await expect(trainVersion(deps(), { corpusPath: file })).rejects.toThrow(
-      /^Corpus too small to train on: \/.*one-line\.txt has 1 document\(s\) and \d+ token\(s\); the minimum is 20 documents and 500 tokens\.$/);
+      /^Corpus too small to train on: \/.*one-line\.txt has 1 document\(s\) and \d+ token\(s\); the minimum is 20 documents and 500 tokens\.$/,
+    );
   });
 
   it("applies retention after the version it saves (TRAINER_KEEP_VERSIONS), as the trainer service did", async () => {
-    const result = await trainVersion(deps({ trainer: { keepVersions: 1, promotionTolerance: 10 } }), { maxDocuments: DOCS - 10 });
+    const result = await trainVersion(deps({ trainer: { keepVersions: 1, promotionTolerance: 10 } }), {
+      maxDocuments: DOCS - 10,
+    });
     const versions = await listModelVersions(getDb());
     const everCurrent = new Set((await listPromotions(getDb())).map((p) => p.version));
     for (const v of versions) {
@@ -158,6 +193,8 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
   });
 
   it("names the missing corpus", async () => {
-    await expect(trainVersion(deps(), { corpusPath: "/nowhere/quatrains.txt" })).rejects.toThrow(/Corpus not found: \/nowhere\/quatrains.txt/);
+    await expect(trainVersion(deps(), { corpusPath: "/nowhere/quatrains.txt" })).rejects.toThrow(
+      /Corpus not found: \/nowhere\/quatrains.txt/,
+    );
   });
 });

@@ -53,9 +53,12 @@ describe("trainingData", () => {
     expect(data.validation.count).toBe(windowsOf(data.split.validation));
     expect(data.test.count).toBe(windowsOf(data.split.test));
     // Each test quatrain's 5-grams (window + target) never occur among the training examples.
-    const gram = (e: typeof data.train, i: number) => `${e.inputs.subarray(i * 4, i * 4 + 4).join(",")}>${e.targets[i]}`;
+    const gram = (e: typeof data.train, i: number) =>
+      `${e.inputs.subarray(i * 4, i * 4 + 4).join(",")}>${e.targets[i]}`;
     const trainGrams = new Set(Array.from({ length: data.train.count }, (_, i) => gram(data.train, i)));
-    const testOnly = Array.from({ length: data.test.count }, (_, i) => gram(data.test, i)).filter((g) => !trainGrams.has(g));
+    const testOnly = Array.from({ length: data.test.count }, (_, i) => gram(data.test, i)).filter(
+      (g) => !trainGrams.has(g),
+    );
     expect(testOnly.length).toBeGreaterThan(data.test.count * 0.8);
   });
 });

@@ -7,12 +7,13 @@ import { ephemeral, postProphecy, replyFailure } from "../../replies.ts";
 
 export { ANOTHER_ONE_ACTION };
 
-export const anotherOne = (deps: SlackDeps): Middleware<SlackActionMiddlewareArgs<BlockButtonAction>> =>
+export const anotherOne =
+  (deps: SlackDeps): Middleware<SlackActionMiddlewareArgs<BlockButtonAction>> =>
   async ({ ack, body, action, respond, client }) => {
     await ack();
     const release = deps.quatrains.tryEnter();
     const user = body.user.id;
-    const channel = body.channel?.id ?? body.container?.channel_id as string | undefined;
+    const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
     try {
       await deps.runCommand({ surface: "slack", command: "button:another", user }, async (scope) => {
         if (!release) {

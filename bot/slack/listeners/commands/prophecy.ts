@@ -10,7 +10,8 @@ import { ephemeral, postProphecy, replyFailure } from "../../replies.ts";
 export const PROPHECY_COMMAND = "/prophecy";
 const HISTORY_LIMIT = 5;
 
-export const prophecyCommand = (deps: SlackDeps): Middleware<SlackCommandMiddlewareArgs> =>
+export const prophecyCommand =
+  (deps: SlackDeps): Middleware<SlackCommandMiddlewareArgs> =>
   async ({ command, ack, respond, client }) => {
     const parsed = parseProphecyText(command.text ?? "");
     // Parsing is instant and pure: bad input, help and "busy" are answered in the acknowledgement itself.
@@ -23,7 +24,10 @@ export const prophecyCommand = (deps: SlackDeps): Middleware<SlackCommandMiddlew
         deps.log.debug({ surface: "slack", inFlight: deps.quatrains.active }, "busy: /prophecy refused");
         return;
       } else await ack();
-      const name = parsed.kind === "prophecy" ? PROPHECY_COMMAND : `${PROPHECY_COMMAND} ${parsed.kind === "history" && parsed.sort === "reactions" ? "top" : parsed.kind}`;
+      const name =
+        parsed.kind === "prophecy"
+          ? PROPHECY_COMMAND
+          : `${PROPHECY_COMMAND} ${parsed.kind === "history" && parsed.sort === "reactions" ? "top" : parsed.kind}`;
       try {
         await deps.runCommand({ surface: "slack", command: name, user: command.user_id }, async (scope) => {
           if (parsed.kind === "invalid" || parsed.kind === "help") return;

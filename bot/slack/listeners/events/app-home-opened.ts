@@ -6,7 +6,8 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 const TOP = 5;
 
 /** The App Home tab: current model and the week's most reacted prophecies, published per user. */
-export const appHomeOpened = (deps: SlackDeps): Middleware<SlackEventMiddlewareArgs<"app_home_opened">> =>
+export const appHomeOpened =
+  (deps: SlackDeps): Middleware<SlackEventMiddlewareArgs<"app_home_opened">> =>
   async ({ event, client }) => {
     if (event.tab !== "home") return;
     await deps.tracker.run(async () => {

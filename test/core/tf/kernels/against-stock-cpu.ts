@@ -13,7 +13,11 @@ export interface KernelRun {
  * Runs every case on the stock cpu backend, then on wasm with the project's kernels, and expects
  * the same shapes, values (within `tolerance.values`) and gradients (within `tolerance.grad`).
  */
-export async function expectWasmMatchesStockCpu<C>(cases: C[], run: (c: C) => KernelRun, tolerance: { values: number; grad: number }): Promise<void> {
+export async function expectWasmMatchesStockCpu<C>(
+  cases: C[],
+  run: (c: C) => KernelRun,
+  tolerance: { values: number; grad: number },
+): Promise<void> {
   await initBackend({ preference: "cpu" });
   const want = cases.map(run);
   await initBackend({ preference: "wasm" });

@@ -4,7 +4,15 @@ import { initBackend } from "../../../../core/tf/backend.ts";
 import { wasmBatchMatMulOverStock } from "../../../../core/tf/kernels/batch-mat-mul.ts";
 import { maxAbsDiff, randomFloats, randomInt, seededRandom } from "../random.ts";
 
-interface Case { aShape: number[]; bShape: number[]; ta: boolean; tb: boolean; a: Float32Array; b: Float32Array; w: Float32Array }
+interface Case {
+  aShape: number[];
+  bShape: number[];
+  ta: boolean;
+  tb: boolean;
+  a: Float32Array;
+  b: Float32Array;
+  w: Float32Array;
+}
 
 /** Product, dA and dB of Σ(matMul(a, b)·w) on the current backend. */
 function run(c: Case): Float32Array[] {
@@ -26,7 +34,15 @@ function randomCase(rand: () => number): Case {
   const aShape = [...batch, ...(ta ? [k, m] : [m, k])];
   const bShape = [...batch, ...(tb ? [n, k] : [k, n])];
   const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
-  return { aShape, bShape, ta, tb, a: randomFloats(rand, size(aShape)), b: randomFloats(rand, size(bShape)), w: randomFloats(rand, size([...batch, m, n])) };
+  return {
+    aShape,
+    bShape,
+    ta,
+    tb,
+    a: randomFloats(rand, size(aShape)),
+    b: randomFloats(rand, size(bShape)),
+    w: randomFloats(rand, size([...batch, m, n])),
+  };
 }
 
 describe("BatchMatMul on wasm (transposed operands made contiguous)", () => {
@@ -34,7 +50,12 @@ describe("BatchMatMul on wasm (transposed operands made contiguous)", () => {
     const rand = seededRandom(11);
     const cases = Array.from({ length: 40 }, () => randomCase(rand));
     // Every flag combination must be among them.
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       expect(cases.some((c) => c.ta === ta && c.tb === tb)).toBe(true);
     }
     await initBackend({ preference: "cpu" });
@@ -52,14 +73,22 @@ describe("BatchMatMul on wasm (transposed operands made contiguous)", () => {
     const calls: string[] = [];
     const info = (id: string, shape: number[]) => ({ dataId: { id }, shape, dtype: "float32" as const });
     const stockMatMul = {
-      kernelName: "BatchMatMul", backendName: "wasm",
-      kernelFunc: ({ inputs, attrs }: { inputs: { a: { dataId: { id: string } }; b: { dataId: { id: string } } }; attrs: { transposeA: boolean; transposeB: boolean } }) => {
+      kernelName: "BatchMatMul",
+      backendName: "wasm",
+      kernelFunc: ({
+        inputs,
+        attrs,
+      }: {
+        inputs: { a: { dataId: { id: string } }; b: { dataId: { id: string } } };
+        attrs: { transposeA: boolean; transposeB: boolean };
+      }) => {
         calls.push(`matMul(${inputs.a.dataId.id}, ${inputs.b.dataId.id}, ${attrs.transposeA}, ${attrs.transposeB})`);
         return info("product", [2, 2]);
       },
     } as unknown as tf.KernelConfig;
     const stockTranspose = {
-      kernelName: "Transpose", backendName: "wasm",
+      kernelName: "Transpose",
+      backendName: "wasm",
       kernelFunc: ({ inputs, attrs }: { inputs: { x: { dataId: { id: string } } }; attrs: { perm: number[] } }) => {
         calls.push(`transpose(${inputs.x.dataId.id}, [${attrs.perm}])`);
         return info(`${inputs.x.dataId.id}T`, [2, 2]);
@@ -69,12 +98,18 @@ describe("BatchMatMul on wasm (transposed operands made contiguous)", () => {
     const backend = { disposeData: (dataId: { id: string }) => disposed.push(dataId.id) };
     const ours = wasmBatchMatMulOverStock(stockMatMul, stockTranspose);
     const run = (transposeA: boolean, transposeB: boolean) =>
-      ours.kernelFunc({ inputs: { a: info("a", [1, 2, 2]), b: info("b", [1, 2, 2]) }, attrs: { transposeA, transposeB }, backend } as never);
+      ours.kernelFunc({
+        inputs: { a: info("a", [1, 2, 2]), b: info("b", [1, 2, 2]) },
+        attrs: { transposeA, transposeB },
+        backend,
+      } as never);
     run(false, false);
     run(true, true);
     expect(calls).toEqual([
       "matMul(a, b, false, false)",
-      "transpose(a, [0,2,1])", "transpose(b, [0,2,1])", "matMul(aT, bT, false, false)",
+      "transpose(a, [0,2,1])",
+      "transpose(b, [0,2,1])",
+      "matMul(aT, bT, false, false)",
     ]);
     expect(disposed).toEqual(["aT", "bT"]);
   });

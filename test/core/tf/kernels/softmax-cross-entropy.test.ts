@@ -2,17 +2,28 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../../core/tf/backend.ts";
 import { crossEntropy } from "../../../../core/model/gradients.ts";
-import { fusedSoftmaxCrossEntropy, hasFusedSoftmaxCrossEntropy } from "../../../../core/tf/kernels/softmax-cross-entropy.ts";
+import {
+  fusedSoftmaxCrossEntropy,
+  hasFusedSoftmaxCrossEntropy,
+} from "../../../../core/tf/kernels/softmax-cross-entropy.ts";
 import { maxAbsDiff, randomFloats, seededRandom } from "../random.ts";
 import { webgpuUnavailable } from "../../../helpers/webgpu.ts";
 
 const unavailable = await webgpuUnavailable();
 if (unavailable) console.warn(unavailable);
 
-interface Case { rows: number; cols: number; scale: number }
+interface Case {
+  rows: number;
+  cols: number;
+  scale: number;
+}
 // Widths below, at and above both workgroup sizes (64, and 256 from 4096 columns); a large scale clips some rows.
-const CASES: Case[] = [{ rows: 1, cols: 2, scale: 1 }, { rows: 7, cols: 64, scale: 3 },
-  { rows: 4, cols: 4100, scale: 1 }, { rows: 6, cols: 50, scale: 40 }];
+const CASES: Case[] = [
+  { rows: 1, cols: 2, scale: 1 },
+  { rows: 7, cols: 64, scale: 3 },
+  { rows: 4, cols: 4100, scale: 1 },
+  { rows: 6, cols: 50, scale: 40 },
+];
 
 function inputs(c: Case, i: number) {
   const rand = seededRandom(100 + i);
@@ -29,13 +40,19 @@ async function run(c: Case, i: number, lossOf: (logits: tf.Tensor2D, targets: tf
   const targets = tf.tensor1d(x.targets, "int32");
   const dy = tf.tensor1d(x.dy);
   const { value, grad } = tf.valueAndGrad((l: tf.Tensor) => lossOf(l as tf.Tensor2D, targets))(logits, dy);
-  const out = { shape: value.shape, values: await value.data() as Float32Array, grad: await grad.data() as Float32Array };
+  const out = {
+    shape: value.shape,
+    values: (await value.data()) as Float32Array,
+    grad: (await grad.data()) as Float32Array,
+  };
   tf.dispose([logits, targets, dy, value, grad]);
   return out;
 }
 
 describe.skipIf(unavailable)("fused softmax crossentropy on webgpu", () => {
-  beforeAll(async () => { await initBackend({ preference: "cpu" }); });
+  beforeAll(async () => {
+    await initBackend({ preference: "cpu" });
+  });
 
   it("matches the stock cpu ops (softmax, one-hot, clip, log) in values and gradients", async () => {
     const want = [];

@@ -4,7 +4,13 @@ import { initBackend } from "../../../../core/tf/backend.ts";
 import { maxAbsDiff, randomFloats, randomInt, seededRandom } from "../random.ts";
 import { expectWasmMatchesStockCpu } from "./against-stock-cpu.ts";
 
-interface Case { shape: number[]; axis: number[]; keepDims: boolean; x: Float32Array; dtype: "float32" | "int32" }
+interface Case {
+  shape: number[];
+  axis: number[];
+  keepDims: boolean;
+  x: Float32Array;
+  dtype: "float32" | "int32";
+}
 
 /** sum(x, axis) with its shape, and the gradient of Σ(sum(x, axis)·w) (w = 1, 2, 3, … over the output). */
 function run(c: Case): { shape: number[]; values: Float32Array; grad: Float32Array } {
@@ -12,9 +18,12 @@ function run(c: Case): { shape: number[]; values: Float32Array; grad: Float32Arr
     const x = tf.tensor(c.x, c.shape, c.dtype);
     const out = tf.sum(x, c.axis, c.keepDims);
     const w = tf.range(1, out.size + 1).reshape(out.shape);
-    const grad = c.dtype === "float32"
-      ? tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.sum(t, c.axis, c.keepDims), w)))(x).dataSync() as Float32Array
-      : new Float32Array();
+    const grad =
+      c.dtype === "float32"
+        ? (tf
+            .grad((t: tf.Tensor) => tf.sum(tf.mul(tf.sum(t, c.axis, c.keepDims), w)))(x)
+            .dataSync() as Float32Array)
+        : new Float32Array();
     return { shape: out.shape, values: Float32Array.from(out.dataSync()), grad: grad.slice() };
   });
 }
@@ -23,11 +32,15 @@ function randomCase(rand: () => number): Case {
   const rank = randomInt(rand, 1, 4);
   const shape = Array.from({ length: rank }, () => randomInt(rand, 1, 9));
   // Mostly leading axes (the new path), sometimes any others (the stock path).
-  const axis = rand() < 0.7
-    ? Array.from({ length: randomInt(rand, 1, rank) }, (_, i) => i)
-    : [...new Set(Array.from({ length: randomInt(rand, 1, rank) }, () => randomInt(rand, 0, rank - 1)))];
+  const axis =
+    rand() < 0.7
+      ? Array.from({ length: randomInt(rand, 1, rank) }, (_, i) => i)
+      : [...new Set(Array.from({ length: randomInt(rand, 1, rank) }, () => randomInt(rand, 0, rank - 1)))];
   const dtype = rand() < 0.15 ? "int32" : "float32";
-  const x = randomFloats(rand, shape.reduce((a, b) => a * b, 1)).map((v) => (dtype === "int32" ? Math.round(v * 10) : v));
+  const x = randomFloats(
+    rand,
+    shape.reduce((a, b) => a * b, 1),
+  ).map((v) => (dtype === "int32" ? Math.round(v * 10) : v));
   return { shape, axis: rand() < 0.2 ? axis.map((a) => a - rank) : axis, keepDims: rand() < 0.3, x, dtype };
 }
 

@@ -5,12 +5,21 @@ import { cpuUnsortedSegmentSum, wasmUnsortedSegmentSum } from "../../../../core/
 import { maxAbsDiff, randomFloats, randomInt, seededRandom } from "../random.ts";
 
 /** Reference without UnsortedSegmentSum: oneHot(ids)ᵀ @ x (out-of-range ids give zero rows). */
-function reference(x: Float32Array, xShape: number[], ids: Int32Array, idsRank: number, numSegments: number): Float32Array {
+function reference(
+  x: Float32Array,
+  xShape: number[],
+  ids: Int32Array,
+  idsRank: number,
+  numSegments: number,
+): Float32Array {
   return tf.tidy(() => {
     const rows = xShape.slice(0, idsRank).reduce((a, b) => a * b, 1);
     const x2 = tf.tensor2d(x, [rows, x.length / rows]);
     // oneHot needs depth ≥ 2: take one spare column and drop it.
-    const oneHot = tf.oneHot(tf.tensor1d(ids, "int32"), numSegments + 1).toFloat().slice([0, 0], [rows, numSegments]);
+    const oneHot = tf
+      .oneHot(tf.tensor1d(ids, "int32"), numSegments + 1)
+      .toFloat()
+      .slice([0, 0], [rows, numSegments]);
     return tf.matMul(oneHot, x2, true, false).dataSync() as Float32Array;
   });
 }
@@ -33,9 +42,16 @@ describe.each(["wasm", "cpu"] as const)("UnsortedSegmentSum on %s", (backend) =>
       const numSegments = randomInt(rand, 1, 12);
       const nIds = idsShape.reduce((a, b) => a * b, 1);
       const ids = Int32Array.from({ length: nIds }, () => randomInt(rand, -2, numSegments + 1));
-      const x = randomFloats(rand, xShape.reduce((a, b) => a * b, 1));
+      const x = randomFloats(
+        rand,
+        xShape.reduce((a, b) => a * b, 1),
+      );
       const got = tf.tidy(() => {
-        const out = tf.unsortedSegmentSum(tf.tensor(x, xShape), tf.tensor<tf.Rank>(ids, idsShape, "int32") as tf.Tensor1D, numSegments);
+        const out = tf.unsortedSegmentSum(
+          tf.tensor(x, xShape),
+          tf.tensor<tf.Rank>(ids, idsShape, "int32") as tf.Tensor1D,
+          numSegments,
+        );
         expect(out.shape).toEqual([numSegments, ...inner]);
         return out.dataSync().slice();
       });
@@ -46,7 +62,19 @@ describe.each(["wasm", "cpu"] as const)("UnsortedSegmentSum on %s", (backend) =>
 
   it("sums int32 values exactly", async () => {
     await initBackend({ preference: backend });
-    const out = tf.unsortedSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], "int32"), tf.tensor1d([2, 0, 2], "int32"), 3);
+    const out = tf.unsortedSegmentSum(
+      tf.tensor2d(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        [3, 2],
+        "int32",
+      ),
+      tf.tensor1d([2, 0, 2], "int32"),
+      3,
+    );
     expect(out.dtype).toBe("int32");
     expect(Array.from(out.dataSync())).toEqual([3, 4, 0, 0, 6, 8]);
     out.dispose();
@@ -68,7 +96,9 @@ describe.each(["wasm", "cpu"] as const)("UnsortedSegmentSum on %s", (backend) =>
     });
     // d/dp Σ gather(p, idx)·w: row v collects the weights of every position that looked up v.
     const want = new Float32Array(vocab * dim);
-    idx.forEach((v, i) => { for (let j = 0; j < dim; j++) want[v * dim + j] += weights[i * dim + j]!; });
+    idx.forEach((v, i) => {
+      for (let j = 0; j < dim; j++) want[v * dim + j] += weights[i * dim + j]!;
+    });
     expect(maxAbsDiff(grad, want)).toBeLessThan(1e-5);
   });
 
@@ -77,7 +107,16 @@ describe.each(["wasm", "cpu"] as const)("UnsortedSegmentSum on %s", (backend) =>
     // cpu kernel, which takes minutes on this shape.
     await initBackend({ preference: backend });
     const [vocab, dim, rows] = [4707, 100, 2048];
-    const out = tf.tidy(() => tf.unsortedSegmentSum(tf.ones([rows, dim]), tf.tensor1d(Int32Array.from({ length: rows }, (_, i) => (i * 7) % vocab), "int32"), vocab));
+    const out = tf.tidy(() =>
+      tf.unsortedSegmentSum(
+        tf.ones([rows, dim]),
+        tf.tensor1d(
+          Int32Array.from({ length: rows }, (_, i) => (i * 7) % vocab),
+          "int32",
+        ),
+        vocab,
+      ),
+    );
     const sums = out.sum().dataSync()[0];
     out.dispose();
     expect(sums).toBe(rows * dim);
