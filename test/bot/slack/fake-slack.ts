@@ -1,6 +1,7 @@
 // A local stand-in for Slack's servers, speaking their protocol: the Web API (POST /api/<method>,
 // form or JSON bodies, `{ ok, ... }` answers), response_url hooks, and the Socket Mode WebSocket
-// that apps.connections.open points at. Every call is recorded for assertions.
+// that apps.connections.open points at. Every call is recorded for assertions; posted messages are
+// kept per channel, with their metadata, for conversations.history.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parse as parseQuery } from "node:querystring";
@@ -17,6 +18,21 @@ export interface FakeSlackOptions {
   admins?: string[];
   /** chat.postMessage answers { ok: false, error } for these channels. */
   channelErrors?: Record<string, string>;
+  /**
+   * A call this returns "drop" or "store" for is never answered (the connection stays open, as when
+   * the caller dies mid-call): "store" keeps the message, as Slack does once it has it; "drop" not.
+   */
+  hold?: (call: RecordedCall) => "drop" | "store" | undefined;
+}
+
+/** A message as Slack keeps it (what conversations.history returns). */
+export interface StoredMessage {
+  type: "message";
+  ts: string;
+  text: unknown;
+  blocks?: unknown;
+  bot_id: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export interface FakeSlack {
@@ -28,6 +44,8 @@ export interface FakeSlack {
   callsOf(method: string): RecordedCall[];
   /** Resolves with the first call of `method` (since `from`) matching `predicate`. */
   waitFor(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /** Messages posted (and stored) in a channel, oldest first. */
+  messages(channel: string): StoredMessage[];
   /** Socket Mode: the connected app's socket and the frames it sent back. */
   socket: { connected: Promise<WebSocket>; received: unknown[] };
   close(): Promise<void>;
@@ -47,7 +65,7 @@ function decodeArgs(raw: string, contentType: string | undefined): Record<string
   if (!raw) return {};
   if (contentType?.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
   const form = parseQuery(raw) as Record<string, unknown>;
-  for (const key of ["blocks", "view", "attachments"]) {
+  for (const key of ["blocks", "view", "attachments", "metadata"]) {
     if (typeof form[key] === "string") form[key] = JSON.parse(form[key] as string);
   }
   return form;
@@ -57,6 +75,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const calls: RecordedCall[] = [];
   const waiters: { method: string; predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
   const admins = new Set(options.admins ?? []);
+  const channels = new Map<string, StoredMessage[]>();
   let tsCounter = 0;
   let base = "";
 
@@ -69,6 +88,24 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
     }
   };
+
+  const store = Object.assign(
+    (channel: string, args: Record<string, unknown>): StoredMessage => {
+      const ts = `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, "0")}`;
+      const message: StoredMessage = {
+        type: "message",
+        ts,
+        text: args.text,
+        blocks: args.blocks,
+        bot_id: "BBOT",
+        ...(args.metadata ? { metadata: args.metadata as StoredMessage["metadata"] } : {}),
+      };
+      channels.set(channel, [...(channels.get(channel) ?? []), message]);
+      store.last = message;
+      return message;
+    },
+    { last: undefined as StoredMessage | undefined },
+  );
 
   const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
     switch (method) {
@@ -86,8 +123,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const channel = String(args.channel);
         const error = options.channelErrors?.[channel];
         if (error) return { ok: false, error };
-        const ts = `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, "0")}`;
-        return { ok: true, channel, ts, message: { type: "message", text: args.text, ts, bot_id: "BBOT" } };
+        return { ok: true, channel, ts: store(channel, args).ts, message: store.last };
+      }
+      case "conversations.history": {
+        // Newest first, as Slack answers; metadata only when asked for.
+        const oldest = Number(args.oldest ?? 0);
+        const all = [...(channels.get(String(args.channel)) ?? [])]
+          .filter((m) => Number(m.ts) >= oldest)
+          .reverse()
+          .map((m) =>
+            args.include_all_metadata === true || args.include_all_metadata === "true"
+              ? m
+              : { ...m, metadata: undefined },
+          );
+        const start = Number(args.cursor ?? 0);
+        const limit = Number(args.limit ?? 100);
+        const page = all.slice(start, start + limit);
+        const more = start + limit < all.length;
+        return {
+          ok: true,
+          messages: page,
+          has_more: more,
+          response_metadata: { next_cursor: more ? String(start + limit) : "" },
+        };
       }
       case "users.info": {
         const user = String(args.user);
@@ -127,8 +185,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       const method = url.replace(/^\/api\//, "").split("?")[0]!;
       const args = decodeArgs(raw, contentType);
+      const call = { method, args, at: performance.now() };
+      const held = options.hold?.(call);
+      if (held) {
+        if (held === "store" && method === "chat.postMessage") store(String(args.channel), args);
+        record(call);
+        return; // never answered: the caller is gone (or goes) before Slack replies
+      }
       const body = answer(method, args);
-      record({ method, args, at: performance.now() });
+      record(call);
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
     })().catch((error: unknown) => {
       response.writeHead(500).end(String(error));
@@ -186,6 +251,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         waiters.push(waiter);
       });
     },
+    messages: (channel) => [...(channels.get(channel) ?? [])],
     socket: { connected, received },
     async close() {
       for (const client of wss.clients) client.terminate();
