@@ -132,7 +132,7 @@ try {
       `  ack: p50 ${f(r.ackP50)}, p99 ${f(r.ackP99)}, max ${f(r.ackMax)}; all under 3 s: ${r.acksUnder3s ? "yes" : "NO"}`,
     );
     say(
-      `  errors: ${r.errors} (HTTP/transport)${r.errorExample ? `, e.g. ${r.errorExample}` : ""}; ${r.busy} answered "busy" in the ack (SLACK_MAX_IN_FLIGHT ${config.slack.maxInFlight}); ${r.failureReplies} failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${r.lost}`,
+      `  errors: ${r.errors} (HTTP/transport)${r.errorExample ? `, e.g. ${r.errorExample}` : ""}; ${r.busy} answered "busy" in the ack (BOT_MAX_IN_FLIGHT ${config.bot.maxInFlight}); ${r.failureReplies} failure replies; acked but neither posted nor answered with a failure within ${args.grace} s after the load: ${r.lost}`,
     );
   }
   const db = await openDatabase(databaseUrl);

@@ -1,6 +1,6 @@
 import type { Logger } from "../core/logger.ts";
 import type { Surface } from "../core/oracle/types.ts";
-import { publicError } from "./errors.ts";
+import { logFailure, publicError } from "./errors.ts";
 import type { WorkTracker } from "./tracker.ts";
 
 /** Which command, from where, by whom: the fields of its log line. */
@@ -21,7 +21,7 @@ export interface CommandScope {
 /**
  * Runs one command as tracked work (refused with ShuttingDownError during shutdown) and logs exactly
  * one line for it: surface, command, user, prophecy id, latency ms and outcome (ok, user_error,
- * unavailable or error, the last with the stack). Errors are rethrown for the surface to answer
+ * busy, unavailable (one short line) or error, the last with the stack). Errors are rethrown for the surface to answer
  * (see publicError).
  */
 export type RunCommand = <T>(info: CommandInfo, fn: (scope: CommandScope) => Promise<T>) => Promise<T>;
@@ -51,12 +51,9 @@ export function commandRunner(log: Logger, tracker: WorkTracker): RunCommand {
       return result;
     } catch (err) {
       const classified = publicError(err);
-      if (classified.kind === "bug") log.error({ ...line("error"), err }, title);
-      else
-        log.info(
-          { ...line(classified.kind === "user" ? "user_error" : "unavailable"), reason: classified.message },
-          title,
-        );
+      if (classified.kind === "bug" || classified.kind === "unavailable")
+        logFailure(log, err, line(classified.kind === "bug" ? "error" : "unavailable"), title);
+      else log.info({ ...line(classified.kind === "user" ? "user_error" : "busy"), reason: classified.message }, title);
       throw err;
     }
   };

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from "../core/logger.ts";
 import { createOracle } from "../core/oracle/oracle.ts";
 import type { Oracle } from "../core/oracle/types.ts";
 import { initBackend } from "../core/tf/backend.ts";
-import { isUserError } from "../core/errors.ts";
+import { describeError } from "../core/errors.ts";
 import { commandRunner } from "./command-log.ts";
 import { discordSurface } from "./discord/index.ts";
 import { buildServer, type BotServer } from "./server.ts";
@@ -52,8 +52,9 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
   let oracle: Oracle | undefined;
   let server: BotServer | undefined;
   try {
-    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true }, log);
+    // The database first: one that is gone or read-only fails in one line before tfjs loads.
     db = await openDatabase(config.database.url, { log });
+    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true }, log);
     oracle = createOracle({ db, config, log });
     const tracker = createTracker();
     const deps: BotDeps = { oracle, config, log, tracker, runCommand: commandRunner(log, tracker) };
@@ -62,7 +63,13 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
       const surface = await make(deps);
       if (surface) surfaces.push(surface);
     }
-    const running = (server = await buildServer({ log, tracker, surfaces, readiness: () => oracle!.readiness() }));
+    const running = (server = await buildServer({
+      log,
+      tracker,
+      surfaces,
+      readiness: () => oracle!.readiness(),
+      databaseProblem: () => oracle!.databaseProblem(),
+    }));
     await running.app.listen({ port: config.bot.port, host: config.bot.host });
     const address = running.app.server.address() as AddressInfo;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -105,11 +112,10 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
   }
 }
 
-/** Entry-point error handling: a UserError (or bad config) is one line and exit 1, no stack trace. */
+/** Entry-point error handling: a UserError (or bad config, or a database that cannot serve) is one line and exit 1, no stack trace. */
 function failStartup(err: unknown): never {
-  const e = err as Error & { hint?: string };
-  const expected = isUserError(err) || e?.name === "ConfigError";
-  process.stderr.write(expected ? `${e.message}\n${e.hint ? `${e.hint}\n` : ""}` : `${e?.stack ?? String(err)}\n`);
+  const d = describeError(err);
+  process.stderr.write(d.kind !== "bug" ? `${d.message}\n${d.hint ? `${d.hint}\n` : ""}` : `${d.stack ?? d.message}\n`);
   process.exit(1);
 }
 

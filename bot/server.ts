@@ -2,7 +2,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "../core/logger.ts";
 import type { Readiness } from "../core/oracle/types.ts";
-import { publicError } from "./errors.ts";
+import { logFailure } from "./errors.ts";
 import type { BotSurface } from "./surface.ts";
 import type { WorkTracker } from "./tracker.ts";
 
@@ -10,6 +10,8 @@ export interface BotServerOptions {
   log: Logger;
   /** Database reachable and a model loaded (the oracle's readiness). */
   readiness: () => Promise<Readiness>;
+  /** The database's last known problem (no waiting), or null: every request but the probes is answered 503 while there is one. */
+  databaseProblem?: () => string | null;
   tracker: WorkTracker;
   surfaces?: BotSurface[];
   /** A readiness check slower than this answers 503 (a hung database must not hang the probe). */
@@ -54,6 +56,9 @@ export async function buildServer(opts: BotServerOptions): Promise<BotServer> {
       reply.header("connection", "close").code(503);
       return reply.send({ error: "The oracle is restarting; try again in a moment." });
     }
+    // A database that cannot be written (or is gone) answers nothing as if it could.
+    const problem = opts.databaseProblem?.();
+    if (problem) return reply.code(503).header("retry-after", "30").send({ error: problem });
     // The response's close: sent, or the client went away (the request's close fires once its body is read).
     reply.raw.once("close", tracker.begin());
   });
@@ -62,10 +67,11 @@ export async function buildServer(opts: BotServerOptions): Promise<BotServer> {
     // Fastify's own 4xx (bad JSON, body too large, schema validation) are the client's to fix.
     const status = error.statusCode ?? 0;
     if (!(error instanceof Error) || status < 400 || status >= 500) {
-      const answer = publicError(error);
-      if (answer.kind === "bug")
-        request.log.error({ err: error, method: request.method, url: request.url }, "request failed");
-      return reply.code(answer.status).send({ error: answer.message, ...(answer.hint ? { hint: answer.hint } : {}) });
+      const answer = logFailure(log, error, { method: request.method, url: request.url }, "request failed");
+      if (answer.kind === "busy") reply.header("retry-after", "1");
+      // Hints are for the user's own mistakes; an outage's detail is the operator's (in the log).
+      const hint = answer.kind === "user" && answer.hint ? { hint: answer.hint } : {};
+      return reply.code(answer.status).send({ error: answer.message, ...hint });
     }
     return reply.code(status).send({ error: error.validation ? `Invalid request: ${error.message}` : error.message });
   });

@@ -9,7 +9,7 @@ const safe = (s: string) => s.split("\n").map(escapeControlCharacters).join("\n"
 export function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
   if (error instanceof CommanderError) return error.exitCode; // commander already printed it (help exits 0)
   const d = describeError(error);
-  if (d.kind === "user") {
+  if (d.kind !== "bug") {
     stderr.write(`error: ${safe(d.message)}\n${d.hint ? `hint: ${safe(d.hint)}\n` : ""}`);
   } else {
     // A bug, not a user mistake: the stack helps whoever fixes it.

@@ -7,9 +7,16 @@ export interface Setting<T extends z.ZodType = z.ZodType> {
   env: string;
   doc: string;
   schema: T;
+  /** A token or secret: `oracle config` never prints its value. */
+  secret?: boolean;
 }
 
-export const setting = <T extends z.ZodType>(env: string, doc: string, schema: T): Setting<T> => ({ env, doc, schema });
+export const setting = <T extends z.ZodType>(
+  env: string,
+  doc: string,
+  schema: T,
+  options: { secret?: boolean } = {},
+): Setting<T> => ({ env, doc, schema, ...options });
 
 export type Spec = Record<string, Record<string, Setting>>;
 
@@ -77,9 +84,9 @@ export function parseSpec<S extends Spec>(
       else {
         const given =
           key in groupOverrides && groupOverrides[key] !== undefined ? String(groupOverrides[key]) : (raw ?? "");
-        problems.push(
-          `${s.env}=${quoteUserText(given, { maxLength: 60 })}: ${s.env} (${group}.${key}) must be ${accepted(s.schema)}.`,
-        );
+        // A secret is not echoed, even when it is wrong.
+        const shown = s.secret ? "***" : quoteUserText(given, { maxLength: 60 });
+        problems.push(`${s.env}=${shown}: ${s.env} (${group}.${key}) must be ${accepted(s.schema)}.`);
       }
     }
   }

@@ -257,6 +257,16 @@ export const spec = {
       "Prophecy requests per user and surface per minute (0 = no limit).",
       int(0, 100_000, 10),
     ),
+    maxInFlight: setting(
+      "BOT_MAX_IN_FLIGHT",
+      'Quatrains this bot process draws at once, across every surface (Discord, Slack, the web); past it a request gets its surface\'s "busy" answer at once and nothing is written (0: no limit).',
+      int(0, 100_000, 64),
+    ),
+    leaseSeconds: setting(
+      "BOT_LEASE_SECONDS",
+      "A bot process renews a lease in the database every third of this; the chat commands it acknowledged and did not finish (it died) are finished by another bot, or by itself restarted, once the lease has expired.",
+      num(1, 3_600, 15),
+    ),
     drainSeconds: setting(
       "BOT_DRAIN_SECONDS",
       "On SIGTERM, how long work in flight may take before the bot exits.",
@@ -273,11 +283,13 @@ export const spec = {
       "WEB_ADMIN_TOKEN",
       "Token the web page's admin actions (promote, roll back, retrain) need; unset: admin actions are refused.",
       z.string().min(16).optional(),
+      { secret: true },
     ),
     readToken: setting(
       "WEB_READ_TOKEN",
       "When set, the web page and its JSON API answer only requests carrying this token (unset: reading is open).",
       z.string().min(8).optional(),
+      { secret: true },
     ),
     rateLimitPerMinute: setting(
       "WEB_RATE_LIMIT_PER_MINUTE",
@@ -301,16 +313,19 @@ export const spec = {
       "SLACK_BOT_TOKEN",
       "Slack bot token (xoxb-…); with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) it enables Slack.",
       z.string().min(1).optional(),
+      { secret: true },
     ),
     signingSecret: setting(
       "SLACK_SIGNING_SECRET",
       "Slack signing secret: requests to POST /slack/events are verified with it (HTTP mode).",
       z.string().min(1).optional(),
+      { secret: true },
     ),
     appToken: setting(
       "SLACK_APP_TOKEN",
       "Slack app-level token (xapp-…, scope connections:write): when set, Slack connects over Socket Mode instead of HTTP.",
       z.string().min(1).optional(),
+      { secret: true },
     ),
     apiUrl: setting(
       "SLACK_API_URL",
@@ -324,11 +339,6 @@ export const spec = {
         .union([z.string(), z.array(z.string())])
         .default("")
         .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((id) => id.trim()).filter(Boolean)),
-    ),
-    maxInFlight: setting(
-      "SLACK_MAX_IN_FLIGHT",
-      'Quatrains Slack may have in the making at once; beyond it a /prophecy is answered "busy" at once (0: no limit).',
-      int(0, 100_000, 64),
     ),
     announceSeconds: setting(
       "SLACK_ANNOUNCE_SECONDS",
@@ -348,6 +358,7 @@ export const spec = {
       "DISCORD_TOKEN",
       "Bot token: set, the bot connects to Discord's gateway (commands, reactions) and may register commands and announce jobs.",
       z.string().min(1).optional(),
+      { secret: true },
     ),
     applicationId: setting(
       "DISCORD_APPLICATION_ID",
@@ -397,11 +408,6 @@ export const spec = {
       "HTTP interactions whose signed timestamp is older (or newer) than this are refused as replays.",
       int(1, 3_600, 300),
     ),
-    maxPending: setting(
-      "DISCORD_MAX_PENDING",
-      "Prophecies being drawn at once for Discord; beyond this a request is told at once that the oracle is busy (0: no limit), so overload cannot break Discord's 3-second rule for everyone.",
-      int(0, 100_000, 64),
-    ),
     announceSeconds: setting(
       "DISCORD_ANNOUNCE_SECONDS",
       "How often the bot looks for finished /retrain jobs to announce in their channel.",
@@ -443,6 +449,12 @@ const withoutEmpty = (env: Record<string, string | undefined>) =>
 
 /** Parses the whole config once; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>, overrides?: ConfigOverrides): Config {
+  // Empty usually means unset; not for the database, where the default would be another database.
+  if (env.DATABASE_URL === "" && overrides?.database?.url === undefined) {
+    throw new ConfigError([
+      "DATABASE_URL is set but empty: unset it to use file:./data/oracle.db, or give the database's URL.",
+    ]);
+  }
   const profile = overrides?.model?.profile ?? parseSpec({ model: { profile: spec.model.profile } }, env).model.profile;
   const config = parseSpec(spec, { ...PROFILES[profile], ...withoutEmpty(env) }, overrides);
   if (config.sampling.minTemperature > config.sampling.maxTemperature) {

@@ -44,9 +44,7 @@ export async function runTrainer(config: Config, opts: RunTrainerOptions = {}): 
 /** Entry-point error handling, as the CLI's: a user error (or bad config) is one line and exit 1, a bug its stack and exit 2. */
 export function failStartup(err: unknown): never {
   const d = describeError(err);
-  process.stderr.write(
-    d.kind === "user" ? `${d.message}\n${d.hint ? `${d.hint}\n` : ""}` : `${d.stack ?? d.message}\n`,
-  );
+  process.stderr.write(d.kind !== "bug" ? `${d.message}\n${d.hint ? `${d.hint}\n` : ""}` : `${d.stack ?? d.message}\n`);
   process.exit(d.exitCode);
 }
 

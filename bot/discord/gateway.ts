@@ -11,6 +11,7 @@ import {
   type User,
 } from "discord.js";
 import type { Config } from "../../config/schema.ts";
+import { logFailure } from "../errors.ts";
 import type { BotDeps } from "../surface.ts";
 import { dispatch } from "./dispatch.ts";
 import { gatewayAutocompleteCall, gatewayMessageCall } from "./gateway-call.ts";
@@ -56,16 +57,20 @@ export function wireGateway(client: Client, deps: BotDeps): void {
   });
 
   // Events for one user's emoji on one message apply in arrival order (an add then a quick remove):
-  // one chain per key, and strictly increasing times (the oracle applies only events newer than the last).
+  // one chain per key, and a strictly increasing order in microseconds (the gateway's events carry no
+  // time of their own; the oracle applies only events later in the order than the last).
   const chains = new Map<string, Promise<void>>();
-  const lastAt = new Map<string, number>();
+  const lastOrder = new Map<string, bigint>();
   const onReaction = (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser, added: boolean) => {
     if (user.id === client.user?.id) return;
     const emoji = emojiKey(reaction);
     if (!emoji) return;
     const key = `${reaction.message.id}:${user.id}:${emoji}`;
-    const at = Math.max(Date.now(), (lastAt.get(key) ?? 0) + 1);
-    lastAt.set(key, at);
+    const now = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+    const previous = lastOrder.get(key);
+    const order = previous !== undefined && previous >= now ? previous + 1n : now;
+    lastOrder.set(key, order);
+    const at = Number(order / 1000n);
     const event = {
       platform: "discord" as const,
       messageRef: reaction.message.id,
@@ -74,19 +79,20 @@ export function wireGateway(client: Client, deps: BotDeps): void {
       emoji,
       added,
       at: new Date(at),
+      order,
     };
     const next = (chains.get(key) ?? Promise.resolve())
       .then(() => tracker.run(() => oracle.recordReaction(event)))
       .then(
         (known) => {
-          if (known) log.debug({ ...event }, "reaction recorded");
+          if (known) log.debug({ ...event, order: String(order) }, "reaction recorded");
         },
-        (err: unknown) => log.error({ err, ...event }, "could not record a reaction"),
+        (err: unknown) => void logFailure(log, err, { ...event, order: String(order) }, "could not record a reaction"),
       )
       .finally(() => {
         if (chains.get(key) === next) {
           chains.delete(key);
-          if (Date.now() - at > 1_000) lastAt.delete(key);
+          if (Date.now() - at > 1_000) lastOrder.delete(key);
         }
       });
     chains.set(key, next);

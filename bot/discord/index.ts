@@ -1,9 +1,10 @@
 // The Discord surface: gateway (with DISCORD_TOKEN) and/or HTTP interactions (with DISCORD_PUBLIC_KEY).
-import { Events, type Client } from "discord.js";
+import { Events, Routes, type Client } from "discord.js";
 import { UserError } from "../../core/errors.ts";
 import type { BotSurface, SurfaceFactory } from "../surface.ts";
-import { startAnnouncer } from "./announcer.ts";
+import { startAnnouncer } from "../../core/oracle/announcer.ts";
 import { createGatewayClient, wireGateway } from "./gateway.ts";
+import { outcomeMessage } from "./messages.ts";
 import { interactionsRoute } from "./http/route.ts";
 import { discordRest, registerCommands } from "./register.ts";
 
@@ -33,7 +34,17 @@ export const discordSurface: SurfaceFactory = (deps) => {
           log.error({ err }, "discord command registration failed"),
         );
       }
-      announcer = startAnnouncer(deps, rest);
+      // Each finished /retrain to the channel it was asked in (claimed by one bot process only).
+      announcer = startAnnouncer({
+        oracle: deps.oracle,
+        surface: "discord",
+        intervalMs: config.discord.announceSeconds * 1000,
+        log,
+        post: async (outcome) => {
+          if (outcome.channel)
+            await rest.post(Routes.channelMessages(outcome.channel), { body: outcomeMessage(outcome) });
+        },
+      });
       client = createGatewayClient(config);
       wireGateway(client, deps);
       const ready = new Promise<void>((resolve) => client!.once(Events.ClientReady, () => resolve()));

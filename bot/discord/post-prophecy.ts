@@ -1,6 +1,6 @@
 // /prophecy and the "Another one" button share this: ask the oracle, answer in time, then tie the
-// posted message to the prophecy so reactions on it are counted.
-import { UserError } from "../../core/errors.ts";
+// posted message to the prophecy so reactions on it are counted. Past the core's one in-flight limit
+// the oracle throws BusyError at once, which answerError tells the user privately ("busy").
 import type { ProphecyAsk } from "../../core/oracle/types.ts";
 import type { CommandScope } from "../command-log.ts";
 import type { BotDeps } from "../surface.ts";
@@ -8,25 +8,14 @@ import type { MessageCall } from "./call.ts";
 import { prophecyMessage } from "./messages.ts";
 import { answer } from "./respond.ts";
 
-/** Prophecies being drawn right now, across both ways in (load shedding, see DISCORD_MAX_PENDING). */
-let pending = 0;
-
 export async function postProphecy(
   call: MessageCall,
   deps: BotDeps,
   scope: CommandScope,
   ask: ProphecyAsk,
 ): Promise<void> {
-  const max = deps.config.discord.maxPending;
-  if (max > 0 && pending >= max) {
-    throw new UserError("The oracle is swamped with questions right now; ask again in a few seconds.");
-  }
-  pending++;
   const work = deps.oracle
     .prophesy({ ...ask, count: 1 }, { surface: "discord", requestedBy: call.invoker.userId, channel: call.channelId })
-    .finally(() => {
-      pending--;
-    })
     .then(([p]) => {
       scope.prophecy(p!.id);
       return p!;

@@ -28,10 +28,13 @@ export async function answer(
   return call.editReply(await work);
 }
 
-/** Tells the user what went wrong, privately, whatever state the interaction is in; never throws. */
+/**
+ * Tells the user what went wrong, privately, whatever state the interaction is in; never throws.
+ * Operators' hints stay in the log and the CLI: chat users get the message alone.
+ */
 export async function answerError(call: MessageCall, error: unknown, log: Logger): Promise<void> {
   const pe = publicError(error);
-  const body = privateMessage(pe.hint ? `${pe.message}\n${pe.hint}` : pe.message);
+  const body = privateMessage(pe.message);
   try {
     if (call.state === "none") await call.reply(body);
     else if (call.state === "deferred-private") await call.editReply(body);

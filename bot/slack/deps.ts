@@ -2,7 +2,6 @@ import type { Logger } from "../../core/logger.ts";
 import type { Oracle } from "../../core/oracle/types.ts";
 import type { RunCommand } from "../command-log.ts";
 import type { WorkTracker } from "../tracker.ts";
-import type { InFlightLimit } from "./in-flight.ts";
 
 /** What Slack's listeners get: the serving core, the bot's shared parts and Slack's settings. */
 export interface SlackDeps {
@@ -12,8 +11,6 @@ export interface SlackDeps {
   runCommand: RunCommand;
   /** Events (reactions, App Home): tracked for the drain. */
   tracker: WorkTracker;
-  /** SLACK_MAX_IN_FLIGHT: quatrains in the making at once. */
-  quatrains: InFlightLimit;
   /** SLACK_ADMIN_USER_IDS: may /retrain besides workspace admins and owners. */
   adminUserIds: readonly string[];
   /** PUBLIC_URL: history replies link to the web page when set. */

@@ -1,30 +1,34 @@
 import type { ReactionEvent } from "../../core/oracle/types.ts";
 import { slackMessageRef } from "./message-ref.ts";
+import { eventOrder, reactionEvent } from "./payloads.ts";
 
-/** The fields of reaction_added / reaction_removed this app reads. */
-export interface SlackReaction {
-  user: string;
-  reaction: string;
-  item: { type: string; channel?: string; ts?: string };
-  event_ts: string;
-}
+export type ReactionRead = { event: ReactionEvent } | { ignored: string } | { malformed: string };
 
 /**
- * The core's reaction event, or null for reactions on files and other non-messages. `at` is the
- * event's own time (event_ts), so a retried delivery is the same event and a late one is older.
+ * The core's reaction event from a reaction_added / reaction_removed event: its order is event_ts to
+ * the microsecond (two events within one millisecond keep their order), so a retried delivery is the
+ * same event and a late one is older. Reactions on files and other non-messages are ignored;
+ * events of the wrong shape are malformed (dropped with a log line).
  */
-export function toReactionEvent(event: SlackReaction, added: boolean): ReactionEvent | null {
-  const { item } = event;
-  if (item.type !== "message" || !item.channel || !item.ts) return null;
-  const seconds = Number(event.event_ts);
-  if (!Number.isFinite(seconds)) return null;
+export function toReactionEvent(raw: unknown, added: boolean): ReactionRead {
+  const parsed = reactionEvent.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { malformed: `${issue.path.join(".") || "event"}: ${issue.message}` };
+  }
+  const { item, user, reaction, event_ts } = parsed.data;
+  if (item.type !== "message" || !item.channel || !item.ts) return { ignored: "not a message" };
+  const order = eventOrder(event_ts);
   return {
-    platform: "slack",
-    messageRef: slackMessageRef(item.channel, item.ts),
-    channel: item.channel,
-    userId: event.user,
-    emoji: event.reaction,
-    added,
-    at: new Date(Math.round(seconds * 1000)),
+    event: {
+      platform: "slack",
+      messageRef: slackMessageRef(item.channel, item.ts),
+      channel: item.channel,
+      userId: user,
+      emoji: reaction,
+      added,
+      at: new Date(Number(order / 1000n)),
+      order,
+    },
   };
 }

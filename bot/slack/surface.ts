@@ -1,9 +1,10 @@
 // Slack as one surface of the bot service: on when SLACK_BOT_TOKEN is set.
+import { startAnnouncer } from "../../core/oracle/announcer.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "../surface.ts";
-import { startAnnouncer, type Announcer } from "./announcer.ts";
 import { createSlackApp } from "./app.ts";
+import { finishSlackCommand } from "./commands.ts";
 import type { SlackDeps } from "./deps.ts";
-import { inFlightLimit } from "./in-flight.ts";
+import { outcomeText } from "./outcome.ts";
 
 export const slackSurface: SurfaceFactory = (deps: BotDeps): BotSurface | null => {
   const settings = deps.config.slack;
@@ -14,12 +15,11 @@ export const slackSurface: SurfaceFactory = (deps: BotDeps): BotSurface | null =
     log,
     runCommand: deps.runCommand,
     tracker: deps.tracker,
-    quatrains: inFlightLimit(settings.maxInFlight),
     adminUserIds: settings.adminUserIds,
     publicUrl: deps.config.bot.publicUrl,
   };
   const { app, httpReceiver } = createSlackApp(slackDeps, settings);
-  let announcer: Announcer | undefined;
+  const loops: { stop(): Promise<void> }[] = [];
   return {
     name: "slack",
     async register(server) {
@@ -27,16 +27,27 @@ export const slackSurface: SurfaceFactory = (deps: BotDeps): BotSurface | null =
     },
     async start() {
       await app.start(); // Socket Mode connects here; over HTTP the bot's server already listens.
-      announcer = startAnnouncer({
-        oracle: deps.oracle,
-        client: app.client,
-        log,
-        intervalMs: settings.announceSeconds * 1000,
-      });
+      loops.push(
+        startAnnouncer({
+          oracle: deps.oracle,
+          surface: "slack",
+          intervalMs: settings.announceSeconds * 1000,
+          log,
+          // No channel (asked elsewhere): the requester's DM.
+          post: async (outcome) => {
+            await app.client.chat.postMessage({
+              channel: outcome.channel ?? outcome.requestedBy,
+              text: outcomeText(outcome),
+            });
+          },
+        }),
+        // Commands a bot acknowledged and then died on: finished here (this bot restarted, or another).
+        deps.oracle.commands.recover("slack", (command) => finishSlackCommand(command, slackDeps, app.client)),
+      );
       log.info({ mode: httpReceiver ? "http" : "socket" }, "slack surface started");
     },
     async stop() {
-      await announcer?.stop();
+      await Promise.all(loops.map((l) => l.stop()));
       await app.stop();
     },
   };

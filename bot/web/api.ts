@@ -1,13 +1,22 @@
 // The JSON API under /api. Handlers only translate: HTTP in, a call on the serving core, JSON out.
-// Every parameter has a JSON schema (Fastify validates it: 400 naming the parameter).
+// Every route has one strict schema (schemas.ts: 400 naming the parameter). registerApi registers
+// the groups below: prophecies, vocabulary, models and runs, admin actions, and the JSON 404.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ModelDetails, RunDetails } from "../../core/oracle/operations.ts";
 import type { StoredProphecy } from "../../core/oracle/types.ts";
 import { bearerToken, tokenMatches } from "./auth.ts";
 import type { WebDeps } from "./deps.ts";
-import { historyQuerySchema, toHistoryQuery, type HistoryParams } from "./history-query.ts";
-
-export const MAX_PAGE_LIMIT = 100;
+import { toHistoryQuery } from "./history-query.ts";
+import {
+  adminBody,
+  askBody,
+  historyQuery,
+  idParams,
+  retrainBody,
+  runsQuery,
+  wordsQuery,
+  type HistoryParams,
+} from "./schemas.ts";
 
 /** A prophecy as the API shows it (who asked is not shown: for the web it is a client address). */
 export function prophecyJson(p: StoredProphecy) {
@@ -42,59 +51,36 @@ export const runJson = <R extends Omit<RunDetails, "epochs">>(r: R) => ({
   finishedAt: iso(r.finishedAt),
 });
 
-const idParam = (name: string) =>
-  ({
-    type: "object",
-    properties: { [name]: { type: "integer", minimum: 1, maximum: 2_147_483_647 } },
-    required: [name],
-  }) as const;
-
-const adminBody = {
-  type: "object",
-  properties: {
-    reason: { type: "string", minLength: 1, maxLength: 200 },
-    by: { type: "string", minLength: 1, maxLength: 80 },
-  },
-  additionalProperties: false,
-} as const;
+interface AdminInput {
+  reason?: string;
+  by?: string;
+}
 
 export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const { oracle, config, log, runCommand } = deps;
-  const web = config.web;
-  const bounds = config.sampling;
-  const bodyLimit = web.bodyLimitBytes;
+  registerProphecyRoutes(app, deps);
+  registerWordRoutes(app, deps);
+  registerModelAndRunRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  // An unknown API path is a JSON 404, like an unknown id.
+  app.all("/api/*", async (request, reply) =>
+    reply.code(404).send({ error: `No such API route: ${request.method} ${request.url.split("?")[0]}` }),
+  );
+}
 
-  /** Admin actions: the token from config, compared in constant time; none configured = disabled. */
-  const requireAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!web.adminToken) {
-      return reply.code(403).send({ error: "Admin actions are disabled on this server (WEB_ADMIN_TOKEN is not set)." });
-    }
-    const given = bearerToken(request);
-    if (!given)
-      return reply
-        .code(401)
-        .header("www-authenticate", "Bearer")
-        .send({ error: "This needs the admin token (Authorization: Bearer TOKEN)." });
-    if (!tokenMatches(given, web.adminToken)) return reply.code(403).send({ error: "Wrong admin token." });
-  };
-
-  /** Who did it, for the record: the name the admin gave, and the client address. */
-  const who = (request: FastifyRequest, by?: string) => `${by ? `${by} ` : "admin "}(web ${request.ip})`;
-
+/** GET /api/prophecies (the history), GET /api/prophecies/:id, POST /api/prophecies (ask). */
+function registerProphecyRoutes(app: FastifyInstance, { oracle, config, runCommand }: WebDeps): void {
   app.get<{ Querystring: HistoryParams }>(
     "/api/prophecies",
-    {
-      schema: { querystring: historyQuerySchema(MAX_PAGE_LIMIT) },
-    },
+    { schema: { querystring: historyQuery } },
     async (request) => {
-      const page = await oracle.history(toHistoryQuery(request.query, web.pageSize));
+      const page = await oracle.history(toHistoryQuery(request.query, config.web.pageSize));
       return { prophecies: page.prophecies.map(prophecyJson), nextCursor: page.nextCursor };
     },
   );
 
   app.get<{ Params: { id: number } }>(
     "/api/prophecies/:id",
-    { schema: { params: idParam("id") } },
+    { schema: { params: idParams("id") } },
     async (request, reply) => {
       const prophecy = await oracle.getProphecy(request.params.id);
       if (!prophecy) return reply.code(404).send({ error: `There is no prophecy ${request.params.id}.` });
@@ -102,24 +88,16 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
     },
   );
 
+  // Past the core's one in-flight limit the oracle throws BusyError: the web's "busy" is 503 with Retry-After.
   app.post<{ Body: { temperature?: number; about?: string } }>(
     "/api/prophecies",
     {
-      bodyLimit,
-      config: { rateLimit: { max: web.rateLimitPerMinute, timeWindow: 60_000 } },
-      schema: {
-        body: {
-          type: "object",
-          properties: {
-            temperature: { type: "number", minimum: bounds.minTemperature, maximum: bounds.maxTemperature },
-            about: { type: "string", maxLength: 200 },
-          },
-          additionalProperties: false,
-        },
-      },
+      bodyLimit: config.web.bodyLimitBytes,
+      config: { rateLimit: { max: config.web.rateLimitPerMinute, timeWindow: 60_000 } },
+      schema: { body: askBody(config.sampling) },
     },
     async (request, reply) => {
-      const { temperature, about } = request.body ?? {};
+      const { temperature, about } = request.body;
       const [prophecy] = await runCommand(
         { surface: "web", command: "POST /api/prophecies", user: request.ip },
         async (scope) => {
@@ -134,25 +112,19 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
       return reply.code(201).header("location", `/p/${prophecy!.id}`).send(prophecyJson(prophecy!));
     },
   );
+}
 
+/** GET /api/words: vocabulary words for the starting-words box. */
+function registerWordRoutes(app: FastifyInstance, { oracle }: WebDeps): void {
   app.get<{ Querystring: { prefix: string; limit?: number } }>(
     "/api/words",
-    {
-      schema: {
-        querystring: {
-          type: "object",
-          properties: {
-            prefix: { type: "string", minLength: 1, maxLength: 40 },
-            limit: { type: "integer", minimum: 1, maximum: 50 },
-          },
-          required: ["prefix"],
-          additionalProperties: false,
-        },
-      },
-    },
+    { schema: { querystring: wordsQuery } },
     async (request) => ({ words: await oracle.suggestWords(request.query.prefix, request.query.limit ?? 10) }),
   );
+}
 
+/** GET /api/models, GET /api/runs, GET /api/runs/:id. */
+function registerModelAndRunRoutes(app: FastifyInstance, { oracle }: WebDeps): void {
   app.get("/api/models", async () => {
     // "current" as the registry says (the version a bot serves switches to it within BOT_MODEL_POLL_SECONDS).
     const models = await oracle.listModels();
@@ -161,7 +133,7 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
 
   app.get<{ Params: { id: number } }>(
     "/api/runs/:id",
-    { schema: { params: idParam("id") } },
+    { schema: { params: idParams("id") } },
     async (request, reply) => {
       const run = await oracle.getRun(request.params.id);
       if (!run) return reply.code(404).send({ error: `There is no training run ${request.params.id}.` });
@@ -171,28 +143,43 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
 
   app.get<{ Querystring: { limit?: number } }>(
     "/api/runs",
-    {
-      schema: {
-        querystring: {
-          type: "object",
-          properties: { limit: { type: "integer", minimum: 1, maximum: 100 } },
-          additionalProperties: false,
-        },
-      },
-    },
-    async (request) => ({ runs: (await oracle.listRuns(request.query.limit ?? 20)).map(runJson) }),
+    { schema: { querystring: runsQuery } },
+    async (request) => ({
+      runs: (await oracle.listRuns(request.query.limit ?? 20)).map(runJson),
+    }),
   );
+}
 
-  app.post<{ Params: { version: number }; Body: { reason?: string; by?: string } }>(
+/** Admin actions: the token from config, compared in constant time; none configured = disabled. */
+function requireAdmin(adminToken: string | undefined) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!adminToken) {
+      return reply.code(403).send({ error: "Admin actions are disabled on this server (WEB_ADMIN_TOKEN is not set)." });
+    }
+    const given = bearerToken(request);
+    if (!given)
+      return reply
+        .code(401)
+        .header("www-authenticate", "Bearer")
+        .send({ error: "This needs the admin token (Authorization: Bearer TOKEN)." });
+    if (!tokenMatches(given, adminToken)) return reply.code(403).send({ error: "Wrong admin token." });
+  };
+}
+
+/** Who did it, for the record: the name the admin gave (within the core's limit), and the client address. */
+const who = (request: FastifyRequest, by?: string) => `${by ? `${by} ` : "admin "}(web ${request.ip})`;
+
+/** POST /api/models/:version/promote, POST /api/rollback, POST /api/retrain: recorded with who and why. */
+function registerAdminRoutes(app: FastifyInstance, { oracle, config, log, runCommand }: WebDeps): void {
+  const onRequest = requireAdmin(config.web.adminToken);
+  const bodyLimit = config.web.bodyLimitBytes;
+
+  app.post<{ Params: { version: number }; Body: AdminInput }>(
     "/api/models/:version/promote",
-    {
-      bodyLimit,
-      onRequest: requireAdmin,
-      schema: { params: idParam("version"), body: adminBody },
-    },
+    { bodyLimit, onRequest, schema: { params: idParams("version"), body: adminBody } },
     async (request, reply) => {
-      const by = who(request, request.body?.by);
-      const reason = request.body?.reason ?? "promoted from the web page";
+      const by = who(request, request.body.by);
+      const reason = request.body.reason ?? "promoted from the web page";
       const result = await runCommand({ surface: "web", command: "POST /api/models/:version/promote", user: by }, () =>
         oracle.promote(request.params.version, { by, reason }),
       );
@@ -202,16 +189,12 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
     },
   );
 
-  app.post<{ Body: { reason?: string; by?: string } }>(
+  app.post<{ Body: AdminInput }>(
     "/api/rollback",
-    {
-      bodyLimit,
-      onRequest: requireAdmin,
-      schema: { body: adminBody },
-    },
+    { bodyLimit, onRequest, schema: { body: adminBody } },
     async (request) => {
-      const by = who(request, request.body?.by);
-      const reason = request.body?.reason ?? "rolled back from the web page";
+      const by = who(request, request.body.by);
+      const reason = request.body.reason ?? "rolled back from the web page";
       const result = await runCommand({ surface: "web", command: "POST /api/rollback", user: by }, () =>
         oracle.rollback({ by, reason }),
       );
@@ -220,37 +203,18 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
     },
   );
 
-  app.post<{ Body: { reason?: string; by?: string; epochs?: number } }>(
+  app.post<{ Body: AdminInput & { epochs?: number } }>(
     "/api/retrain",
-    {
-      bodyLimit,
-      onRequest: requireAdmin,
-      schema: {
-        body: {
-          type: "object",
-          properties: { ...adminBody.properties, epochs: { type: "integer", minimum: 1, maximum: 10_000 } },
-          additionalProperties: false,
-        },
-      },
-    },
+    { bodyLimit, onRequest, schema: { body: retrainBody } },
     async (request, reply) => {
-      const by = who(request, request.body?.by);
-      const reason = request.body?.reason ?? "asked from the web page";
+      const by = who(request, request.body.by);
+      const reason = request.body.reason ?? "asked from the web page";
+      const { epochs } = request.body;
       const ticket = await runCommand({ surface: "web", command: "POST /api/retrain", user: by }, () =>
-        oracle.requestRetrain({
-          surface: "web",
-          requestedBy: by,
-          reason,
-          ...(request.body?.epochs ? { epochs: request.body.epochs } : {}),
-        }),
+        oracle.requestRetrain({ surface: "web", requestedBy: by, reason, ...(epochs ? { epochs } : {}) }),
       );
       log.info({ action: "retrain", jobId: ticket.jobId, by, reason }, "admin action");
       return reply.code(202).send({ ...ticket, by, at: new Date().toISOString(), run: `/runs/${ticket.jobId}` });
     },
-  );
-
-  // An unknown API path is a JSON 404, like an unknown id.
-  app.all("/api/*", async (request, reply) =>
-    reply.code(404).send({ error: `No such API route: ${request.method} ${request.url.split("?")[0]}` }),
   );
 }

@@ -1,42 +1,10 @@
-// The history's query parameters, shared by GET /api/prophecies and the /history page: one JSON
-// schema (Fastify validates it, 400 naming the parameter) and one translation into the core's query.
+// The history's query parameters, shared by GET /api/prophecies and the /history page: one schema
+// (schemas.ts: Fastify validates it, 400 naming the parameter) and one translation into the core's query.
 import { UserError } from "../../core/errors.ts";
-import { SURFACES, type HistoryQuery } from "../../core/oracle/types.ts";
+import type { HistoryQuery } from "../../core/oracle/types.ts";
+import type { HistoryParams } from "./schemas.ts";
 
-export interface HistoryParams {
-  cursor?: string;
-  limit?: number;
-  surface?: (typeof SURFACES)[number];
-  model?: number;
-  minTemperature?: number;
-  maxTemperature?: number;
-  from?: string;
-  to?: string;
-  q?: string;
-  sort?: "new" | "reactions";
-}
-
-const DATE = "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})?)?$";
-
-export function historyQuerySchema(maxLimit: number) {
-  return {
-    type: "object",
-    properties: {
-      cursor: { type: "string", minLength: 1, maxLength: 40, pattern: "^[a-z0-9.]+$" },
-      limit: { type: "integer", minimum: 1, maximum: maxLimit },
-      surface: { type: "string", enum: [...SURFACES] },
-      model: { type: "integer", minimum: 1 },
-      minTemperature: { type: "number", minimum: 0, maximum: 100 },
-      maxTemperature: { type: "number", minimum: 0, maximum: 100 },
-      from: { type: "string", pattern: DATE },
-      to: { type: "string", pattern: DATE },
-      // Must hold a word: letters or digits.
-      q: { type: "string", maxLength: 200, pattern: "[\\p{L}\\p{N}]" },
-      sort: { type: "string", enum: ["new", "reactions"] },
-    },
-    additionalProperties: false,
-  } as const;
-}
+export type { HistoryParams };
 
 const DAY_MS = 86_400_000;
 

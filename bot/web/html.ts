@@ -1,5 +1,7 @@
 // The one escaping helper: every value interpolated into an `html` template is escaped, unless it
 // is itself the result of `html` (already safe markup). User text can only reach a page through it.
+// Control characters are first written as the terminal shows them (core's one rule: `\x1b`, `\x00`).
+import { escapeControlCharacters } from "../../core/text/escape.ts";
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -18,7 +20,7 @@ function render(value: Value): string {
   if (value === null || value === undefined || value === false) return "";
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join("");
-  return escapeHtml(String(value));
+  return escapeHtml(escapeControlCharacters(String(value)));
 }
 
 /** Tagged template: `html\`<p>${userText}</p>\`` escapes userText; arrays are joined; null/false render nothing. */

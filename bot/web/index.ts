@@ -3,7 +3,7 @@
 // limit apply to the web routes only.
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { publicError } from "../errors.ts";
+import { logFailure } from "../errors.ts";
 import type { SurfaceFactory } from "../surface.ts";
 import { registerApi } from "./api.ts";
 import { registerAssets } from "./assets.ts";
@@ -11,6 +11,7 @@ import { bearerToken, cookie, READ_COOKIE, tokenMatches } from "./auth.ts";
 import type { WebDeps } from "./deps.ts";
 import { registerLive } from "./live.ts";
 import { registerPages } from "./pages.ts";
+import { zodValidator } from "./schemas.ts";
 import { errorPage } from "./views/prophecy.ts";
 
 export type { WebDeps };
@@ -30,6 +31,8 @@ export const webSurface: SurfaceFactory = (deps) => ({
 export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<void> {
   await app.register(async (web) => {
     const { config, log } = deps;
+    // Every web route's schema is a strict zod schema (schemas.ts).
+    web.setValidatorCompiler(zodValidator);
     await web.register(rateLimit, { global: false });
 
     web.addHook("onSend", async (_request, reply, payload) => {
@@ -65,9 +68,9 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<
       // Fastify's own 4xx (schema validation naming the parameter, bad JSON, body too large, rate limit).
       const status = error.statusCode ?? 0;
       if (status >= 400 && status < 500) return sendError(request, reply, status, error.message);
-      const answer = publicError(error);
-      if (answer.kind === "bug")
-        log.error({ err: error, method: request.method, url: request.url }, "web request failed");
+      const answer = logFailure(log, error, { method: request.method, url: request.url }, "web request failed");
+      // Shed by the core's one in-flight limit: the web's "busy" is 503 with Retry-After.
+      if (answer.kind === "busy") reply.header("retry-after", "1");
       return sendError(request, reply, answer.status, answer.message);
     });
 

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import { runJson } from "./api.ts";
 import type { WebDeps } from "./deps.ts";
+import { idParams } from "./schemas.ts";
 
 const FINISHED = new Set(["succeeded", "failed", "cancelled", "rejected"]);
 
@@ -17,13 +18,7 @@ export async function registerLive(app: FastifyInstance, deps: WebDeps): Promise
   app.get<{ Params: { id: number } }>(
     "/api/runs/:id/events",
     {
-      schema: {
-        params: {
-          type: "object",
-          properties: { id: { type: "integer", minimum: 1, maximum: 2_147_483_647 } },
-          required: ["id"],
-        },
-      },
+      schema: { params: idParams("id") },
     },
     async (request, reply) => {
       const first = await oracle.getRun(request.params.id);

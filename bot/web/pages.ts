@@ -2,19 +2,13 @@
 // (the ask box and the admin buttons need it; the history and a prophecy's page do not).
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "./deps.ts";
-import { historyQuerySchema, toHistoryQuery, type HistoryParams } from "./history-query.ts";
+import { toHistoryQuery, type HistoryParams } from "./history-query.ts";
 import type { SafeHtml } from "./html.ts";
-import { MAX_PAGE_LIMIT } from "./api.ts";
+import { historyQuery, idParams } from "./schemas.ts";
 import { homePage } from "./views/home.ts";
 import { historyPage } from "./views/history.ts";
 import { modelsPage, runPage } from "./views/models.ts";
 import { errorPage, prophecyPage } from "./views/prophecy.ts";
-
-const idParams = {
-  type: "object",
-  properties: { id: { type: "integer", minimum: 1, maximum: 2_147_483_647 } },
-  required: ["id"],
-} as const;
 
 export async function registerPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { oracle, config } = deps;
@@ -28,7 +22,7 @@ export async function registerPages(app: FastifyInstance, deps: WebDeps): Promis
   app.get<{ Querystring: HistoryParams }>(
     "/history",
     {
-      schema: { querystring: historyQuerySchema(MAX_PAGE_LIMIT) },
+      schema: { querystring: historyQuery },
       // A GET form sends its empty fields too: an empty field is no filter.
       preValidation: async (request) => {
         const query = request.query as Record<string, unknown>;
@@ -42,7 +36,7 @@ export async function registerPages(app: FastifyInstance, deps: WebDeps): Promis
     },
   );
 
-  app.get<{ Params: { id: number } }>("/p/:id", { schema: { params: idParams } }, async (request, reply) => {
+  app.get<{ Params: { id: number } }>("/p/:id", { schema: { params: idParams("id") } }, async (request, reply) => {
     const prophecy = await oracle.getProphecy(request.params.id);
     reply.type("text/html; charset=utf-8");
     if (!prophecy) return reply.code(404).send(send(errorPage(404, `There is no prophecy ${request.params.id}.`)));
@@ -55,7 +49,7 @@ export async function registerPages(app: FastifyInstance, deps: WebDeps): Promis
     return send(modelsPage(models, runs));
   });
 
-  app.get<{ Params: { id: number } }>("/runs/:id", { schema: { params: idParams } }, async (request, reply) => {
+  app.get<{ Params: { id: number } }>("/runs/:id", { schema: { params: idParams("id") } }, async (request, reply) => {
     const run = await oracle.getRun(request.params.id);
     reply.type("text/html; charset=utf-8");
     if (!run) return reply.code(404).send(send(errorPage(404, `There is no training run ${request.params.id}.`)));

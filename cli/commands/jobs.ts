@@ -2,6 +2,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { enqueueJob, jobJson, listJobs, requestCancel, type Job } from "../../core/db/jobs.ts";
+import { checkEpochs, checkName, checkReason } from "../../core/limits.ts";
 import { quoteUserText } from "../../core/text/escape.ts";
 
 const line = (j: Job) =>
@@ -31,10 +32,14 @@ export const retrainCommand = (ctx: CliContext) =>
     .option("--json", "print the job as JSON")
     .action(
       async (flags: { reason: string; by?: string; epochs?: number; json?: boolean; allowCorpusChange?: boolean }) => {
+        // The core's one set of limits, as every surface states them; checked before the database opens.
+        const reason = checkReason(flags.reason);
+        const requestedBy = checkName(flags.by ?? ctx.user);
+        const epochs = checkEpochs(flags.epochs);
         const job = await enqueueJob(await ctx.db(), {
-          requestedBy: flags.by ?? ctx.user,
-          reason: flags.reason,
-          epochs: flags.epochs,
+          requestedBy,
+          reason,
+          epochs,
           allowCorpusChange: flags.allowCorpusChange,
         });
         ctx.stdout.write(flags.json ? `${JSON.stringify(jobJson(job))}\n` : `queued job #${job.id}\n`);

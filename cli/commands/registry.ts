@@ -2,6 +2,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { promote, rollback } from "../../core/db/model-versions.ts";
+import { checkReason } from "../../core/limits.ts";
 
 /** `oracle promote VERSION`: make a stored version current (admins). */
 export const promoteCommand = (ctx: CliContext) =>
@@ -11,6 +12,7 @@ export const promoteCommand = (ctx: CliContext) =>
     .option("--reason <text>", "why (recorded on the promotion)", "promoted by hand")
     .option("--force", "promote a version the promotion gate rejected (recorded, and marked in oracle models)")
     .action(async (version: number, flags: { reason: string; force?: boolean }) => {
+      checkReason(flags.reason);
       const promotion = await promote(await ctx.db(), version, ctx.user, flags.reason, { force: flags.force });
       if (promotion.alreadyCurrent) {
         ctx.stdout.write(

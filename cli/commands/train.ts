@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
+import { checkEpochs } from "../../core/limits.ts";
 import { trainingProgress } from "../progress.ts";
 import { watchInterrupts } from "../interrupt.ts";
 import { checkGloveSource } from "../../core/glove/load.ts";
@@ -28,6 +29,7 @@ export const trainCommand = (ctx: CliContext) =>
     .option("--json", "print one JSON object with the result at the end")
     .action(async (flags: TrainFlags) => {
       const config = ctx.config();
+      checkEpochs(flags.epochs);
       // Progress lines (or the bar) tell the story; the log says only what needs attention, unless asked.
       const log = ctx.verbose || ctx.env.LOG_LEVEL ? ctx.log() : ctx.log().child({}, { level: "warn" });
       // Cheap checks first: no corpus, a too small one, a bad GloVe source or database fail before tfjs loads.

@@ -5,9 +5,15 @@ import { PrismaClient as PostgresClient } from "../../prisma/generated/postgresq
 import { UserError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import { migrate, migrationStatus } from "./migrate.ts";
-import { openSqliteFile, SQLITE_BUSY_TIMEOUT_MS } from "./migrate-sqlite.ts";
+import { checkSqliteWritable, SQLITE_BUSY_TIMEOUT_MS } from "./migrate-sqlite.ts";
 import { POSTGRES_CONNECT_TIMEOUT_MS } from "./postgres-connection.ts";
 import { postgresHost, providerOf, sqlitePath, type Provider } from "./provider.ts";
+import {
+  checkSqliteFileBeforeOpen,
+  markSqliteFile,
+  sqliteFileIdentity,
+  type SqliteFileIdentity,
+} from "./sqlite-file.ts";
 
 /**
  * The one client type code is written against. Both generated clients come from the same models and
@@ -21,6 +27,8 @@ export interface Db {
   prisma: PrismaClient;
   provider: Provider;
   url: string;
+  /** SQLite: the file opened, so readiness can tell when it is deleted or replaced underneath. */
+  file?: SqliteFileIdentity;
   close(): Promise<void>;
 }
 
@@ -31,14 +39,17 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * The single client factory. `file:PATH` opens (creating it) a SQLite file in WAL mode with a busy
- * timeout, so two processes can share it; `postgresql://` connects to PostgreSQL. Fails with a
- * UserError when the database is unreachable or has migrations pending.
+ * The single client factory. `file:PATH` opens a SQLite file in WAL mode with a busy timeout, so two
+ * processes can share it; it creates the file only on a first setup (a database that vanished is
+ * refused, see sqlite-file.ts) and refuses one it cannot write. `postgresql://` connects to
+ * PostgreSQL. Fails with a UserError when the database is unreachable or has migrations pending.
  */
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Db> {
   const provider = providerOf(url);
   const log = options.log ?? silentLogger;
   const target = { provider, url };
+  const file = provider === "sqlite" ? sqlitePath(url) : null;
+  if (file && checkSqliteFileBeforeOpen(file) === "new") log.info({ file }, "creating the SQLite database");
   const autoMigrate: boolean = options.migrate ?? provider === "sqlite";
   // Reading the status takes no write lock, so opening an up-to-date database never waits for a writer.
   const status = await migrationStatus(target);
@@ -57,19 +68,22 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       "Run: oracle migrate",
     );
   }
-  const prisma = provider === "sqlite" ? sqliteClient(url) : postgresClient(url, log);
+  if (file) {
+    // WAL is a property of the file (set on open); and a file this user cannot write is refused now.
+    checkSqliteWritable(file);
+    markSqliteFile(file);
+  }
+  const prisma = file ? sqliteClient(file) : postgresClient(url, log);
   return {
     prisma,
     provider,
     url,
+    ...(file ? { file: sqliteFileIdentity(file) } : {}),
     close: () => prisma.$disconnect(),
   };
 }
 
-function sqliteClient(url: string): PrismaClient {
-  const file = sqlitePath(url);
-  // WAL is a property of the file; make sure it is set even when nothing was migrated.
-  openSqliteFile(file).close();
+function sqliteClient(file: string): PrismaClient {
   return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
 }
 

@@ -1,5 +1,6 @@
 import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
+import { finishChatCommand } from "./chat-commands.ts";
 import type { Db } from "./client.ts";
 import type { EpochMetrics } from "../metrics.ts";
 
@@ -132,23 +133,30 @@ export interface EnqueueOptions {
   /** Default cli. */
   surface?: Surface;
   channel?: string | null;
+  /** The chat command (ChatCommand) this answers, finished with it. */
+  commandId?: number;
 }
 
 export async function enqueueJob(db: Db, opts: EnqueueOptions): Promise<Job> {
   if (opts.epochs !== undefined && (!Number.isInteger(opts.epochs) || opts.epochs < 1)) {
     throw new UserError(`Epochs must be a whole number of at least 1, got ${opts.epochs}.`);
   }
-  const row = await db.prisma.trainingJob.create({
-    data: {
-      requestedBy: opts.requestedBy,
-      reason: opts.reason,
-      epochs: opts.epochs ?? null,
-      surface: opts.surface ?? "cli",
-      channel: opts.channel ?? null,
-      allowCorpusChange: opts.allowCorpusChange ?? false,
-    },
+  const data = {
+    requestedBy: opts.requestedBy,
+    reason: opts.reason,
+    epochs: opts.epochs ?? null,
+    surface: opts.surface ?? "cli",
+    channel: opts.channel ?? null,
+    allowCorpusChange: opts.allowCorpusChange ?? false,
+  };
+  const { commandId } = opts;
+  if (commandId === undefined) return toJob(await db.prisma.trainingJob.create({ data }));
+  // The chat command that asked is finished in the same transaction: a crash never queues it twice.
+  return db.prisma.$transaction(async (tx) => {
+    const row = await tx.trainingJob.create({ data });
+    await finishChatCommand(tx, commandId, `queued job ${row.id}`);
+    return toJob(row);
   });
-  return toJob(row);
 }
 
 /**

@@ -69,13 +69,44 @@ export function openSqliteFile(file: string): Database.Database {
   try {
     db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (error) {
-    throw new UserError(
-      `Cannot open the SQLite database ${file}: ${(error as Error).message}`,
-      "Check DATABASE_URL and the folder's permissions.",
-    );
+    throw sqliteOpenError(file, error);
   }
-  db.pragma("journal_mode = WAL");
+  try {
+    db.pragma("journal_mode = WAL");
+  } catch (error) {
+    db.close();
+    throw sqliteOpenError(file, error);
+  }
   return db;
+}
+
+/** Why a SQLite file cannot serve, in one line the user can act on (never a stack). */
+export function sqliteOpenError(file: string, error: unknown): UserError {
+  const code = String((error as { code?: unknown }).code ?? "");
+  const message = (error as Error).message ?? String(error);
+  if (code === "SQLITE_NOTADB")
+    return new UserError(`DATABASE_URL names ${file}, which is not a SQLite database (${message}).`);
+  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN"))
+    return new UserError(
+      `The SQLite database ${file} is read-only for this user (${code}: ${message}): make the file and its folder writable by the user running the oracle.`,
+    );
+  return new UserError(
+    `Cannot open the SQLite database ${file}: ${message}`,
+    "Check DATABASE_URL and the folder's permissions.",
+  );
+}
+
+/** Fails with the one-line reason when `file` cannot be written (the write lock is taken and let go). */
+export function checkSqliteWritable(file: string): void {
+  const db = openSqliteFile(file);
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    db.exec("ROLLBACK");
+  } catch (error) {
+    throw sqliteOpenError(file, error);
+  } finally {
+    db.close();
+  }
 }
 
 function readRows(db: Database.Database): AppliedMigration[] {

@@ -203,6 +203,27 @@ export async function getModelVersion(
   };
 }
 
+/**
+ * One version's facts and vocabulary size, without its topology or blobs: what describing a version
+ * needs, readable even when its topology or weights are broken.
+ */
+export async function modelVersionSummary(
+  db: Db,
+  version: number,
+): Promise<(ModelVersionSummary & { vocabularySize: number }) | null> {
+  const row = await db.prisma.modelVersion.findUnique({
+    where: { version },
+    select: { ...summaryFields, vocabulary: true },
+  });
+  if (!row) return null;
+  const { vocabulary, ...summary } = row;
+  const current = (await currentPromotion(db.prisma))?.version ?? null;
+  return {
+    ...toSummary(summary, await hasWeights(db.prisma, version), current, await wasForced(db.prisma, version)),
+    vocabularySize: Array.isArray(vocabulary) ? vocabulary.length : 0,
+  };
+}
+
 /** Every version, oldest first, without blobs, vocabulary or topology. */
 export async function listModelVersions(db: Db): Promise<ModelVersionSummary[]> {
   const [rows, withWeights, current, forced] = await Promise.all([

@@ -1,6 +1,7 @@
 import type { Prisma } from "../../prisma/generated/sqlite/index.js";
 import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
+import { finishChatCommand, linkChatCommandProphecy } from "./chat-commands.ts";
 import type { Db } from "./client.ts";
 import { decodeCursor, encodeCursor, searchProphecies, searchWords } from "./prophecy-search.ts";
 
@@ -76,19 +77,31 @@ const toRecord = (row: Row): ProphecyRecord => ({
   surface: row.surface as Surface,
 });
 
-export async function recordProphecy(db: Db, data: NewProphecy): Promise<ProphecyRecord> {
-  const row = await db.prisma.prophecy.create({
-    data: {
-      ...data,
-      about: data.about ?? null,
-      seed: data.seed ?? null,
-      redraws: data.redraws ?? 0,
-      requestedBy: data.requestedBy ?? null,
-      channel: data.channel ?? null,
-      messageRef: data.messageRef ?? null,
-    },
+/**
+ * Stores a prophecy. With `commandId`, the chat command it answers is tied to it in the same
+ * transaction, so a crash never leaves a command without its prophecy or a prophecy drawn twice.
+ */
+export async function recordProphecy(
+  db: Db,
+  data: NewProphecy,
+  options: { commandId?: number } = {},
+): Promise<ProphecyRecord> {
+  const row = {
+    ...data,
+    about: data.about ?? null,
+    seed: data.seed ?? null,
+    redraws: data.redraws ?? 0,
+    requestedBy: data.requestedBy ?? null,
+    channel: data.channel ?? null,
+    messageRef: data.messageRef ?? null,
+  };
+  const { commandId } = options;
+  if (commandId === undefined) return toRecord(await db.prisma.prophecy.create({ data: row }));
+  return db.prisma.$transaction(async (tx) => {
+    const created = await tx.prophecy.create({ data: row });
+    await linkChatCommandProphecy(tx, commandId, created.id);
+    return toRecord(created);
   });
-  return toRecord(row);
 }
 
 export async function getProphecy(db: Db, id: number): Promise<ProphecyRecord | null> {
@@ -97,13 +110,25 @@ export async function getProphecy(db: Db, id: number): Promise<ProphecyRecord | 
   return row ? toRecord(row) : null;
 }
 
-/** Records the platform message that carries a prophecy (and its channel, when given). False for an unknown id. */
-export async function attachMessage(db: Db, id: number, messageRef: string, channel?: string | null): Promise<boolean> {
-  const { count } = await db.prisma.prophecy.updateMany({
-    where: { id },
-    data: { messageRef, ...(channel !== undefined ? { channel } : {}) },
+/**
+ * Records the platform message that carries a prophecy (and its channel, when given). False for an
+ * unknown id. With `commandId`, the chat command it answers is finished in the same step.
+ */
+export async function attachMessage(
+  db: Db,
+  id: number,
+  messageRef: string,
+  channel?: string | null,
+  options: { commandId?: number } = {},
+): Promise<boolean> {
+  const data = { messageRef, ...(channel !== undefined ? { channel } : {}) };
+  const { commandId } = options;
+  if (commandId === undefined) return (await db.prisma.prophecy.updateMany({ where: { id }, data })).count === 1;
+  return db.prisma.$transaction(async (tx) => {
+    const { count } = await tx.prophecy.updateMany({ where: { id }, data });
+    if (count === 1) await finishChatCommand(tx, commandId, "posted");
+    return count === 1;
   });
-  return count === 1;
 }
 
 /** The prophecy a platform message carries, or null (indexed by surface + messageRef). */

@@ -2,7 +2,11 @@ import type { ReactionPlatform } from "../surface.ts";
 import type { Db } from "./client.ts";
 import { prophecyOfMessage } from "./prophecies.ts";
 
-/** A reaction event from a chat platform; `at` orders events (retries and out-of-order delivery). */
+/**
+ * A reaction event from a chat platform. `order` (microseconds since 1970, default `at`'s
+ * milliseconds × 1000) orders events, so retries and out-of-order delivery change nothing: Slack's
+ * event_ts has microseconds, and events within one millisecond keep their order.
+ */
 export interface ReactionEventInput {
   platform: ReactionPlatform;
   /** The message reacted to: resolved to a prophecy through its messageRef; other messages are ignored. */
@@ -13,7 +17,12 @@ export interface ReactionEventInput {
   emoji: string;
   added: boolean;
   at: Date;
+  order?: bigint;
 }
+
+/** The order of an event: its own, or its time in microseconds. */
+export const orderOf = (event: Pick<ReactionEventInput, "at" | "order">): bigint =>
+  event.order ?? BigInt(event.at.getTime()) * 1000n;
 
 export interface ReactionRecord {
   prophecyId: number;
@@ -45,10 +54,12 @@ export async function applyReactionEvent(db: Db, event: ReactionEventInput): Pro
       await tx.prophecy.updateMany({ where: { id: prophecyId }, data: { reactionCount: { increment: 0 } } });
       const key = { prophecyId, platform: event.platform, userId: event.userId, emoji: event.emoji };
       const stored = await tx.reaction.findUnique({ where: { prophecyId_platform_userId_emoji: key } });
-      if (stored && stored.eventAt.getTime() >= event.at.getTime()) return "stale";
+      const order = orderOf(event);
+      if (stored && stored.eventOrder >= order) return "stale";
       const fields = {
         present: event.added,
         eventAt: event.at,
+        eventOrder: order,
         channel: event.channel ?? stored?.channel ?? null,
         messageRef: event.messageRef,
       };

@@ -4,6 +4,7 @@
 // Reads core/db only; never core/training.
 import type { Db } from "../db/client.ts";
 import { getJob, jobEpochs, listJobs, type Job, type JobState } from "../db/jobs.ts";
+import { checkReason } from "../limits.ts";
 import type { EpochMetrics } from "../metrics.ts";
 import { listModelVersions, listPromotions, promote, rollback } from "../db/model-versions.ts";
 
@@ -31,6 +32,8 @@ export interface ModelDetails {
   /** The latest promotion of this version, if any: who, when, why. */
   promotedBy: string | null;
   promotedAt: Date | null;
+  /** Why this process could not load it (truncated weights, a broken topology…), or null. */
+  loadError: string | null;
 }
 
 export interface RunDetails {
@@ -68,6 +71,9 @@ export interface OracleOperations {
   rollback(action: AdminAction): Promise<{ version: number }>;
 }
 
+/** The reason within the core's limit (who did it is built by the surface from a checked name). */
+const checkAction = (action: AdminAction) => checkReason(action.reason);
+
 const date = (iso: string | null) => (iso === null ? null : new Date(iso));
 
 const runOf = (job: Job): Omit<RunDetails, "epochs"> => ({
@@ -89,10 +95,15 @@ const runOf = (job: Job): Omit<RunDetails, "epochs"> => ({
 const finite = (value: number | undefined): number | null =>
   value !== undefined && Number.isFinite(value) ? value : null;
 
-export function createOperations(db: Db): OracleOperations {
+/** `loadErrors`: the versions the serving core failed to load, and why (shown beside each version). */
+export function createOperations(
+  db: Db,
+  loadErrors: () => ReadonlyMap<number, string> = () => new Map(),
+): OracleOperations {
   return {
     async listModels() {
       const [versions, promotions] = await Promise.all([listModelVersions(db), listPromotions(db)]);
+      const failed = loadErrors();
       const latestPromotion = new Map<number, (typeof promotions)[number]>();
       for (const p of promotions) if (!latestPromotion.has(p.version)) latestPromotion.set(p.version, p);
       return versions.reverse().map((v) => {
@@ -119,6 +130,7 @@ export function createOperations(db: Db): OracleOperations {
           hasWeights: v.hasWeights,
           promotedBy: promotion?.promotedBy ?? null,
           promotedAt: promotion?.promotedAt ?? null,
+          loadError: failed.get(v.version) ?? null,
         };
       });
     },
@@ -133,12 +145,14 @@ export function createOperations(db: Db): OracleOperations {
     },
 
     async promote(version, action) {
+      checkAction(action);
       if ((await db.prisma.modelVersion.count({ where: { version } })) === 0) return null;
       const promotion = await promote(db, version, action.by, action.reason);
       return { version: promotion.version };
     },
 
     async rollback(action) {
+      checkAction(action);
       return { version: await rollback(db, action.by) };
     },
   };

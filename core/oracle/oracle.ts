@@ -1,21 +1,27 @@
 // The serving core every surface calls: owns the model source, the sampling settings, the rate
-// limit and the recording. Surfaces only translate their input and output (contract: types.ts).
+// limit, the one in-flight limit, the database's health and the recording. Surfaces only translate
+// their input and output (contract: types.ts). createOracle wires the named steps below.
 import type { Config } from "../../config/schema.ts";
 import { BREAK_ID, isPunctuation } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { claimFinishedJobs, enqueueJob } from "../db/jobs.ts";
-import { currentModelVersion, currentPromotionOf, getModelVersion } from "../db/model-versions.ts";
+import { currentPromotionOf, modelVersionSummary } from "../db/model-versions.ts";
 import { attachMessage, getProphecy, listProphecies, recordProphecy, type ProphecyRecord } from "../db/prophecies.ts";
 import { applyReactionEvent, reactionCounts } from "../db/reactions.ts";
-import { UserError } from "../errors.ts";
+import { claimRequestKey, forgetRequestKey, sweepRequestKeys } from "../db/seen-requests.ts";
+import { UnavailableError, UserError } from "../errors.ts";
 import type { VersionEvaluation } from "../eval/index.ts";
+import { checkAbout, checkEmoji, checkEpochs, checkReason } from "../limits.ts";
 import type { Logger } from "../logger.ts";
 import { databaseModelSource, type ServingModelSource } from "../prophecy/database-model-source.ts";
 import { prophesy } from "../prophecy/prophesy.ts";
-import { initBackend } from "../tf/backend.ts";
 import { SURFACES } from "../surface.ts";
+import { initBackend } from "../tf/backend.ts";
+import { chatCommands } from "./commands.ts";
+import { inFlightLimit, type InFlightLimit } from "./in-flight.ts";
 import { createOperations } from "./operations.ts";
 import { RateLimiter } from "./rate-limit.ts";
+import { databaseHealth, readinessOf, type DatabaseHealth } from "./readiness.ts";
 import type {
   HistoryPage,
   HistoryQuery,
@@ -23,13 +29,12 @@ import type {
   ModelSummary,
   Oracle,
   ProphecyAsk,
-  Readiness,
+  ProphesyOptions,
   ReactionEvent,
   RequestContext,
   RetrainRequest,
   RetrainTicket,
   StoredProphecy,
-  Surface,
 } from "./types.ts";
 
 export interface OracleDeps {
@@ -39,8 +44,8 @@ export interface OracleDeps {
   /** The model source; default: the database's current version, watched every BOT_MODEL_POLL_SECONDS. */
   models?: ServingModelSource;
   /**
-   * false: no background watch; each prophecy checks the current version (a one-shot CLI command).
-   * Default true (a long-running service).
+   * false: no background watch of the model or the database; each prophecy checks the current
+   * version (a one-shot CLI command). Default true (a long-running service).
    */
   watch?: boolean;
   /** Clock for the rate limit (tests). */
@@ -49,8 +54,16 @@ export interface OracleDeps {
   backendLogLevel?: "info" | "debug";
 }
 
-export const MAX_REASON_LENGTH = 500;
-const DB_PING_TIMEOUT_MS = 3_000;
+/** What the steps below share. */
+interface Core {
+  db: Db;
+  log: Logger;
+  models: ServingModelSource;
+  health: DatabaseHealth;
+  limiter: RateLimiter;
+  inFlight: InFlightLimit;
+  settings: Config["sampling"];
+}
 
 const toStored = (p: ProphecyRecord, reactions: Record<string, number> = {}): StoredProphecy => ({
   id: p.id,
@@ -70,178 +83,221 @@ const toStored = (p: ProphecyRecord, reactions: Record<string, number> = {}): St
   reactionCount: p.reactionCount,
 });
 
-function checkContext(ctx: RequestContext): void {
-  if (!(SURFACES as readonly string[]).includes(ctx.surface)) throw new Error(`unknown surface ${String(ctx.surface)}`);
-  if (typeof ctx.requestedBy !== "string" || ctx.requestedBy === "") throw new Error("requestedBy is required");
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Builds the serving core. It does not own `db`: the caller closes it after `close()`. */
-export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelSource } {
+/** Serving picks its backend from BOT_BACKEND, never TRAINER_BACKEND; started once, before the first load. */
+function servingModels(deps: OracleDeps): ServingModelSource {
   const { db, config, log } = deps;
-  // Serving picks its backend from BOT_BACKEND, never TRAINER_BACKEND; started once, before the first load.
   let backend: Promise<unknown> | undefined;
   const startBackend = () =>
     (backend ??= initBackend(
       { preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel, syncReads: true },
       log,
     ));
-  const models =
-    deps.models ??
-    databaseModelSource(db, {
-      log,
-      pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
-      beforeLoad: startBackend,
-    });
-  const limiter = new RateLimiter(config.bot.rateLimitPerMinute, deps.now);
-  const settings = { ...config.sampling };
+  return databaseModelSource(db, {
+    log,
+    pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
+    beforeLoad: startBackend,
+  });
+}
 
-  async function withReactions(records: ProphecyRecord[]): Promise<StoredProphecy[]> {
-    const counts = await reactionCounts(
-      db,
-      records.map((r) => r.id),
-    );
-    return records.map((r) => toStored(r, counts.get(r.id)));
+function checkContext(ctx: RequestContext): void {
+  if (!(SURFACES as readonly string[]).includes(ctx.surface)) throw new Error(`unknown surface ${String(ctx.surface)}`);
+  if (typeof ctx.requestedBy !== "string" || ctx.requestedBy === "") throw new Error("requestedBy is required");
+}
+
+/** A write is refused at once while the database is known to be read-only or gone (not "written" to a ghost). */
+function ensureWritable(core: Core): void {
+  const problem = core.health.problem();
+  if (problem) throw new UnavailableError(problem);
+}
+
+async function withReactions(core: Core, records: ProphecyRecord[]): Promise<StoredProphecy[]> {
+  const counts = await reactionCounts(
+    core.db,
+    records.map((r) => r.id),
+  );
+  return records.map((r) => toStored(r, counts.get(r.id)));
+}
+
+/** Draws the quatrains (the user's temperature and words, checked), without writing anything. */
+function draw(core: Core, ask: ProphecyAsk) {
+  if (typeof ask.about === "string") checkAbout(ask.about);
+  return prophesy(
+    { models: core.models, settings: core.settings },
+    { temperature: ask.temperature, about: ask.about, count: ask.count, seed: ask.seed },
+  );
+}
+
+/** Records each quatrain, one at a time so ids follow the answer's order; the chat command tied to the first. */
+async function record(
+  core: Core,
+  prophecies: Awaited<ReturnType<typeof prophesy>>,
+  ctx: RequestContext,
+  commandId: number | undefined,
+): Promise<StoredProphecy[]> {
+  const stored: StoredProphecy[] = [];
+  for (const [i, p] of prophecies.entries()) {
+    const row = { ...p, surface: ctx.surface, requestedBy: ctx.requestedBy, channel: ctx.channel ?? null };
+    stored.push(toStored(await recordProphecy(core.db, row, i === 0 ? { commandId } : {})));
   }
+  return stored;
+}
+
+/**
+ * A place in the in-flight limit first (shed at once, before the rate limit counts the ask and before
+ * anything is written), then the database, the rate limit, the draw and the record.
+ */
+async function prophesyAndRecord(
+  core: Core,
+  ask: ProphecyAsk,
+  ctx: RequestContext,
+  options: ProphesyOptions = {},
+): Promise<StoredProphecy[]> {
+  checkContext(ctx);
+  const admission = options.admission ?? core.inFlight.enter();
+  try {
+    ensureWritable(core);
+    const wait = core.limiter.take(`${ctx.surface}\u0000${ctx.requestedBy}`);
+    if (wait > 0) throw new UserError(`You are asking too fast; try again in ${wait} s.`);
+    return await record(core, await draw(core, ask), ctx, options.commandId);
+  } finally {
+    if (!options.admission) admission.release();
+  }
+}
+
+async function applyReaction(core: Core, event: ReactionEvent): Promise<boolean> {
+  if (!(event.at instanceof Date) || Number.isNaN(event.at.getTime()))
+    throw new Error("recordReaction: `at` must be a valid Date");
+  checkEmoji(event.emoji);
+  if (!event.userId) throw new UserError("A reaction needs the user who gave it.");
+  ensureWritable(core);
+  return (await applyReactionEvent(core.db, event)) !== "unknown-message";
+}
+
+async function queueRetrain(core: Core, request: RetrainRequest): Promise<RetrainTicket> {
+  checkContext(request);
+  const reason = checkReason(request.reason.trim() || `requested from ${request.surface}`);
+  const epochs = checkEpochs(request.epochs);
+  ensureWritable(core);
+  const job = await enqueueJob(core.db, {
+    requestedBy: request.requestedBy,
+    reason,
+    epochs,
+    surface: request.surface,
+    channel: request.channel ?? null,
+    commandId: request.commandId,
+  });
+  core.log.info({ jobId: job.id, surface: request.surface, requestedBy: request.requestedBy }, "retrain queued");
+  return { jobId: job.id, state: job.state };
+}
+
+/** The version served (or, before one loads, the one promoted), described without its topology or weights. */
+async function describeCurrentModel(core: Core): Promise<ModelSummary | null> {
+  const served = core.models.serving();
+  const version = served?.version ?? (await currentPromotionOf(core.db))?.version;
+  if (version === undefined) return null;
+  const summary = await modelVersionSummary(core.db, version);
+  if (!summary) return null;
+  const evaluation = summary.evaluation as Partial<VersionEvaluation> | null;
+  return {
+    version: summary.version,
+    trainedAt: summary.trainingFinishedAt,
+    valLoss: summary.valLoss,
+    perplexity: evaluation?.perplexity ?? null,
+    kneserNeyPerplexity: evaluation?.kneserNeyPerplexity ?? null,
+    vocabularySize: served?.words.length ?? summary.vocabularySize,
+  };
+}
+
+async function suggest(core: Core, prefix: string, limit: number): Promise<string[]> {
+  const model = core.models.serving() ?? (await core.models.current().catch(() => null));
+  if (!model) return [];
+  const p = prefix.trim().toLowerCase();
+  const out: string[] = [];
+  // Vocabulary order is by frequency, so common words come first.
+  for (let id = 0; id < model.words.length && out.length < limit; id++) {
+    const word = model.words[id]!;
+    if (id !== BREAK_ID && !isPunctuation(word) && word.startsWith(p)) out.push(word);
+  }
+  return out;
+}
+
+async function outcomesFor(core: Core, surface: RequestContext["surface"]): Promise<JobOutcome[]> {
+  const jobs = await claimFinishedJobs(core.db, surface);
+  return jobs.map((job) => ({
+    jobId: job.id,
+    state: job.state,
+    surface: job.surface,
+    channel: job.channel,
+    requestedBy: job.requestedBy,
+    version: job.version,
+    detail: job.error,
+  }));
+}
+
+/** Seen-request keys past their time are swept now and then, not on every request. */
+function seenRequests(core: Core) {
+  let lastSweep = 0;
+  return {
+    async firstSeen(key: string, ttlSeconds: number): Promise<boolean> {
+      ensureWritable(core);
+      const now = Date.now();
+      if (now - lastSweep > 60_000) {
+        lastSweep = now;
+        void sweepRequestKeys(core.db).catch(() => undefined);
+      }
+      return claimRequestKey(core.db, key, new Date(now + ttlSeconds * 1000));
+    },
+    forgetSeen: (key: string) => forgetRequestKey(core.db, key),
+  };
+}
+
+/** Builds the serving core. It does not own `db`: the caller closes it after `close()`. */
+export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelSource } {
+  const { db, config, log } = deps;
+  const models = deps.models ?? servingModels(deps);
+  const core: Core = {
+    db,
+    log,
+    models,
+    health: databaseHealth(db, log, deps.watch !== false),
+    limiter: new RateLimiter(config.bot.rateLimitPerMinute, deps.now),
+    inFlight: inFlightLimit(config.bot.maxInFlight),
+    settings: { ...config.sampling },
+  };
+  const commands = chatCommands(db, log, config.bot.leaseSeconds);
 
   return {
     models,
-    // The registry as admins see it (models, runs, promote, roll back): operations.ts.
-    ...createOperations(db),
-
-    async prophesy(ask: ProphecyAsk, ctx: RequestContext): Promise<StoredProphecy[]> {
-      checkContext(ctx);
-      const wait = limiter.take(`${ctx.surface}\u0000${ctx.requestedBy}`);
-      if (wait > 0) throw new UserError(`You are asking too fast; try again in ${wait} s.`);
-      const prophecies = await prophesy(
-        { models, settings },
-        {
-          temperature: ask.temperature,
-          about: ask.about,
-          count: ask.count,
-          seed: ask.seed,
-        },
-      );
-      const stored: StoredProphecy[] = [];
-      // One at a time, so ids follow the order of the answer.
-      for (const p of prophecies) {
-        const record = await recordProphecy(db, {
-          ...p,
-          surface: ctx.surface,
-          requestedBy: ctx.requestedBy,
-          channel: ctx.channel ?? null,
-        });
-        stored.push(toStored(record));
-      }
-      return stored;
-    },
-
-    async attachMessage(prophecyId, messageRef, channel) {
-      if (!(await attachMessage(db, prophecyId, messageRef, channel))) {
+    // The registry as admins see it (models with why a version could not load, runs, promote, roll back).
+    ...createOperations(db, () => models.failures()),
+    ...seenRequests(core),
+    commands,
+    admit: () => core.inFlight.tryEnter(),
+    prophesy: (ask, ctx, options) => prophesyAndRecord(core, ask, ctx, options),
+    async attachMessage(prophecyId, messageRef, channel, options) {
+      if (!(await attachMessage(db, prophecyId, messageRef, channel, options))) {
         throw new Error(`attachMessage: there is no prophecy ${prophecyId}`);
       }
     },
-
-    async recordReaction(event: ReactionEvent): Promise<boolean> {
-      if (!(event.at instanceof Date) || Number.isNaN(event.at.getTime()))
-        throw new Error("recordReaction: `at` must be a valid Date");
-      const outcome = await applyReactionEvent(db, event);
-      return outcome !== "unknown-message";
-    },
-
+    recordReaction: (event) => applyReaction(core, event),
     async history(query: HistoryQuery = {}): Promise<HistoryPage> {
       const page = await listProphecies(db, query);
-      return { prophecies: await withReactions(page.prophecies), nextCursor: page.nextCursor };
+      return { prophecies: await withReactions(core, page.prophecies), nextCursor: page.nextCursor };
     },
-
     async getProphecy(id: number) {
-      const record = await getProphecy(db, id);
-      return record ? (await withReactions([record]))[0]! : null;
+      const found = await getProphecy(db, id);
+      return found ? (await withReactions(core, [found]))[0]! : null;
     },
-
-    async currentModel(): Promise<ModelSummary | null> {
-      const served = models.serving();
-      const record = served ? await getModelVersion(db, served.version) : await currentModelVersion(db);
-      if (!record) return null;
-      const evaluation = record.evaluation as Partial<VersionEvaluation> | null;
-      return {
-        version: record.version,
-        trainedAt: record.trainingFinishedAt,
-        valLoss: record.valLoss,
-        perplexity: evaluation?.perplexity ?? null,
-        kneserNeyPerplexity: evaluation?.kneserNeyPerplexity ?? null,
-        vocabularySize: record.vocabulary.length,
-      };
-    },
-
-    async suggestWords(prefix: string, limit = 25): Promise<string[]> {
-      const model = models.serving() ?? (await models.current().catch(() => null));
-      if (!model) return [];
-      const p = prefix.trim().toLowerCase();
-      const out: string[] = [];
-      // Vocabulary order is by frequency, so common words come first.
-      for (let id = 0; id < model.words.length && out.length < limit; id++) {
-        const word = model.words[id]!;
-        if (id !== BREAK_ID && !isPunctuation(word) && word.startsWith(p)) out.push(word);
-      }
-      return out;
-    },
-
-    async requestRetrain(request: RetrainRequest): Promise<RetrainTicket> {
-      checkContext(request);
-      const reason = request.reason.trim() || `requested from ${request.surface}`;
-      if (reason.length > MAX_REASON_LENGTH)
-        throw new UserError(`The reason must be at most ${MAX_REASON_LENGTH} characters.`);
-      const job = await enqueueJob(db, {
-        requestedBy: request.requestedBy,
-        reason,
-        epochs: request.epochs,
-        surface: request.surface,
-        channel: request.channel ?? null,
-      });
-      log.info({ jobId: job.id, surface: request.surface, requestedBy: request.requestedBy }, "retrain queued");
-      return { jobId: job.id, state: job.state };
-    },
-
-    async claimJobOutcomes(surface: Surface): Promise<JobOutcome[]> {
-      const jobs = await claimFinishedJobs(db, surface);
-      return jobs.map((job) => ({
-        jobId: job.id,
-        state: job.state,
-        surface: job.surface,
-        channel: job.channel,
-        requestedBy: job.requestedBy,
-        version: job.version,
-        detail: job.error,
-      }));
-    },
-
-    async readiness(): Promise<Readiness> {
-      try {
-        await withTimeout(db.prisma.$queryRawUnsafe("SELECT 1"), DB_PING_TIMEOUT_MS, "database ping");
-      } catch (error) {
-        return { ready: false, reason: `database unreachable: ${(error as Error).message.split("\n")[0]}` };
-      }
-      const served = models.serving();
-      if (served) return { ready: true, modelVersion: served.version };
-      const problem = models.problem();
-      if (problem) return { ready: false, reason: problem };
-      const promotion = await currentPromotionOf(db).catch(() => null);
-      return {
-        ready: false,
-        reason: promotion ? `loading model version ${promotion.version}` : "no model has been trained yet",
-      };
-    },
-
+    currentModel: () => describeCurrentModel(core),
+    suggestWords: (prefix, limit = 25) => suggest(core, prefix, limit),
+    requestRetrain: (request) => queueRetrain(core, request),
+    claimJobOutcomes: (surface) => outcomesFor(core, surface),
+    readiness: () => readinessOf(db, core.health, models),
+    databaseProblem: () => core.health.problem(),
     async close() {
       await models.close();
+      await core.health.close();
+      await commands.close();
     },
   };
 }

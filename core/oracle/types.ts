@@ -4,7 +4,11 @@ import type { JobState } from "../db/jobs.ts";
 import type { ProphecyQuery } from "../db/prophecies.ts";
 import type { ReactionEventInput } from "../db/reactions.ts";
 import type { ReactionPlatform, Surface } from "../surface.ts";
+import type { ChatCommandRecord, ChatCommands } from "./commands.ts";
+import type { Admission } from "./in-flight.ts";
 import type { OracleOperations } from "./operations.ts";
+
+export type { Admission, ChatCommandRecord, ChatCommands };
 
 // Defined in core/surface.ts so core/db can use them without importing this file.
 export { SURFACES, type Surface, type ReactionPlatform } from "../surface.ts";
@@ -73,6 +77,16 @@ export interface ModelSummary {
 export interface RetrainRequest extends RequestContext {
   reason: string;
   epochs?: number;
+  /** The chat command (see `commands`) this answers: finished in the same step as the job is queued. */
+  commandId?: number;
+}
+
+/** How a surface hands work it already holds to the core. */
+export interface ProphesyOptions {
+  /** A place in the in-flight limit the surface took earlier (it releases it); else one is taken here. */
+  admission?: Admission;
+  /** The chat command this answers: tied to its prophecy in the transaction that records it. */
+  commandId?: number;
 }
 
 export interface RetrainTicket {
@@ -97,10 +111,27 @@ export type Readiness = { ready: true; modelVersion: number } | { ready: false; 
 
 /** The serving core; the registry operations (models, runs, promote, roll back) come from operations.ts. */
 export interface Oracle extends OracleOperations {
-  /** Samples, records and returns fresh quatrains (a UserError for bad input, no model yet, or rate limit). */
-  prophesy(ask: ProphecyAsk, ctx: RequestContext): Promise<StoredProphecy[]>;
-  /** Records which platform message carries a prophecy, so its reactions can be logged. */
-  attachMessage(prophecyId: number, messageRef: string, channel?: string | null): Promise<void>;
+  /**
+   * A place in the one in-flight limit (BOT_MAX_IN_FLIGHT) shared by every surface, or null when it
+   * is full: the surface then answers "busy" its own way and writes nothing. prophesy() takes one
+   * itself when given none (and throws BusyError when full).
+   */
+  admit(): Admission | null;
+  /**
+   * Samples, records and returns fresh quatrains: a UserError for bad input, no model yet, or the
+   * rate limit; BusyError past the in-flight limit; UnavailableError when the database or the model is out.
+   */
+  prophesy(ask: ProphecyAsk, ctx: RequestContext, options?: ProphesyOptions): Promise<StoredProphecy[]>;
+  /**
+   * Records which platform message carries a prophecy, so its reactions can be logged; with
+   * `commandId`, the chat command is finished in the same step.
+   */
+  attachMessage(
+    prophecyId: number,
+    messageRef: string,
+    channel?: string | null,
+    options?: { commandId?: number },
+  ): Promise<void>;
   /** Applies a reaction once: a retry or an older event than the one stored changes nothing. Returns false for messages that are not prophecies. */
   recordReaction(event: ReactionEvent): Promise<boolean>;
   history(query?: HistoryQuery): Promise<HistoryPage>;
@@ -111,6 +142,18 @@ export interface Oracle extends OracleOperations {
   requestRetrain(request: RetrainRequest): Promise<RetrainTicket>;
   /** Finished retrain jobs asked from `surface` that nobody has announced yet; each is returned to one caller only. */
   claimJobOutcomes(surface: Surface): Promise<JobOutcome[]>;
+  /**
+   * True the first time `key` (a signed request's signature, an interaction or event id) is seen by
+   * any bot process sharing the database within `ttlSeconds`; false for a replay, which must run nothing.
+   */
+  firstSeen(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Forgets `key`: its request failed before doing anything, so a retry must run. */
+  forgetSeen(key: string): Promise<void>;
+  /** Chat commands written before they are acknowledged, and finished after a crash. */
+  commands: ChatCommands;
+  /** The database present, readable and writable, and a model loaded; otherwise why not. */
   readiness(): Promise<Readiness>;
+  /** The database's last known problem (cached, no waiting), or null: what every request is gated on. */
+  databaseProblem(): string | null;
   close(): Promise<void>;
 }

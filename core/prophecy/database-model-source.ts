@@ -2,7 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { bytesToIds, documentsOfIds, wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
-import { UserError } from "../errors.ts";
+import { databaseProblem, RESTING, shortError, UnavailableError, UserError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import { buildCopyIndex, modelOfVersion, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
@@ -38,6 +38,8 @@ export interface ServingModelSource extends ModelSource {
   refresh(): Promise<void>;
   /** Why the current version is not served (its load failed), or null. */
   problem(): string | null;
+  /** Versions whose load failed, and why (for the operators' /models page). */
+  failures(): ReadonlyMap<number, string>;
 }
 
 async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Promise<LoadedModel> {
@@ -111,10 +113,16 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       // Draws in flight on the old model finish first; dispose it a little later.
       if (old) retire(old);
     } catch (error) {
-      failed.set(version, { at: Date.now(), error: (error as Error).message });
+      // The database, not the version, failed: nothing to hold against the version.
+      if (databaseProblem(error)) throw error;
+      const why = shortError(error);
+      failed.set(version, { at: Date.now(), error: why });
+      const serving = current?.version ?? null;
       log.warn(
-        { version, serving: current?.version ?? null, err: (error as Error).message, retryInSeconds: retryMs / 1000 },
-        "model version cannot be loaded; the previous one keeps serving",
+        { version, serving, err: why, retryInSeconds: retryMs / 1000 },
+        serving === null
+          ? `model version ${version} cannot be loaded; nothing is serving (users are told the oracle is resting)`
+          : `model version ${version} cannot be loaded; version ${serving} keeps serving`,
       );
     }
   }
@@ -130,7 +138,7 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
   if (pollMs > 0) {
     const tick = () => {
       refresh()
-        .catch((error: Error) => log.warn({ err: error.message }, "checking for a new model version failed"))
+        .catch((error: unknown) => log.warn({ err: shortError(error) }, "checking for a new model version failed"))
         .finally(() => {
           if (!closed) timer = setTimeout(tick, pollMs);
           timer?.unref();
@@ -139,19 +147,24 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
     tick();
   }
 
+  const problem = (): string | null => {
+    for (const [version, f] of failed)
+      if (version !== current?.version) return `model version ${version} cannot be loaded: ${f.error}`;
+    return null;
+  };
+
   return {
     serving: () => current,
-    problem() {
-      for (const [version, f] of failed)
-        if (version !== current?.version) return `model version ${version} cannot be loaded: ${f.error}`;
-      return null;
-    },
+    problem,
+    failures: () => new Map([...failed].map(([version, f]) => [version, f.error])),
     refresh,
     async current() {
       if (!current || pollMs === 0) await refresh();
-      if (!current)
-        throw new UserError(STILL_LEARNING, "Train one: oracle train (or start the trainer service: oracle trainer)");
-      return current;
+      if (current) return current;
+      // A promoted version that cannot be loaded is the operator's to fix, not "still learning".
+      const why = problem();
+      if (why) throw new UnavailableError(RESTING, `${why} (see the log and the /models page)`);
+      throw new UserError(STILL_LEARNING, "Train one: oracle train (or start the trainer service: oracle trainer)");
     },
     async close() {
       closed = true;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { silentLogger, type Logger } from "../logger.ts";
 import { UserError } from "../errors.ts";
+import { vulkanLoader } from "./vulkan-loader.ts";
 import { registerProjectKernels } from "./kernels/register.ts";
 
 export type BackendName = "tensorflow-gpu" | "tensorflow" | "webgpu" | "wasm" | "cpu";
@@ -93,6 +94,12 @@ export function isSoftwareAdapter(info: AdapterInfo): boolean {
 /** The WebGPU adapter Dawn finds here, or why none (Dawn started once per process). */
 export async function webgpuAdapter(): Promise<{ adapter: DawnAdapter } | { reason: string }> {
   if (!dawn) {
+    // Without the loader Dawn would print its own native warning first: say it in our words instead.
+    if (vulkanLoader() === null)
+      return {
+        reason:
+          "no Vulkan loader (libvulkan.so.1) on this host: install libvulkan1 and the GPU's Vulkan driver (see README: GPU and native hosts)",
+      };
     let mod: { create(flags: string[]): DawnGpu; globals: Record<string, unknown> };
     const pkg = "webgpu";
     try {

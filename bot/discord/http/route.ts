@@ -3,10 +3,12 @@
 import { InteractionResponseType, InteractionType, type APIInteraction, type REST } from "discord.js";
 import type { FastifyInstance } from "fastify";
 import { APOLOGY } from "../../../core/errors.ts";
+import { publicError } from "../../errors.ts";
 import type { BotDeps } from "../../surface.ts";
 import { dispatch } from "../dispatch.ts";
 import { privateMessage } from "../messages.ts";
 import { httpCall } from "./http-call.ts";
+import { shapeProblem } from "./interaction-shape.ts";
 import { discordPublicKey, verifyInteraction } from "./verify.ts";
 
 export async function interactionsRoute(
@@ -34,11 +36,27 @@ export async function interactionsRoute(
       log.warn({ reason: checked.reason, ip: request.ip }, "discord interaction refused");
       return reply.code(401).send({ error: "invalid request signature" });
     }
-    let interaction: APIInteraction;
+    let parsed: unknown;
     try {
-      interaction = JSON.parse(body.toString("utf8")) as APIInteraction;
+      parsed = JSON.parse(body.toString("utf8"));
     } catch {
       return reply.code(400).send({ error: "body is not JSON" });
+    }
+    const problem = shapeProblem(parsed);
+    if (problem) {
+      log.warn({ problem, ip: request.ip }, "malformed discord interaction refused");
+      return reply.code(400).send({ error: `malformed interaction: ${problem}` });
+    }
+    const interaction = parsed as APIInteraction;
+    // Discord never sends one interaction twice: a second time is a replay, which runs nothing.
+    try {
+      if (!(await deps.oracle.firstSeen(`discord:${interaction.id}`, 2 * deps.config.discord.maxSignatureAgeSeconds))) {
+        log.warn({ interaction: interaction.id, ip: request.ip }, "discord interaction replayed: refused");
+        return reply.code(409).send({ error: "interaction already handled" });
+      }
+    } catch (err) {
+      const answer = publicError(err);
+      return reply.code(answer.kind === "bug" ? 500 : 503).send({ error: answer.message });
     }
     if (interaction.type === InteractionType.Ping) return reply.send({ type: InteractionResponseType.Pong });
 

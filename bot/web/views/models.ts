@@ -1,4 +1,5 @@
 import type { ModelDetails, RunDetails } from "../../../core/oracle/operations.ts";
+import { LIMITS } from "../../../core/limits.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { fixed, layout, when } from "./layout.ts";
 
@@ -10,6 +11,9 @@ const duration = (seconds: number): string =>
       : `${(seconds / 3600).toFixed(1)} h`;
 
 function statusOf(m: ModelDetails): SafeHtml {
+  // A version this server could not load is said first: it is why the oracle may be resting.
+  if (m.loadError)
+    return html`<span class="badge rejected">could not be loaded</span> <span class="reason">${m.loadError}</span>${m.current ? html` <span class="badge current">current</span>` : ""}`;
   if (m.current) return html`<span class="badge current">current</span>`;
   if (m.status === "rejected")
     return html`<span class="badge rejected">rejected</span> <span class="reason">${m.rejectReason ?? ""}</span>`;
@@ -50,8 +54,8 @@ export function modelsPage(models: ModelDetails[], runs: Omit<RunDetails, "epoch
 <h2>Admin</h2>
 <form id="admin" autocomplete="off">
 <label>Admin token <input type="password" id="admin-token" name="token" autocomplete="off"></label>
-<label>Reason <input type="text" id="admin-reason" name="reason" maxlength="200" placeholder="why"></label>
-<label>Epochs <input type="number" id="admin-epochs" name="epochs" min="1" step="1" placeholder="default"></label>
+<label>Reason <input type="text" id="admin-reason" name="reason" maxlength="${LIMITS.reason}" placeholder="why"></label>
+<label>Epochs <input type="number" id="admin-epochs" name="epochs" min="1" max="${LIMITS.epochs}" step="1" placeholder="default"></label>
 <div class="buttons"><button type="button" class="admin" id="retrain">Queue a retrain</button>
 <button type="button" class="admin" id="rollback">Roll back</button></div>
 </form>

@@ -26,6 +26,7 @@ export interface BotFixture {
 export async function startBotFixture(
   provider: Provider,
   discord: NonNullable<ConfigOverrides>["discord"],
+  botSettings: NonNullable<ConfigOverrides>["bot"] = {},
 ): Promise<BotFixture> {
   await initBackend({ preference: "wasm" });
   const fresh = await freshDatabase(provider);
@@ -45,6 +46,7 @@ export async function startBotFixture(
       modelPollSeconds: 0.05,
       rateLimitPerMinute: 0,
       drainSeconds: 2,
+      ...botSettings,
     },
     discord: { registerCommands: true, announceSeconds: 0.1, ...discord },
   });

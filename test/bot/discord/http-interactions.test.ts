@@ -145,13 +145,11 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
   beforeAll(async () => {
     await fake.start();
     // Every answer takes "too long": the bot must defer at once and follow up through the webhook.
-    fx = await startBotFixture("sqlite", {
-      publicKey: keys.publicKeyHex,
-      applicationId: fake.applicationId,
-      apiUrl: fake.apiUrl,
-      deferAfterMs: 0,
-      maxPending: 1,
-    });
+    fx = await startBotFixture(
+      "sqlite",
+      { publicKey: keys.publicKeyHex, applicationId: fake.applicationId, apiUrl: fake.apiUrl, deferAfterMs: 0 },
+      { maxInFlight: 1 },
+    );
   }, 180_000);
   afterAll(async () => {
     await fx?.close();
@@ -209,7 +207,7 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
     }
   });
 
-  it("overload: beyond DISCORD_MAX_PENDING a request is told at once, privately, that the oracle is busy", async () => {
+  it("overload: beyond BOT_MAX_IN_FLIGHT a request is told at once, privately, that the oracle is busy", async () => {
     const asks = [0, 1].map(() => fake.commandInteraction("prophecy", [], { userId: snowflake() }));
     const answers = await Promise.all(
       asks.map(async (interaction) => {
@@ -225,7 +223,7 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
     );
     expect(answers.map((a) => a.type).sort()).toEqual([4, 5]);
     const busy = answers.find((a) => a.type === 4)!;
-    expect(busy.data).toMatchObject({ flags: 64, content: expect.stringMatching(/swamped/) });
+    expect(busy.data).toMatchObject({ flags: 64, content: expect.stringMatching(/many questions at once/) });
     // The one that was taken is delivered.
     const taken = asks[answers.findIndex((a) => a.type === 5)]!;
     const edit = await fake.waitForRequest(

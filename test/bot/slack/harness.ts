@@ -28,7 +28,7 @@ export interface SlackBotOptions extends FakeSlackOptions {
   adminUserIds?: string[];
   /** Socket Mode instead of HTTP. */
   appToken?: string;
-  /** SLACK_MAX_IN_FLIGHT (default: the config's). */
+  /** BOT_MAX_IN_FLIGHT, the core's one in-flight limit (default: the config's). */
   maxInFlight?: number;
   /** More config (e.g. sampling) for the serving core. */
   config?: ConfigOverrides;
@@ -44,10 +44,15 @@ export async function startSlackBot(db: Db, opts: SlackBotOptions = {}): Promise
       apiUrl: fake.apiUrl,
       adminUserIds: opts.adminUserIds ?? [],
       announceSeconds: 0.05,
-      ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
       ...(opts.appToken ? { appToken: opts.appToken } : {}),
     },
-    bot: { port: 0, host: "127.0.0.1", rateLimitPerMinute: 0, ...opts.config?.bot },
+    bot: {
+      port: 0,
+      host: "127.0.0.1",
+      rateLimitPerMinute: 0,
+      ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+      ...opts.config?.bot,
+    },
   });
   const log = silentLogger;
   const oracle = createOracle({ db, config, log });

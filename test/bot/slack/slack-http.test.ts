@@ -324,7 +324,7 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(JSON.stringify(recent.args.blocks)).toContain("Recent prophecies");
   });
 
-  it('answers "busy" in the ack past SLACK_MAX_IN_FLIGHT instead of queueing', async () => {
+  it('answers "busy" in the ack past BOT_MAX_IN_FLIGHT instead of queueing', async () => {
     const small = await startSlackBot(getDb(), { maxInFlight: 1 });
     try {
       const responses = await Promise.all(

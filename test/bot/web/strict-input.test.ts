@@ -7,7 +7,7 @@ import { ADMIN_TOKEN, startWeb, type WebServer } from "./fixture.ts";
 describeEachDatabase("web API input is strict", (getDb) => {
   let web: WebServer;
   beforeAll(async () => {
-    web = await startWeb(getDb());
+    web = await startWeb(getDb(), { web: { rateLimitPerMinute: 10_000 } });
   });
   afterAll(async () => {
     await web?.close();
