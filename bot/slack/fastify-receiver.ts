@@ -8,7 +8,7 @@
 import { parse as parseQuery } from "node:querystring";
 import { ReceiverMultipleAckError, verifySlackRequest, type App, type Receiver, type ReceiverEvent } from "@slack/bolt";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { describeError } from "../../core/errors.ts";
+import { describeError, shortError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { eventEnvelope, firstProblem, interactivity, slashCommand } from "./payloads.ts";
 
@@ -164,12 +164,13 @@ export class FastifyReceiver implements Receiver {
       },
     };
     const deadline = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), ACK_DEADLINE_MS).unref());
-    // Resolves true when the listeners finished, false when one failed (app.error has logged it).
+    // Resolves with null when the listeners finished, or with what failed (app.error rethrows only a
+    // database that is out; Bolt itself may throw on a payload it cannot read).
     const work = app
       .processEvent(event)
       .then(
-        () => true,
-        () => false,
+        () => null,
+        (error: unknown) => error,
       )
       .finally(() => {
         // Nothing acked it (no listener matched): answer 200 so Slack does not retry.
@@ -186,8 +187,15 @@ export class FastifyReceiver implements Receiver {
     // Events (reactions) are answered once recorded, so a write the database refused is retried by
     // Slack rather than acknowledged and lost (app.error rethrows only those); recording is
     // idempotent, so the retry cannot count twice.
-    if (isEvent && (await Promise.race([work, deadline])) === false) {
-      return reply.code(503).send({ error: "event not processed; retry later" });
+    if (isEvent) {
+      const failed = await Promise.race([work, deadline]);
+      if (failed !== null && failed !== "late") {
+        const original = (failed as { original?: unknown }).original ?? failed;
+        if (describeError(original).kind === "unavailable")
+          return reply.code(503).send({ error: "event not processed; retry later" });
+        // Anything else cannot succeed on a retry: acknowledged and dropped, with its line in the log.
+        log.warn({ surface: "slack", problem: shortError(original) }, "slack event could not be read; dropped");
+      }
     }
     if (response === undefined || response === "") return reply.code(200).send();
     return typeof response === "string"

@@ -96,12 +96,14 @@ export function sqliteOpenError(file: string, error: unknown): UserError {
   );
 }
 
-/** Fails with the one-line reason when `file` cannot be written (the write lock is taken and let go). */
+/**
+ * Fails with the one-line reason when `file` cannot be written: a write that changes nothing (of a
+ * migrated database). BEGIN IMMEDIATE alone would pass on a read-only file whose WAL files exist.
+ */
 export function checkSqliteWritable(file: string): void {
   const db = openSqliteFile(file);
   try {
-    db.exec("BEGIN IMMEDIATE");
-    db.exec("ROLLBACK");
+    db.prepare('UPDATE "_prisma_migrations" SET "id" = "id" WHERE 1 = 0').run();
   } catch (error) {
     throw sqliteOpenError(file, error);
   } finally {

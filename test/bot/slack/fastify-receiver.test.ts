@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { boltLogger } from "../../../bot/slack/bolt-logger.ts";
 import { FastifyReceiver } from "../../../bot/slack/fastify-receiver.ts";
+import { UnavailableError } from "../../../core/errors.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import { startFakeSlack, type FakeSlack } from "./fake-slack.ts";
 import { commandBody, eventBody, sendSigned, SIGNING_SECRET, slackSignature } from "./signing.ts";
@@ -14,6 +15,7 @@ let server: FastifyInstance;
 let url: string;
 const seen: { type: string; retryNum?: number }[] = [];
 let failNextEvent = false;
+let failForGood = false;
 
 beforeAll(async () => {
   fake = await startFakeSlack();
@@ -27,8 +29,9 @@ beforeAll(async () => {
     logger: boltLogger(silentLogger),
     clientOptions: { slackApiUrl: fake.apiUrl },
   });
-  app.error(async ({ error }: { error: Error }) => {
-    throw error;
+  // As the Slack surface's handler does (app.ts): only a database that is out goes back to the receiver.
+  app.error(async (error) => {
+    if ((error as { original?: unknown }).original instanceof UnavailableError) throw error;
   });
   app.command("/echo", async ({ command, ack }) => {
     await ack({ response_type: "ephemeral", text: `echo ${command.text}` });
@@ -36,9 +39,13 @@ beforeAll(async () => {
   app.command("/silent", async () => {});
   app.event("reaction_added", async ({ event, context }) => {
     seen.push({ type: event.type, retryNum: context.retryNum });
+    if (failForGood) {
+      failForGood = false;
+      throw new Error("a bug in the listener");
+    }
     if (failNextEvent) {
       failNextEvent = false;
-      throw new Error("database hiccup");
+      throw new UnavailableError("The database is unreachable; the oracle cannot answer until it is fixed.");
     }
   });
   server = Fastify();
@@ -105,7 +112,7 @@ it("answers a command nobody acknowledges with an empty 200, and an unreadable s
   expect((await sendSigned({ url }, "{not json", "application/json")).status).toBe(400);
 });
 
-it("passes retries to Bolt and answers an event only once it is processed: 503 when a listener failed, so Slack retries", async () => {
+it("passes retries to Bolt and answers an event only once it is processed: 503 when the database was out, so Slack retries", async () => {
   seen.length = 0;
   failNextEvent = true;
   const failed = await sendSigned({ url }, eventBody(reaction()), "application/json");
@@ -131,4 +138,12 @@ it("answers ssl_check unsigned and keeps other routes' parsing", async () => {
     body: JSON.stringify({ a: 1 }),
   });
   expect(await other.json()).toEqual({ parsed: { a: 1 } });
+});
+
+it("acknowledges (200) an event whose listener failed for good, so Slack does not retry it forever", async () => {
+  seen.length = 0;
+  failForGood = true;
+  const res = await sendSigned({ url }, eventBody(reaction()), "application/json");
+  expect(res.status).toBe(200);
+  expect(seen).toHaveLength(1);
 });
