@@ -40,8 +40,8 @@ export function publicError(error: unknown): PublicError {
 export function logFailure(log: Logger, error: unknown, fields: Record<string, unknown>, message: string): PublicError {
   const answer = publicError(error);
   if (answer.kind === "bug") log.error({ ...fields, err: error }, message);
-  else if (error instanceof ShuttingDownError || answer.kind === "user" || answer.kind === "busy")
-    log.info({ ...fields, reason: answer.message }, message);
+  else if (error instanceof ShuttingDownError) log.info({ ...fields, reason: answer.message }, message);
+  else if (answer.kind === "user" || answer.kind === "busy") log.debug({ ...fields, reason: answer.message }, message);
   else if (answer.kind === "unavailable") {
     log.warn({ ...fields, reason: shortError(error) }, message);
     log.debug({ ...fields, err: error }, `${message} (detail)`);

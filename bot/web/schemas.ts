@@ -38,13 +38,15 @@ const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\
 
 /** The history's query parameters, shared by GET /api/prophecies and the /history page. */
 export const historyQuery = z.strictObject({
+  // The order of the keys is the order links are written in (the "older" link).
+  sort: z.enum(["new", "reactions"]).optional(),
+  limit: plainInt(1, MAX_PAGE_LIMIT).optional(),
   cursor: z
     .string()
     .min(1)
     .max(40)
     .regex(/^[a-z0-9.]+$/)
     .optional(),
-  limit: plainInt(1, MAX_PAGE_LIMIT).optional(),
   surface: z.enum(SURFACES).optional(),
   model: plainInt(1, MAX_ID).optional(),
   minTemperature: plainDecimal(0, 100).optional(),
@@ -57,7 +59,6 @@ export const historyQuery = z.strictObject({
     .max(200)
     .regex(/[\p{L}\p{N}]/u, "must hold a word")
     .optional(),
-  sort: z.enum(["new", "reactions"]).optional(),
 });
 export type HistoryParams = z.output<typeof historyQuery>;
 

@@ -14,7 +14,7 @@ import type { VersionEvaluation } from "../eval/index.ts";
 import { checkAbout, checkEmoji, checkEpochs, checkReason } from "../limits.ts";
 import type { Logger } from "../logger.ts";
 import { databaseModelSource, type ServingModelSource } from "../prophecy/database-model-source.ts";
-import { prophesy } from "../prophecy/prophesy.ts";
+import { checkRequest, prophesy } from "../prophecy/prophesy.ts";
 import { SURFACES } from "../surface.ts";
 import { initBackend } from "../tf/backend.ts";
 import { chatCommands } from "./commands.ts";
@@ -116,6 +116,15 @@ async function withReactions(core: Core, records: ProphecyRecord[]): Promise<Sto
     records.map((r) => r.id),
   );
   return records.map((r) => toStored(r, counts.get(r.id)));
+}
+
+/** The ask checked as prophesy() checks it (the starting words against the model), drawing nothing. */
+async function checkAsk(core: Core, ask: ProphecyAsk): Promise<void> {
+  if (typeof ask.about === "string") checkAbout(ask.about);
+  await checkRequest(
+    { models: core.models, settings: core.settings },
+    { temperature: ask.temperature, about: ask.about, count: ask.count, seed: ask.seed },
+  );
 }
 
 /** Draws the quatrains (the user's temperature and words, checked), without writing anything. */
@@ -273,6 +282,7 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
     ...seenRequests(core),
     commands,
     admit: () => core.inFlight.tryEnter(),
+    checkAsk: (ask) => checkAsk(core, ask),
     prophesy: (ask, ctx, options) => prophesyAndRecord(core, ask, ctx, options),
     async attachMessage(prophecyId, messageRef, channel, options) {
       if (!(await attachMessage(db, prophecyId, messageRef, channel, options))) {

@@ -118,6 +118,11 @@ export interface Oracle extends OracleOperations {
    */
   admit(): Admission | null;
   /**
+   * Checks an ask as prophesy() would (temperature, count, the starting words against the current
+   * model), drawing and writing nothing: a UserError (or UnavailableError) when it would be refused.
+   */
+  checkAsk(ask: ProphecyAsk): Promise<void>;
+  /**
    * Samples, records and returns fresh quatrains: a UserError for bad input, no model yet, or the
    * rate limit; BusyError past the in-flight limit; UnavailableError when the database or the model is out.
    */

@@ -75,7 +75,11 @@ function checkCount(count: number | undefined, max: number): number {
  * `maxCopiedWords` consecutive corpus tokens is redrawn up to `maxRedraws` times; the least
  * derivative draw is kept.
  */
-export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}): Promise<Prophecy[]> {
+/**
+ * Everything prophesy() checks before it draws (temperature, count, seed, the starting words against
+ * the current model): a surface that must refuse before it writes anything calls this first.
+ */
+export async function checkRequest(deps: Pick<ProphesyDeps, "models" | "settings">, request: ProphecyRequest = {}) {
   const { settings } = deps;
   const temperature = parseTemperature(request.temperature, settings);
   const count = checkCount(request.count, settings.maxCount);
@@ -90,6 +94,12 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}
   const prefix = about ? encodeAbout(about, model) : [];
   if (prefix.length >= settings.maxWords)
     throw new UserError(`Starting words must be fewer than ${settings.maxWords} tokens.`);
+  return { temperature, count, model, about, prefix };
+}
+
+export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}): Promise<Prophecy[]> {
+  const { settings } = deps;
+  const { temperature, count, model, about, prefix } = await checkRequest(deps, request);
   const seed = request.seed ?? Math.floor(Math.random() * MAX_SEED);
 
   // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.

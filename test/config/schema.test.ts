@@ -142,8 +142,11 @@ describe("config", () => {
       botToken: undefined,
       apiUrl: "https://slack.com/api/",
       adminUserIds: [],
-      maxInFlight: 64,
     });
+    // One in-flight limit for every surface, in the bot group (no per-surface counters left).
+    expect(loadConfig({}).bot.maxInFlight).toBe(64);
+    expect("maxInFlight" in loadConfig({}).slack).toBe(false);
+    expect("maxPending" in loadConfig({}).discord).toBe(false);
     const c = loadConfig({
       SLACK_BOT_TOKEN: "xoxb-1",
       SLACK_SIGNING_SECRET: "s",

@@ -111,20 +111,23 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(body.text).toMatch(/Usage:.*\/prophecy/s);
   });
 
-  it("refuses an out-of-range temperature and unknown words privately, escaping what it quotes", async () => {
+  it("refuses an out-of-range temperature and unknown words privately in the ack, escaping what it quotes, writing nothing", async () => {
     const before = await prophecyCount();
-    await sendCommand(bot, "/prophecy", "t=9");
-    const hot = await bot.fake.waitFor("respond");
-    expect(hot.args.response_type).toBe("ephemeral");
-    expect(String(hot.args.text)).toMatch(/temperature/i);
-    expect(String(hot.args.text)).toMatch(/Usage:/);
-    await sendCommand(bot, "/prophecy", "about:zzq<b>&\u001b[31m");
-    const unknown = await bot.fake.waitFor("respond", (c) => c !== hot);
+    const commands = await getDb().prisma.chatCommand.count();
+    const hot = (await (await sendCommand(bot, "/prophecy", "t=9")).json()) as { response_type: string; text: string };
+    expect(hot.response_type).toBe("ephemeral");
+    expect(hot.text).toMatch(/temperature/i);
+    expect(hot.text).toMatch(/Usage:/);
+    const unknown = (await (await sendCommand(bot, "/prophecy", "about:zzq<b>&\u001b[31m")).json()) as {
+      text: string;
+    };
     // The core names the unknown words; nothing raw (no "<", no ESC) reaches Slack.
-    expect(String(unknown.args.text)).toContain('"zzq"');
-    expect(String(unknown.args.text)).toMatch(/Usage:/);
-    expect(String(unknown.args.text)).not.toMatch(/[<\u001b]/);
+    expect(unknown.text).toContain('"zzq"');
+    expect(unknown.text).toMatch(/Usage:/);
+    expect(unknown.text).not.toMatch(/[<\u001b]/);
     expect(await prophecyCount()).toBe(before);
+    // Refused before the acknowledgement: not even the command was written.
+    expect(await getDb().prisma.chatCommand.count()).toBe(commands);
   });
 
   it("rejects a forged signature and a stale timestamp with 401, changing nothing", async () => {

@@ -1,11 +1,11 @@
 // /prophecy [temperature] [words…] | help | history | top
 import type { Middleware, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { BUSY_MESSAGE } from "../../../../core/errors.ts";
+import { BUSY_MESSAGE, describeError } from "../../../../core/errors.ts";
 import type { SlackDeps } from "../../deps.ts";
 import { escapeSlack } from "../../escape.ts";
 import { parseProphecyText, PROPHECY_USAGE } from "../../prophecy-args.ts";
 import { receiveThenAck, runReceived } from "../../receive.ts";
-import { ephemeral } from "../../replies.ts";
+import { ephemeral, failureText } from "../../replies.ts";
 
 export const PROPHECY_COMMAND = "/prophecy";
 
@@ -21,6 +21,16 @@ export const prophecyCommand =
     if (parsed.kind === "prophecy" && !admission) {
       deps.log.debug({ surface: "slack" }, "busy: /prophecy refused");
       return ack(ephemeral(BUSY_MESSAGE));
+    }
+    if (parsed.kind === "prophecy") {
+      // A temperature out of range or unknown words: refused in the acknowledgement, nothing written.
+      try {
+        await deps.oracle.checkAsk({ temperature: parsed.temperature, about: parsed.about });
+      } catch (error) {
+        admission?.release();
+        if (describeError(error).kind === "bug") throw error;
+        return ack(ephemeral(`${failureText(error)}\n\n${PROPHECY_USAGE}`));
+      }
     }
     const received = await receiveThenAck(deps, ack, {
       kind: parsed.kind === "prophecy" ? "prophecy" : "history",
