@@ -3,7 +3,8 @@
 // of signed requests (run once), and databases turned read-only or deleted under running bots
 // (seconds until every request is answered 503, and nothing written meanwhile).
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { openDatabase, type Db } from "../../core/db/client.ts";
@@ -231,8 +232,8 @@ async function databaseRound(s: Stress): Promise<number> {
   };
 
   // SQLite, in a folder of its own; the bot runs as `nobody` when this runs as root (root ignores modes).
-  const dir = path.join(s.work, "sqlite-faults");
-  mkdirSync(dir, { recursive: true });
+  const dir = mkdtempSync(path.join(tmpdir(), "oracle-stress-sqlite-"));
+  chmodSync(dir, 0o755); // the bot's user must reach it
   const file = path.join(dir, "oracle.db");
   const sqlite = await openDatabase(`file:${file}`, { migrate: true, log: silentLogger });
   await copyModel(s, sqlite);

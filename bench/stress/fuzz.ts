@@ -100,6 +100,7 @@ export async function fuzzRound(
     }
   };
   let answeredProphecies = 0;
+  let acceptedJobs = 0;
   const accepted: string[] = [];
 
   // ---- web: bodies, raw bodies, queries, paths, admin bodies ----
@@ -180,7 +181,12 @@ export async function fuzzRound(
       if (typeof v === "string" && v.length <= 80 && field !== "epochs") continue;
       const body = JSON.stringify({ [field]: v });
       try {
-        note(web, (await s.http(`${b().url}${route}`, "POST", body, admin)).status, `POST ${route} ${body}`);
+        const status = (await s.http(`${b().url}${route}`, "POST", body, admin)).status;
+        note(web, status, `POST ${route} ${body}`);
+        if (route === "/api/retrain" && status === 202) {
+          acceptedJobs++;
+          accepted.push(`retrain ${field}=${JSON.stringify(v)?.slice(0, 20)}`);
+        }
       } catch {
         note(web, 0, `POST ${route}`);
       }
@@ -393,7 +399,7 @@ export async function fuzzRound(
     ...discordOptions.failures,
   ];
   s.say(`web API and pages: ${web.tried} inputs; ${histogram(web)}`);
-  s.say(`    answered 201 (valid after all): ${accepted.length ? [...new Set(accepted)].join("; ") : "none"}`);
+  s.say(`    answered 2xx (valid after all): ${accepted.length ? [...new Set(accepted)].join("; ") : "none"}`);
   s.say(
     `Slack payloads of the wrong shape, malformed events, bad dates: ${slackShape.tried}; ${histogram(slackShape)}`,
   );
@@ -407,9 +413,10 @@ export async function fuzzRound(
   s.say(
     `CLI hostile flags: ${cli.tried}, one line and exit 1: ${cli.exit1}${cli.other.length ? ` (others: ${cli.other.join("; ")})` : ""}`,
   );
-  const overwritten = after.prophecies - before.prophecies - answeredProphecies + (after.jobs - before.jobs);
+  const overwritten =
+    after.prophecies - before.prophecies - answeredProphecies + (after.jobs - before.jobs - acceptedJobs);
   s.say(
-    `${tried} inputs in all; answered 5xx or not at all: ${failures.length}${failures.length ? ` (${failures.slice(0, 5).join(" | ")})` : ""}; prophecies written ${after.prophecies - before.prophecies}, answered as prophecies ${answeredProphecies}; jobs written ${after.jobs - before.jobs}; written by a refused request: ${overwritten}`,
+    `${tried} inputs in all; answered 5xx or not at all: ${failures.length}${failures.length ? ` (${failures.slice(0, 5).join(" | ")})` : ""}; prophecies written ${after.prophecies - before.prophecies}, answered as prophecies ${answeredProphecies}; jobs written ${after.jobs - before.jobs}, accepted ${acceptedJobs}; written by a refused request: ${overwritten}`,
   );
   return { tried, serverErrors: failures.length, overwritten };
 }

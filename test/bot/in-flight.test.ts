@@ -3,7 +3,7 @@
 // (/prophecy and "Another one") and the web API is shed at once with that surface's own "busy"
 // answer, and writes nothing: no prophecy, no chat command, no job. The real bot service (runBot)
 // with every surface, on both databases. The CLI runs one request per process: no limit applies.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runBot, type BotHandle } from "../../bot/main.ts";
 import { discordSurface } from "../../bot/discord/index.ts";
 import { slackSurface } from "../../bot/slack/surface.ts";
@@ -75,7 +75,7 @@ for (const provider of testProviders as Provider[]) {
         ],
       });
       // A model loaded, so nothing but the limit can refuse; then its one place is taken.
-      await expect.poll(async () => (await fetch(`${bot.url}/readyz`)).status, { timeout: 30_000 }).toBe(200);
+      await vi.waitUntil(async () => (await fetch(`${bot.url}/readyz`)).status === 200, { timeout: 30_000 });
       held = oracle.admit()!;
       expect(oracle.admit()).toBeNull();
       before = await written();
