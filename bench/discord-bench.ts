@@ -147,7 +147,7 @@ export async function discordBench(argv: string[]): Promise<void> {
         fake.setOriginal(interaction.token, answer.data);
         const id = quatrainOf(answer.data);
         if (id) return { ok: true, ms: performance.now() - t0, prophecyId: id };
-        const busy = /swamped/.test(String(answer.data?.content));
+        const busy = /many questions at once/.test(String(answer.data?.content));
         return { ok: false, ms: performance.now() - t0, error: busy ? "busy (shed at once)" : "no quatrain" };
       }
       if (answer.type === 5) {

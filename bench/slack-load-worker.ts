@@ -41,7 +41,7 @@ interface Sample {
   ackMs?: number;
   status?: number;
   error?: string;
-  /** Answered "busy" in the ack (past SLACK_MAX_IN_FLIGHT). */
+  /** Answered "busy" in the ack (past BOT_MAX_IN_FLIGHT). */
   busy?: boolean;
 }
 
