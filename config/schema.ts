@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ConfigError, parseSpec, setting, type ConfigOf } from "./define.ts";
-import { DEFAULT_DATABASE_URL } from "../core/db/provider.ts";
+
+/** Where the database lives unless DATABASE_URL says otherwise; only its folder is created when missing. */
+export const DEFAULT_DATABASE_URL = "file:./data/oracle.db";
 
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 const num = (min: number, max: number, def: number) => z.number().min(min).max(max).default(def);

@@ -1,6 +1,6 @@
 import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
-import { quoteUserList } from "../text/escape.ts";
+import { quoteUserList } from "../../config/text/escape.ts";
 import { longestCopiedRun, sampleTokens, seededRandom, type SamplingRules } from "../model/index.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
