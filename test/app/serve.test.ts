@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../core/db/client.ts";
 import { testGloveCacheDir } from "../helpers/config.ts";
 import { projectRoot, testCorpusPath } from "../helpers/paths.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 interface Served {
   output: () => string;
@@ -101,14 +102,18 @@ describe("oracle serve (npm start) [sqlite]", () => {
       expect(((await early.json()) as { error: string }).error).toMatch(/still learning/i);
     }
 
-    let ready = await fetch(`${url}/readyz`);
-    for (let i = 0; i < 600 && ready.status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      ready = await fetch(`${url}/readyz`);
-    }
-    expect(ready.status, s.output().slice(-3000)).toBe(200);
+    const ready = await waitFor(
+      "/readyz 200",
+      async () => {
+        const r = await fetch(`${url}/readyz`);
+        return r.status === 200 && r;
+      },
+      { timeout: 120_000, interval: 200, detail: () => s.output().slice(-3000) },
+    );
     expect(await ready.json()).toMatchObject({ ready: true, modelVersion: 1 });
     expect(s.output()).toMatch(/epoch 1 done/);
+    // One tfjs backend for the whole process: started once, before both services (it was three times).
+    expect(s.output().match(/"msg":"tfjs backend: /g), s.output().slice(-3000)).toHaveLength(1);
 
     const answer = await fetch(`${url}/api/prophecies`, {
       method: "POST",
