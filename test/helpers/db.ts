@@ -185,3 +185,29 @@ export function sampleModelVersion(overrides: Partial<NewModelVersion> = {}): Ne
     ...overrides,
   };
 }
+
+/**
+ * `db` as a service sees it, with the calls of one Prisma model method counted: how a test knows a
+ * polling service has looked again (a real signal, where a sleep would only hope).
+ */
+export function countingCalls(db: Db, model: string, method: string): { db: Db; calls: () => number } {
+  let calls = 0;
+  const bind = (target: object, value: unknown) => (typeof value === "function" ? value.bind(target) : value);
+  const prisma = new Proxy(db.prisma, {
+    get(client, key) {
+      const value: unknown = Reflect.get(client, key);
+      if (key !== model) return bind(client, value);
+      return new Proxy(value as object, {
+        get(delegate, name) {
+          const fn: unknown = Reflect.get(delegate, name);
+          if (name !== method || typeof fn !== "function") return bind(delegate, fn);
+          return (...args: unknown[]) => {
+            calls++;
+            return (fn as (...a: unknown[]) => unknown).apply(delegate, args);
+          };
+        },
+      });
+    },
+  });
+  return { db: { ...db, prisma }, calls: () => calls };
+}
