@@ -132,7 +132,7 @@ export const spec = {
     ),
     backend: setting(
       "TRAINER_BACKEND",
-      "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
+      "TensorFlow.js backend for training (`oracle trainer`, `oracle train`; `oracle serve` runs on BOT_BACKEND's): auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
       z.enum(["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto"),
     ),
     threads: setting(
