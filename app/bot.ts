@@ -16,6 +16,11 @@ export async function botProcess(config: Config, opts: BotProcessOptions = {}): 
   await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true }, log);
   const bot = await runBot(config, { ...opts, log });
   // Drain time, then a few seconds for the surfaces and the database to close.
-  exitOnSignals({ log, shutdown: bot.stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
+  exitOnSignals({
+    log,
+    shutdown: () => bot.stop(),
+    hardLimitMs: config.bot.drainSeconds * 1000 + 5_000,
+    exit: opts.exit,
+  });
   return bot;
 }

@@ -52,7 +52,7 @@ async function importOptional(pkg: string): Promise<string | undefined> {
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
       return `${pkg} is not installed (optional; see README: GPU and native hosts)`;
     }
-    const message = (e as Error).message.split("\n")[0]!;
+    const message = (e as Error).message.split("\n")[0];
     if (message.includes("tfjs_binding.node")) {
       // Installed with its install script blocked (package.json allowScripts): no libtensorflow.
       return `${pkg} is installed without its native addon (its install script, which downloads libtensorflow, did not run; see README: GPU and native hosts)`;

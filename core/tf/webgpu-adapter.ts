@@ -48,7 +48,7 @@ export async function webgpuAdapter(): Promise<{ adapter: DawnAdapter } | { reas
     let mod: { create(flags: string[]): DawnGpu; globals: Record<string, unknown> };
     const pkg = "webgpu";
     try {
-      mod = await import(pkg);
+      mod = (await import(pkg)) as typeof mod;
     } catch (e) {
       const code = (e as { code?: string }).code;
       return {
@@ -95,7 +95,7 @@ export function exposeAdapter(adapter: DawnAdapter): void {
       requiredFeatures: (descriptor.requiredFeatures ?? []).flat().filter((f) => adapter.features.has(f as string)),
     });
   const gpu = {
-    requestAdapter: async () => adapter,
+    requestAdapter: () => Promise.resolve(adapter),
     wgslLanguageFeatures: dawn?.gpu.wgslLanguageFeatures,
     getPreferredCanvasFormat: () => "rgba8unorm",
   };

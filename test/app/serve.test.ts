@@ -40,12 +40,12 @@ function serve(env: Record<string, string>): Served {
   });
   url.catch(() => {});
   const take = (d: Buffer) => {
-    output += d;
+    output += String(d);
     const m = /"msg":"oracle serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (m) found?.(m[1]!);
+    if (m) found?.(m[1]);
   };
-  child.stdout!.on("data", take);
-  child.stderr!.on("data", take);
+  child.stdout.on("data", take);
+  child.stderr.on("data", take);
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     child.on("exit", (code) => resolve({ code, at: Date.now() })),
   );

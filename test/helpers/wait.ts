@@ -23,7 +23,7 @@ export async function waitFor<T>(
 ): Promise<Truthy<T>> {
   const timeout = opts.timeout ?? 15_000;
   try {
-    return (await vi.waitUntil(probe, { timeout, interval: opts.interval ?? 50 })) as Truthy<T>;
+    return await vi.waitUntil(probe, { timeout, interval: opts.interval ?? 50 });
   } catch (err) {
     if (!(err instanceof Error) || err.message !== "Timed out in waitUntil!") throw err;
     throw new Error(`timed out after ${timeout} ms waiting for ${what}${opts.detail ? `\n${opts.detail()}` : ""}`);
