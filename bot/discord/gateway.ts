@@ -84,9 +84,11 @@ export function wireGateway(client: Client, deps: BotDeps): void {
     const next = (chains.get(key) ?? Promise.resolve())
       .then(() => tracker.run(() => oracle.recordReaction(event)))
       .then(
-        (known) => {
-          if (known) log.debug({ ...event, order: String(order) }, "reaction recorded");
-        },
+        (known) =>
+          log.debug(
+            { ...event, order: String(order) },
+            known ? "reaction recorded" : "reaction on no prophecy: ignored",
+          ),
         (err: unknown) => void logFailure(log, err, { ...event, order: String(order) }, "could not record a reaction"),
       )
       .finally(() => {

@@ -1,7 +1,7 @@
 // The one escaping helper: every value interpolated into an `html` template is escaped, unless it
 // is itself the result of `html` (already safe markup). User text can only reach a page through it.
 // Control characters are first written as the terminal shows them (core's one rule: `\x1b`, `\x00`).
-import { escapeControlCharacters } from "../../core/text/escape.ts";
+import { escapeControlCharacters } from "../../config/text/escape.ts";
 
 export class SafeHtml {
   constructor(readonly value: string) {}

@@ -5,7 +5,7 @@ import type { FastifySchemaCompiler } from "fastify";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { SURFACES } from "../../core/oracle/types.ts";
-import { parsePlainDecimal } from "../../core/text/numbers.ts";
+import { parsePlainDecimal } from "../../config/text/numbers.ts";
 
 export const MAX_PAGE_LIMIT = 100;
 const MAX_ID = 2_147_483_647;

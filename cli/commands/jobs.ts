@@ -3,7 +3,7 @@ import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { enqueueJob, jobJson, listJobs, requestCancel, type Job } from "../../core/db/jobs.ts";
 import { checkEpochs, checkName, checkReason } from "../../core/limits.ts";
-import { quoteUserText } from "../../core/text/escape.ts";
+import { quoteUserText } from "../../config/text/escape.ts";
 
 const line = (j: Job) =>
   [

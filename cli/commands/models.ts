@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
-import { escapeControlCharacters } from "../../core/text/escape.ts";
+import { escapeControlCharacters } from "../../config/text/escape.ts";
 import {
   listModelVersions,
   listPromotions,

@@ -51,9 +51,16 @@ export const prophecyCommand = (ctx: CliContext) => {
           "Train one: oracle train (or start the trainer service: oracle trainer)",
         );
       }
-      const { createOracle } = await import("../../core/oracle/oracle.ts");
-      // The backend choice is a debug line for a command (--verbose shows it).
-      const oracle = createOracle({ db, config, log: ctx.log(), watch: false, backendLogLevel: "debug" });
+      const [{ initBackend }, { createOracle }] = await Promise.all([
+        import("../../core/tf/backend.ts"),
+        import("../../core/oracle/oracle.ts"),
+      ]);
+      // Serving's backend (BOT_BACKEND); the choice is a debug line for a command (--verbose shows it).
+      await initBackend(
+        { preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true, logLevel: "debug" },
+        ctx.log(),
+      );
+      const oracle = createOracle({ db, config, log: ctx.log(), watch: false });
       try {
         const prophecies = await oracle.prophesy(
           { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed },

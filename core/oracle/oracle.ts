@@ -16,7 +16,6 @@ import type { Logger } from "../logger.ts";
 import { databaseModelSource, type ServingModelSource } from "../prophecy/database-model-source.ts";
 import { checkRequest, prophesy } from "../prophecy/prophesy.ts";
 import { SURFACES } from "../surface.ts";
-import { initBackend } from "../tf/backend.ts";
 import { chatCommands } from "./commands.ts";
 import { inFlightLimit, type InFlightLimit } from "./in-flight.ts";
 import { createOperations } from "./operations.ts";
@@ -50,8 +49,6 @@ export interface OracleDeps {
   watch?: boolean;
   /** Clock for the rate limit (tests). */
   now?: () => number;
-  /** Level of the backend line: info for services (default), debug for a one-shot command. */
-  backendLogLevel?: "info" | "debug";
 }
 
 /** What the steps below share. */
@@ -83,19 +80,11 @@ const toStored = (p: ProphecyRecord, reactions: Record<string, number> = {}): St
   reactionCount: p.reactionCount,
 });
 
-/** Serving picks its backend from BOT_BACKEND, never TRAINER_BACKEND; started once, before the first load. */
+/** The current version from the database, on the tfjs backend the process started (BOT_BACKEND). */
 function servingModels(deps: OracleDeps): ServingModelSource {
-  const { db, config, log } = deps;
-  let backend: Promise<unknown> | undefined;
-  const startBackend = () =>
-    (backend ??= initBackend(
-      { preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel, syncReads: true },
-      log,
-    ));
-  return databaseModelSource(db, {
-    log,
-    pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
-    beforeLoad: startBackend,
+  return databaseModelSource(deps.db, {
+    log: deps.log,
+    pollSeconds: deps.watch === false ? 0 : deps.config.bot.modelPollSeconds,
   });
 }
 
@@ -260,7 +249,10 @@ function seenRequests(core: Core) {
   };
 }
 
-/** Builds the serving core. It does not own `db`: the caller closes it after `close()`. */
+/**
+ * Builds the serving core, on the tfjs backend the process started (BOT_BACKEND). It does not own
+ * `db`: the caller closes it after `close()`.
+ */
 export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelSource } {
   const { db, config, log } = deps;
   const models = deps.models ?? servingModels(deps);

@@ -26,8 +26,6 @@ export interface ModelSourceOptions {
   retrySeconds?: number;
   /** How long a replaced model stays alive for draws still in flight on it (default 30 s). */
   retireSeconds?: number;
-  /** Awaited before the first load (e.g. starting the tfjs backend). */
-  beforeLoad?: () => Promise<unknown>;
 }
 
 /** The model source the serving core uses: what is served, and why the latest version is not (if so). */
@@ -101,7 +99,6 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
     const failure = failed.get(version);
     if (failure && Date.now() - failure.at < retryMs) return;
     try {
-      await options.beforeLoad?.();
       const record = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
       if (!record) throw new Error(`model version ${version} is missing`);
       const loaded = await load(record, makeScorer);

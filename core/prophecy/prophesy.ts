@@ -1,7 +1,8 @@
 import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
-import { quoteUserList } from "../text/escape.ts";
+import { quoteUserList } from "../../config/text/escape.ts";
 import { longestCopiedRun, sampleTokens, seededRandom, type SamplingRules } from "../model/index.ts";
+import type { ProphecyAsk } from "../oracle/types.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
 
@@ -12,16 +13,6 @@ export interface ProphecySettings extends TemperatureBounds, SamplingRules {
   maxCopiedWords: number;
   maxRedraws: number;
   maxCount: number;
-}
-
-/** What a user asked for, as the transport received it (strings are parsed and checked here). */
-export interface ProphecyRequest {
-  temperature?: string | number | null;
-  /** Words the quatrain starts with. */
-  about?: string | null;
-  count?: number;
-  /** Makes the draw reproducible. */
-  seed?: number;
 }
 
 export interface Prophecy {
@@ -70,16 +61,10 @@ function checkCount(count: number | undefined, max: number): number {
 }
 
 /**
- * The one entry point every surface (CLI, Discord, Slack, web) calls: samples fresh quatrains
- * from the current model at the user's temperature. A draw that copies more than
- * `maxCopiedWords` consecutive corpus tokens is redrawn up to `maxRedraws` times; the least
- * derivative draw is kept.
- */
-/**
  * Everything prophesy() checks before it draws (temperature, count, seed, the starting words against
  * the current model): a surface that must refuse before it writes anything calls this first.
  */
-export async function checkRequest(deps: Pick<ProphesyDeps, "models" | "settings">, request: ProphecyRequest = {}) {
+export async function checkRequest(deps: Pick<ProphesyDeps, "models" | "settings">, request: ProphecyAsk = {}) {
   const { settings } = deps;
   const temperature = parseTemperature(request.temperature, settings);
   const count = checkCount(request.count, settings.maxCount);
@@ -97,7 +82,13 @@ export async function checkRequest(deps: Pick<ProphesyDeps, "models" | "settings
   return { temperature, count, model, about, prefix };
 }
 
-export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}): Promise<Prophecy[]> {
+/**
+ * The one entry point every surface (CLI, Discord, Slack, web) calls: samples fresh quatrains
+ * from the current model at the user's temperature. A draw that copies more than
+ * `maxCopiedWords` consecutive corpus tokens is redrawn up to `maxRedraws` times; the least
+ * derivative draw is kept.
+ */
+export async function prophesy(deps: ProphesyDeps, request: ProphecyAsk = {}): Promise<Prophecy[]> {
   const { settings } = deps;
   const { temperature, count, model, about, prefix } = await checkRequest(deps, request);
   const seed = request.seed ?? Math.floor(Math.random() * MAX_SEED);

@@ -61,8 +61,6 @@ for (const provider of testProviders as Provider[]) {
       });
       bot = await runBot(config, {
         log: silentLogger,
-        exit: () => {},
-        handleSignals: false,
         // The last "surface" only keeps the oracle every surface shares, to take its one place.
         surfaces: [
           discordSurface,

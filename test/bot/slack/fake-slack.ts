@@ -10,6 +10,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
+  /** The token the call was made with (Authorization: Bearer), if any. */
+  token?: string;
   at: number;
 }
 
@@ -185,7 +187,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       const method = url.replace(/^\/api\//, "").split("?")[0]!;
       const args = decodeArgs(raw, contentType);
-      const call = { method, args, at: performance.now() };
+      const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+      const call = { method, args, token, at: performance.now() };
       const held = options.hold?.(call);
       if (held) {
         if (held === "store" && method === "chat.postMessage") store(String(args.channel), args);
