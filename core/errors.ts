@@ -115,7 +115,8 @@ function errorText(error: unknown, depth = 0): string {
   const meta = e.meta ? JSON.stringify(e.meta).slice(0, 2_000) : "";
   // Prisma's messages quote the calling source; the last lines carry the driver's words.
   const message = typeof e.message === "string" ? e.message.split("\n").slice(-6).join(" ") : "";
-  return `${String(e.name ?? "")} ${String(e.code ?? "")} ${message} ${meta} ${errorText(e.cause, depth + 1)}`;
+  const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
+  return `${text(e.name)} ${text(e.code)} ${message} ${meta} ${errorText(e.cause, depth + 1)}`;
 }
 
 /** When `error` says the database cannot be written or reached: one short line saying so; else null. */

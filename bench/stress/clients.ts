@@ -6,9 +6,9 @@ import { commandBody, slackSignature } from "../../test/bot/slack/signing.ts";
 import { quantile, round } from "../stats.ts";
 import type { Proc, Stress } from "./setup.ts";
 
-export type Kind = "slack" | "discord" | "web";
+type Kind = "slack" | "discord" | "web";
 
-export interface Outcome {
+interface Outcome {
   kind: Kind;
   ok: boolean;
   ms: number;

@@ -84,7 +84,6 @@ export async function reactionsScenario(s: Stress): Promise<void> {
     config: loadConfig({}, { database: { url: s.databaseUrl }, log: { level: "silent" } }),
     log: silentLogger,
   });
-  let sent = 0;
   let failures = 0;
   const tr = performance.now();
   let next = 0;
@@ -121,7 +120,6 @@ export async function reactionsScenario(s: Stress): Promise<void> {
               at: new Date(ev.at),
             });
           }
-          sent++;
         } catch {
           failures++;
         }

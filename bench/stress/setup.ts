@@ -39,7 +39,7 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-export interface Readyz {
+interface Readyz {
   status: number;
   body: { ready: boolean; reason?: string; modelVersion?: number };
 }

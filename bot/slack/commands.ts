@@ -12,25 +12,25 @@ import { slackMessageRef } from "./message-ref.ts";
 import { ephemeral, findPosted, postProphecy, respondTo } from "./replies.ts";
 
 /** What a quatrain command keeps (a /prophecy, or the "Another one" button). */
-export interface QuatrainRequest {
+interface QuatrainRequest {
   temperature: string | number | null;
   about: string | null;
   responseUrl: string;
 }
 
-export interface RetrainRequest {
+interface RetrainRequest {
   reason: string;
   responseUrl: string;
 }
 
-export interface HistoryRequest {
+interface HistoryRequest {
   sort: "new" | "reactions";
   responseUrl: string;
 }
 
 const HISTORY_LIMIT = 5;
 
-export interface FinishOptions {
+interface FinishOptions {
   /** The place in the in-flight limit the listener took before acknowledging (none on recovery). */
   admission?: Admission;
   scope?: CommandScope;

@@ -50,7 +50,6 @@ export const reactionEvent = z.object({
   item: z.object({ type: z.string(), channel: id.optional(), ts: z.string().max(40).optional() }),
   event_ts: z.string().regex(EVENT_TS),
 });
-export type ReactionEventPayload = z.infer<typeof reactionEvent>;
 
 /** event_ts as microseconds since 1970, exactly (no float rounding). */
 export function eventOrder(eventTs: string): bigint {

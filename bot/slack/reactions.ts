@@ -2,7 +2,7 @@ import type { ReactionEvent } from "../../core/oracle/types.ts";
 import { slackMessageRef } from "./message-ref.ts";
 import { eventOrder, reactionEvent } from "./payloads.ts";
 
-export type ReactionRead = { event: ReactionEvent } | { ignored: string } | { malformed: string };
+type ReactionRead = { event: ReactionEvent } | { ignored: string } | { malformed: string };
 
 /**
  * The core's reaction event from a reaction_added / reaction_removed event: its order is event_ts to

@@ -52,7 +52,7 @@ const platformError = (error: unknown): string | undefined =>
   (error as { data?: { error?: unknown } }).data?.error as string | undefined;
 
 /** The metadata a quatrain is posted with: how a restarted bot finds a post it never heard back about. */
-export const PROPHECY_EVENT = "oracle_prophecy";
+const PROPHECY_EVENT = "oracle_prophecy";
 
 /**
  * The message a command's quatrain was posted as, if Slack has it (the bot died between Slack

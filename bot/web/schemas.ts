@@ -7,7 +7,7 @@ import { LIMITS } from "../../core/limits.ts";
 import { SURFACES } from "../../core/oracle/types.ts";
 import { parsePlainDecimal } from "../../config/text/numbers.ts";
 
-export const MAX_PAGE_LIMIT = 100;
+const MAX_PAGE_LIMIT = 100;
 const MAX_ID = 2_147_483_647;
 
 /** A whole number in plain digits, no sign, no leading zero. */

@@ -5,7 +5,7 @@ import { spec, type Config } from "../../config/schema.ts";
 import { redactUrl } from "../../core/db/provider.ts";
 
 /** The effective settings as they may be shown: secrets as "***", passwords in URLs too. */
-export function redactedConfig(config: Config, settings: Spec = spec): Record<string, Record<string, unknown>> {
+function redactedConfig(config: Config, settings: Spec = spec): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const [group, keys] of Object.entries(settings)) {
     out[group] = {};

@@ -6,7 +6,7 @@ import type { Surface } from "../surface.ts";
 import type { Db } from "./client.ts";
 import type { Tx } from "./transaction.ts";
 
-export type ChatCommandKind = "prophecy" | "another" | "retrain" | "history";
+type ChatCommandKind = "prophecy" | "another" | "retrain" | "history";
 
 export interface ChatCommandRecord {
   id: number;

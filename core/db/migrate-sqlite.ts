@@ -55,7 +55,7 @@ const fromRow = (row: Row): AppliedMigration => ({
  * Only the default data folder is created: an explicit path in a missing folder is a typo more
  * often than not, and would otherwise leave an empty database somewhere unexpected.
  */
-export function openSqliteFile(file: string): Database.Database {
+function openSqliteFile(file: string): Database.Database {
   const folder = path.dirname(file);
   if (!existsSync(folder)) {
     if (folder !== path.dirname(sqlitePath(DEFAULT_DATABASE_URL))) {
@@ -82,8 +82,9 @@ export function openSqliteFile(file: string): Database.Database {
 }
 
 /** Why a SQLite file cannot serve, in one line the user can act on (never a stack). */
-export function sqliteOpenError(file: string, error: unknown): UserError {
-  const code = String((error as { code?: unknown }).code ?? "");
+function sqliteOpenError(file: string, error: unknown): UserError {
+  const raw = (error as { code?: unknown }).code;
+  const code = typeof raw === "string" ? raw : "";
   const message = (error as Error).message ?? String(error);
   if (code === "SQLITE_NOTADB")
     return new UserError(`DATABASE_URL names ${file}, which is not a SQLite database (${message}).`);

@@ -21,7 +21,7 @@ export interface ReactionEventInput {
 }
 
 /** The order of an event: its own, or its time in microseconds. */
-export const orderOf = (event: Pick<ReactionEventInput, "at" | "order">): bigint =>
+const orderOf = (event: Pick<ReactionEventInput, "at" | "order">): bigint =>
   event.order ?? BigInt(event.at.getTime()) * 1000n;
 
 export interface ReactionRecord {

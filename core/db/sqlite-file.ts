@@ -14,7 +14,7 @@ export interface SqliteFileIdentity {
 }
 
 /** The marker beside `file` (hidden, so `rm oracle.db*` and `rm data/*` leave it). */
-export const markerOf = (file: string): string => path.join(path.dirname(file), `.${path.basename(file)}.created`);
+const markerOf = (file: string): string => path.join(path.dirname(file), `.${path.basename(file)}.created`);
 
 /**
  * Before opening `file`: null when it exists, "new" when this is a first setup (neither the file nor

@@ -23,7 +23,7 @@ import { repeat, type Repeating } from "./repeat.ts";
 export type { ChatCommandRecord };
 
 /** Slack's response_url works for 30 minutes; a command older than that cannot be answered any more. */
-export const COMMAND_MAX_AGE_MS = 30 * 60_000;
+const COMMAND_MAX_AGE_MS = 30 * 60_000;
 
 export interface ChatCommands {
   /** Writes the command (call before acknowledging it); this process owns it from now on. */

@@ -9,7 +9,6 @@ import { currentPromotionOf } from "../db/model-versions.ts";
 import { sqliteFileProblem } from "../db/sqlite-file.ts";
 import { databaseProblem, shortError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { ServingModelSource } from "../prophecy/database-model-source.ts";
 import { repeat, type Repeating } from "./repeat.ts";
 import type { Readiness } from "./types.ts";
 
@@ -106,7 +105,14 @@ export function databaseHealth(db: Db, log: Logger, watching: boolean): Database
 }
 
 /** /readyz: the database first, then the model. */
-export async function readinessOf(db: Db, health: DatabaseHealth, models: ServingModelSource): Promise<Readiness> {
+/** What readiness asks of the model source (the serving core's). */
+interface ModelState {
+  serving(): { version: number } | null;
+  /** Why the current version is not served (its load failed), or null. */
+  problem(): string | null;
+}
+
+export async function readinessOf(db: Db, health: DatabaseHealth, models: ModelState): Promise<Readiness> {
   const problem = await health.check();
   if (problem) return { ready: false, reason: problem };
   const served = models.serving();

@@ -8,7 +8,7 @@ import type { ChatCommandRecord, ChatCommands } from "./commands.ts";
 import type { Admission } from "./in-flight.ts";
 import type { OracleOperations } from "./operations.ts";
 
-export type { Admission, ChatCommandRecord, ChatCommands };
+export type { Admission, ChatCommandRecord };
 
 // Defined in core/surface.ts so core/db can use them without importing this file.
 export { SURFACES, type Surface, type ReactionPlatform } from "../surface.ts";

@@ -57,8 +57,9 @@ function isElf(file: string): boolean {
 }
 
 /** Where libvulkan.so.1 is, or null when this Linux host has none (other platforms: not looked for). */
-export function vulkanLoader(): string | null | "not-linux" {
-  if (process.platform !== "linux") return "not-linux";
+export function vulkanLoader(): string | null {
+  // Other platforms' WebGPU is not Vulkan's (Metal, D3D12): nothing to look for.
+  if (process.platform !== "linux") return "not looked for";
   for (const dir of searchPath()) {
     const file = path.join(dir, LOADER);
     if (isElf(file)) return file;

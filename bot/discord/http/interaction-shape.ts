@@ -49,7 +49,7 @@ const commandData = z
   })
   .passthrough();
 
-export const interactionShape = z.discriminatedUnion("type", [
+const interactionShape = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal(1) }).passthrough(),
   z.object({ ...base, type: z.literal(2), data: commandData }).passthrough(),
   z

@@ -28,7 +28,7 @@ export interface FakeSlackOptions {
 }
 
 /** A message as Slack keeps it (what conversations.history returns). */
-export interface StoredMessage {
+interface StoredMessage {
   type: "message";
   ts: string;
   text: unknown;
