@@ -4,6 +4,7 @@ import { anyInt, positiveInt } from "../options.ts";
 import { loadConfig } from "../../config/schema.ts";
 import { currentPromotionOf } from "../../core/db/model-versions.ts";
 import { UserError } from "../../core/errors.ts";
+import { stillLearning } from "../../core/prophecy/still-learning.ts";
 import { parseTemperature } from "../../core/prophecy/temperature.ts";
 
 interface ProphecyFlags {
@@ -44,13 +45,8 @@ export const prophecyCommand = (ctx: CliContext) => {
         throw new UserError(`--count must be from 1 to ${config.sampling.maxCount}; got ${flags.count}.`);
       }
       const db = await ctx.db();
-      // The serving core's own words (core/prophecy STILL_LEARNING), without loading tfjs to say them.
-      if (!(await currentPromotionOf(db))) {
-        throw new UserError(
-          "The oracle is still learning, try again in a few minutes.",
-          "Train one: oracle train (or start the trainer service: oracle trainer)",
-        );
-      }
+      // The serving core's own words, without loading tfjs to say them.
+      if (!(await currentPromotionOf(db))) throw stillLearning();
       const { createOracle } = await import("../../core/oracle/oracle.ts");
       // The backend choice is a debug line for a command (--verbose shows it).
       const oracle = createOracle({ db, config, log: ctx.log(), watch: false, backendLogLevel: "debug" });

@@ -2,16 +2,16 @@ import type * as tf from "@tensorflow/tfjs";
 import { bytesToIds, documentsOfIds, wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
-import { UserError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import { buildCopyIndex, modelOfVersion, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
+import { stillLearning } from "./still-learning.ts";
 
 /** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
 export type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
 
-export const STILL_LEARNING = "The oracle is still learning, try again in a few minutes.";
+export { STILL_LEARNING } from "./still-learning.ts";
 
 export interface ModelSourceOptions {
   log?: Logger;
@@ -149,8 +149,7 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
     refresh,
     async current() {
       if (!current || pollMs === 0) await refresh();
-      if (!current)
-        throw new UserError(STILL_LEARNING, "Train one: oracle train (or start the trainer service: oracle trainer)");
+      if (!current) throw stillLearning();
       return current;
     },
     async close() {
