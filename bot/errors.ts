@@ -1,4 +1,4 @@
-import { describeError, userMessage } from "../core/errors.ts";
+import { describeError, RateLimitedError, userMessage } from "../core/errors.ts";
 import { ShuttingDownError } from "./tracker.ts";
 
 /** What a user is told about an error, and the HTTP status that carries it. */
@@ -8,15 +8,19 @@ export interface PublicError {
   status: number;
   message: string;
   hint?: string;
+  /** Asking too fast: when to ask again (HTTP 429 with Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 /**
  * The one classification (describeError, core/errors.ts) turned into a reply: a UserError's own
- * message (400), a shutdown notice (503), anything else the generic APOLOGY (500), never a stack
+ * message (400; 429 when asking too fast), a shutdown notice (503), anything else the generic APOLOGY (500), never a stack
  * or internal text.
  */
 export function publicError(error: unknown): PublicError {
   if (error instanceof ShuttingDownError) return { kind: "unavailable", status: 503, message: error.message };
+  if (error instanceof RateLimitedError)
+    return { kind: "user", status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   const described = describeError(error);
   if (described.kind === "user")
     return {

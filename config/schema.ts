@@ -254,7 +254,7 @@ export const spec = {
     ),
     rateLimitPerMinute: setting(
       "BOT_RATE_LIMIT_PER_MINUTE",
-      "Prophecy requests per user and surface per minute (0 = no limit).",
+      "Prophecy requests per user per minute on Discord, Slack and the CLI (0 = no limit); the web has WEB_RATE_LIMIT_PER_MINUTE.",
       int(0, 100_000, 10),
     ),
     drainSeconds: setting(
@@ -281,8 +281,8 @@ export const spec = {
     ),
     rateLimitPerMinute: setting(
       "WEB_RATE_LIMIT_PER_MINUTE",
-      "Prophecies one client address may ask for per minute on the web page.",
-      int(1, 100_000, 10),
+      "Prophecies one client address may ask for per minute on the web page and its API (0 = no limit); then 429 with Retry-After.",
+      int(0, 100_000, 10),
     ),
     bodyLimitBytes: setting(
       "WEB_BODY_LIMIT_BYTES",

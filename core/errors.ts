@@ -16,6 +16,16 @@ export class UserError extends Error {
 
 export const isUserError = (e: unknown): e is UserError => e instanceof UserError;
 
+/**
+ * Asking faster than a surface's limit allows: a UserError with the seconds until the next ask is
+ * allowed, in the same words on every surface (the web adds HTTP 429 and Retry-After).
+ */
+export class RateLimitedError extends UserError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`You are asking too fast; try again in ${retryAfterSeconds} s.`);
+  }
+}
+
 /** What every entry point answers when something that is not the user's fault went wrong. */
 export const APOLOGY = "Sorry, the oracle stumbled. The error has been logged; please try again later.";
 

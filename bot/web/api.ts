@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ModelDetails, RunDetails } from "../../core/oracle/operations.ts";
 import type { StoredProphecy } from "../../core/oracle/types.ts";
-import { bearerToken, tokenMatches } from "./auth.ts";
+import { ADMIN_COOKIE, bearerToken, cookie, tokenMatches } from "./auth.ts";
 import type { WebDeps } from "./deps.ts";
 import { historyQuerySchema, toHistoryQuery, type HistoryParams } from "./history-query.ts";
 
@@ -69,7 +69,7 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
     if (!web.adminToken) {
       return reply.code(403).send({ error: "Admin actions are disabled on this server (WEB_ADMIN_TOKEN is not set)." });
     }
-    const given = bearerToken(request);
+    const given = bearerToken(request) ?? cookie(request, ADMIN_COOKIE);
     if (!given)
       return reply
         .code(401)
@@ -106,7 +106,6 @@ export async function registerApi(app: FastifyInstance, deps: WebDeps): Promise<
     "/api/prophecies",
     {
       bodyLimit,
-      config: { rateLimit: { max: web.rateLimitPerMinute, timeWindow: 60_000 } },
       schema: {
         body: {
           type: "object",

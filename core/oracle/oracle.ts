@@ -7,7 +7,7 @@ import { claimFinishedJobs, enqueueJob } from "../db/jobs.ts";
 import { currentModelVersion, currentPromotionOf, getModelVersion } from "../db/model-versions.ts";
 import { attachMessage, getProphecy, listProphecies, recordProphecy, type ProphecyRecord } from "../db/prophecies.ts";
 import { applyReactionEvent, reactionCounts } from "../db/reactions.ts";
-import { UserError } from "../errors.ts";
+import { RateLimitedError, UserError } from "../errors.ts";
 import type { VersionEvaluation } from "../eval/index.ts";
 import type { Logger } from "../logger.ts";
 import { databaseModelSource, type ServingModelSource } from "../prophecy/database-model-source.ts";
@@ -15,7 +15,7 @@ import { prophesy } from "../prophecy/prophesy.ts";
 import { initBackend } from "../tf/backend.ts";
 import { SURFACES } from "../surface.ts";
 import { createOperations } from "./operations.ts";
-import { RateLimiter } from "./rate-limit.ts";
+import { surfaceLimiters } from "./rate-limit.ts";
 import type {
   HistoryPage,
   HistoryQuery,
@@ -100,7 +100,7 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
       pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
       beforeLoad: startBackend,
     });
-  const limiter = new RateLimiter(config.bot.rateLimitPerMinute, deps.now);
+  const limiters = surfaceLimiters(config, deps.now);
   const settings = { ...config.sampling };
 
   async function withReactions(records: ProphecyRecord[]): Promise<StoredProphecy[]> {
@@ -118,8 +118,8 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
 
     async prophesy(ask: ProphecyAsk, ctx: RequestContext): Promise<StoredProphecy[]> {
       checkContext(ctx);
-      const wait = limiter.take(`${ctx.surface}\u0000${ctx.requestedBy}`);
-      if (wait > 0) throw new UserError(`You are asking too fast; try again in ${wait} s.`);
+      const wait = limiters[ctx.surface].take(ctx.requestedBy);
+      if (wait > 0) throw new RateLimitedError(wait);
       const prophecies = await prophesy(
         { models, settings },
         {
