@@ -2,6 +2,11 @@ import { z } from "zod";
 import { ConfigError, parseSpec, setting, type ConfigOf } from "./define.ts";
 import { DEFAULT_DATABASE_URL } from "../core/db/provider.ts";
 
+/** The Nostradamus quatrains: srowen/quatrains-rnn `quatrains.txt` at a fixed commit (Apache-2.0), and their sha256. */
+export const DEFAULT_CORPUS_URL =
+  "https://raw.githubusercontent.com/srowen/quatrains-rnn/ddf15751bd14b6387846c9a959dd3d593793c079/quatrains.txt";
+export const DEFAULT_CORPUS_SHA256 = "1fde869c34e0e7772201bf82cb52c60a08dcc9951ac56c9eef991b284638428b";
+
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 const num = (min: number, max: number, def: number) => z.number().min(min).max(max).default(def);
 const snowflake = z.string().regex(/^\d{15,21}$/, "a Discord id (digits)");
@@ -36,6 +41,20 @@ export const spec = {
       "CORPUS_PATH",
       "Training corpus: a UTF-8 text file, one document (quatrain) per line.",
       z.string().min(1).default("./corpus/quatrains.txt"),
+    ),
+    url: setting(
+      "CORPUS_URL",
+      "Where `npm start` (`oracle serve`, when CORPUS_PATH is missing) and `oracle setup` take the corpus from: an http(s) URL or a local file.",
+      z.string().min(1).default(DEFAULT_CORPUS_URL),
+    ),
+    sha256: setting(
+      "CORPUS_SHA256",
+      "sha256 the fetched corpus must have (hex); a file that differs is not saved.",
+      z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/, "64 hex digits")
+        .transform((hex) => hex.toLowerCase())
+        .default(DEFAULT_CORPUS_SHA256),
     ),
     minDocuments: setting(
       "CORPUS_MIN_DOCUMENTS",
