@@ -69,7 +69,7 @@ ${admin.error ? html`<span class="field-error" id="admin-token-error">${admin.er
 <button type="button" class="admin" id="rollback">Roll back</button></div>
 </form>
 <p id="admin-status" role="status"></p>
-<form method="post" action="/admin/lock"><button type="submit" class="quiet" id="lock">Lock admin</button></form>
+<form method="post" action="/admin/lock" class="lock"><button type="submit" class="quiet" id="lock">Lock admin</button></form>
 </section>`;
 }
 
