@@ -58,10 +58,11 @@ if (!databaseUrl) {
   databaseUrl = `file:${path.join(scratch, "oracle.db")}`;
 }
 const base = loadConfig(process.env, { database: { url: databaseUrl } });
+// One backend for the process: serving's (BOT_BACKEND), which also trains the bench's model if there is none.
+await initBackend({ preference: base.bot.backend, setting: "BOT_BACKEND", syncReads: true }, log);
 {
   const db = await openDatabase(databaseUrl, { migrate: true });
   if (!(await currentModelVersion(db))) {
-    await initBackend({ preference: base.training.backend }, log);
     const started = performance.now();
     say(`training a full-corpus model for the bench: ${args.epochs} epoch(s) (${base.corpus.path})…`);
     const result = await trainVersion(
@@ -106,7 +107,7 @@ const config = loadConfig(process.env, {
   slack: { botToken: "xoxb-bench", signingSecret: SECRET, apiUrl: apiUrl! },
   log: { level: "warn" },
 });
-const bot = await runBot(config, { log, surfaces: [slackSurface], handleSignals: false });
+const bot = await runBot(config, { log, surfaces: [slackSurface] });
 say(
   `bot: ${bot.url}, surfaces ${bot.surfaces.join(", ")}, sampling on ${config.bot.backend}; per-user rate limit off for the bench (BOT_RATE_LIMIT_PER_MINUTE=0)`,
 );

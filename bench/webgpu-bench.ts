@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { buildModel, localStep, type ModelOptions } from "../core/model/index.ts";
-import { describeAdapter, initBackend, isSoftwareAdapter, webgpuAdapter } from "../core/tf/backend.ts";
+import { initBackend } from "../core/tf/backend.ts";
+import { describeAdapter, isSoftwareAdapter, webgpuAdapter } from "../core/tf/webgpu-adapter.ts";
 import type { Prepared } from "./corpus.ts";
 import { trainingFlops, type ModelSize } from "./flops.ts";
 import { benchEpochs, type EpochFigures } from "./train-bench.ts";

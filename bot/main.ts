@@ -1,18 +1,14 @@
-// The bot service entry: builds its dependencies, registers the surfaces, starts the one HTTP server.
-// `oracle bot` calls runBot; `node --import tsx bot/main.ts` runs it directly.
+// The bot service: builds its dependencies, registers the surfaces, starts the one HTTP server.
+// The process around it (tfjs backend, signals, exit) is app/bot.ts's, or app/serve.ts's.
 import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
-import { loadConfig, type Config } from "../config/schema.ts";
+import type { Config } from "../config/schema.ts";
 import { openDatabase, type Db } from "../core/db/client.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { createOracle } from "../core/oracle/oracle.ts";
 import type { Oracle } from "../core/oracle/types.ts";
-import { initBackend } from "../core/tf/backend.ts";
-import { isUserError } from "../core/errors.ts";
 import { commandRunner } from "./command-log.ts";
 import { discordSurface } from "./discord/index.ts";
 import { buildServer, type BotServer } from "./server.ts";
-import { exitOnSignals } from "./shutdown.ts";
 import { slackSurface } from "./slack/surface.ts";
 import type { BotDeps, BotSurface, SurfaceFactory } from "./surface.ts";
 import { createTracker } from "./tracker.ts";
@@ -32,9 +28,6 @@ export interface RunBotOptions {
   log?: Logger;
   /** Replaces SURFACES (tests add their own). */
   surfaces?: SurfaceFactory[];
-  exit?: (code: number) => void;
-  /** false: no SIGTERM/SIGINT handlers; the caller calls stop() (one process running the trainer too). */
-  handleSignals?: boolean;
 }
 
 export interface BotHandle {
@@ -42,17 +35,17 @@ export interface BotHandle {
   url: string;
   port: number;
   surfaces: string[];
-  /** Drains, stops the surfaces, closes the oracle and the database (what SIGTERM does, minus the exit). */
+  /** Drains, stops the surfaces, closes the oracle and the database (what SIGTERM has the process do). */
   stop(): Promise<void>;
 }
 
+/** Starts the bot service on the tfjs backend the process started (BOT_BACKEND: sampling reads synchronously). */
 export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<BotHandle> {
   const log = opts.log ?? createLogger(config.log.level, { name: "bot" });
   let db: Db | undefined;
   let oracle: Oracle | undefined;
   let server: BotServer | undefined;
   try {
-    await initBackend({ preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true }, log);
     db = await openDatabase(config.database.url, { log });
     oracle = createOracle({ db, config, log });
     const tracker = createTracker();
@@ -92,9 +85,6 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
         await db!.close();
         log.info("bot service stopped");
       })());
-    // Drain time, then a few seconds for the surfaces and the database to close.
-    if (opts.handleSignals !== false)
-      exitOnSignals({ log, shutdown: stop, hardLimitMs: config.bot.drainSeconds * 1000 + 5_000, exit: opts.exit });
     return { url, port: address.port, surfaces: surfaces.map((s) => s.name), stop };
   } catch (err) {
     // A surface that fails to start (bad token, port taken) must not leave a half-started server.
@@ -102,21 +92,5 @@ export async function runBot(config: Config, opts: RunBotOptions = {}): Promise<
     await oracle?.close().catch(() => {});
     await db?.close().catch(() => {});
     throw err;
-  }
-}
-
-/** Entry-point error handling: a UserError (or bad config) is one line and exit 1, no stack trace. */
-function failStartup(err: unknown): never {
-  const e = err as Error & { hint?: string };
-  const expected = isUserError(err) || e?.name === "ConfigError";
-  process.stderr.write(expected ? `${e.message}\n${e.hint ? `${e.hint}\n` : ""}` : `${e?.stack ?? String(err)}\n`);
-  process.exit(1);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    await runBot(loadConfig(process.env));
-  } catch (err) {
-    failStartup(err);
   }
 }

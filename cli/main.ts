@@ -5,11 +5,11 @@ import { createContext } from "./context.ts";
 import { reportError } from "./report-error.ts";
 
 let env: Record<string, string | undefined> = process.env;
-let unreadable: unknown;
+let unreadable: Error | undefined;
 try {
   env = withEnvFile(process.env).env;
 } catch (error) {
-  unreadable = error;
+  unreadable = error as Error;
 }
 const context = createContext(env);
 try {

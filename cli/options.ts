@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { parsePlainInteger } from "../core/text/numbers.ts";
+import { parsePlainInteger } from "../config/text/numbers.ts";
 
 /** Commander parser for whole-number flags ≥ 1, in plain digits (not "", "0x1" or "1e1"). */
 export const positiveInt =

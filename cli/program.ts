@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { escapeControlCharacters } from "../core/text/escape.ts";
+import { escapeControlCharacters } from "../config/text/escape.ts";
 import type { CliContext } from "./context.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { migrateCommand } from "./commands/migrate.ts";

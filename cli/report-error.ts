@@ -1,6 +1,6 @@
 import { CommanderError } from "commander";
 import { describeError } from "../core/errors.ts";
-import { escapeControlCharacters } from "../core/text/escape.ts";
+import { escapeControlCharacters } from "../config/text/escape.ts";
 
 /** Messages quote user input: keep line breaks, show every other control character escaped. */
 const safe = (s: string) => s.split("\n").map(escapeControlCharacters).join("\n");

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { quoteUserText } from "../core/text/escape.ts";
-import { parsePlainDecimal } from "../core/text/numbers.ts";
+import { quoteUserText } from "./text/escape.ts";
+import { parsePlainDecimal } from "./text/numbers.ts";
 
 /** One configuration key: its environment variable, what it means, and its schema (with default). */
 export interface Setting<T extends z.ZodType = z.ZodType> {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 import { ConfigError } from "./define.ts";
 
-export const ENV_FILE = ".env";
+const ENV_FILE = ".env";
 
 /** The environment with `dir/.env` (when there is one) beneath it; `file` says which file was read. */
 export function withEnvFile(

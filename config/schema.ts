@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ConfigError, parseSpec, setting, type ConfigOf } from "./define.ts";
-import { DEFAULT_DATABASE_URL } from "../core/db/provider.ts";
+
+/** Where the database lives unless DATABASE_URL says otherwise; only its folder is created when missing. */
+export const DEFAULT_DATABASE_URL = "file:./data/oracle.db";
 
 /** The Nostradamus quatrains: srowen/quatrains-rnn `quatrains.txt` at a fixed commit (Apache-2.0), and their sha256. */
 export const DEFAULT_CORPUS_URL =
@@ -149,7 +151,7 @@ export const spec = {
     ),
     backend: setting(
       "TRAINER_BACKEND",
-      "TensorFlow.js backend: auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
+      "TensorFlow.js backend for training (`oracle trainer`, `oracle train`; `oracle serve` runs on BOT_BACKEND's): auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu.",
       z.enum(["auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto"),
     ),
     threads: setting(

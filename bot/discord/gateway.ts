@@ -78,9 +78,7 @@ export function wireGateway(client: Client, deps: BotDeps): void {
     const next = (chains.get(key) ?? Promise.resolve())
       .then(() => tracker.run(() => oracle.recordReaction(event)))
       .then(
-        (known) => {
-          if (known) log.debug({ ...event }, "reaction recorded");
-        },
+        (known) => log.debug({ ...event }, known ? "reaction recorded" : "reaction on no prophecy: ignored"),
         (err: unknown) => log.error({ err, ...event }, "could not record a reaction"),
       )
       .finally(() => {

@@ -2,7 +2,7 @@
 // Quatrain text and anything a user typed is markdown-escaped, and no message may ping anyone.
 import { ButtonStyle, ComponentType, MessageFlags, escapeMarkdown } from "discord.js";
 import type { JobOutcome, ModelSummary, StoredProphecy } from "../../core/oracle/types.ts";
-import { escapeControlCharacters } from "../../core/text/escape.ts";
+import { escapeControlCharacters } from "../../config/text/escape.ts";
 import type { MessageBody } from "./call.ts";
 import { anotherOneId } from "./buttons/ids.ts";
 

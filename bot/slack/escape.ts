@@ -1,5 +1,5 @@
 // Text we did not write (user input, and quatrains) goes into Slack messages through here.
-import { escapeControlCharacters } from "../../core/text/escape.ts";
+import { escapeControlCharacters } from "../../config/text/escape.ts";
 
 /** Control characters as visible escapes (core's one rule), then Slack's own `&`, `<`, `>` escaping. */
 export function escapeSlack(text: string): string {

@@ -1,7 +1,7 @@
 // Pure parser of `/prophecy` text: no Slack, no oracle. The core checks the temperature's range
 // and the words; this only sorts the free text into what the user meant. A number is what the
-// core's one rule (core/text/numbers.ts) reads as one, so Slack never accepts what the core refuses.
-import { parsePlainDecimal } from "../../core/text/numbers.ts";
+// one rule (config/text/numbers.ts) reads as one, so Slack never accepts what the core refuses.
+import { parsePlainDecimal } from "../../config/text/numbers.ts";
 
 export type ProphecyCommand =
   | { kind: "prophecy"; temperature: string | null; about: string | null }

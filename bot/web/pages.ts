@@ -21,13 +21,16 @@ const idParams = {
 
 /** The history's query as typed, for showing it back (validation may have changed or refused parts of it). */
 function typedQuery(request: FastifyRequest): HistoryForm {
-  const form: Record<string, string> = {};
-  for (const [key, value] of new URL(request.url, "http://local").searchParams) if (value !== "") form[key] = value;
-  return form as HistoryForm;
+  const form: HistoryForm = {};
+  for (const [key, value] of new URL(request.url, "http://local").searchParams)
+    if (value !== "") (form as Record<string, string>)[key] = value;
+  return form;
 }
 
+type AjvError = { instancePath?: string; params?: Record<string, unknown> };
+
 /** Fastify's schema errors (Ajv's) for the history page, in words, beside the filter they concern. */
-function filterProblems(errors: { instancePath?: string; params?: Record<string, unknown> }[]): FilterProblems {
+function filterProblems(errors: AjvError[]): FilterProblems {
   const problems: FilterProblems = { fields: {}, general: [] };
   for (const error of errors) {
     const name = (error.instancePath ?? "").replace(/^\//, "");
@@ -78,7 +81,7 @@ export async function registerPages(app: FastifyInstance, deps: WebDeps): Promis
             return answer;
           },
         );
-        return reply.redirect(`/p/${prophecy!.id}`, 303);
+        return reply.redirect(`/p/${prophecy?.id}`, 303);
       } catch (error) {
         // The asker's own mistake (or asking too fast) comes back on the form, where the answer would be.
         if (describeError(error).kind !== "user") throw error;
@@ -113,7 +116,7 @@ export async function registerPages(app: FastifyInstance, deps: WebDeps): Promis
     async (request, reply) => {
       html(reply);
       if (request.validationError) {
-        const problems = filterProblems(request.validationError.validation ?? []);
+        const problems = filterProblems((request.validationError.validation ?? []) as AjvError[]);
         return reply.code(400).send(send(historyPage(typedQuery(request), null, problems)));
       }
       try {

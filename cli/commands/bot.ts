@@ -11,8 +11,8 @@ export const botCommand = (ctx: CliContext) => {
     .description("run the bot service: /healthz, /readyz and every chat surface whose settings are present")
     .action(async () => {
       // Imported here: the bot loads tfjs, which every other command's cheap checks must not wait for.
-      const { runBot } = await import("../../bot/main.ts");
-      await runBot(ctx.config(), { log: ctx.log() });
+      const { botProcess } = await import("../../app/bot.ts");
+      await botProcess(ctx.config(), { log: ctx.log() });
       // SIGTERM/SIGINT drain, close and exit the process; until then it serves.
       await new Promise<never>(() => {});
     });

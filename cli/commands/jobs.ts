@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { enqueueJob, jobJson, listJobs, requestCancel, type Job } from "../../core/db/jobs.ts";
-import { quoteUserText } from "../../core/text/escape.ts";
+import { quoteUserText } from "../../config/text/escape.ts";
 
 const line = (j: Job) =>
   [

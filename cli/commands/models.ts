@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { positiveInt } from "../options.ts";
 import { UserError } from "../../core/errors.ts";
-import { escapeControlCharacters } from "../../core/text/escape.ts";
+import { escapeControlCharacters } from "../../config/text/escape.ts";
 import {
   listModelVersions,
   listPromotions,
@@ -12,7 +12,7 @@ import {
 import type { VersionEvaluation } from "../../core/eval/index.ts";
 
 /** The listing fits a terminal of this width; the full record is `oracle models VERSION`. */
-export const TABLE_WIDTH = 100;
+const TABLE_WIDTH = 100;
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
 const pct = (x: number | null | undefined) =>
@@ -52,14 +52,14 @@ const COLUMNS: Column[] = [
 
 function tableLine(cells: string[]): string {
   return COLUMNS.map((c, i) => {
-    const cell = cells[i]!.slice(0, c.width);
+    const cell = (cells[i] ?? "").slice(0, c.width);
     return c.align === "right" ? cell.padStart(c.width) : cell.padEnd(c.width);
   })
     .join("  ")
     .trimEnd();
 }
 
-export function modelsTable(versions: ModelVersionSummary[]): string[] {
+function modelsTable(versions: ModelVersionSummary[]): string[] {
   const lines = [
     tableLine(COLUMNS.map((c) => c.header)),
     ...versions.map((v) => tableLine(COLUMNS.map((c) => c.value(v)))),
@@ -77,7 +77,7 @@ export function modelsTable(versions: ModelVersionSummary[]): string[] {
 }
 
 /** One part of a version's full record: a title and labelled values. Add a part by adding a function to DETAIL. */
-export interface DetailSection {
+interface DetailSection {
   title: string;
   rows: [label: string, value: string][];
 }
@@ -136,7 +136,7 @@ const quality = (v: ModelVersionSummary): DetailSection => ({
 
 const settings = (v: ModelVersionSummary): DetailSection => {
   const h = (v.hyperParams ?? {}) as Record<string, unknown>;
-  const show = (x: unknown) => (x === undefined || x === null ? "-" : String(x));
+  const show = (x: unknown) => (typeof x === "number" || typeof x === "string" ? String(x) : "-");
   return {
     title: "network and settings",
     rows: [
@@ -152,7 +152,7 @@ const settings = (v: ModelVersionSummary): DetailSection => {
 };
 
 /** The full record's parts, in order. */
-export const DETAIL: ((v: ModelVersionSummary) => DetailSection)[] = [status, training, evaluation, quality, settings];
+const DETAIL: ((v: ModelVersionSummary) => DetailSection)[] = [status, training, evaluation, quality, settings];
 
 /** A section as text: labels in one column, long values wrapped under their own start. */
 function renderSection(section: DetailSection): string[] {
@@ -178,7 +178,7 @@ function renderSection(section: DetailSection): string[] {
   return lines;
 }
 
-export function modelDetail(v: ModelVersionSummary, promotions: PromotionRecord[]): string[] {
+function modelDetail(v: ModelVersionSummary, promotions: PromotionRecord[]): string[] {
   const lines = [`model version ${v.version}${v.isCurrent ? " (current)" : ""}`];
   for (const make of DETAIL) {
     const section = renderSection(make(v));

@@ -53,9 +53,16 @@ export const prophecyCommand = (ctx: CliContext) => {
           const db = await ctx.db();
           // The serving core's own words, without loading tfjs to say them.
           if (!(await currentPromotionOf(db))) throw stillLearning();
-          const { createOracle } = await import("../../core/oracle/oracle.ts");
-          // The backend choice is a debug line for a command (--verbose shows it).
-          const oracle = createOracle({ db, config, log: ctx.log(), watch: false, backendLogLevel: "debug" });
+          const [{ initBackend }, { createOracle }] = await Promise.all([
+            import("../../core/tf/backend.ts"),
+            import("../../core/oracle/oracle.ts"),
+          ]);
+          // Serving's backend (BOT_BACKEND); the choice is a debug line for a command (--verbose shows it).
+          await initBackend(
+            { preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true, logLevel: "debug" },
+            ctx.log(),
+          );
+          const oracle = createOracle({ db, config, log: ctx.log(), watch: false });
           try {
             return await oracle.prophesy(
               { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed },

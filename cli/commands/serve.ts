@@ -10,8 +10,8 @@ export const serveCommand = (ctx: CliContext) =>
     )
     .action(async () => {
       // Imported here: the trainer and the bot load tfjs, which other commands' cheap checks must not wait for.
-      const { runServe } = await import("../../trainer/serve.ts");
-      await runServe(ctx.config(), { log: ctx.log() });
+      const { serveProcess } = await import("../../app/serve.ts");
+      await serveProcess(ctx.config(), { log: ctx.log() });
       // SIGTERM/SIGINT stop both services and exit the process; until then it serves.
       await new Promise<never>(() => {});
     });

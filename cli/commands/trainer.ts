@@ -7,9 +7,9 @@ export const trainerCommand = (ctx: CliContext) =>
     .description("run the trainer service: nightly retraining and queued retrain jobs")
     .action(async () => {
       const config = ctx.config();
-      const { runTrainer } = await import("../../trainer/main.ts");
+      const { trainerProcess } = await import("../../app/trainer.ts");
       // The service logs "trainer service started" itself, with the next scheduled run.
-      const handle = await runTrainer(config, { log: ctx.log() });
+      const handle = await trainerProcess(config, { log: ctx.log() });
       // SIGTERM/SIGINT stop it (after the current batch) and exit the process.
       await handle.stopped;
     });

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { DEFAULT_DATABASE_URL } from "../../config/schema.ts";
 import { UserError } from "../errors.ts";
 import type { AppliedMigration, Migration } from "./migrations.ts";
-import { DEFAULT_DATABASE_URL, sqlitePath } from "./provider.ts";
+import { sqlitePath } from "./provider.ts";
 
 /** How long a connection waits for another process's write lock before giving up. */
 export const SQLITE_BUSY_TIMEOUT_MS = 15_000;

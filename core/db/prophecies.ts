@@ -2,7 +2,7 @@ import type { Prisma } from "../../prisma/generated/sqlite/index.js";
 import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
 import type { Db } from "./client.ts";
-import { decodeCursor, encodeCursor, searchProphecies, searchWords } from "./prophecy-search.ts";
+import { decodeCursor, encodeCursor, searchProphecies, searchWords, type ProphecyFilter } from "./prophecy-search.ts";
 
 export interface NewProphecy {
   text: string;
@@ -40,20 +40,9 @@ export interface ProphecyRecord {
   reactionCount: number;
 }
 
-export interface ProphecyFilter {
-  surface?: Surface;
-  modelVersion?: number;
-  minTemperature?: number;
-  maxTemperature?: number;
-  /** createdAt ≥ from. */
-  from?: Date;
-  /** createdAt < to. */
-  to?: Date;
+export interface ProphecyQuery extends ProphecyFilter {
   /** Words that must all occur (case-insensitive, whole words: full-text search, see prophecy-search.ts). */
   q?: string;
-}
-
-export interface ProphecyQuery extends ProphecyFilter {
   /** new: newest first; reactions: most present reactions first, then newest. */
   sort?: "new" | "reactions";
   limit?: number;

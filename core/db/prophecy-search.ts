@@ -1,4 +1,5 @@
 import { UserError } from "../errors.ts";
+import type { Surface } from "../surface.ts";
 import type { Db } from "./client.ts";
 
 /**
@@ -11,17 +12,16 @@ import type { Db } from "./client.ts";
 
 export type HistorySort = "new" | "reactions";
 
+/** Which prophecies the history shows: the one filter of the web page, the API and the search. */
 export interface ProphecyFilter {
-  surface?: string;
+  surface?: Surface;
   modelVersion?: number;
   minTemperature?: number;
   maxTemperature?: number;
-  /** Inclusive. */
+  /** createdAt ≥ from. */
   from?: Date;
-  /** Exclusive. */
+  /** createdAt < to. */
   to?: Date;
-  /** Every word must occur (see `searchWords`). */
-  words?: string[];
 }
 
 /** Where the previous page ended, in the sort's order. */
@@ -32,6 +32,8 @@ export interface HistoryPosition {
 }
 
 export interface HistorySearch extends ProphecyFilter {
+  /** Every word must occur (see `searchWords`). */
+  words?: string[];
   sort?: HistorySort;
   limit: number;
   after?: HistoryPosition | null;

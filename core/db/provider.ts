@@ -1,11 +1,8 @@
 import path from "node:path";
 import { UserError } from "../errors.ts";
-import { quoteUserText } from "../text/escape.ts";
+import { quoteUserText } from "../../config/text/escape.ts";
 
 export type Provider = "sqlite" | "postgresql";
-
-/** Where the database lives unless DATABASE_URL says otherwise; only its folder is created when missing. */
-export const DEFAULT_DATABASE_URL = "file:./data/oracle.db";
 
 /** Enough to reach a database: what the migrator and the client factory share. */
 export interface DatabaseTarget {

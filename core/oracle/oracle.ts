@@ -12,7 +12,6 @@ import type { VersionEvaluation } from "../eval/index.ts";
 import type { Logger } from "../logger.ts";
 import { databaseModelSource, type ServingModelSource } from "../prophecy/database-model-source.ts";
 import { prophesy } from "../prophecy/prophesy.ts";
-import { initBackend } from "../tf/backend.ts";
 import { SURFACES } from "../surface.ts";
 import { createOperations } from "./operations.ts";
 import { surfaceLimiters } from "./rate-limit.ts";
@@ -45,8 +44,6 @@ export interface OracleDeps {
   watch?: boolean;
   /** Clock for the rate limit (tests). */
   now?: () => number;
-  /** Level of the backend line: info for services (default), debug for a one-shot command. */
-  backendLogLevel?: "info" | "debug";
 }
 
 export const MAX_REASON_LENGTH = 500;
@@ -83,22 +80,17 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Builds the serving core. It does not own `db`: the caller closes it after `close()`. */
+/**
+ * Builds the serving core, on the tfjs backend the process started (BOT_BACKEND). It does not own
+ * `db`: the caller closes it after `close()`.
+ */
 export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelSource } {
   const { db, config, log } = deps;
-  // Serving picks its backend from BOT_BACKEND, never TRAINER_BACKEND; started once, before the first load.
-  let backend: Promise<unknown> | undefined;
-  const startBackend = () =>
-    (backend ??= initBackend(
-      { preference: config.bot.backend, setting: "BOT_BACKEND", logLevel: deps.backendLogLevel, syncReads: true },
-      log,
-    ));
   const models =
     deps.models ??
     databaseModelSource(db, {
       log,
       pollSeconds: deps.watch === false ? 0 : config.bot.modelPollSeconds,
-      beforeLoad: startBackend,
     });
   const limiters = surfaceLimiters(config, deps.now);
   const settings = { ...config.sampling };

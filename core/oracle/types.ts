@@ -18,12 +18,13 @@ export interface RequestContext {
   channel?: string | null;
 }
 
-/** What the user asked for, as text or numbers from the transport; parsed and checked by the core. */
+/** What the user asked for, as text or numbers from the transport; parsed and checked by core/prophecy. */
 export interface ProphecyAsk {
   temperature?: string | number | null;
   /** Words the quatrain starts with. */
   about?: string | null;
   count?: number;
+  /** Makes the draw reproducible. */
   seed?: number;
 }
 

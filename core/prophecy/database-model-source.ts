@@ -11,8 +11,6 @@ import { stillLearning } from "./still-learning.ts";
 /** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
 export type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
 
-export { STILL_LEARNING } from "./still-learning.ts";
-
 export interface ModelSourceOptions {
   log?: Logger;
   makeScorer?: ScorerFactory;
@@ -26,8 +24,6 @@ export interface ModelSourceOptions {
   retrySeconds?: number;
   /** How long a replaced model stays alive for draws still in flight on it (default 30 s). */
   retireSeconds?: number;
-  /** Awaited before the first load (e.g. starting the tfjs backend). */
-  beforeLoad?: () => Promise<unknown>;
 }
 
 /** The model source the serving core uses: what is served, and why the latest version is not (if so). */
@@ -99,7 +95,6 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
     const failure = failed.get(version);
     if (failure && Date.now() - failure.at < retryMs) return;
     try {
-      await options.beforeLoad?.();
       const record = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
       if (!record) throw new Error(`model version ${version} is missing`);
       const loaded = await load(record, makeScorer);

@@ -1,7 +1,8 @@
 import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
-import { quoteUserList } from "../text/escape.ts";
+import { quoteUserList } from "../../config/text/escape.ts";
 import { longestCopiedRun, sampleTokens, seededRandom, type SamplingRules } from "../model/index.ts";
+import type { ProphecyAsk } from "../oracle/types.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
 
@@ -12,16 +13,6 @@ export interface ProphecySettings extends TemperatureBounds, SamplingRules {
   maxCopiedWords: number;
   maxRedraws: number;
   maxCount: number;
-}
-
-/** What a user asked for, as the transport received it (strings are parsed and checked here). */
-export interface ProphecyRequest {
-  temperature?: string | number | null;
-  /** Words the quatrain starts with. */
-  about?: string | null;
-  count?: number;
-  /** Makes the draw reproducible. */
-  seed?: number;
 }
 
 export interface Prophecy {
@@ -75,7 +66,7 @@ function checkCount(count: number | undefined, max: number): number {
  * `maxCopiedWords` consecutive corpus tokens is redrawn up to `maxRedraws` times; the least
  * derivative draw is kept.
  */
-export async function prophesy(deps: ProphesyDeps, request: ProphecyRequest = {}): Promise<Prophecy[]> {
+export async function prophesy(deps: ProphesyDeps, request: ProphecyAsk = {}): Promise<Prophecy[]> {
   const { settings } = deps;
   const temperature = parseTemperature(request.temperature, settings);
   const count = checkCount(request.count, settings.maxCount);

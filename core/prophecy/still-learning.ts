@@ -2,7 +2,7 @@
 // the CLI to say it without loading tfjs.
 import { UserError } from "../errors.ts";
 
-export const STILL_LEARNING = "The oracle is still learning, try again in a few minutes.";
-export const STILL_LEARNING_HINT = "Train one: oracle train (or start the trainer service: oracle trainer)";
+const STILL_LEARNING = "The oracle is still learning, try again in a few minutes.";
+const STILL_LEARNING_HINT = "Train one: oracle train (or start the trainer service: oracle trainer)";
 
 export const stillLearning = () => new UserError(STILL_LEARNING, STILL_LEARNING_HINT);

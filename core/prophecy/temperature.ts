@@ -1,6 +1,6 @@
 import { UserError } from "../errors.ts";
-import { quoteUserText } from "../text/escape.ts";
-import { parsePlainDecimal } from "../text/numbers.ts";
+import { quoteUserText } from "../../config/text/escape.ts";
+import { parsePlainDecimal } from "../../config/text/numbers.ts";
 
 export interface TemperatureBounds {
   minTemperature: number;

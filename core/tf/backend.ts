@@ -1,8 +1,18 @@
-import { existsSync, readdirSync } from "node:fs";
+// Which TensorFlow.js backend runs, started once per process by its entry point (initBackend), and
+// the project's kernels registered on it. Finding a WebGPU adapter is webgpu-adapter.ts's part.
+import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { silentLogger, type Logger } from "../logger.ts";
 import { UserError } from "../errors.ts";
 import { registerProjectKernels } from "./kernels/register.ts";
+import {
+  adapterName,
+  describeAdapter,
+  exposeAdapter,
+  gpuDeviceNode,
+  isSoftwareAdapter,
+  webgpuAdapter,
+} from "./webgpu-adapter.ts";
 
 export type BackendName = "tensorflow-gpu" | "tensorflow" | "webgpu" | "wasm" | "cpu";
 export type BackendPreference = "auto" | BackendName;
@@ -42,89 +52,13 @@ async function importOptional(pkg: string): Promise<string | undefined> {
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
       return `${pkg} is not installed (optional; see README: GPU and native hosts)`;
     }
-    const message = (e as Error).message.split("\n")[0]!;
+    const message = (e as Error).message.split("\n")[0];
     if (message.includes("tfjs_binding.node")) {
       // Installed with its install script blocked (package.json allowScripts): no libtensorflow.
       return `${pkg} is installed without its native addon (its install script, which downloads libtensorflow, did not run; see README: GPU and native hosts)`;
     }
     return `${pkg} failed to load: ${message}`;
   }
-}
-
-/** Names of CPU (software) Vulkan drivers: correct but slower than wasm, so auto never picks them. */
-const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader/i;
-
-/** What describes a WebGPU adapter (GPUAdapterInfo, Dawn 0.6.2). */
-interface AdapterInfo {
-  vendor?: string;
-  architecture?: string;
-  device?: string;
-  description?: string;
-  isFallbackAdapter?: boolean;
-}
-interface DawnAdapter {
-  info: AdapterInfo;
-  features: Set<string>;
-  requestDevice(descriptor?: { requiredFeatures?: unknown[] }): Promise<unknown>;
-}
-interface DawnGpu {
-  requestAdapter(options?: { powerPreference?: string }): Promise<DawnAdapter | null>;
-  wgslLanguageFeatures?: unknown;
-}
-
-/**
- * The Dawn instance (npm `webgpu`'s create()). Held for the process lifetime: once garbage-collected,
- * Dawn's event processing crashes the process (futex error / SIGSEGV).
- */
-let dawn: { gpu: DawnGpu; adapter: DawnAdapter | null } | undefined;
-
-/** The adapter's name as the logs show it. */
-export function describeAdapter(info: AdapterInfo): string {
-  return (
-    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" / ") || "unnamed adapter"
-  );
-}
-
-/** A CPU implementation of WebGPU (lavapipe/llvmpipe, SwiftShader) rather than a GPU. */
-export function isSoftwareAdapter(info: AdapterInfo): boolean {
-  return info.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(describeAdapter(info));
-}
-
-/** The WebGPU adapter Dawn finds here, or why none (Dawn started once per process). */
-export async function webgpuAdapter(): Promise<{ adapter: DawnAdapter } | { reason: string }> {
-  if (!dawn) {
-    let mod: { create(flags: string[]): DawnGpu; globals: Record<string, unknown> };
-    const pkg = "webgpu";
-    try {
-      mod = await import(pkg);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      return {
-        reason:
-          code === "ERR_MODULE_NOT_FOUND"
-            ? "webgpu is not installed (optional; see README: GPU and native hosts)"
-            : `webgpu failed to load: ${(e as Error).message.split("\n")[0]}`,
-      };
-    }
-    // GPUBufferUsage, GPUMapMode, …: tfjs-backend-webgpu reads them as globals.
-    for (const [name, value] of Object.entries(mod.globals))
-      if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
-    const gpu = mod.create([]);
-    dawn = { gpu, adapter: await gpu.requestAdapter({ powerPreference: "high-performance" }).catch(() => null) };
-  }
-  if (!dawn.adapter)
-    return {
-      reason:
-        "no WebGPU adapter (no Vulkan driver found: the host needs libvulkan1 and a GPU's Vulkan driver, see README: GPU and native hosts)",
-    };
-  return { adapter: dawn.adapter };
-}
-
-/** A GPU's device node (NVIDIA's, or a DRM render node), without which auto does not start Dawn at all. */
-function gpuDeviceNode(): string | undefined {
-  if (existsSync("/dev/nvidia0")) return "/dev/nvidia0";
-  const render = existsSync("/dev/dri") ? readdirSync("/dev/dri").find((f) => f.startsWith("renderD")) : undefined;
-  return render && `/dev/dri/${render}`;
 }
 
 /** Starts tfjs-backend-webgpu on Dawn's adapter; a software adapter only when `allowSoftware`. */
@@ -136,24 +70,7 @@ export async function startWebgpu(allowSoftware: boolean): Promise<string | unde
     return `only a software adapter (${describeAdapter(adapter.info)}), slower than wasm; auto does not pick it (set the backend to webgpu to use it anyway)`;
   }
   if (!tf.findBackendFactory("webgpu")) {
-    // tfjs 4.22 passes requiredFeatures with a nested array (['bgra8unorm-storage']), which Dawn rejects.
-    const requestDevice = adapter.requestDevice.bind(adapter);
-    adapter.requestDevice = (descriptor = {}) =>
-      requestDevice({
-        ...descriptor,
-        requiredFeatures: (descriptor.requiredFeatures ?? []).flat().filter((f) => adapter.features.has(f as string)),
-      });
-    // The backend registers itself on import only if navigator.gpu exists (Node 20 has no navigator).
-    const gpu = {
-      requestAdapter: async () => adapter,
-      wgslLanguageFeatures: dawn!.gpu.wgslLanguageFeatures,
-      getPreferredCanvasFormat: () => "rgba8unorm",
-    };
-    Object.defineProperty(globalThis, "navigator", {
-      value: { ...(globalThis as { navigator?: object }).navigator, gpu },
-      configurable: true,
-      writable: true,
-    });
+    exposeAdapter(adapter);
     const failed = await importOptional("@tensorflow/tfjs-backend-webgpu");
     if (failed) return failed;
   }
@@ -252,7 +169,7 @@ export async function initBackend(options: BackendOptions, log: Logger = silentL
       {
         backend: name,
         simd: name === "wasm" ? tf.env().getBool("WASM_HAS_SIMD_SUPPORT") : undefined,
-        adapter: name === "webgpu" && dawn?.adapter ? describeAdapter(dawn.adapter.info) : undefined,
+        adapter: name === "webgpu" ? adapterName() : undefined,
         projectKernels: kernels.length > 0 ? kernels : undefined,
         skipped: reasons.length > 0 ? reasons : undefined,
       },

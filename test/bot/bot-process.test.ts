@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../core/db/client.ts";
 import { silentLogger } from "../../core/logger.ts";
@@ -6,15 +7,14 @@ import { initBackend } from "../../core/tf/backend.ts";
 import { trainVersion } from "../../core/training/train-version.ts";
 import { testConfig } from "../helpers/config.ts";
 import { scratchSqlite, type ScratchDatabase } from "../helpers/db.ts";
+import { waitFor } from "../helpers/wait.ts";
 import { spawnBot, type BotProcess } from "./spawn-bot.ts";
 
-async function waitForOutput(bot: BotProcess, pattern: RegExp, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(bot.output())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${bot.output().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitForOutput = (bot: BotProcess, pattern: RegExp, timeout = 20_000) =>
+  waitFor(`${pattern}`, () => pattern.test(bot.output()), { timeout, detail: () => bot.output().slice(-2000) });
+
+/** The "tfjs backend: …" lines a process logged: one per start of the backend. */
+const backendStarts = (output: string) => output.match(/"msg":"tfjs backend: /g)?.length ?? 0;
 
 /** One GET on a fresh connection (no keep-alive pool), so "refused" means the listener is closed. */
 function get(url: string): Promise<{ status: number; body: unknown; at: number }> {
@@ -67,15 +67,17 @@ describe("oracle bot as a process [sqlite]", () => {
     const config = testConfig(scratch.url, { trainer: { promotionTolerance: 10, evalSamples: 0 } });
     const { version } = await trainVersion({ db, config, log: silentLogger }, { maxDocuments: 30 });
 
-    let ready = await get(`${url}/readyz`);
-    for (let i = 0; i < 150 && ready.status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      ready = await get(`${url}/readyz`);
-    }
-    expect(ready, bot.output().slice(-2000)).toMatchObject({
-      status: 200,
-      body: { ready: true, modelVersion: version },
-    });
+    const ready = await waitFor(
+      "/readyz 200",
+      async () => {
+        const r = await get(`${url}/readyz`);
+        return r.status === 200 && r;
+      },
+      { timeout: 15_000, interval: 100, detail: () => bot.output().slice(-2000) },
+    );
+    expect(ready.body).toEqual({ ready: true, modelVersion: version });
+    // The backend started once, at process start (not again when the first model loaded).
+    expect(backendStarts(bot.output())).toBe(1);
 
     const sent = Date.now();
     bot.child.kill("SIGTERM");
@@ -94,8 +96,13 @@ describe("oracle bot as a process [sqlite]", () => {
     await waitForOutput(bot, /slow request started/);
     const sent = Date.now();
     bot.child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 300));
-    await expect(get(`${url}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
+    // The listener closes while the slow request is still being answered.
+    await waitFor("the listener closed", () =>
+      get(`${url}/healthz`).then(
+        () => false,
+        (err: Error) => /ECONNREFUSED/.test(err.message),
+      ),
+    );
 
     const answered = await slow;
     expect(answered.status).toBe(200);
@@ -121,5 +128,23 @@ describe("oracle bot as a process [sqlite]", () => {
     expect(exit.at - sent).toBeLessThan(6_000);
     expect(bot.output()).toMatch(/drain time over/);
     expect(await slow).toBeInstanceOf(Error); // the connection went with the process
+  }, 60_000);
+
+  it("a failed start goes through the one error path: a bug (the port taken) exits 2 with its stack, a bad setting 1", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = String((taken.address() as net.AddressInfo).port);
+      const bug = start("fixture", { PORT: port });
+      expect((await bug.exited).code, bug.output().slice(-2000)).toBe(2);
+      expect(bug.output()).toMatch(/internal error: .*EADDRINUSE/);
+      expect(bug.output()).toMatch(/\n\s+at /); // the stack, for whoever fixes it
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    const user = start("fixture", { BOT_DRAIN_SECONDS: "soon" });
+    expect((await user.exited).code, user.output().slice(-2000)).toBe(1);
+    expect(user.output()).toMatch(/^error: Invalid configuration:\n.*BOT_DRAIN_SECONDS/m);
+    expect(user.output()).not.toMatch(/\n\s+at /);
   }, 60_000);
 });

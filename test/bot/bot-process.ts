@@ -1,8 +1,11 @@
-// A bot service process for the drain tests: the real entry wiring (runBot) with the configuration
-// from the environment, plus one test surface whose route takes as long as it is told to.
+// A bot service process for the drain tests: the real process wiring (`oracle bot`'s botProcess, the
+// CLI's error report) with the configuration from the environment, plus one test surface whose route
+// takes as long as it is told to.
 //   node --import tsx test/bot/bot-process.ts
+import { botProcess } from "../../app/bot.ts";
+import { SURFACES } from "../../bot/main.ts";
+import { reportError } from "../../cli/report-error.ts";
 import { loadConfig } from "../../config/schema.ts";
-import { runBot, SURFACES } from "../../bot/main.ts";
 import type { SurfaceFactory } from "../../bot/surface.ts";
 
 const slowSurface: SurfaceFactory = (deps) => ({
@@ -20,8 +23,7 @@ const slowSurface: SurfaceFactory = (deps) => ({
 });
 
 try {
-  await runBot(loadConfig(process.env), { surfaces: [...SURFACES, slowSurface] });
+  await botProcess(loadConfig(process.env), { surfaces: [...SURFACES, slowSurface] });
 } catch (err) {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
+  process.exit(reportError(err, process.stderr));
 }

@@ -18,9 +18,6 @@ it("a surface whose start fails: runBot rejects with its error and leaves no ser
   let deps: BotDeps | undefined;
   const config = testConfig(scratch.url, { bot: { port: 0, host: "127.0.0.1", backend: "cpu" } });
   const failing = runBot(config, {
-    exit: () => {
-      throw new Error("must not exit");
-    },
     surfaces: [
       () => null, // settings absent: stays off
       (d) => {

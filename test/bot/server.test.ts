@@ -14,6 +14,7 @@ import { buildServer, type BotServer } from "../../bot/server.ts";
 import type { BotSurface } from "../../bot/surface.ts";
 import { createTracker, ShuttingDownError } from "../../bot/tracker.ts";
 import { testConfig } from "../helpers/config.ts";
+import { waitFor } from "../helpers/wait.ts";
 import { describeEachDatabase, scratchPostgres, skipPostgres } from "../helpers/db.ts";
 
 /** A pino logger whose JSON lines the test can read. */
@@ -60,12 +61,14 @@ describeEachDatabase("bot server probes on the real oracle", (getDb) => {
     const { version } = await trainVersion({ db: getDb(), config, log: silentLogger }, { maxDocuments: 30 });
     expect(version).toBeGreaterThan(0);
 
-    let after = await server.app.inject({ method: "GET", url: "/readyz" });
-    for (let i = 0; i < 100 && after.statusCode !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      after = await server.app.inject({ method: "GET", url: "/readyz" });
-    }
-    expect(after.statusCode).toBe(200);
+    const after = await waitFor(
+      "/readyz 200",
+      async () => {
+        const r = await server.app.inject({ method: "GET", url: "/readyz" });
+        return r.statusCode === 200 && r;
+      },
+      { interval: 100 },
+    );
     expect(after.json()).toEqual({ ready: true, modelVersion: version });
   }, 120_000);
 

@@ -1,7 +1,8 @@
 // Database fixtures: every database test runs on a fresh, migrated SQLite file and a fresh PostgreSQL
 // database (created on the test server, dropped afterwards).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -28,7 +29,7 @@ export function scratchSqlite(): ScratchDatabase {
   return {
     provider: "sqlite",
     url: `file:${path.join(dir, "oracle.db")}`,
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
+    drop: () => rm(dir, { recursive: true, force: true }),
   };
 }
 
@@ -184,4 +185,31 @@ export function sampleModelVersion(overrides: Partial<NewModelVersion> = {}): Ne
     },
     ...overrides,
   };
+}
+
+/**
+ * `db` as a service sees it, with the calls of one Prisma model method counted: how a test knows a
+ * polling service has looked again (a real signal, where a sleep would only hope).
+ */
+export function countingCalls(db: Db, model: string, method: string): { db: Db; calls: () => number } {
+  let calls = 0;
+  const bind = (target: object, value: unknown): unknown =>
+    typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  const prisma = new Proxy(db.prisma, {
+    get(client, key) {
+      const value: unknown = Reflect.get(client, key);
+      if (key !== model) return bind(client, value);
+      return new Proxy(value as object, {
+        get(delegate, name) {
+          const fn: unknown = Reflect.get(delegate, name);
+          if (name !== method || typeof fn !== "function") return bind(delegate, fn);
+          return (...args: unknown[]): unknown => {
+            calls++;
+            return (fn as (...a: unknown[]) => unknown).apply(delegate, args);
+          };
+        },
+      });
+    },
+  });
+  return { db: { ...db, prisma }, calls: () => calls };
 }

@@ -1,4 +1,4 @@
-import { webgpuAdapter } from "../../core/tf/backend.ts";
+import { webgpuAdapter } from "../../core/tf/webgpu-adapter.ts";
 
 /**
  * Why the webgpu tests cannot run here (no Dawn adapter at all: no Vulkan loader or driver; CI

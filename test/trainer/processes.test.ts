@@ -4,21 +4,12 @@ import { enqueueJob, getJob, type Job } from "../../core/db/jobs.ts";
 import { getLease, TRAINER_LEASE } from "../../core/db/leases.ts";
 import { currentModelVersion, listModelVersions } from "../../core/db/model-versions.ts";
 import { describeEachDatabase } from "../helpers/db.ts";
+import { waitFor } from "../helpers/wait.ts";
 import { runnerPid, spawnTrainer, type TrainerProcess } from "./spawn-trainer.ts";
 
-const waitFor = async (
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  procs: TrainerProcess[] = [],
-) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}\n${procs.map((p) => p.log().slice(-3000)).join("\n---\n")}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+/** Waits for `check`, with the trainers' logs in the timeout error. */
+const waitForTrainers = (what: string, check: () => Promise<boolean>, timeout: number, procs: TrainerProcess[] = []) =>
+  waitFor(what, check, { timeout, detail: () => procs.map((p) => p.log().slice(-3000)).join("\n---\n") });
 const jobs = (db: Db, ids: number[]) => Promise.all(ids.map(async (id) => (await getJob(db, id))!));
 const finished = (j: Job) => !["queued", "running"].includes(j.state);
 
@@ -47,7 +38,7 @@ describeEachDatabase("trainer processes", (getDb) => {
     for (let i = 0; i < 3; i++)
       ids.push((await enqueueJob(db, { requestedBy: "test", reason: `job ${i}`, epochs: 2 })).id);
     const [a, b] = spawnTwo("fake");
-    await waitFor("three finished jobs", async () => (await jobs(db, ids)).every(finished), 60_000, procs);
+    await waitForTrainers("three finished jobs", async () => (await jobs(db, ids)).every(finished), 60_000, procs);
 
     const done = (await jobs(db, ids)).sort((x, y) => x.startedAt!.localeCompare(y.startedAt!));
     expect(done.map((j) => j.state)).toEqual(["succeeded", "succeeded", "succeeded"]);
@@ -68,7 +59,12 @@ describeEachDatabase("trainer processes", (getDb) => {
     const job = await enqueueJob(db, { requestedBy: "test", reason: "long", epochs: 500 });
     const p = spawnTrainer("fake", db.url);
     procs = [p];
-    await waitFor("an epoch of the job", async () => (await getJob(db, job.id))!.epochsDone >= 1, 30_000, procs);
+    await waitForTrainers(
+      "an epoch of the job",
+      async () => (await getJob(db, job.id))!.epochsDone >= 1,
+      30_000,
+      procs,
+    );
     const exit = await terminate(p);
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(10_000);
@@ -86,7 +82,12 @@ describeEachDatabase("trainer processes", (getDb) => {
     // Real training blocks the event loop for up to ~2 s at its start (more on a busy machine): a lease
     // must outlive that, or a live trainer would be taken over.
     const [a, b] = spawnTwo("real", { TRAINER_LEASE_TIMEOUT_SECONDS: "8" });
-    await waitFor("the job to train an epoch", async () => (await getJob(db, job.id))!.epochsDone >= 1, 90_000, procs);
+    await waitForTrainers(
+      "the job to train an epoch",
+      async () => (await getJob(db, job.id))!.epochsDone >= 1,
+      90_000,
+      procs,
+    );
 
     const running = (await getJob(db, job.id))!;
     const victim = [a!, b!].find((p) => p.pid === runnerPid(running.runner))!;
@@ -95,7 +96,7 @@ describeEachDatabase("trainer processes", (getDb) => {
     victim.child.kill("SIGKILL");
     await victim.exited;
 
-    await waitFor("the job to be marked", async () => finished((await getJob(db, job.id))!), 40_000, procs);
+    await waitForTrainers("the job to be marked", async () => finished((await getJob(db, job.id))!), 40_000, procs);
     const marked = (await getJob(db, job.id))!;
     expect(marked.state).toBe("failed");
     expect(marked.error).toContain(running.runner!);
@@ -108,7 +109,7 @@ describeEachDatabase("trainer processes", (getDb) => {
 
     // The survivor holds the queue now: the next job trains, to a current version.
     const next = await enqueueJob(db, { requestedBy: "test", reason: "after the crash", epochs: 1 });
-    await waitFor("the next job", async () => finished((await getJob(db, next.id))!), 90_000, procs);
+    await waitForTrainers("the next job", async () => finished((await getJob(db, next.id))!), 90_000, procs);
     const after = (await getJob(db, next.id))!;
     expect(after, after.error ?? "").toMatchObject({ state: "succeeded", backend: "wasm" });
     expect(runnerPid(after.runner)).toBe(survivor.pid);

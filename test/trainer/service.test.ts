@@ -6,16 +6,10 @@ import { silentLogger } from "../../core/logger.ts";
 import { startTrainerService, type TrainerHandle } from "../../trainer/service.ts";
 import type { TrainerSettings } from "../../trainer/types.ts";
 import { testConfig } from "../helpers/config.ts";
-import { describeEachDatabase } from "../helpers/db.ts";
+import { countingCalls, describeEachDatabase } from "../helpers/db.ts";
+import { waitFor } from "../helpers/wait.ts";
 import { fakeTrain, type FakeTrain } from "./fake-train.ts";
 
-const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 const stateOf = async (db: Db, id: number) => (await getJob(db, id))!.state;
 const isDone = (j: Job) => !["queued", "running"].includes(j.state);
 
@@ -50,10 +44,22 @@ describeEachDatabase("trainer service", (getDb) => {
   it("starts a job enqueued while idle within 5 s (default 1 s poll) and stores its epochs as they come", async () => {
     const db = getDb();
     const train = fakeTrain({ epochs: 3, batchesPerEpoch: 3, batchMs: 100 });
-    await start(train, { pollSeconds: 1 });
-    await new Promise((r) => setTimeout(r, 1_500)); // idle for a while first
+    // Idle first: the service has found the queue empty, slept a poll and looked again.
+    const watched = countingCalls(db, "trainingJob", "count");
+    services.push(
+      await startTrainerService({
+        db: watched.db,
+        log: silentLogger,
+        settings: settings({ pollSeconds: 1 }),
+        train,
+        schedule: false,
+        backend: "test",
+      }),
+    );
+    const polls = () => watched.calls() / 2; // an empty look counts queued and running jobs
+    await waitFor("two looks at the empty queue", () => polls() >= 2);
     const job = await enqueueJob(db, { requestedBy: "alice", reason: "new data" });
-    await waitFor("the job to start", async () => (await stateOf(db, job.id)) !== "queued", 5_000);
+    await waitFor("the job to start", async () => (await stateOf(db, job.id)) !== "queued", { timeout: 5_000 });
 
     // Progress is visible while it runs: an epoch row exists before the job finishes.
     await waitFor("the first epoch", async () => (await jobEpochs(db, job.id)).length >= 1);
@@ -113,7 +119,7 @@ describeEachDatabase("trainer service", (getDb) => {
     // The cancel flag is read every poll (0.1 s here): a few 30 ms batches at most, never the whole run.
     expect(train.batches.get(running.id)! - batchesAtCancel).toBeLessThan(20);
     expect(train.batches.get(queued.id)).toBeUndefined();
-    expect((await getJob(db, running.id))?.finishedAt).not.toBeNull();
+    expect((await getJob(db, running.id))!.finishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it("takes over the lease of a dead trainer after it expires and marks its job failed", async () => {
@@ -153,7 +159,7 @@ describeEachDatabase("trainer service", (getDb) => {
     await waitFor(
       "all jobs",
       async () => (await Promise.all(ids.map((id) => getJob(db, id)))).every((j) => j!.state === "succeeded"),
-      30_000,
+      { timeout: 30_000 },
     );
     const jobs = (await Promise.all(ids.map((id) => getJob(db, id))))
       .map((j) => j!)

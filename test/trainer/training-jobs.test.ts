@@ -9,18 +9,19 @@ import { trainVersionFn } from "../../trainer/train-version-fn.ts";
 import type { TrainFn } from "../../trainer/types.ts";
 import { testConfig } from "../helpers/config.ts";
 import { describeEachDatabase } from "../helpers/db.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const DOCS = 40;
 
-const waitForJob = async (db: Db, id: number): Promise<Job> => {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const job = (await getJob(db, id))!;
-    if (!["queued", "running"].includes(job.state)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.state}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const waitForJob = async (db: Db, id: number): Promise<Job> =>
+  waitFor(
+    `job ${id} to finish`,
+    async () => {
+      const job = (await getJob(db, id))!;
+      return !["queued", "running"].includes(job.state) && job;
+    },
+    { timeout: 120_000, interval: 100 },
+  );
 
 // Real training on a corpus slice, through the service: the gate, rollback and retention.
 describeEachDatabase("trainer service with real training", (getDb) => {
@@ -87,10 +88,10 @@ describeEachDatabase("trainer service with real training", (getDb) => {
 
     // Retention runs right after the job is marked: wait for it to drop the rejected version's weights.
     const versions = async () => new Map((await listModelVersions(db)).map((v) => [v.version, v]));
-    const deadline = Date.now() + 10_000;
-    while ((await versions()).get(rejected)?.hasWeights && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    const byVersion = await versions();
+    const byVersion = await waitFor("the rejected version's weights dropped", async () => {
+      const now = await versions();
+      return now.get(rejected)?.hasWeights === false && now;
+    });
     expect(byVersion.get(first)?.hasWeights).toBe(true); // ever current
     expect(byVersion.get(third)?.hasWeights).toBe(true); // current and newest
     expect(byVersion.get(rejected)?.hasWeights).toBe(false); // neither: dropped, metadata kept

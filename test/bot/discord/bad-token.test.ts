@@ -29,7 +29,7 @@ describe("Discord gateway with a wrong token", () => {
         registerCommands: false,
       },
     });
-    const error = await runBot(config, { log: silentLogger, surfaces: [discordSurface], exit: () => {} }).then(
+    const error = await runBot(config, { log: silentLogger, surfaces: [discordSurface] }).then(
       () => null,
       (e: unknown) => e,
     );

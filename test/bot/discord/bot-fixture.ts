@@ -16,7 +16,7 @@ export interface BotFixture {
   db: Db;
   config: Config;
   bot: BotHandle;
-  /** The bot's pino lines, parsed. */
+  /** The bot's pino lines (debug and up), parsed. */
   logs: Record<string, unknown>[];
   /** Trains (and promotes) one more version on the slice. */
   trainAnother(): Promise<number>;
@@ -53,7 +53,8 @@ export async function startBotFixture(
   await train();
   let bot: BotHandle;
   try {
-    bot = await runBot(config, { log: pino({ level: "info" }, sink), surfaces: [discordSurface], exit: () => {} });
+    // Debug: the reaction lines are what tests wait for (each event handled, whatever its outcome).
+    bot = await runBot(config, { log: pino({ level: "debug" }, sink), surfaces: [discordSurface] });
   } catch (err) {
     await fresh.drop();
     throw err;

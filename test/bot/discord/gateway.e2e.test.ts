@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimNextJob, finishJob, listJobs } from "../../../core/db/jobs.ts";
 import type { Provider } from "../../../core/db/client.ts";
 import { testProviders } from "../../helpers/db.ts";
+import { waitFor } from "../../helpers/wait.ts";
 import { FakeDiscord, snowflake, type RecordedRequest } from "./fake-discord.ts";
 import { startBotFixture, type BotFixture } from "./bot-fixture.ts";
-import { settle, waitUntil } from "./wait.ts";
 
 const NUMBER = 10;
 const STRING = 3;
@@ -48,6 +48,19 @@ for (const provider of testProviders as Provider[]) {
     async function reactionsOf(prophecyId: number) {
       return fx.db.prisma.reaction.findMany({ where: { prophecyId, present: true } });
     }
+    /**
+     * How many reaction events of this message, user and emoji the bot has handled, recorded or
+     * ignored (its debug line): the signal that a duplicate had its chance to be counted twice.
+     */
+    const handled = (messageRef: string, userId: string, emoji: string, added: boolean) =>
+      fx.logs.filter(
+        (l) =>
+          /^reaction (recorded|on no prophecy)/.test(String(l.msg)) &&
+          l.messageRef === messageRef &&
+          l.userId === userId &&
+          l.emoji === emoji &&
+          l.added === added,
+      ).length;
 
     beforeAll(async () => {
       await fake.start();
@@ -92,7 +105,9 @@ for (const provider of testProviders as Provider[]) {
       expect(lines).toHaveLength(4);
       for (const l of lines) expect(l.trim().length).toBeGreaterThan(0);
       expect(embed.footer.text).toMatch(/^model v1 · temperature 1\.2/);
-      const row = await waitUntil(async () => (await prophecyRows()).find((p) => p.messageRef === message.id));
+      const row = await waitFor("the prophecy row of the message", async () =>
+        (await prophecyRows()).find((p) => p.messageRef === message.id),
+      );
       // The button names the prophecy it sits under: a click asks again with its temperature and words.
       expect(answer.data.components[0].components[0]).toMatchObject({
         type: 2,
@@ -110,7 +125,7 @@ for (const provider of testProviders as Provider[]) {
         channel: fake.channelId,
       });
       // The log line of the command: surface, command, user, prophecy id, latency.
-      const line = await waitUntil(async () =>
+      const line = await waitFor("the command's log line", async () =>
         fx.logs.find((l) => l.command === "/prophecy" && l.prophecyId === row.id),
       );
       expect(line).toMatchObject({ surface: "discord", user: member, outcome: "ok" });
@@ -119,28 +134,33 @@ for (const provider of testProviders as Provider[]) {
 
     it("reactions on a prophecy message land exactly once, removal deletes, the bot's own are ignored", async () => {
       const { message } = await askProphecy([]);
-      const row = await waitUntil(async () => (await prophecyRows()).find((p) => p.messageRef === message.id));
+      const row = await waitFor("the prophecy row of the message", async () =>
+        (await prophecyRows()).find((p) => p.messageRef === message.id),
+      );
       const fan = snowflake();
       const fire = { id: null, name: "🔥" };
+      const eye = { id: snowflake(), name: "oracle_eye" };
       // The same add dispatched twice (a resumed session may replay): counted once.
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, fan, fire));
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, fan, fire));
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, fx.config.discord.applicationId!, fire)); // the bot itself
-      fake.dispatch(
-        "MESSAGE_REACTION_ADD",
-        fake.reaction("add", message.id, member, { id: snowflake(), name: "oracle_eye" }),
+      fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", message.id, member, eye));
+      // Both adds handled, and the member's, which came after the bot's own: every event has had its turn.
+      await waitFor("both 🔥 adds handled", () => handled(message.id, fan, "🔥", true) === 2);
+      await waitFor(
+        "the member's reaction handled",
+        () => handled(message.id, member, `oracle_eye:${eye.id}`, true) === 1,
       );
-      await waitUntil(async () => (await reactionsOf(row.id)).length === 2);
-      await settle();
+      expect(handled(message.id, fx.config.discord.applicationId!, "🔥", true)).toBe(0);
       const present = await reactionsOf(row.id);
       expect(present).toHaveLength(2);
       expect(present.find((r) => r.userId === fan)?.emoji).toBe("🔥");
-      expect(present.find((r) => r.userId === member)?.emoji).toMatch(/^oracle_eye:\d+$/);
+      expect(present.find((r) => r.userId === member)?.emoji).toBe(`oracle_eye:${eye.id}`);
       expect((await fx.db.prisma.prophecy.findUnique({ where: { id: row.id } }))!.reactionCount).toBe(2);
 
       fake.dispatch("MESSAGE_REACTION_REMOVE", fake.reaction("remove", message.id, fan, fire));
-      await waitUntil(async () => (await reactionsOf(row.id)).length === 1);
-      await settle();
+      await waitFor("the removal handled", () => handled(message.id, fan, "🔥", false) === 1);
+      expect(await reactionsOf(row.id)).toHaveLength(1);
       expect((await fx.db.prisma.prophecy.findUnique({ where: { id: row.id } }))!.reactionCount).toBe(1);
     });
 
@@ -162,15 +182,16 @@ for (const provider of testProviders as Provider[]) {
       const fan = snowflake();
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", oldMessageId, fan, { id: null, name: "👍" }));
       fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", oldMessageId, fan, { id: null, name: "👍" }));
-      await waitUntil(async () => (await reactionsOf(created.id)).length === 1);
-      await settle();
+      await waitFor("both adds handled", () => handled(oldMessageId, fan, "👍", true) === 2);
       expect(await reactionsOf(created.id)).toHaveLength(1);
       fake.dispatch("MESSAGE_REACTION_REMOVE", fake.reaction("remove", oldMessageId, fan, { id: null, name: "👍" }));
-      await waitUntil(async () => (await reactionsOf(created.id)).length === 0);
+      await waitFor("the removal handled", () => handled(oldMessageId, fan, "👍", false) === 1);
+      expect(await reactionsOf(created.id)).toHaveLength(0);
       // A reaction on some other message (not a prophecy) changes nothing.
       const before = await fx.db.prisma.reaction.count();
-      fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", snowflake(), fan, { id: null, name: "👍" }));
-      await settle();
+      const other = snowflake();
+      fake.dispatch("MESSAGE_REACTION_ADD", fake.reaction("add", other, fan, { id: null, name: "👍" }));
+      await waitFor("the reaction on no prophecy handled", () => handled(other, fan, "👍", true) === 1);
       expect(await fx.db.prisma.reaction.count()).toBe(before);
     });
 
@@ -247,7 +268,16 @@ for (const provider of testProviders as Provider[]) {
       );
       expect(post.body.content).toMatch(/rejected: validation loss 9\.9 is worse than 5\.1/);
       expect(post.body.allowed_mentions).toEqual({ parse: [] });
-      await new Promise((r) => setTimeout(r, 500));
+      // A later outcome (the other job) announced: the announcer has looked again since, and outcomes
+      // are claimed oldest first, so a repeat of the first would be posted by now.
+      const later = (await claimNextJob(fx.db, "test-runner"))!;
+      await finishJob(fx.db, later.id, { state: "failed", error: "out of memory", runner: "test-runner" });
+      await fake.waitForRequest(
+        (r) =>
+          r.method === "POST" &&
+          r.path === `/channels/${fake.channelId}/messages` &&
+          String(r.body.content).includes(`#${later.id}`),
+      );
       expect(
         fake.requests.filter(
           (r) => r.path === `/channels/${fake.channelId}/messages` && String(r.body.content).includes(`#${claimed.id}`),
@@ -274,7 +304,7 @@ for (const provider of testProviders as Provider[]) {
     it("a newly promoted version is served by the next /prophecy, without a restart", async () => {
       const v2 = await fx.trainAnother();
       expect(v2).toBe(2);
-      await waitUntil(async () => {
+      await waitFor("v2 served", async () => {
         const res = await fetch(`${fx.bot.url}/readyz`);
         return res.ok && ((await res.json()) as { modelVersion: number }).modelVersion === 2;
       });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeDiscord, snowflake } from "./fake-discord.ts";
 import { appKeys, signed } from "./signing.ts";
 import { startBotFixture, type BotFixture } from "./bot-fixture.ts";
-import { waitUntil } from "./wait.ts";
+import { waitFor } from "../../helpers/wait.ts";
 
 describe("Discord HTTP interactions [sqlite]", () => {
   const keys = appKeys();
@@ -58,7 +58,9 @@ describe("Discord HTTP interactions [sqlite]", () => {
       (r) => r.method === "GET" && r.path === `/webhooks/${fake.applicationId}/${interaction.token}/messages/@original`,
     );
     expect(get.auth).toBeUndefined(); // interaction tokens need no bot token
-    const row = await waitUntil(() => fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } }));
+    const row = await waitFor("the prophecy row of the message", () =>
+      fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } }),
+    );
     expect(row).toMatchObject({ surface: "discord", temperature: 1.2, modelVersion: 1 });
   });
 
@@ -178,7 +180,9 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
     expect(edit.auth).toBeUndefined();
     expect(edit.body.embeds[0].description.split("\n")).toHaveLength(4);
     expect(edit.body.embeds[0].footer.text).toMatch(/temperature 0\.8/);
-    const row = await waitUntil(() => fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } }));
+    const row = await waitFor("the prophecy row of the message", () =>
+      fx.db.prisma.prophecy.findFirst({ where: { messageRef: message.id } }),
+    );
     expect(row).toMatchObject({ surface: "discord", temperature: 0.8 });
   });
 

@@ -9,6 +9,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
+  /** The token the call was made with (Authorization: Bearer), if any. */
+  token?: string;
   at: number;
 }
 
@@ -128,7 +130,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const method = url.replace(/^\/api\//, "").split("?")[0]!;
       const args = decodeArgs(raw, contentType);
       const body = answer(method, args);
-      record({ method, args, at: performance.now() });
+      const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+      record({ method, args, token, at: performance.now() });
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
     })().catch((error: unknown) => {
       response.writeHead(500).end(String(error));

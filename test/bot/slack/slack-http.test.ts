@@ -7,6 +7,7 @@ import { initBackend } from "../../../core/tf/backend.ts";
 import { trainVersion } from "../../../core/training/train-version.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { describeEachDatabase } from "../../helpers/db.ts";
+import { waitFor } from "../../helpers/wait.ts";
 import {
   commandBody,
   contextText,
@@ -63,7 +64,7 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     // Stored with the message it was posted as, so its reactions can be followed.
     const id = Number(/prophecy #(\d+)/.exec(contextText(post))![1]);
     // attachMessage follows the post: wait for it.
-    await waitUntil(async () => (await bot.oracle.getProphecy(id))?.messageRef != null);
+    await waitFor("the message attached", async () => (await bot.oracle.getProphecy(id))?.messageRef != null);
     const stored = await bot.oracle.getProphecy(id);
     expect(stored).toMatchObject({ surface: "slack", requestedBy: "U0ALICE", channel: "C0GENERAL", temperature: 1.2 });
     expect(stored!.messageRef).toMatch(/^C0GENERAL\/\d+\.\d{6}$/);
@@ -152,9 +153,11 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
       body,
     });
     expect(unsigned.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await prophecyCount()).toBe(before);
-    expect(bot.fake.calls).toHaveLength(0);
+    // A signed command after them, answered: had a refused one been run, it would have posted first.
+    await sendCommand(bot, "/prophecy", "temperature:1.2", { channel: "C0MARKER" });
+    await bot.fake.waitFor("chat.postMessage", (c) => c.args.channel === "C0MARKER");
+    expect(await prophecyCount()).toBe(before + 1);
+    expect(bot.fake.calls.map((c) => c.method)).toEqual(["chat.postMessage"]);
   });
 
   it("answers Slack's URL verification challenge", async () => {
@@ -172,7 +175,7 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     const post = await bot.fake.waitFor("chat.postMessage");
     const channel = String(post.args.channel);
     const id = Number(/prophecy #(\d+)/.exec(contextText(post))![1]);
-    await waitUntil(async () => (await bot.oracle.getProphecy(id))?.messageRef != null);
+    await waitFor("the message attached", async () => (await bot.oracle.getProphecy(id))?.messageRef != null);
     const item = { type: "message", channel, ts: (await bot.oracle.getProphecy(id))!.messageRef!.split("/")[1] };
     const reaction = (type: string, user: string, emoji: string, eventTs: string) => ({
       type,
@@ -337,12 +340,12 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
       expect(busy.every((b) => JSON.parse(b).response_type === "ephemeral")).toBe(true);
       const accepted = 5 - busy.length;
       expect(accepted).toBeGreaterThanOrEqual(1);
-      await waitUntil(async () => small.fake.callsOf("chat.postMessage").length === accepted);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(small.fake.callsOf("chat.postMessage")).toHaveLength(accepted);
-      // The slot is free again afterwards.
+      await waitFor("the accepted ones posted", () => small.fake.callsOf("chat.postMessage").length === accepted);
+      // The slot is free again afterwards; once this later command has posted, a refused one that ran
+      // anyway would have posted too.
       await sendCommand(small, "/prophecy", "1.0", { channel: "C0AFTER" });
       await small.fake.waitFor("chat.postMessage", (c) => c.args.channel === "C0AFTER");
+      expect(small.fake.callsOf("chat.postMessage")).toHaveLength(accepted + 1);
     } finally {
       await small.stop();
     }
@@ -366,11 +369,3 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(quatrainLines(await bot.fake.waitFor("chat.postMessage"))).toHaveLength(4);
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -6,6 +6,7 @@ import { initBackend } from "../../../core/tf/backend.ts";
 import { trainVersion } from "../../../core/training/train-version.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { freshDatabase } from "../../helpers/db.ts";
+import { waitFor } from "../../helpers/wait.ts";
 import type { Db } from "../../../core/db/client.ts";
 import { contextText, quatrainLines, startSlackBot, type SlackBot } from "./harness.ts";
 
@@ -27,8 +28,9 @@ afterAll(async () => {
 });
 
 it("connects through apps.connections.open and answers a /prophecy envelope: ack on the socket, quatrain by chat.postMessage", async () => {
+  // Socket Mode opens its connection with the app-level token, not the bot token.
   const open = await bot.fake.waitFor("apps.connections.open");
-  expect(open).toBeDefined();
+  expect(open.token).toBe("xapp-1-test");
   const socket = await bot.fake.socket.connected;
   socket.send(
     JSON.stringify({
@@ -60,8 +62,7 @@ it("connects through apps.connections.open and answers a /prophecy envelope: ack
     bot.fake.socket.received.some(
       (m) => (m as { envelope_id?: string }).envelope_id === "57d6a792-4d35-4d0b-b6aa-3361493e1caf",
     );
-  for (let i = 0; i < 100 && !acked(); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(acked()).toBe(true);
+  await waitFor("the envelope acknowledged on the socket", acked);
   // The HTTP route is not mounted in Socket Mode.
   expect(
     (

@@ -17,6 +17,9 @@ import { UserError } from "../../../core/errors.ts";
 import { describeEachDatabase } from "../../helpers/db.ts";
 import { race } from "./race.ts";
 
+/** A time as jobs hold it (ISO 8601); null or undefined do not match. */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 const epoch = (n: number) => ({
   epoch: n,
   loss: 5 - n,
@@ -57,7 +60,7 @@ describeEachDatabase("jobs", (getDb) => {
 
     const claimed = await claimNextJob(db, "runner-1", { backend: "wasm" });
     expect(claimed).toMatchObject({ id: first.id, state: "running", runner: "runner-1", backend: "wasm", attempts: 1 });
-    expect(claimed?.startedAt).not.toBeNull();
+    expect(claimed!.startedAt).toMatch(ISO_TIME);
 
     await recordEpoch(db, first.id, epoch(1));
     await recordEpoch(db, first.id, epoch(2));
@@ -68,7 +71,7 @@ describeEachDatabase("jobs", (getDb) => {
     expect(await finishJob(db, first.id, { state: "succeeded", version: null, runner: "runner-1" })).toBe(true);
     expect(await finishJob(db, first.id, { state: "failed", runner: "runner-1" })).toBe(false);
     expect(await getJob(db, first.id)).toMatchObject({ state: "succeeded" });
-    expect((await getJob(db, first.id))?.finishedAt).not.toBeNull();
+    expect((await getJob(db, first.id))!.finishedAt).toMatch(ISO_TIME);
 
     expect((await claimNextJob(db, "runner-1"))?.id).toBe(second.id);
     await finishJob(db, second.id, { state: "failed", error: "boom" });

@@ -35,13 +35,3 @@ export function capturedLog(): { log: Logger; lines: Array<Record<string, unknow
   });
   return { log: pino({ level: "info" }, stream), lines };
 }
-
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -9,8 +9,9 @@ import { silentLogger } from "../../../core/logger.ts";
 import { createOracle } from "../../../core/oracle/oracle.ts";
 import type { Oracle } from "../../../core/oracle/types.ts";
 import { initBackend } from "../../../core/tf/backend.ts";
-import { describeEachDatabase } from "../../helpers/db.ts";
-import { capturedLog, eventually, oracleConfig, trainTiny } from "./fixture.ts";
+import { countingCalls, describeEachDatabase } from "../../helpers/db.ts";
+import { capturedLog, oracleConfig, trainTiny } from "./fixture.ts";
+import { waitFor } from "../../helpers/wait.ts";
 
 describeEachDatabase("oracle before any model", (getDb) => {
   it("says it is still learning, and is not ready", async () => {
@@ -345,7 +346,7 @@ describeEachDatabase("oracle", (getDb) => {
       log,
     });
     try {
-      await eventually(async () => ((await watching.readiness()).ready ? true : undefined));
+      await waitFor("ready", async () => (await watching.readiness()).ready);
       let stop = false;
       const versions: number[] = [];
       const traffic = (async () => {
@@ -355,9 +356,9 @@ describeEachDatabase("oracle", (getDb) => {
           );
       })();
       await promote(getDb(), v2, "tester", "test");
-      await eventually(async () => (versions.includes(v2) ? true : undefined));
+      await waitFor("v2 served", () => versions.includes(v2));
       await rollback(getDb(), "tester");
-      await eventually(async () => (versions.at(-1) === v1 && (await watching.readiness()).ready ? true : undefined));
+      await waitFor("v1 served again", async () => versions.at(-1) === v1 && (await watching.readiness()).ready);
       stop = true;
       await traffic; // no request failed (it would reject here)
       expect(versions[0]).toBe(v1);
@@ -368,21 +369,24 @@ describeEachDatabase("oracle", (getDb) => {
 
   it("keeps serving the previous version when a promoted one's weights cannot be loaded, and says why once", async () => {
     const { log, lines } = capturedLog();
+    // Each check of the current version reads the newest promotion: counted, to know it looked again.
+    const counted = countingCalls(getDb(), "promotion", "findFirst");
     const watching = createOracle({
-      db: getDb(),
+      db: counted.db,
       config: oracleConfig(getDb(), { modelPollSeconds: 0.05, rateLimitPerMinute: 0 }),
       log,
     });
     try {
-      await eventually(async () => ((await watching.readiness()).ready ? true : undefined));
+      await waitFor("ready", async () => (await watching.readiness()).ready);
       const bad = await corruptCopyOf(v2);
       await promote(getDb(), bad, "tester", "corrupt");
-      const warning = await eventually(async () => lines.find((l) => l.level === 40 && l.version === bad));
+      const warning = await waitFor("the warning", () => lines.find((l) => l.level === 40 && l.version === bad));
       expect(warning.msg).toMatch(/cannot be loaded/);
       const [p] = await watching.prophesy({}, { surface: "web", requestedBy: "after" });
       expect(p!.modelVersion).toBe(v1);
       expect(await watching.readiness()).toEqual({ ready: true, modelVersion: v1 });
-      await new Promise((resolve) => setTimeout(resolve, 500)); // ten polls
+      const checked = counted.calls();
+      await waitFor("ten more checks", () => counted.calls() >= checked + 10);
       expect(lines.filter((l) => l.level === 40 && l.version === bad)).toHaveLength(1);
     } finally {
       await watching.close();

@@ -3,14 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import { pino } from "pino";
 import { Writable } from "node:stream";
 import { spawnSync } from "node:child_process";
-import {
-  describeAdapter,
-  initBackend,
-  isSoftwareAdapter,
-  startWebgpu,
-  webgpuAdapter,
-  withSyncReads,
-} from "../../../core/tf/backend.ts";
+import { initBackend, startWebgpu, withSyncReads } from "../../../core/tf/backend.ts";
+import { describeAdapter, isSoftwareAdapter, webgpuAdapter } from "../../../core/tf/webgpu-adapter.ts";
 import { isUserError } from "../../../core/errors.ts";
 
 function capturingLogger(lines: Record<string, unknown>[]) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../core/db/client.ts";
 import { testGloveCacheDir } from "../helpers/config.ts";
 import { projectRoot, testCorpusPath } from "../helpers/paths.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 interface Served {
   output: () => string;
@@ -40,12 +41,12 @@ function serve(env: Record<string, string>): Served {
   });
   url.catch(() => {});
   const take = (d: Buffer) => {
-    output += d;
+    output += String(d);
     const m = /"msg":"oracle serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (m) found?.(m[1]!);
+    if (m) found?.(m[1]);
   };
-  child.stdout!.on("data", take);
-  child.stderr!.on("data", take);
+  child.stdout.on("data", take);
+  child.stderr.on("data", take);
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     child.on("exit", (code) => resolve({ code, at: Date.now() })),
   );
@@ -112,14 +113,18 @@ describe("oracle serve (npm start) [sqlite]", () => {
       expect(((await early.json()) as { error: string }).error).toMatch(/still learning/i);
     }
 
-    let ready = await fetch(`${url}/readyz`);
-    for (let i = 0; i < 600 && ready.status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      ready = await fetch(`${url}/readyz`);
-    }
-    expect(ready.status, s.output().slice(-3000)).toBe(200);
+    const ready = await waitFor(
+      "/readyz 200",
+      async () => {
+        const r = await fetch(`${url}/readyz`);
+        return r.status === 200 && r;
+      },
+      { timeout: 120_000, interval: 200, detail: () => s.output().slice(-3000) },
+    );
     expect(await ready.json()).toMatchObject({ ready: true, modelVersion: 1 });
     expect(s.output()).toMatch(/epoch 1 done/);
+    // One tfjs backend for the whole process: started once, before both services (it was three times).
+    expect(s.output().match(/"msg":"tfjs backend: /g), s.output().slice(-3000)).toHaveLength(1);
 
     const answer = await fetch(`${url}/api/prophecies`, {
       method: "POST",

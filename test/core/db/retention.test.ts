@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { versionsToDrop } from "../../trainer/retention.ts";
+import { versionsToDrop } from "../../../core/db/retention.ts";
 
 const versions = (n: number, without: number[] = []) =>
   Array.from({ length: n }, (_, i) => ({ version: i + 1, hasWeights: !without.includes(i + 1) }));

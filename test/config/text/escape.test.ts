@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeControlCharacters, quoteUserList, quoteUserText } from "../../../core/text/escape.ts";
+import { escapeControlCharacters, quoteUserList, quoteUserText } from "../../../config/text/escape.ts";
 
 describe("quoteUserText", () => {
   it("shows control characters escaped, so quoted input cannot drive a terminal", () => {
