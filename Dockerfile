@@ -1,16 +1,16 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: build tools and npm caches stay in the build stages; the images that run carry
 # node_modules, the sources and a non-root user only.
-#   target runtime      bot, migrate and the CPU trainer (wasm/cpu backends): node:20 slim
+#   target runtime      bot, migrate and the CPU trainer (wasm/cpu backends): node:24 slim
 #   target trainer-gpu  the GPU trainer: CUDA 11.2 + cuDNN 8.1 (what @tensorflow/tfjs-node-gpu 4.22
 #                       is built against) and that package, whose install script runs in this image only
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 ARG CUDA_IMAGE=nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04
 
 # --- CPU dependencies: better-sqlite3 compiles its addon here; optional native tfjs packages are
 # --- left out (--omit=optional), so no tfjs install script runs in the CPU image.
-FROM node:20-bookworm AS deps
+FROM node:24-bookworm AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
@@ -28,7 +28,7 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 CMD ["node", "bin/oracle.js", "bot"]
 
-# --- GPU: Node 20 on the CUDA base, so native addons link against the libc they run on.
+# --- GPU: Node 24 on the CUDA base, so native addons link against the libc they run on.
 FROM ${NODE_IMAGE} AS node-bin
 FROM ${CUDA_IMAGE} AS gpu-base
 COPY --from=node-bin /usr/local/bin/node /usr/local/bin/node

@@ -1,14 +1,13 @@
 // `oracle serve` (`npm start`): the whole oracle in one process — the trainer service and the bot
 // service (every surface whose settings are present, and the web page) on one database. The only
 // module that composes the two: they never import each other.
-import { access } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config/schema.ts";
 import { HOW_TO_GET_CORPUS } from "../core/corpus/read-corpus.ts";
 import { openDatabase } from "../core/db/client.ts";
 import { currentModelVersion } from "../core/db/model-versions.ts";
-import { UserError } from "../core/errors.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
+import { ensureCorpus } from "../core/setup/fetch-corpus.ts";
 import { initBackend } from "../core/tf/backend.ts";
 import { runBot, type BotHandle, type RunBotOptions } from "../bot/main.ts";
 import { runTrainer, type RunTrainerOptions } from "../trainer/main.ts";
@@ -30,24 +29,26 @@ export interface ServeHandle {
 }
 
 /**
- * Fails before anything starts when there is no model and no corpus to train one from, with the
- * corpus error's own hint (how to fetch it). With a model already current, a missing corpus only
- * stops retraining, so it is a warning.
+ * `npm start` on a fresh checkout: fetches the corpus (CORPUS_URL, sha256-checked) when CORPUS_PATH
+ * is missing; an existing file, the user's own included, is never replaced. When it cannot be had,
+ * it fails before anything starts if there is no model to serve (the error says how to give a local
+ * file); with a model already current, a missing corpus only stops retraining, so it is a warning.
  */
 async function checkCorpus(config: Config, log: Logger): Promise<void> {
   const file = path.resolve(config.corpus.path);
+  let missing: unknown;
   try {
-    await access(file);
+    const fetched = await ensureCorpus({ dest: file, source: config.corpus.url, sha256: config.corpus.sha256 });
+    if (fetched) log.info({ corpus: file, from: config.corpus.url, sha256: fetched.sha256 }, "corpus fetched");
     return;
-  } catch {
-    /* missing: decide below */
+  } catch (error) {
+    missing = error;
   }
   const db = await openDatabase(config.database.url, { log });
   const current = await currentModelVersion(db).finally(() => db.close());
-  if (!current)
-    throw new UserError(`No model yet, and no corpus to train the first one from: ${file}`, HOW_TO_GET_CORPUS);
+  if (!current) throw missing;
   log.warn(
-    { corpus: file, hint: HOW_TO_GET_CORPUS },
+    { corpus: file, hint: HOW_TO_GET_CORPUS, err: (missing as Error).message },
     "corpus missing: serving the current model, but retraining will fail",
   );
 }

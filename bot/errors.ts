@@ -1,4 +1,4 @@
-import { describeError, shortError, userMessage } from "../core/errors.ts";
+import { describeError, RateLimitedError, shortError, userMessage } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { ShuttingDownError } from "./tracker.ts";
 
@@ -14,15 +14,19 @@ export interface PublicError {
   message: string;
   /** For whoever runs the oracle (a CLI user); chat surfaces do not show it. */
   hint?: string;
+  /** Asking too fast: when to ask again (HTTP 429 with Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 /**
  * The one classification (describeError, core/errors.ts) turned into a reply: a UserError's own
- * message (400), "busy" or "unavailable" with the reason (503), anything else the generic APOLOGY
- * (500), never a stack or internal text.
+ * message (400; 429 when asking too fast), "busy" or "unavailable" with the reason (503), anything
+ * else the generic APOLOGY (500), never a stack or internal text.
  */
 export function publicError(error: unknown): PublicError {
   if (error instanceof ShuttingDownError) return { kind: "unavailable", status: 503, message: error.message };
+  if (error instanceof RateLimitedError)
+    return { kind: "user", status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   const described = describeError(error);
   if (described.kind === "bug") return { kind: "bug", status: 500, message: userMessage(described) };
   return {

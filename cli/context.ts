@@ -12,6 +12,11 @@ export interface CliContext {
   user: string;
   /** Set by the global --verbose: the log shows debug lines (the backend choice, among others). */
   verbose: boolean;
+  /**
+   * A long-running service (serve, trainer, bot) logs at LOG_LEVEL; any other command's output is
+   * for a person, so its log shows warnings and errors only, unless LOG_LEVEL is set or --verbose given.
+   */
+  service: boolean;
   /** Parsed once; overrides (from flags) apply on the first call only. */
   config(overrides?: ConfigOverrides): Config;
   log(): Logger;
@@ -30,6 +35,7 @@ export function createContext(
     env,
     user: env.USER ?? "cli",
     verbose: false,
+    service: false,
     stdout: streams.stdout ?? process.stdout,
     stderr: streams.stderr ?? process.stderr,
     config(overrides) {
@@ -37,7 +43,8 @@ export function createContext(
       return config;
     },
     log() {
-      log ??= createLogger(context.verbose ? "debug" : context.config().log.level, {
+      const level = context.verbose ? "debug" : context.service || env.LOG_LEVEL ? context.config().log.level : "warn";
+      log ??= createLogger(level, {
         pretty: Boolean(context.stderr.isTTY),
       });
       return log;

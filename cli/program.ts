@@ -21,6 +21,9 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 /** Keeps line breaks, escapes every other control character (commander quotes bad arguments as typed). */
 const safeForTerminal = (s: string) => s.split("\n").map(escapeControlCharacters).join("\n");
 
+/** The long-running commands: their log is their output, at LOG_LEVEL (info by default). */
+const SERVICES = new Set(["serve", "trainer", "bot"]);
+
 /** The `oracle` program: one sub-command per file in ./commands. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("oracle")
@@ -34,8 +37,9 @@ export function buildProgram(ctx: CliContext): Command {
       outputError: (s, write) => write(safeForTerminal(s)),
     })
     .showHelpAfterError("(run oracle --help for usage)")
-    .hook("preAction", (root) => {
+    .hook("preAction", (root, action) => {
       ctx.verbose = Boolean(root.opts().verbose);
+      ctx.service = SERVICES.has(action.name()) && action.parent === root;
     });
   for (const make of [
     setupCommand,

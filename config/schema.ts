@@ -4,6 +4,11 @@ import { ConfigError, parseSpec, setting, type ConfigOf } from "./define.ts";
 /** Where the database lives unless DATABASE_URL says otherwise; only its folder is created when missing. */
 export const DEFAULT_DATABASE_URL = "file:./data/oracle.db";
 
+/** The Nostradamus quatrains: srowen/quatrains-rnn `quatrains.txt` at a fixed commit (Apache-2.0), and their sha256. */
+export const DEFAULT_CORPUS_URL =
+  "https://raw.githubusercontent.com/srowen/quatrains-rnn/ddf15751bd14b6387846c9a959dd3d593793c079/quatrains.txt";
+export const DEFAULT_CORPUS_SHA256 = "1fde869c34e0e7772201bf82cb52c60a08dcc9951ac56c9eef991b284638428b";
+
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 const num = (min: number, max: number, def: number) => z.number().min(min).max(max).default(def);
 const snowflake = z.string().regex(/^\d{15,21}$/, "a Discord id (digits)");
@@ -38,6 +43,20 @@ export const spec = {
       "CORPUS_PATH",
       "Training corpus: a UTF-8 text file, one document (quatrain) per line.",
       z.string().min(1).default("./corpus/quatrains.txt"),
+    ),
+    url: setting(
+      "CORPUS_URL",
+      "Where `npm start` (`oracle serve`, when CORPUS_PATH is missing) and `oracle setup` take the corpus from: an http(s) URL or a local file.",
+      z.string().min(1).default(DEFAULT_CORPUS_URL),
+    ),
+    sha256: setting(
+      "CORPUS_SHA256",
+      "sha256 the fetched corpus must have (hex); a file that differs is not saved.",
+      z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/, "64 hex digits")
+        .transform((hex) => hex.toLowerCase())
+        .default(DEFAULT_CORPUS_SHA256),
     ),
     minDocuments: setting(
       "CORPUS_MIN_DOCUMENTS",
@@ -256,7 +275,7 @@ export const spec = {
     ),
     rateLimitPerMinute: setting(
       "BOT_RATE_LIMIT_PER_MINUTE",
-      "Prophecy requests per user and surface per minute (0 = no limit).",
+      "Prophecy requests per user per minute on Discord, Slack and the CLI (0 = no limit); the web has WEB_RATE_LIMIT_PER_MINUTE.",
       int(0, 100_000, 10),
     ),
     maxInFlight: setting(
@@ -295,8 +314,8 @@ export const spec = {
     ),
     rateLimitPerMinute: setting(
       "WEB_RATE_LIMIT_PER_MINUTE",
-      "Prophecies one client address may ask for per minute on the web page.",
-      int(1, 100_000, 10),
+      "Prophecies one client address may ask for per minute on the web page and its API (0 = no limit); then 429 with Retry-After.",
+      int(0, 100_000, 10),
     ),
     bodyLimitBytes: setting(
       "WEB_BODY_LIMIT_BYTES",

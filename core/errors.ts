@@ -45,6 +45,16 @@ export class BusyError extends Error {
 /** What users are told while no model can be loaded (the operator's problem, logged with the reason). */
 export const RESTING = "The oracle is resting and cannot prophesy right now; try again later.";
 
+/**
+ * Asking faster than a surface's limit allows: a UserError with the seconds until the next ask is
+ * allowed, in the same words on every surface (the web adds HTTP 429 and Retry-After).
+ */
+export class RateLimitedError extends UserError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`You are asking too fast; try again in ${retryAfterSeconds} s.`);
+  }
+}
+
 /** What every entry point answers when something that is not the user's fault went wrong. */
 export const APOLOGY = "Sorry, the oracle stumbled. The error has been logged; please try again later.";
 

@@ -4,7 +4,7 @@ import { ButtonStyle, ComponentType, MessageFlags, escapeMarkdown } from "discor
 import type { JobOutcome, ModelSummary, StoredProphecy } from "../../core/oracle/types.ts";
 import { escapeControlCharacters } from "../../config/text/escape.ts";
 import type { MessageBody } from "./call.ts";
-import { anotherOneId } from "./buttons/another-one.ts";
+import { anotherOneId } from "./buttons/ids.ts";
 
 /** No @everyone, role or user pings, whatever the text says. */
 export const NO_MENTIONS = { parse: [] as [] };
@@ -37,7 +37,7 @@ export function prophecyMessage(p: StoredProphecy): MessageBody {
             type: ComponentType.Button,
             style: ButtonStyle.Secondary,
             label: "Another one",
-            custom_id: anotherOneId(p.temperature),
+            custom_id: anotherOneId(p.id),
           },
         ],
       },

@@ -1,5 +1,7 @@
 // Pure parser of `/prophecy` text: no Slack, no oracle. The core checks the temperature's range
-// and the words; this only sorts the free text into what the user meant.
+// and the words; this only sorts the free text into what the user meant. A number is what the
+// one rule (config/text/numbers.ts) reads as one, so Slack never accepts what the core refuses.
+import { parsePlainDecimal } from "../../config/text/numbers.ts";
 
 export type ProphecyCommand =
   | { kind: "prophecy"; temperature: string | null; about: string | null }
@@ -22,8 +24,7 @@ const KEYWORDS: Record<string, ProphecyCommand> = {
 };
 const TEMPERATURE_KEYS = new Set(["t", "temp", "temperature"]);
 const OPTION = /^([a-z]+)[:=](.*)$/i;
-/** A plain decimal number (issue 8's rule: no exponents, hex, or empty strings). */
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const isNumber = (token: string) => parsePlainDecimal(token) !== undefined;
 /** Looks like it was meant as a number, but is not a plain decimal one (1e1, 0x1, 1.2.3, 1,2). */
 const NUMBERISH = /^[+-]?\.?\d[\d.,_+\-eExXa-fA-F]*$/;
 const QUOTES = /^["'“”‘’«»]+|["'“”‘’«»]+$/g;
@@ -43,7 +44,7 @@ export function parseProphecyText(raw: string): ProphecyCommand {
   const words: string[] = [];
   const setTemperature = (value: string, given: string): string | null => {
     if (temperature !== null) return `The temperature is given twice (${temperature} and ${given}).`;
-    if (!DECIMAL.test(value)) return `The temperature must be a plain number such as 1.2; got "${given}".`;
+    if (!isNumber(value)) return `The temperature must be a plain number such as 1.2; got "${given}".`;
     temperature = value;
     return null;
   };
@@ -62,7 +63,7 @@ export function parseProphecyText(raw: string): ProphecyCommand {
       } else {
         return { kind: "invalid", problem: `Unknown option "${key}" (known: temperature, t, about).` };
       }
-    } else if (DECIMAL.test(token)) {
+    } else if (isNumber(token)) {
       const problem = setTemperature(token, token);
       if (problem) return { kind: "invalid", problem };
     } else if (NUMBERISH.test(token)) {

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ModelDetails, RunDetails } from "../../core/oracle/operations.ts";
 import type { StoredProphecy } from "../../core/oracle/types.ts";
-import { bearerToken, tokenMatches } from "./auth.ts";
+import { ADMIN_COOKIE, bearerToken, cookie, tokenMatches } from "./auth.ts";
 import type { WebDeps } from "./deps.ts";
 import { toHistoryQuery } from "./history-query.ts";
 import {
@@ -17,6 +17,9 @@ import {
   wordsQuery,
   type HistoryParams,
 } from "./schemas.ts";
+
+/** Most prophecies one history page holds (the API's and the /history page's). */
+export { MAX_PAGE_LIMIT } from "./schemas.ts";
 
 /** A prophecy as the API shows it (who asked is not shown: for the web it is a client address). */
 export function prophecyJson(p: StoredProphecy) {
@@ -93,7 +96,6 @@ function registerProphecyRoutes(app: FastifyInstance, { oracle, config, runComma
     "/api/prophecies",
     {
       bodyLimit: config.web.bodyLimitBytes,
-      config: { rateLimit: { max: config.web.rateLimitPerMinute, timeWindow: 60_000 } },
       schema: { body: askBody(config.sampling) },
     },
     async (request, reply) => {
@@ -156,7 +158,7 @@ function requireAdmin(adminToken: string | undefined) {
     if (!adminToken) {
       return reply.code(403).send({ error: "Admin actions are disabled on this server (WEB_ADMIN_TOKEN is not set)." });
     }
-    const given = bearerToken(request);
+    const given = bearerToken(request) ?? cookie(request, ADMIN_COOKIE);
     if (!given)
       return reply
         .code(401)

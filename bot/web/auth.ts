@@ -16,6 +16,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 export const READ_COOKIE = "oracle_read";
+/** The admin token, once given on /models (the page's admin controls and the API's admin routes read it). */
+export const ADMIN_COOKIE = "oracle_admin";
 
 export function cookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? "").split(";")) {

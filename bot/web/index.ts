@@ -1,7 +1,8 @@
 // The web surface: pages, JSON API, live training curves and static files, on the bot service's one
-// Fastify server. Everything lives in one encapsulated plugin, so its error handler, hooks and rate
-// limit apply to the web routes only.
-import rateLimit from "@fastify/rate-limit";
+// Fastify server. Everything lives in one encapsulated plugin, so its error handler, hooks and
+// compression apply to the web routes only (its 404 page answers any unknown address).
+import compress from "@fastify/compress";
+import formbody from "@fastify/formbody";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { logFailure } from "../errors.ts";
 import type { SurfaceFactory } from "../surface.ts";
@@ -31,9 +32,10 @@ export const webSurface: SurfaceFactory = (deps) => ({
 export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<void> {
   await app.register(async (web) => {
     const { config, log } = deps;
-    // Every web route's schema is a strict zod schema (schemas.ts).
-    web.setValidatorCompiler(zodValidator);
-    await web.register(rateLimit, { global: false });
+    // gzip/brotli for what the client accepts (pages, JSON, CSS, uPlot); the live event stream is raw.
+    await web.register(compress, { global: true, threshold: 1024 });
+    // Forms posted without script (asking, the admin token).
+    await web.register(formbody, { bodyLimit: config.web.bodyLimitBytes });
 
     web.addHook("onSend", async (_request, reply, payload) => {
       reply.header("content-security-policy", CSP);
@@ -46,7 +48,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<
     if (readToken) {
       // Reading needs the read (or admin) token: as a bearer token, or once as ?token=, which is kept in a cookie.
       web.addHook("onRequest", async (request, reply) => {
-        if (request.url.startsWith("/static/")) return;
+        if (request.url.startsWith("/static/") || request.url === "/favicon.ico") return;
         const url = new URL(request.url, "http://local");
         const fromQuery = url.searchParams.get("token") ?? undefined;
         const given = bearerToken(request) ?? fromQuery ?? cookie(request, READ_COOKIE);
@@ -65,20 +67,40 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<
     }
 
     web.setErrorHandler(async (error: FastifyError, request, reply) => {
-      // Fastify's own 4xx (schema validation naming the parameter, bad JSON, body too large, rate limit).
+      // Fastify's own 4xx (schema validation naming the parameter, bad JSON, body too large).
       const status = error.statusCode ?? 0;
-      if (status >= 400 && status < 500) return sendError(request, reply, status, error.message);
+      if (status >= 400 && status < 500) {
+        // A page address that does not validate (/p/abc) is no page: the 404 page, not the schema's words.
+        if (error.validation && !isApi(request)) return notFound(request, reply);
+        return sendError(request, reply, status, error.message);
+      }
       const answer = logFailure(log, error, { method: request.method, url: request.url }, "web request failed");
-      // Shed by the core's one in-flight limit: the web's "busy" is 503 with Retry-After.
-      if (answer.kind === "busy") reply.header("retry-after", "1");
+      // Asking too fast: 429 with when to ask again; shed by the core's one in-flight limit: 503 with Retry-After.
+      if (answer.retryAfterSeconds) reply.header("retry-after", String(answer.retryAfterSeconds));
+      else if (answer.kind === "busy") reply.header("retry-after", "1");
       return sendError(request, reply, answer.status, answer.message);
     });
+    // Any address nobody serves: the site's own 404 page (JSON under /api).
+    web.setNotFoundHandler(notFound);
 
     await registerAssets(web);
-    await registerApi(web, deps);
-    await registerLive(web, deps);
+    // The JSON API: one strict zod schema per route (schemas.ts), in a context of its own (the pages
+    // keep their JSON schemas, whose errors the history page shows beside each filter).
+    await web.register(async (api) => {
+      api.setValidatorCompiler(zodValidator);
+      await registerApi(api, deps);
+      await registerLive(api, deps);
+    });
     await registerPages(web, deps);
   });
+}
+
+function notFound(request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split("?")[0]!;
+  const message = isApi(request)
+    ? `No such API route: ${request.method} ${path}`
+    : `There is no page at ${path.length > 80 ? `${path.slice(0, 80)}…` : path}.`;
+  return sendError(request, reply, 404, message);
 }
 
 /** JSON for the API, a page for the pages. */

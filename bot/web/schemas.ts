@@ -7,7 +7,7 @@ import { LIMITS } from "../../core/limits.ts";
 import { SURFACES } from "../../core/oracle/types.ts";
 import { parsePlainDecimal } from "../../config/text/numbers.ts";
 
-const MAX_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 100;
 const MAX_ID = 2_147_483_647;
 
 /** A whole number in plain digits, no sign, no leading zero. */
@@ -100,7 +100,12 @@ export const zodValidator: FastifySchemaCompiler<z.ZodType> =
   (data: unknown) => {
     const checked = schema.safeParse(data);
     if (checked.success) return { value: checked.data };
-    const error = new Error(describe(httpPart ?? "request", checked.error)) as Error & { statusCode: number };
+    const error = new Error(describe(httpPart ?? "request", checked.error)) as Error & {
+      statusCode: number;
+      validation: unknown[];
+    };
     error.statusCode = 400;
+    // As Fastify's own validation errors carry it (the web's error handler tells pages from the API by it).
+    error.validation = checked.error.issues;
     return { error };
   };

@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.ts";
+import { positiveInt } from "../options.ts";
+import { UserError } from "../../core/errors.ts";
 import { escapeControlCharacters } from "../../config/text/escape.ts";
 import {
   listModelVersions,
@@ -9,67 +11,220 @@ import {
 } from "../../core/db/model-versions.ts";
 import type { VersionEvaluation } from "../../core/eval/index.ts";
 
-const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
+/** The listing fits a terminal of this width; the full record is `oracle models VERSION`. */
+const TABLE_WIDTH = 100;
 
-/** The network's shape and training settings, compactly: E100 H128 L4 lr0.003 b512. */
-function hyperParams(raw: unknown): string {
-  const h = (raw ?? {}) as Record<string, unknown>;
-  return `E${h.embeddingDim ?? "?"} H${h.units ?? "?"} L${h.phraseLength ?? "?"} lr${h.learningRate ?? "?"} b${h.batchSize ?? "?"}`;
+const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
+const pct = (x: number | null | undefined) =>
+  typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-";
+const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
+/** Versions stored before the test split and quality figures lack them: every field may be missing. */
+const evaluationOf = (v: ModelVersionSummary) => v.evaluation as Partial<VersionEvaluation> | null;
+/** One line cut to the table's width. */
+const fit = (line: string) => (line.length > TABLE_WIDTH ? `${line.slice(0, TABLE_WIDTH - 1)}…` : line);
+
+/** In words: current, accepted, rejected, or rejected by the gate and made current by hand. */
+function statusOf(v: ModelVersionSummary): string {
+  if (v.forced) return v.isCurrent ? "current, forced" : "forced once";
+  if (v.isCurrent) return "current";
+  return v.status === "rejected" ? "rejected" : "accepted";
 }
 
-function row(v: ModelVersionSummary): string {
-  // Versions stored before the test split and quality figures lack them: every field may be missing.
-  const evaluation = v.evaluation as Partial<VersionEvaluation> | null;
-  const pct = (x: number | null | undefined) =>
-    typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-";
-  // Per temperature: word repeated at once / quatrains ending a sentence / copied run within the limit.
-  const quality = (evaluation?.quality ?? [])
-    .map(
-      (q) =>
-        `T${q.temperature} rep ${pct(q.immediateRepeat)} end ${pct(1 - q.noTerminalEnd)} copy≤ ${pct(q.copiedWithinLimit)}`,
-    )
-    .join(", ");
-  // A rejected version stands out; one made current past the gate says so in capitals.
-  const status = v.forced ? "REJECTED, FORCED CURRENT" : v.status === "rejected" ? "REJECTED" : v.status;
-  return [
-    `${v.isCurrent ? "*" : " "} v${v.version}`.padEnd(7),
-    status.padEnd(9),
-    v.trainingFinishedAt.toISOString().slice(0, 16).replace("T", " "),
-    `epochs ${v.epochs.length}`.padEnd(10),
-    `val_loss ${num(v.valLoss)}`,
-    `val_acc ${num(v.valAcc)}`,
-    `ppl ${num(evaluation?.perplexity, 1)} (KN-3 ${num(evaluation?.kneserNeyPerplexity, 1)})`,
-    `test ppl ${num(evaluation?.testPerplexity, 1)} (KN-3 ${num(evaluation?.testKneserNeyPerplexity, 1)}, ${evaluation?.testUnknownTokens ?? "-"}/${evaluation?.testTokens ?? "-"} unknown)`,
-    `copied ${num(evaluation?.copy?.meanLongestCopied, 1)}/${evaluation?.copy?.maxLongestCopied ?? "-"}`,
-    `length ${num(evaluation?.meanTokens, 0)}`,
-    quality ? `[${quality}]` : "",
-    hyperParams(v.hyperParams),
-    `corpus ${v.corpusSha256.slice(0, 12)}`,
-    v.hasWeights ? "" : "(weights dropped)",
-    v.rejectReason ? `— rejected: ${v.rejectReason}` : "",
-  ]
+interface Column {
+  header: string;
+  width: number;
+  align?: "right";
+  value: (v: ModelVersionSummary) => string;
+}
+
+/** The listing: one line per version under headers, 91 columns wide. */
+const COLUMNS: Column[] = [
+  { header: "", width: 1, value: (v) => (v.isCurrent ? "*" : "") },
+  { header: "version", width: 7, value: (v) => `v${v.version}` },
+  { header: "status", width: 15, value: statusOf },
+  { header: "trained (UTC)", width: 16, value: (v) => minute(v.trainingFinishedAt) },
+  { header: "epochs", width: 6, align: "right", value: (v) => String(v.epochs.length) },
+  { header: "val loss", width: 8, align: "right", value: (v) => num(v.valLoss) },
+  { header: "test ppl", width: 8, align: "right", value: (v) => num(evaluationOf(v)?.testPerplexity, 1) },
+  { header: "trigram", width: 7, align: "right", value: (v) => num(evaluationOf(v)?.testKneserNeyPerplexity, 1) },
+  { header: "copied", width: 6, align: "right", value: (v) => String(evaluationOf(v)?.copy?.maxLongestCopied ?? "-") },
+];
+
+function tableLine(cells: string[]): string {
+  return COLUMNS.map((c, i) => {
+    const cell = (cells[i] ?? "").slice(0, c.width);
+    return c.align === "right" ? cell.padStart(c.width) : cell.padEnd(c.width);
+  })
     .join("  ")
     .trimEnd();
 }
 
-/** How many promotions the text listing shows (--json has them all). */
+function modelsTable(versions: ModelVersionSummary[]): string[] {
+  const lines = [
+    tableLine(COLUMNS.map((c) => c.header)),
+    ...versions.map((v) => tableLine(COLUMNS.map((c) => c.value(v)))),
+  ];
+  // What a row cannot hold: why a version was rejected, and weights retention dropped.
+  for (const v of versions) {
+    if (v.rejectReason) lines.push(fit(`v${v.version} rejected: ${escapeControlCharacters(v.rejectReason)}`));
+    if (!v.hasWeights) lines.push(`v${v.version}: weights dropped by retention (TRAINER_KEEP_VERSIONS)`);
+  }
+  lines.push(
+    "* current · test ppl: perplexity on held-out quatrains (lower is better), trigram: the baseline's",
+    "copied: longest run of corpus words in sampled quatrains · all about one: oracle models VERSION",
+  );
+  return lines;
+}
+
+/** One part of a version's full record: a title and labelled values. Add a part by adding a function to DETAIL. */
+interface DetailSection {
+  title: string;
+  rows: [label: string, value: string][];
+}
+
+const training = (v: ModelVersionSummary): DetailSection => {
+  const seconds = (v.trainingFinishedAt.getTime() - v.trainingStartedAt.getTime()) / 1000;
+  const ev = evaluationOf(v);
+  return {
+    title: "training",
+    rows: [
+      ["started", `${minute(v.trainingStartedAt)} UTC`],
+      ["finished", `${minute(v.trainingFinishedAt)} UTC (${(seconds / 60).toFixed(1)} min)`],
+      ["backend", v.backend],
+      ["epochs", `${v.epochs.length}${ev?.keptEpoch ? `, weights of epoch ${ev.keptEpoch} kept` : ""}`],
+      ["loss", `${num(v.loss, 4)} (validation ${num(v.valLoss, 4)}, accuracy ${num(v.valAcc)})`],
+      ["job", v.jobId === null ? "- (oracle train)" : `#${v.jobId}`],
+      ["weights", v.hasWeights ? "kept" : "dropped by retention"],
+    ],
+  };
+};
+
+const status = (v: ModelVersionSummary): DetailSection => ({
+  title: "status",
+  rows: [
+    ["status", statusOf(v)],
+    ...(v.rejectReason ? [["rejected because", escapeControlCharacters(v.rejectReason)] as [string, string]] : []),
+  ],
+});
+
+const evaluation = (v: ModelVersionSummary): DetailSection => {
+  const ev = evaluationOf(v);
+  return {
+    title: "evaluation (perplexity: lower is better)",
+    rows: [
+      ["validation", `${num(ev?.perplexity, 1)} (trigram baseline ${num(ev?.kneserNeyPerplexity, 1)})`],
+      [
+        "held-out test",
+        `${num(ev?.testPerplexity, 1)} (trigram baseline ${num(ev?.testKneserNeyPerplexity, 1)}; ${ev?.testUnknownTokens ?? "-"} of ${ev?.testTokens ?? "-"} words unknown)`,
+      ],
+      [
+        "copied from corpus",
+        `longest run ${ev?.copy?.maxLongestCopied ?? "-"} words, mean ${num(ev?.copy?.meanLongestCopied, 1)} (${ev?.copy?.samples ?? 0} quatrains)`,
+      ],
+      ["length", `${num(ev?.meanTokens, 1)} words per quatrain (corpus ${num(ev?.corpusMeanTokens, 1)})`],
+    ],
+  };
+};
+
+const quality = (v: ModelVersionSummary): DetailSection => ({
+  title: "sampled quatrains (the sampler's rules, no redraws)",
+  rows: (evaluationOf(v)?.quality ?? []).map((q) => [
+    `at T=${q.temperature}`,
+    `${q.quatrains} quatrains: word repeated at once ${pct(q.immediateRepeat)}, ending a sentence ${pct(1 - q.noTerminalEnd)}, bad punctuation ${pct(q.badPunctuation)}, copying within the limit ${pct(q.copiedWithinLimit)}`,
+  ]),
+});
+
+const settings = (v: ModelVersionSummary): DetailSection => {
+  const h = (v.hyperParams ?? {}) as Record<string, unknown>;
+  const show = (x: unknown) => (typeof x === "number" || typeof x === "string" ? String(x) : "-");
+  return {
+    title: "network and settings",
+    rows: [
+      [
+        "embedding",
+        `${show(h.embeddingDim)} dimensions (GloVe ${v.gloveSource}, ${(v.gloveCoverage * 100).toFixed(1)}% of the vocabulary)`,
+      ],
+      ["GRU", `${show(h.units)} units, ${show(h.phraseLength)} words of context`],
+      ["optimiser", `learning rate ${show(h.learningRate)}, batch ${show(h.batchSize)}`],
+      ["corpus", `${v.corpusDocuments} quatrains, sha256 ${v.corpusSha256}`],
+    ],
+  };
+};
+
+/** The full record's parts, in order. */
+const DETAIL: ((v: ModelVersionSummary) => DetailSection)[] = [status, training, evaluation, quality, settings];
+
+/** A section as text: labels in one column, long values wrapped under their own start. */
+function renderSection(section: DetailSection): string[] {
+  if (section.rows.length === 0) return [];
+  const labelWidth = Math.max(...section.rows.map(([label]) => label.length));
+  const indent = 2 + labelWidth + 2;
+  const lines = [section.title];
+  for (const [label, value] of section.rows) {
+    const words = value.split(" ");
+    let line = `  ${label.padEnd(labelWidth)}  `;
+    let empty = true;
+    for (const word of words) {
+      if (!empty && line.length + 1 + word.length > TABLE_WIDTH) {
+        lines.push(line);
+        line = " ".repeat(indent);
+        empty = true;
+      }
+      line += empty ? word : ` ${word}`;
+      empty = false;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+function modelDetail(v: ModelVersionSummary, promotions: PromotionRecord[]): string[] {
+  const lines = [`model version ${v.version}${v.isCurrent ? " (current)" : ""}`];
+  for (const make of DETAIL) {
+    const section = renderSection(make(v));
+    if (section.length) lines.push("", ...section);
+  }
+  const own = promotions.filter((p) => p.version === v.version);
+  if (own.length) lines.push("", "promotions", ...own.map(promotionLine));
+  return lines;
+}
+
+/** How many promotions the listing shows (--json has them all). */
 const RECENT_PROMOTIONS = 10;
 
 const promotionLine = (p: PromotionRecord) =>
-  `  v${p.version}  ${p.promotedAt.toISOString().slice(0, 16).replace("T", " ")}  by ${escapeControlCharacters(p.promotedBy)}: ${escapeControlCharacters(p.reason)}` +
-  (p.forced ? "  (FORCED past the gate)" : "") +
-  (p.rolledBackAt ? `  (rolled back by ${escapeControlCharacters(p.rolledBackBy ?? "?")})` : "");
+  fit(
+    `  v${p.version}  ${minute(p.promotedAt)}  by ${escapeControlCharacters(p.promotedBy)}: ${escapeControlCharacters(p.reason)}` +
+      (p.forced ? "  (FORCED past the gate)" : "") +
+      (p.rolledBackAt ? `  (rolled back by ${escapeControlCharacters(p.rolledBackBy ?? "?")})` : ""),
+  );
 
-/** `oracle models`: every version with its metrics; * marks the current one. */
+/** `oracle models [VERSION]`: every version in a table (* = current), or one version's full record. */
 export const modelsCommand = (ctx: CliContext) =>
   new Command("models")
-    .description("list every model version with its metrics, hyper-parameters and corpus hash (* = current)")
-    .option("--json", "print JSON")
-    .action(async (flags: { json?: boolean }) => {
+    .description("list the model versions in a table (* = current), or everything about one: oracle models VERSION")
+    .argument(
+      "[version]",
+      "one version's full record: metrics, evaluation, settings, corpus, promotions",
+      positiveInt("VERSION"),
+    )
+    .option("--json", "print JSON (every field)")
+    .action(async (version: number | undefined, flags: { json?: boolean }) => {
       const db = await ctx.db();
       const [versions, promotions] = await Promise.all([listModelVersions(db), listPromotions(db)]);
+      const current = versions.find((v) => v.isCurrent)?.version ?? null;
+      if (version !== undefined) {
+        const one = versions.find((v) => v.version === version);
+        if (!one) throw new UserError(`There is no model version ${version}.`, "oracle models lists them.");
+        const own = promotions.filter((p) => p.version === version);
+        ctx.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ current, version: one, promotions: own })}\n`
+            : `${modelDetail(one, promotions).join("\n")}\n`,
+        );
+        return;
+      }
       if (flags.json) {
-        const current = versions.find((v) => v.isCurrent)?.version ?? null;
         ctx.stdout.write(`${JSON.stringify({ current, versions, promotions })}\n`);
         return;
       }
@@ -77,10 +232,10 @@ export const modelsCommand = (ctx: CliContext) =>
         ctx.stdout.write("no model versions yet: run oracle train\n");
         return;
       }
-      ctx.stdout.write(`${versions.map(row).join("\n")}\n`);
+      ctx.stdout.write(`${modelsTable(versions).join("\n")}\n`);
       if (versions.some((v) => v.status === "rejected")) {
         ctx.stdout.write(
-          "* = current; REJECTED = stopped by the promotion gate (oracle promote VERSION --force makes it current anyway)\n",
+          "rejected = stopped by the promotion gate (oracle promote VERSION --force makes it current)\n",
         );
       }
       if (promotions.length) {

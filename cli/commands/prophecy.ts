@@ -4,7 +4,9 @@ import { anyInt, positiveInt } from "../options.ts";
 import { loadConfig } from "../../config/schema.ts";
 import { currentPromotionOf } from "../../core/db/model-versions.ts";
 import { UserError } from "../../core/errors.ts";
+import { stillLearning } from "../../core/prophecy/still-learning.ts";
 import { parseTemperature } from "../../core/prophecy/temperature.ts";
+import { withSpinner } from "../spinner.ts";
 
 interface ProphecyFlags {
   temperature?: string;
@@ -43,42 +45,45 @@ export const prophecyCommand = (ctx: CliContext) => {
       if (flags.count !== undefined && flags.count > config.sampling.maxCount) {
         throw new UserError(`--count must be from 1 to ${config.sampling.maxCount}; got ${flags.count}.`);
       }
-      const db = await ctx.db();
-      // The serving core's own words (core/prophecy STILL_LEARNING), without loading tfjs to say them.
-      if (!(await currentPromotionOf(db))) {
-        throw new UserError(
-          "The oracle is still learning, try again in a few minutes.",
-          "Train one: oracle train (or start the trainer service: oracle trainer)",
-        );
-      }
-      const [{ initBackend }, { createOracle }] = await Promise.all([
-        import("../../core/tf/backend.ts"),
-        import("../../core/oracle/oracle.ts"),
-      ]);
-      // Serving's backend (BOT_BACKEND); the choice is a debug line for a command (--verbose shows it).
-      await initBackend(
-        { preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true, logLevel: "debug" },
-        ctx.log(),
+      // A cold start loads tfjs and the model (seconds on a small machine): a spinner says so on a terminal.
+      const prophecies = await withSpinner(
+        ctx.stderr,
+        "Consulting the stars…",
+        async () => {
+          const db = await ctx.db();
+          // The serving core's own words, without loading tfjs to say them.
+          if (!(await currentPromotionOf(db))) throw stillLearning();
+          const [{ initBackend }, { createOracle }] = await Promise.all([
+            import("../../core/tf/backend.ts"),
+            import("../../core/oracle/oracle.ts"),
+          ]);
+          // Serving's backend (BOT_BACKEND); the choice is a debug line for a command (--verbose shows it).
+          await initBackend(
+            { preference: config.bot.backend, setting: "BOT_BACKEND", syncReads: true, logLevel: "debug" },
+            ctx.log(),
+          );
+          const oracle = createOracle({ db, config, log: ctx.log(), watch: false });
+          try {
+            return await oracle.prophesy(
+              { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed },
+              { surface: "cli", requestedBy: ctx.user },
+            );
+          } finally {
+            await oracle.close();
+          }
+        },
+        { enabled: !ctx.verbose },
       );
-      const oracle = createOracle({ db, config, log: ctx.log(), watch: false });
-      try {
-        const prophecies = await oracle.prophesy(
-          { temperature: flags.temperature, about: flags.about, count: flags.count, seed: flags.seed },
-          { surface: "cli", requestedBy: ctx.user },
+      if (flags.json) {
+        ctx.stdout.write(
+          `${JSON.stringify({ prophecies: prophecies.map((p) => ({ id: p.id, text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`,
         );
-        if (flags.json) {
-          ctx.stdout.write(
-            `${JSON.stringify({ prophecies: prophecies.map((p) => ({ id: p.id, text: p.text, lines: p.lines, temperature: p.temperature, modelVersion: p.modelVersion, longestCopied: p.longestCopied, seed: p.seed })) })}\n`,
-          );
-        } else {
-          ctx.stdout.write(
-            prophecies
-              .map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}, seed ${p.seed}`)
-              .join("\n\n") + "\n",
-          );
-        }
-      } finally {
-        await oracle.close();
+      } else {
+        ctx.stdout.write(
+          prophecies
+            .map((p) => `${p.lines.join("\n")}\n  — model v${p.modelVersion}, T=${p.temperature}, seed ${p.seed}`)
+            .join("\n\n") + "\n",
+        );
       }
     });
 };

@@ -30,8 +30,8 @@ export const trainCommand = (ctx: CliContext) =>
     .action(async (flags: TrainFlags) => {
       const config = ctx.config();
       checkEpochs(flags.epochs);
-      // Progress lines (or the bar) tell the story; the log says only what needs attention, unless asked.
-      const log = ctx.verbose || ctx.env.LOG_LEVEL ? ctx.log() : ctx.log().child({}, { level: "warn" });
+      // Progress lines (or the bar) tell the story; the log says only what needs attention, unless asked (ctx.log).
+      const log = ctx.log();
       // Cheap checks first: no corpus, a too small one, a bad GloVe source or database fail before tfjs loads.
       const corpus = await readTrainingCorpus(flags.corpus ?? config.corpus.path, config.corpus);
       await checkGloveSource(config.glove.source);

@@ -9,7 +9,7 @@ import { currentPromotionOf, modelVersionSummary } from "../db/model-versions.ts
 import { attachMessage, getProphecy, listProphecies, recordProphecy, type ProphecyRecord } from "../db/prophecies.ts";
 import { applyReactionEvent, reactionCounts } from "../db/reactions.ts";
 import { claimRequestKey, forgetRequestKey, sweepRequestKeys } from "../db/seen-requests.ts";
-import { UnavailableError, UserError } from "../errors.ts";
+import { RateLimitedError, UnavailableError, UserError } from "../errors.ts";
 import type { VersionEvaluation } from "../eval/index.ts";
 import { checkAbout, checkEmoji, checkEpochs, checkReason } from "../limits.ts";
 import type { Logger } from "../logger.ts";
@@ -19,7 +19,7 @@ import { SURFACES } from "../surface.ts";
 import { chatCommands } from "./commands.ts";
 import { inFlightLimit, type InFlightLimit } from "./in-flight.ts";
 import { createOperations } from "./operations.ts";
-import { RateLimiter } from "./rate-limit.ts";
+import { surfaceLimiters, type RateLimiter } from "./rate-limit.ts";
 import { databaseHealth, readinessOf, type DatabaseHealth } from "./readiness.ts";
 import type {
   HistoryPage,
@@ -57,7 +57,8 @@ interface Core {
   log: Logger;
   models: ServingModelSource;
   health: DatabaseHealth;
-  limiter: RateLimiter;
+  /** One per surface: the only rate limit on asking (the web's per client address). */
+  limiters: Record<RequestContext["surface"], RateLimiter>;
   inFlight: InFlightLimit;
   settings: Config["sampling"];
 }
@@ -154,8 +155,8 @@ async function prophesyAndRecord(
   const admission = options.admission ?? core.inFlight.enter();
   try {
     ensureWritable(core);
-    const wait = core.limiter.take(`${ctx.surface}\u0000${ctx.requestedBy}`);
-    if (wait > 0) throw new UserError(`You are asking too fast; try again in ${wait} s.`);
+    const wait = core.limiters[ctx.surface].take(ctx.requestedBy);
+    if (wait > 0) throw new RateLimitedError(wait);
     return await record(core, await draw(core, ask), ctx, options.commandId);
   } finally {
     if (!options.admission) admission.release();
@@ -261,7 +262,7 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
     log,
     models,
     health: databaseHealth(db, log, deps.watch !== false),
-    limiter: new RateLimiter(config.bot.rateLimitPerMinute, deps.now),
+    limiters: surfaceLimiters(config, deps.now),
     inFlight: inFlightLimit(config.bot.maxInFlight),
     settings: { ...config.sampling },
   };

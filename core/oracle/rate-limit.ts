@@ -1,3 +1,5 @@
+import type { Surface } from "../surface.ts";
+
 /**
  * Requests per key in a sliding minute, in this process's memory (a bot restart forgets it, which
  * is harmless for a limit meant to stop one user from flooding a channel).
@@ -30,4 +32,21 @@ export class RateLimiter {
   private sweep(now: number): void {
     for (const [key, times] of this.hits) if (!times.some((t) => now - t < 60_000)) this.hits.delete(key);
   }
+}
+
+/** The limits per minute each surface gets: the web per client address, chat and the CLI per user. */
+export interface SurfaceLimits {
+  bot: { rateLimitPerMinute: number };
+  web: { rateLimitPerMinute: number };
+}
+
+/** One limiter per surface, the only rate limit on asking (WEB_RATE_LIMIT_PER_MINUTE, BOT_RATE_LIMIT_PER_MINUTE). */
+export function surfaceLimiters(limits: SurfaceLimits, now?: () => number): Record<Surface, RateLimiter> {
+  const chat = limits.bot.rateLimitPerMinute;
+  return {
+    cli: new RateLimiter(chat, now),
+    discord: new RateLimiter(chat, now),
+    slack: new RateLimiter(chat, now),
+    web: new RateLimiter(limits.web.rateLimitPerMinute, now),
+  };
 }

@@ -2,16 +2,15 @@ import type * as tf from "@tensorflow/tfjs";
 import { bytesToIds, documentsOfIds, wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
-import { databaseProblem, RESTING, shortError, UnavailableError, UserError } from "../errors.ts";
+import { databaseProblem, RESTING, shortError, UnavailableError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import { buildCopyIndex, modelOfVersion, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
+import { stillLearning } from "./still-learning.ts";
 
 /** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
 export type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
-
-export const STILL_LEARNING = "The oracle is still learning, try again in a few minutes.";
 
 export interface ModelSourceOptions {
   log?: Logger;
@@ -161,7 +160,7 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       // A promoted version that cannot be loaded is the operator's to fix, not "still learning".
       const why = problem();
       if (why) throw new UnavailableError(RESTING, `${why} (see the log and the /models page)`);
-      throw new UserError(STILL_LEARNING, "Train one: oracle train (or start the trainer service: oracle trainer)");
+      throw stillLearning();
     },
     async close() {
       closed = true;

@@ -1,13 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { DEFAULT_CORPUS_SHA256, DEFAULT_CORPUS_URL } from "../../config/schema.ts";
 import { UserError } from "../errors.ts";
 
-/** The default corpus: srowen/quatrains-rnn `quatrains.txt` at a fixed commit (Apache-2.0). */
-export const DEFAULT_CORPUS = {
-  url: "https://raw.githubusercontent.com/srowen/quatrains-rnn/ddf15751bd14b6387846c9a959dd3d593793c079/quatrains.txt",
-  sha256: "1fde869c34e0e7772201bf82cb52c60a08dcc9951ac56c9eef991b284638428b",
-} as const;
+/** The default corpus (CORPUS_URL, CORPUS_SHA256 by default). */
+export const DEFAULT_CORPUS = { url: DEFAULT_CORPUS_URL, sha256: DEFAULT_CORPUS_SHA256 } as const;
 
 export interface FetchCorpusOptions {
   /** Where to write the corpus. */
@@ -50,8 +48,10 @@ async function download(source: string): Promise<Uint8Array> {
   try {
     response = await fetch(source, { signal: AbortSignal.timeout(60_000) });
   } catch (e) {
+    // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, a timeout).
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     throw new UserError(
-      `Could not download the corpus from ${source}: ${(e as Error).message}.`,
+      `Could not download the corpus from ${source}: ${cause?.code ?? cause?.message ?? (e as Error).message}.`,
       "Check the network, or copy the file yourself and pass --from PATH.",
     );
   }
@@ -92,4 +92,27 @@ export async function fetchCorpus(options: FetchCorpusOptions): Promise<FetchedC
     downloaded: true,
     obtained: isUrl(options.source) ? "downloaded" : "copied",
   };
+}
+
+/**
+ * `npm start`'s first step: fetches the corpus to `dest` only when nothing is there. An existing
+ * file, the expected one or the user's own, is never replaced (`oracle setup` checks and replaces).
+ * Returns null when a file was there already. Offline, the error says how to give a local copy.
+ */
+export async function ensureCorpus(options: FetchCorpusOptions): Promise<FetchedCorpus | null> {
+  try {
+    await access(options.dest);
+    return null;
+  } catch {
+    /* missing: fetch it */
+  }
+  try {
+    return await fetchCorpus(options);
+  } catch (error) {
+    if (!isUrl(options.source) || !(error instanceof UserError) || !/download/i.test(error.message)) throw error;
+    throw new UserError(
+      `No corpus at ${path.resolve(options.dest)}. ${error.message}`,
+      `Offline? Give a local copy: npx oracle setup --from /path/to/quatrains.txt (or CORPUS_URL=/path/to/quatrains.txt npm start).`,
+    );
+  }
 }

@@ -1,6 +1,7 @@
 // `npm start` (= `oracle serve`) on a fresh SQLite file: trains the first model in view, serves it
 // once it exists, answers "still learning" and /readyz 503 until then, and exits 0 on SIGTERM.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -64,12 +65,22 @@ describe("oracle serve (npm start) [sqlite]", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("with no model and no corpus, says how to get the corpus and exits 1", async () => {
-    const s = serve({ DATABASE_URL: `file:${path.join(dir, "empty.db")}`, CORPUS_PATH: path.join(dir, "missing.txt") });
+  it("with no model, no corpus and no way to download one, says how to give a local file and exits 1", async () => {
+    const s = serve({
+      DATABASE_URL: `file:${path.join(dir, "empty.db")}`,
+      CORPUS_PATH: path.join(dir, "missing.txt"),
+      // Offline: nothing answers there.
+      CORPUS_URL: "http://127.0.0.1:2/quatrains.txt",
+    });
     const exit = await s.exited;
     expect(exit.code).toBe(1);
-    expect(s.output()).toMatch(/no corpus to train the first one from: .*missing\.txt/);
-    expect(s.output()).toMatch(/oracle setup/);
+    expect(s.output()).toMatch(
+      /No corpus at .*missing\.txt\. Could not download the corpus from http:\/\/127\.0\.0\.1:2\/quatrains\.txt: ECONNREFUSED\./,
+    );
+    expect(s.output()).toMatch(
+      /^hint: Offline\? Give a local copy: npx oracle setup --from \/path\/to\/quatrains\.txt/m,
+    );
+    expect(existsSync(path.join(dir, "missing.txt"))).toBe(false);
   }, 60_000);
 
   it("trains the first model on a fresh SQLite file, /readyz 503 before and 200 after, prophesies, exits 0 on SIGTERM", async () => {

@@ -45,8 +45,15 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(models.promotions.map((p: { version: number }) => p.version)).toEqual([2, 1]);
     const listing = (await runOracle(["models"], env())).stdout;
     expect(listing).toMatch(/promotions, newest first:\n  v2 .* by \S+: /);
-    expect(listing).toMatch(/test ppl \d+\.\d \(KN-3 \d+\.\d, \d+\/\d+ unknown\)/);
-    expect(listing).toMatch(/T0\.7 rep 0% end 100% copy≤ \d+%/);
+    // The full record of one version: the held-out perplexities and the quality figures, in words.
+    const record = await runOracle(["models", "2"], env());
+    expect(record.code, record.stderr).toBe(0);
+    expect(record.stdout).toMatch(/^model version 2 \(current\)$/m);
+    expect(record.stdout).toMatch(/held-out test +\d+\.\d \(trigram baseline \d+\.\d; \d+ of \d+ words unknown\)/);
+    expect(record.stdout).toMatch(/at T=0\.7 +5 quatrains: word repeated at once 0%, ending a sentence 100%/);
+    const one = JSON.parse((await runOracle(["models", "1", "--json"], env())).stdout);
+    expect(one).toMatchObject({ current: 2, version: { version: 1, isCurrent: false } });
+    expect((await runOracle(["models", "9"], env())).stderr).toMatch(/There is no model version 9\./);
     // A normal run says only what it must: no backend line unless --verbose.
     expect(first.stderr).not.toMatch(/tfjs backend/);
   }, 180_000);
@@ -62,8 +69,9 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(v3.reason).toMatch(/trained on another corpus than current v2 .*not comparable/);
 
     const listed = await runOracle(["models"], env());
-    expect(listed.stdout).toMatch(/^\* v2 /m);
-    expect(listed.stdout).toMatch(/^ {2}v3 +REJECTED .*— rejected: trained on another corpus/m);
+    expect(listed.stdout).toMatch(/^\* +v2 +current /m);
+    expect(listed.stdout).toMatch(/^ +v3 +rejected /m);
+    expect(listed.stdout).toMatch(/^v3 rejected: trained on another corpus/m);
 
     const refused = await runOracle(["promote", "3"], env());
     expect(refused.code).toBe(1);
@@ -71,7 +79,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(refused.stderr).toMatch(/oracle promote 3 --force/);
     const forced = await runOracle(["promote", "3", "--force", "--reason", "new corpus on purpose"], env());
     expect(forced.stdout).toMatch(/model version 3 is current \(forced past the gate's rejection\)/);
-    expect((await runOracle(["models"], env())).stdout).toMatch(/^\* v3 +REJECTED, FORCED CURRENT/m);
+    expect((await runOracle(["models"], env())).stdout).toMatch(/^\* +v3 +current, forced /m);
 
     const again = await runOracle(["promote", "3", "--reason", "x"], env());
     expect(again.code).toBe(0);
@@ -86,6 +94,43 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(JSON.parse(allowed.stdout)).toMatchObject({ version: 4, status: "accepted" });
     expect(JSON.parse(allowed.stdout).reason).toMatch(/--allow-corpus-change/);
   }, 240_000);
+
+  it("prints no log line at the default level (--verbose shows them); the models table fits 100 columns", async () => {
+    // LOG_LEVEL unset, as a person runs it (the helper sets warn for the other tests).
+    const quiet = { ...env(), LOG_LEVEL: "" };
+    const isLogLine = (line: string) => /^\{"level":|\b(INFO|DEBUG)\b/.test(line);
+    const told = await runOracle(["prophecy"], quiet);
+    expect(told.code, told.stderr).toBe(0);
+    expect(told.stdout.split("\n").filter(isLogLine)).toEqual([]);
+    expect(told.stderr).toBe("");
+    expect(told.stdout).toMatch(/^(.+\n){4} {2}— model v\d+, T=1, seed -?\d+\n$/);
+    const verbose = await runOracle(["--verbose", "prophecy"], quiet);
+    expect(verbose.stderr).toMatch(/serving model version/);
+
+    for (const args of [["models"], ["models", "1"]]) {
+      const shown = await runOracle(args, quiet);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stderr).toBe("");
+      const lines = shown.stdout.trimEnd().split("\n");
+      expect(lines.filter(isLogLine)).toEqual([]);
+      expect(lines.filter((l) => l.length > 100)).toEqual([]);
+    }
+    const table = (await runOracle(["models"], quiet)).stdout.split("\n");
+    expect(table[0]).toMatch(/^ +version +status +trained \(UTC\) +epochs +val loss +test ppl +trigram +copied$/);
+    expect(table[1]).toMatch(/^ +v1 +(accepted|rejected|current)/);
+  }, 120_000);
+
+  it("shows a spinner on a terminal while a cold prophecy loads, gone before the quatrain", async () => {
+    const r = await runOracle(["prophecy"], { ...env(), LOG_LEVEL: "" }, { terminal: true });
+    expect(r.code, r.stdout).toBe(0);
+    const spinner = r.stdout.indexOf("Consulting the stars…");
+    expect(spinner).toBeGreaterThanOrEqual(0);
+    // Erased (cursor to column 1, clear the line) before the answer is printed.
+    const answer = r.stdout.indexOf("— model v");
+    expect(r.stdout.lastIndexOf("\u001b[0K", answer)).toBeGreaterThan(spinner);
+    // Off a terminal (every other test here), no spinner at all.
+    expect((await runOracle(["prophecy"], env())).stderr).not.toMatch(/Consulting/);
+  }, 120_000);
 
   it("shows the backend choice with --verbose, and stores each quatrain's own seed", async () => {
     const r = await runOracle(["--verbose", "prophecy", "--count", "3", "--seed", "5", "--json"], env());

@@ -10,14 +10,29 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the real `oracle` command in a child process with test-sized settings; `env` wins. */
-export function runOracle(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+/** Shell-quoted, for `script -c`. */
+const quoted = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs the real `oracle` command in a child process with test-sized settings; `env` wins.
+ * `terminal`: on a pseudo-terminal (util-linux `script`), as a person at a shell; stdout then holds both streams.
+ * `cwd`: where it runs (a `.env` there is read), the project by default.
+ */
+export function runOracle(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { terminal?: boolean; cwd?: string } = {},
+): Promise<RunResult> {
+  const command = [process.execPath, path.join(projectRoot, "bin/oracle.js"), ...args];
+  const [file, argv] = options.terminal
+    ? ["script", ["-qefc", command.map(quoted).join(" "), "/dev/null"]]
+    : [command[0]!, command.slice(1)];
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [path.join(projectRoot, "bin/oracle.js"), ...args],
+      file,
+      argv,
       {
-        cwd: projectRoot,
+        cwd: options.cwd ?? projectRoot,
         env: {
           PATH: process.env.PATH ?? "",
           HOME: process.env.HOME ?? "",

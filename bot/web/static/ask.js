@@ -1,5 +1,6 @@
 // The ask box: slider value shown as it moves, word suggestions from the model's vocabulary, and
-// POST /api/prophecies; the answer appears as four lines with its permanent link.
+// POST /api/prophecies; the answer appears as four lines with its permanent link, or an error in its
+// place. Without script the form posts to /ask and lands on the new prophecy's page.
 (() => {
   const form = document.getElementById("ask");
   const slider = document.getElementById("temperature");
@@ -7,7 +8,6 @@
   const about = document.getElementById("about");
   const words = document.getElementById("words");
   const answer = document.getElementById("answer");
-  const error = document.getElementById("ask-error");
   const el = (tag, attrs, text) => {
     const node = document.createElement(tag);
     Object.assign(node, attrs || {});
@@ -35,7 +35,6 @@
     event.preventDefault();
     const button = form.querySelector("button");
     button.disabled = true;
-    error.hidden = true;
     try {
       const body = { temperature: Number(slider.value) };
       if (about.value.trim()) body.about = about.value.trim();
@@ -59,8 +58,8 @@
       card.append(quote, meta);
       answer.replaceChildren(card);
     } catch (e) {
-      error.textContent = e.message;
-      error.hidden = false;
+      // The error takes the place of the answer it is about: no older quatrain stays beside it.
+      answer.replaceChildren(el("p", { className: "error", role: "alert" }, e.message));
     } finally {
       button.disabled = false;
     }

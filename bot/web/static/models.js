@@ -1,8 +1,7 @@
-// Admin buttons on /models: each sends the admin token as a bearer token; the answer (or refusal)
-// is shown, and the page reloads after a change so the list is current.
+// Admin buttons on /models (shown once the admin token was given: it travels in its cookie); the
+// answer (or refusal) is shown, and the page reloads after a change so the list is current.
 (() => {
   const status = document.getElementById("admin-status");
-  const token = document.getElementById("admin-token");
   const reason = document.getElementById("admin-reason");
   const epochs = document.getElementById("admin-epochs");
 
@@ -10,7 +9,6 @@
     status.className = "";
     status.textContent = "…";
     const headers = { "content-type": "application/json" };
-    if (token.value) headers.authorization = `Bearer ${token.value}`;
     if (reason.value.trim()) body.reason = reason.value.trim();
     try {
       const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });

@@ -3,6 +3,8 @@
 (() => {
   const facts = document.getElementById("run-facts");
   const id = facts.dataset.run;
+  // The charts' place stays hidden without script: shown only where they will be drawn.
+  for (const chartId of ["chart", "chart-acc"]) document.getElementById(chartId).hidden = false;
   const width = () => Math.max(240, document.getElementById("chart").clientWidth);
   const lossSeries = [
     { label: "epoch" },

@@ -1,9 +1,10 @@
+import { assetUrl, type AssetName } from "../assets.ts";
 import { html, type SafeHtml } from "../html.ts";
 
 export type Section = "ask" | "history" | "models" | "runs";
 
 /** The page around every view: nav, one stylesheet, scripts from this server only. */
-export function layout(title: string, section: Section | null, body: SafeHtml, scripts: string[] = []): SafeHtml {
+export function layout(title: string, section: Section | null, body: SafeHtml, scripts: AssetName[] = []): SafeHtml {
   const link = (href: string, label: string, name: Section) =>
     html`<a href="${href}"${section === name ? html` aria-current="page"` : ""}>${label}</a>`;
   return html`<!doctype html>
@@ -12,8 +13,9 @@ export function layout(title: string, section: Section | null, body: SafeHtml, s
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · The Nostradamus Oracle</title>
-<link rel="stylesheet" href="/static/app.css">
-${scripts.includes("/static/uplot.js") ? html`<link rel="stylesheet" href="/static/uplot.css">` : ""}
+<link rel="icon" type="image/svg+xml" href="${assetUrl("favicon.svg")}">
+<link rel="stylesheet" href="${assetUrl("app.css")}">
+${scripts.includes("uplot.js") ? html`<link rel="stylesheet" href="${assetUrl("uplot.css")}">` : ""}
 </head>
 <body>
 <header class="top">
@@ -23,7 +25,7 @@ ${scripts.includes("/static/uplot.js") ? html`<link rel="stylesheet" href="/stat
 <main>
 ${body}
 </main>
-${scripts.map((src) => html`<script src="${src}" defer></script>`)}
+${scripts.map((name) => html`<script src="${assetUrl(name)}" defer></script>`)}
 </body>
 </html>`;
 }

@@ -20,7 +20,7 @@ function statusOf(m: ModelDetails): SafeHtml {
   return html`<span class="badge accepted">accepted</span>`;
 }
 
-function modelCard(m: ModelDetails): SafeHtml {
+function modelCard(m: ModelDetails, admin: boolean): SafeHtml {
   return html`<article class="model${m.current ? " is-current" : ""}" id="v${m.version}" data-version="${m.version}">
 <h2>Version ${m.version} ${statusOf(m)}</h2>
 <dl class="grid">
@@ -36,7 +36,7 @@ function modelCard(m: ModelDetails): SafeHtml {
 ${m.promotedBy ? html`<dt>Promoted</dt><dd>${m.promotedAt ? when(m.promotedAt) : ""} by ${m.promotedBy}</dd>` : ""}
 </dl>
 <p class="actions">${m.jobId ? html`<a href="/runs/${m.jobId}">training curves</a>` : ""}
-${!m.current && m.hasWeights ? html`<button type="button" class="admin promote" data-version="${m.version}">Promote</button>` : ""}</p>
+${admin && !m.current && m.hasWeights ? html`<button type="button" class="admin promote" data-version="${m.version}">Promote</button>` : ""}</p>
 </article>`;
 }
 
@@ -45,27 +45,54 @@ function runRow(r: Omit<RunDetails, "epochs">): SafeHtml {
 <span class="muted">${when(r.queuedAt)} · ${r.epochsDone} epoch(s)${r.version ? html` · version ${r.version}` : ""} · ${r.reason}</span></li>`;
 }
 
-export function modelsPage(models: ModelDetails[], runs: Omit<RunDetails, "epochs">[]): SafeHtml {
-  return layout(
-    "Models",
-    "models",
-    html`<h1>Models</h1>
-<section class="admin-panel" aria-label="admin">
+/**
+ * Admin on this page: "off" without WEB_ADMIN_TOKEN (nothing shown), "locked" until the token is
+ * given (only the field to give it), "unlocked" once it is (the controls; the token is kept in a cookie).
+ */
+export type AdminView = { state: "off" } | { state: "locked"; error?: string } | { state: "unlocked" };
+
+function adminPanel(admin: AdminView): SafeHtml {
+  if (admin.state === "off") return html``;
+  if (admin.state === "locked")
+    return html`<section class="admin-panel" aria-label="admin">
+<form method="post" action="/admin" class="unlock" autocomplete="off">
+<label for="admin-token">Admin token</label>
+<div class="inline"><input type="password" id="admin-token" name="token" autocomplete="off" required${
+      admin.error ? html` aria-invalid="true" aria-describedby="admin-token-error"` : ""
+    }>
+<button type="submit" id="unlock">Unlock admin</button></div>
+${admin.error ? html`<span class="field-error" id="admin-token-error">${admin.error}</span>` : ""}
+</form>
+</section>`;
+  return html`<section class="admin-panel" aria-label="admin">
 <h2>Admin</h2>
 <form id="admin" autocomplete="off">
-<label>Admin token <input type="password" id="admin-token" name="token" autocomplete="off"></label>
 <label>Reason <input type="text" id="admin-reason" name="reason" maxlength="${LIMITS.reason}" placeholder="why"></label>
 <label>Epochs <input type="number" id="admin-epochs" name="epochs" min="1" max="${LIMITS.epochs}" step="1" placeholder="default"></label>
 <div class="buttons"><button type="button" class="admin" id="retrain">Queue a retrain</button>
 <button type="button" class="admin" id="rollback">Roll back</button></div>
 </form>
 <p id="admin-status" role="status"></p>
-</section>
+<form method="post" action="/admin/lock" class="lock"><button type="submit" class="quiet" id="lock">Lock admin</button></form>
+</section>`;
+}
+
+export function modelsPage(
+  models: ModelDetails[],
+  runs: Omit<RunDetails, "epochs">[],
+  admin: AdminView = { state: "off" },
+): SafeHtml {
+  const unlocked = admin.state === "unlocked";
+  return layout(
+    "Models",
+    "models",
+    html`<h1>Models</h1>
+${adminPanel(admin)}
 <section aria-label="training runs"><h2>Training runs</h2>
 ${runs.length ? html`<ul class="runs">${runs.map(runRow)}</ul>` : html`<p class="muted">No training run yet.</p>`}</section>
 <section aria-label="versions"><h2>Versions</h2>
-${models.length ? models.map(modelCard) : html`<p class="muted">No model version yet.</p>`}</section>`,
-    ["/static/models.js"],
+${models.length ? models.map((m) => modelCard(m, unlocked)) : html`<p class="muted">No model version yet.</p>`}</section>`,
+    unlocked ? ["models.js"] : [],
   );
 }
 
@@ -83,10 +110,10 @@ export function runPage(run: RunDetails): SafeHtml {
 <dt>Queued</dt><dd>${when(run.queuedAt)}</dd>
 ${run.error ? html`<dt>Error</dt><dd class="error">${run.error}</dd>` : ""}
 </dl>
-<div id="chart" class="chart" aria-label="loss and validation loss per epoch"></div>
-<div id="chart-acc" class="chart" aria-label="accuracy per epoch"></div>
+<div id="chart" class="chart" aria-label="loss and validation loss per epoch" hidden></div>
+<div id="chart-acc" class="chart" aria-label="accuracy per epoch" hidden></div>
 <table class="epochs"><thead><tr><th>epoch</th><th>loss</th><th>val loss</th><th>acc</th><th>val acc</th></tr></thead>
 <tbody id="epoch-rows">${run.epochs.map((e) => html`<tr><td>${e.epoch}</td><td>${fixed(e.loss)}</td><td>${fixed(e.valLoss)}</td><td>${fixed(e.acc)}</td><td>${fixed(e.valAcc)}</td></tr>`)}</tbody></table>`,
-    ["/static/uplot.js", "/static/run.js"],
+    ["uplot.js", "run.js"],
   );
 }

@@ -29,25 +29,36 @@ export function prophecyPage(p: StoredProphecy): SafeHtml {
     "history",
     html`<h1>Prophecy #${p.id}</h1>
 ${prophecyCard(p, { link: false })}
-<dl class="facts">
+<section class="card" aria-labelledby="facts-title">
+<h2 id="facts-title">Facts</h2>
+<dl class="grid facts">
 <dt>Asked on</dt><dd>${p.surface}</dd>
 <dt>When</dt><dd>${when(p.createdAt)}</dd>
 <dt>Temperature</dt><dd>${p.temperature}</dd>
 ${p.about ? html`<dt>Starting words</dt><dd>${p.about}</dd>` : ""}
-<dt>Model</dt><dd>version ${p.modelVersion}</dd>
+<dt>Model</dt><dd><a href="/models#v${p.modelVersion}">version ${p.modelVersion}</a></dd>
 <dt>Longest run copied from the corpus</dt><dd>${p.longestCopied} words</dd>
 <dt>Reactions</dt><dd>${p.reactionCount}</dd>
 </dl>
-<p><a href="/history">← all prophecies</a></p>`,
+</section>
+<p class="links"><a href="/">Ask again</a> <a href="/history">All prophecies</a></p>`,
   );
 }
 
 export function errorPage(status: number, message: string): SafeHtml {
+  const title =
+    status === 404
+      ? "Not found"
+      : status === 429
+        ? "Too many questions"
+        : status < 500
+          ? "That did not work"
+          : "Something went wrong";
   return layout(
-    status === 404 ? "Not found" : "Error",
+    title,
     null,
-    html`<h1>${status === 404 ? "Not found" : "Something went wrong"}</h1>
-<p class="error">${message}</p>
-<p><a href="/history">← all prophecies</a></p>`,
+    html`<h1>${title}</h1>
+<p class="error" id="error-message">${message}</p>
+<p class="links"><a href="/">Ask the oracle</a> <a href="/history">All prophecies</a> <a href="/models">Models</a></p>`,
   );
 }

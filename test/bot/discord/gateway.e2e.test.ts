@@ -105,16 +105,17 @@ for (const provider of testProviders as Provider[]) {
       expect(lines).toHaveLength(4);
       for (const l of lines) expect(l.trim().length).toBeGreaterThan(0);
       expect(embed.footer.text).toMatch(/^model v1 · temperature 1\.2/);
-      expect(answer.data.components[0].components[0]).toMatchObject({
-        type: 2,
-        label: "Another one",
-        custom_id: "another-one:1.2",
-      });
-      expect(answer.data.allowed_mentions).toEqual({ parse: [] });
-
       const row = await waitFor("the prophecy row of the message", async () =>
         (await prophecyRows()).find((p) => p.messageRef === message.id),
       );
+      // The button names the prophecy it sits under: a click asks again with its temperature and words.
+      expect(answer.data.components[0].components[0]).toMatchObject({
+        type: 2,
+        label: "Another one",
+        custom_id: `another-one:#${row.id}`,
+      });
+      expect(answer.data.allowed_mentions).toEqual({ parse: [] });
+
       expect(row.modelVersion).toBe(1);
       const full = await fx.db.prisma.prophecy.findUnique({ where: { id: row.id } });
       expect(full).toMatchObject({
@@ -194,13 +195,24 @@ for (const provider of testProviders as Provider[]) {
       expect(await fx.db.prisma.reaction.count()).toBe(before);
     });
 
-    it("the 'Another one' button answers with a fresh quatrain at the same temperature", async () => {
-      const { message } = await askProphecy([{ name: "temperature", type: NUMBER, value: 0.7 }]);
-      const click = fake.buttonInteraction("another-one:0.7", message, { userId: member });
+    it("the 'Another one' button answers with a fresh quatrain at the same temperature and starting words", async () => {
+      const word = "the"; // in every slice of the corpus
+      const { answer: first, message } = await askProphecy([
+        { name: "temperature", type: NUMBER, value: 0.7 },
+        { name: "about", type: STRING, value: word },
+      ]);
+      const customId = first.data.components[0].components[0].custom_id;
+      const click = fake.buttonInteraction(customId, message, { userId: member });
       fake.dispatch("INTERACTION_CREATE", click);
       const answer = await answerOf(click);
-      expect(answer.data.embeds[0].description.split("\n")).toHaveLength(4);
-      expect(answer.data.embeds[0].footer.text).toMatch(/temperature 0\.7/);
+      const lines = answer.data.embeds[0].description.split("\n");
+      expect(lines).toHaveLength(4);
+      expect(answer.data.embeds[0].footer.text).toMatch(new RegExp(`temperature 0\\.7 · about "${word}"`));
+      expect(lines[0].toLowerCase()).toContain(word);
+      // A button posted before the id named its prophecy (the temperature alone) still answers.
+      const old = fake.buttonInteraction("another-one:1.3", message, { userId: member });
+      fake.dispatch("INTERACTION_CREATE", old);
+      expect((await answerOf(old)).data.embeds[0].footer.text).toMatch(/temperature 1\.3 · #/);
     });
 
     it("bad input gets a short private message, the user's text escaped, and the process carries on", async () => {

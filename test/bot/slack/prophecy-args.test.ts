@@ -57,6 +57,9 @@ describe("parseProphecyText", () => {
     ["0x1", /not a plain number/],
     ["1,2", /not a plain number/],
     ["1.2.3", /not a plain number/],
+    // The core's rule (config/text/numbers.ts): no plus sign, which the core would refuse anyway.
+    ["+1.5", /not a plain number/],
+    ["t=+1.5", /plain number/],
     ["1.2 0.8", /given twice/],
     ["t=1.2 temperature:0.5", /given twice/],
     ["1.2 t=1.2", /given twice/],

@@ -351,6 +351,45 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       expect(big.statusCode).toBe(413);
       expect(big.json().error).toBeTruthy();
     });
+    it("limits asking per client address in the core: 429 with Retry-After, the words every surface uses", async () => {
+      const limited = await startWeb(getDb(), { web: { rateLimitPerMinute: 2 } });
+      try {
+        const ask = (ip: string) =>
+          limited.app.inject({
+            method: "POST",
+            url: "/api/prophecies",
+            payload: { about: "zyzzyva" },
+            remoteAddress: ip,
+          });
+        // Asks the core refuses count too: the limit comes before any work.
+        expect((await ask("10.0.0.1")).statusCode).toBe(400);
+        expect((await ask("10.0.0.1")).statusCode).toBe(400);
+        const refused = await ask("10.0.0.1");
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json().error).toMatch(/^You are asking too fast; try again in \d+ s\.$/);
+        expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+        expect(Number(refused.headers["retry-after"])).toBeLessThanOrEqual(60);
+        // The form without script is the same limit: the same words, in the answer's place.
+        const form = await limited.app.inject({
+          method: "POST",
+          url: "/ask",
+          payload: "temperature=1",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          remoteAddress: "10.0.0.1",
+        });
+        expect(form.statusCode).toBe(429);
+        expect(form.headers["retry-after"]).toBe(refused.headers["retry-after"]);
+        expect(form.body).toMatch(/role="alert">You are asking too fast; try again in \d+ s\.<\/p>/);
+        expect((await ask("10.0.0.2")).statusCode).toBe(400);
+        // Reading is not limited.
+        for (let i = 0; i < 4; i++)
+          expect((await limited.app.inject({ url: "/api/prophecies", remoteAddress: "10.0.0.1" })).statusCode).toBe(
+            200,
+          );
+      } finally {
+        await limited.close();
+      }
+    });
   });
 
   describe("pages (HTML, no script needed)", () => {
@@ -370,7 +409,90 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       expect(fire.html).toContain("👍</span> 3");
       const bad = await page("/history?limit=0");
       expect(bad.status).toBe(400);
-      expect(bad.html).toContain("limit");
+      expect(bad.html).toContain("Write a whole number from 1 to the page limit.");
+    });
+
+    it("/history says in words, beside the filter, what is wrong with it (never the validator's text)", async () => {
+      const bad = await page("/history?minTemperature=warm&q=king");
+      expect(bad.status).toBe(400);
+      expect(bad.html).toMatch(
+        /<label class="invalid">T from <input[^>]*name="minTemperature"[^>]*value="warm"[^>]*aria-invalid="true"[^>]*><span class="field-error" id="error-minTemperature">Write a number from 0 to 100, such as 0\.8\.<\/span><\/label>/,
+      );
+      expect(bad.html).toContain('value="king"'); // the other filters kept as typed
+      expect(bad.html).not.toMatch(/querystring|must be number|Something went wrong/);
+      const dates = await page("/history?from=2026-02-30");
+      expect(dates.status).toBe(400);
+      expect(dates.html).toMatch(/id="error-from">from &quot;2026-02-30&quot; is not a date/);
+      const range = await page("/history?minTemperature=1.5&maxTemperature=0.5");
+      expect(range.html).toMatch(/id="error-maxTemperature">minTemperature must not exceed maxTemperature/);
+    });
+
+    it("asking without script: the form's POST lands on the new prophecy's page; a mistake comes back in the answer's place", async () => {
+      const asked = await web.app.inject({
+        method: "POST",
+        url: "/ask",
+        payload: "temperature=1.3&about=the",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      expect(asked.statusCode).toBe(303);
+      const target = asked.headers.location as string;
+      expect(target).toMatch(/^\/p\/\d+$/);
+      const stored = await getDb().prisma.prophecy.findUnique({ where: { id: Number(target.slice(3)) } });
+      expect(stored).toMatchObject({ surface: "web", temperature: 1.3, about: "the", requestedBy: "127.0.0.1" });
+      const shown = await page(target);
+      expect(shown.html).toContain("<dt>Starting words</dt><dd>the</dd>");
+
+      const refused = await web.app.inject({
+        method: "POST",
+        url: "/ask",
+        payload: "temperature=1.3&about=zyzzyva",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toMatch(
+        /<section id="answer" aria-live="polite"><p class="error" role="alert">[^<]*zyzzyva/,
+      );
+      expect(refused.body).toContain('value="zyzzyva"'); // the form keeps what was typed
+      expect(refused.body).toMatch(/<output id="temperature-value" for="temperature">1\.3<\/output>/);
+    });
+
+    it("an unknown address is the site's own 404 page; /favicon.ico is the icon", async () => {
+      const missing = await page("/nope/deeper?x=1");
+      expect(missing.status).toBe(404);
+      expect(missing.headers["content-type"]).toMatch(/^text\/html/);
+      expect(missing.html).toContain('<header class="top">');
+      expect(missing.html).toContain("<h1>Not found</h1>");
+      expect(missing.html).toContain("There is no page at /nope/deeper.");
+      expect((await page("/p/abc")).status).toBe(404);
+      const api = await page("/api/nope");
+      expect(api.status).toBe(404);
+      expect(JSON.parse(api.html).error).toMatch(/No such API route/);
+      const icon = await page("/favicon.ico");
+      expect(icon.status).toBe(200);
+      expect(icon.headers["content-type"]).toBe("image/svg+xml");
+      expect(icon.html).toContain("<svg");
+    });
+
+    it("compresses what it sends and lets browsers keep static files for a year (their URLs carry a hash)", async () => {
+      const home = await page("/");
+      const css = /href="(\/static\/app\.css\?v=[0-9a-f]{12})"/.exec(home.html)![1]!;
+      expect(home.html).toMatch(
+        /<link rel="icon" type="image\/svg\+xml" href="\/static\/favicon\.svg\?v=[0-9a-f]{12}">/,
+      );
+      for (const url of [css, "/static/uplot.js"]) {
+        const response = await web.app.inject({ url, headers: { "accept-encoding": "gzip, br" } });
+        expect(response.statusCode).toBe(200);
+        expect(response.headers["content-encoding"]).toMatch(/^(br|gzip)$/);
+        expect(response.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+      }
+      const uplot = await web.app.inject({ url: "/static/uplot.js", headers: { "accept-encoding": "gzip" } });
+      const plain = await web.app.inject({ url: "/static/uplot.js" });
+      expect(uplot.headers["content-encoding"]).toBe("gzip");
+      expect(uplot.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+      const history = await web.app.inject({ url: "/history", headers: { "accept-encoding": "gzip" } });
+      expect(history.headers["content-encoding"]).toBe("gzip");
+      const api = await web.app.inject({ url: "/api/prophecies", headers: { "accept-encoding": "gzip" } });
+      expect(api.headers["content-encoding"]).toBe("gzip");
     });
 
     it("escapes user text everywhere it is shown", async () => {
@@ -408,26 +530,6 @@ describeEachDatabase("web API limits and tokens", (getDb: () => Db) => {
   beforeAll(async () => {
     version = await createModelVersion(getDb(), sampleModelVersion(), { promote: { by: "test", reason: "fixture" } });
     await seedProphecy(getDb(), { modelVersion: version });
-  });
-
-  it("rate-limits asking per client address (429 after WEB_RATE_LIMIT_PER_MINUTE)", async () => {
-    const web = await startWeb(getDb(), { web: { rateLimitPerMinute: 2 } });
-    try {
-      const ask = (ip: string) =>
-        web.app.inject({ method: "POST", url: "/api/prophecies", payload: { temperature: 9 }, remoteAddress: ip });
-      // Bad asks count too: the limit is on requests, before any work.
-      expect((await ask("10.0.0.1")).statusCode).toBe(400);
-      expect((await ask("10.0.0.1")).statusCode).toBe(400);
-      const limited = await ask("10.0.0.1");
-      expect(limited.statusCode).toBe(429);
-      expect(limited.json().error).toBeTruthy();
-      expect((await ask("10.0.0.2")).statusCode).toBe(400);
-      // Reading is not limited.
-      for (let i = 0; i < 4; i++)
-        expect((await web.app.inject({ url: "/api/prophecies", remoteAddress: "10.0.0.1" })).statusCode).toBe(200);
-    } finally {
-      await web.close();
-    }
   });
 
   it("refuses admin actions when no admin token is configured", async () => {

@@ -28,11 +28,11 @@ describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install c
     /** Every URL the browser asked for: none may leave for another host. */
     const requested: string[] = [];
 
-    const open = async (url: string, ctx: BrowserContext = context): Promise<Page> => {
+    const open = async (url: string, ctx: BrowserContext = context, status = 200): Promise<Page> => {
       const page = await ctx.newPage();
       page.on("request", (request) => requested.push(request.url()));
       const response = await page.goto(base + url);
-      expect(response?.status()).toBe(200);
+      expect(response?.status(), url).toBe(status);
       return page;
     };
     const shoot = async (page: Page, name: string) => {
@@ -160,20 +160,105 @@ describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install c
       await page.close();
     });
 
-    it("an admin action is refused without the token and succeeds with it", async () => {
+    it("admin controls appear only once the admin token is given; then a retrain is queued", async () => {
       const page = await open("/models");
       expect(await page.locator(`article.model[data-version="${version}"]`).textContent()).toContain("current");
+      // Only the field to give the token: no control that would answer "refused".
+      expect(await page.locator("#admin-token").count()).toBe(1);
+      expect(await page.locator("#retrain, #rollback, button.promote").count()).toBe(0);
+      await page.locator("#admin-token").fill("not-the-token");
+      await page.getByRole("button", { name: "Unlock admin" }).click();
+      await page.locator("#admin-token-error").waitFor();
+      expect(await page.locator("#admin-token-error").textContent()).toBe("That is not the admin token.");
+      expect(await page.locator("#retrain").count()).toBe(0);
+
+      await page.locator("#admin-token").fill(ADMIN_TOKEN);
+      await page.getByRole("button", { name: "Unlock admin" }).click();
+      await page.locator("#retrain").waitFor();
+      expect(await page.locator("#admin-token").count()).toBe(0);
       await shoot(page, "models");
       const before = await db.prisma.trainingJob.count();
       await page.locator("#admin-reason").fill("more epochs");
       await page.locator("#retrain").click();
-      await expect.poll(() => page.locator("#admin-status").textContent()).toContain("Refused");
-      expect(await db.prisma.trainingJob.count()).toBe(before);
-      await page.locator("#admin-token").fill(ADMIN_TOKEN);
-      await page.locator("#retrain").click();
       await expect.poll(() => page.locator("#admin-status").textContent()).toMatch(/Queued as run \d+/);
       const jobId = Number(/run (\d+)/.exec((await page.locator("#admin-status").textContent())!)![1]);
       expect(await getJob(db, jobId)).toMatchObject({ state: "queued", reason: "more epochs" });
+      expect(await db.prisma.trainingJob.count()).toBe(before + 1);
+      await page.waitForLoadState("load"); // the page reloads after a change
+      await page.getByRole("button", { name: "Lock admin" }).click();
+      await page.locator("#admin-token").waitFor();
+      expect(await page.locator("#retrain").count()).toBe(0);
+      await page.close();
+    });
+
+    it("with admin off, /models shows no admin control and no token field", async () => {
+      const plain = await startWeb(db, { web: { adminToken: undefined } });
+      await plain.app.listen({ host: "127.0.0.1", port: 0 });
+      try {
+        const page = await context.newPage();
+        const url = `http://127.0.0.1:${(plain.app.server.address() as AddressInfo).port}/models`;
+        expect((await page.goto(url))?.status()).toBe(200);
+        expect(await page.locator("article.model").count()).toBeGreaterThan(0);
+        expect(await page.locator(".admin-panel, #admin-token, #retrain, #rollback, button.promote").count()).toBe(0);
+        expect(await page.getByText(/admin/i).count()).toBe(0);
+        await page.close();
+      } finally {
+        await plain.close();
+      }
+    });
+
+    it("asks without JavaScript: the form posts and lands on the new prophecy's page", async () => {
+      const noScript = await browser.newContext({ javaScriptEnabled: false });
+      const page = await open("/", noScript);
+      await page.locator("#temperature").fill("0.7");
+      await page.locator("#about").fill("the");
+      await page.getByRole("button", { name: "Prophesy" }).click();
+      await page.waitForURL(/\/p\/\d+$/);
+      const id = Number(/\/p\/(\d+)$/.exec(page.url())![1]);
+      expect(await page.locator(".quatrain .line").count()).toBe(4);
+      expect(await page.locator(".facts").textContent()).toMatch(/Temperature\s*0\.7/);
+      expect(await page.locator(".facts").textContent()).toMatch(/Starting words\s*the/);
+      expect(await db.prisma.prophecy.findUnique({ where: { id } })).toMatchObject({
+        surface: "web",
+        temperature: 0.7,
+      });
+      // A mistake comes back on the form, where the answer would be, with what was typed.
+      await page.goto(base + "/");
+      await page.locator("#about").fill("zyzzyva");
+      await page.getByRole("button", { name: "Prophesy" }).click();
+      await page.locator("#answer .error").waitFor();
+      expect(await page.locator("#answer .error").textContent()).toContain("zyzzyva");
+      expect(await page.locator("#about").inputValue()).toBe("zyzzyva");
+      // The run page keeps no blank space for charts it cannot draw.
+      await page.goto(`${base}/runs/${runId}`);
+      expect(await page.locator("#chart").isVisible()).toBe(false);
+      expect(await page.locator("#epoch-rows tr").count()).toBeGreaterThan(0);
+      await noScript.close();
+    });
+
+    it("an error replaces the answer it is about (with JavaScript)", async () => {
+      const page = await open("/");
+      await page.getByRole("button", { name: "Prophesy" }).click();
+      await page.locator("#answer .prophecy").waitFor();
+      await page.locator("#about").fill("zyzzyva");
+      await page.getByRole("button", { name: "Prophesy" }).click();
+      await page.locator("#answer .error").waitFor();
+      expect(await page.locator("#answer .error").textContent()).toContain("zyzzyva");
+      expect(await page.locator("#answer .prophecy").count()).toBe(0);
+      await page.close();
+    });
+
+    it("an unknown address is a 404 page in the site's layout, with the icon", async () => {
+      const page = await open("/no/such/page", context, 404);
+      expect(await page.locator("header.top nav a").count()).toBe(3);
+      expect(await page.locator("h1").textContent()).toBe("Not found");
+      expect(await page.locator("#error-message").textContent()).toBe("There is no page at /no/such/page.");
+      const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+      const fetched = await page.request.get(base + icon);
+      expect(fetched.status()).toBe(200);
+      expect(fetched.headers()["content-type"]).toBe("image/svg+xml");
+      await page.getByRole("link", { name: "All prophecies" }).click();
+      await page.waitForURL(/\/history$/);
       await page.close();
     });
 
@@ -184,8 +269,14 @@ describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install c
         hasTouch: true,
         deviceScaleFactor: 1,
       });
-      for (const url of ["/", "/history", "/history?sort=reactions", `/p/1`, "/models", `/runs/${runId}`]) {
-        const page = await open(url, phone);
+      // The admin view too: the token given once, as a person would.
+      const unlock = await open("/models", phone);
+      await unlock.locator("#admin-token").fill(ADMIN_TOKEN);
+      await unlock.getByRole("button", { name: "Unlock admin" }).click();
+      await unlock.locator("#retrain").waitFor();
+      await unlock.close();
+      for (const [url, status] of PAGES(runId)) {
+        const page = await open(url, phone, status);
         await page.waitForLoadState("networkidle").catch(() => {});
         const { scrollWidth, innerWidth } = await page.evaluate(() => ({
           scrollWidth: document.documentElement.scrollWidth,
@@ -198,9 +289,103 @@ describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install c
       await phone.close();
     });
 
+    it("every text on every page has a contrast of at least 4.5:1", async () => {
+      const unlocked = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+      const login = await open("/models", unlocked);
+      await login.locator("#admin-token").fill(ADMIN_TOKEN);
+      await login.getByRole("button", { name: "Unlock admin" }).click();
+      await login.locator("#retrain").waitFor();
+      await login.close();
+      const queued = await enqueueJob(db, { requestedBy: "tester", reason: "a queued badge" });
+      const failures: string[] = [];
+      for (const [url, status] of [...PAGES(runId), [`/runs/${queued.id}`, 200] as const]) {
+        for (const ctx of [context, unlocked]) {
+          const page = await open(url, ctx, status);
+          for (const low of await page.evaluate(lowContrastTexts)) failures.push(`${url}: ${low}`);
+          await page.close();
+        }
+      }
+      await unlocked.close();
+      expect(failures).toEqual([]);
+    });
+
     it("no request left for another host", () => {
       expect(requested.length).toBeGreaterThan(10);
       for (const url of requested) expect(url.startsWith(base), url).toBe(true);
     });
   },
 );
+
+/** Every page a reader can reach, with the status each answers. */
+const PAGES = (runId: number) =>
+  [
+    ["/", 200],
+    ["/history", 200],
+    ["/history?sort=reactions", 200],
+    ["/history?minTemperature=warm", 400],
+    ["/p/1", 200],
+    ["/models", 200],
+    [`/runs/${runId}`, 200],
+    ["/no/such/page", 404],
+  ] as const;
+
+/**
+ * Runs in the page: each visible element's own text (and each empty field's placeholder) against the
+ * colour behind it, composited up the ancestors; returns those under 4.5:1 (WCAG AA for body text).
+ */
+function lowContrastTexts(): string[] {
+  type Rgba = [number, number, number, number];
+  const parse = (c: string): Rgba => {
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    if (!m) return [0, 0, 0, 0];
+    const [r, g, b, a] = m[1]!
+      .split(/[ ,/]+/)
+      .filter(Boolean)
+      .map(Number);
+    return [r!, g!, b!, a === undefined || Number.isNaN(a) ? 1 : a];
+  };
+  const over = (top: Rgba, bottom: Rgba): Rgba => {
+    const a = top[3] + bottom[3] * (1 - top[3]);
+    if (a === 0) return [0, 0, 0, 0];
+    const mix = (i: number) => (top[i]! * top[3] + bottom[i]! * bottom[3] * (1 - top[3])) / a;
+    return [mix(0), mix(1), mix(2), a];
+  };
+  const background = (el: Element | null): Rgba => {
+    const layers: Rgba[] = [];
+    for (let e = el; e; e = e.parentElement) layers.push(parse(getComputedStyle(e).backgroundColor));
+    let color: Rgba = [255, 255, 255, 1]; // the canvas behind everything
+    for (const layer of layers.reverse()) color = over(layer, color);
+    return color;
+  };
+  const luminance = ([r, g, b]: Rgba) => {
+    const f = (c: number) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (fg: Rgba, bg: Rgba) => {
+    const [a, b] = [luminance(over(fg, bg)), luminance(bg)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  };
+  const low: string[] = [];
+  const check = (el: Element, text: string, color: string) => {
+    const r = ratio(parse(color), background(el));
+    if (r < 4.5)
+      low.push(
+        `"${text.trim().slice(0, 30)}" ${color} on ${background(el).map(Math.round).join(",")}: ${r.toFixed(2)}`,
+      );
+  };
+  for (const el of document.querySelectorAll("body *")) {
+    if (!(el instanceof HTMLElement) || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true }))
+      continue;
+    if ((el as HTMLButtonElement).disabled) continue; // WCAG exempts inactive controls
+    const own = [...el.childNodes]
+      .filter((n) => n.nodeType === Node.TEXT_NODE)
+      .map((n) => n.textContent ?? "")
+      .join("");
+    if (own.trim()) check(el, own, getComputedStyle(el).color);
+    if ((el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) && el.placeholder && !el.value)
+      check(el, el.placeholder, getComputedStyle(el, "::placeholder").color);
+    if (el instanceof HTMLInputElement && el.value && !["range", "hidden", "password"].includes(el.type))
+      check(el, el.value, getComputedStyle(el).color);
+  }
+  return low;
+}

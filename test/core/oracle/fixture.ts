@@ -7,8 +7,13 @@ import { silentLogger } from "../../../core/logger.ts";
 import { trainVersion } from "../../../core/training/train-version.ts";
 import { testConfig } from "../../helpers/config.ts";
 
+/** The test's limit (bot.rateLimitPerMinute), when it sets one, holds on the web too. */
 export function oracleConfig(db: Db, bot: NonNullable<ConfigOverrides>["bot"] = {}): Config {
-  return testConfig(db.url, { trainer: { promotionTolerance: 10, evalSamples: 0 }, bot: { backend: "wasm", ...bot } });
+  return testConfig(db.url, {
+    trainer: { promotionTolerance: 10, evalSamples: 0 },
+    bot: { backend: "wasm", ...bot },
+    ...(bot.rateLimitPerMinute === undefined ? {} : { web: { rateLimitPerMinute: bot.rateLimitPerMinute } }),
+  });
 }
 
 /** Trains (and, the gate being lenient, promotes) a tiny version on the first 30 quatrains. */

@@ -4,7 +4,7 @@ import { claimNextJob, enqueueJob, finishJob, getJob } from "../../../core/db/jo
 import { createModelVersion, getModelVersion, promote, rollback } from "../../../core/db/model-versions.ts";
 import { recordProphecy } from "../../../core/db/prophecies.ts";
 import { listReactions } from "../../../core/db/reactions.ts";
-import { UserError } from "../../../core/errors.ts";
+import { RateLimitedError, UserError } from "../../../core/errors.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import { createOracle } from "../../../core/oracle/oracle.ts";
 import type { Oracle } from "../../../core/oracle/types.ts";
@@ -106,6 +106,30 @@ describeEachDatabase("oracle", (getDb) => {
     await oracle.prophesy({}, { surface: "slack", requestedBy: "spammer" });
     clock += 31_000;
     await oracle.prophesy({}, ctx);
+  });
+
+  it("keeps one limiter per surface: the web's per client address (WEB_RATE_LIMIT_PER_MINUTE), chat's per user", async () => {
+    const base = oracleConfig(getDb(), { rateLimitPerMinute: 1 });
+    const limited = createOracle({
+      db: getDb(),
+      config: { ...base, web: { ...base.web, rateLimitPerMinute: 2 } },
+      log: silentLogger,
+      watch: false,
+      now: () => clock,
+    });
+    try {
+      const web = { surface: "web", requestedBy: "203.0.113.7" } as const;
+      await limited.prophesy({}, web);
+      await limited.prophesy({}, web);
+      const refused = await limited.prophesy({}, web).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      expect(refused).toMatchObject({ retryAfterSeconds: 60, message: "You are asking too fast; try again in 60 s." });
+      const chat = { surface: "slack", requestedBy: "U1" } as const;
+      await limited.prophesy({}, chat);
+      await expect(limited.prophesy({}, chat)).rejects.toThrow("You are asking too fast; try again in 60 s.");
+    } finally {
+      await limited.close();
+    }
   });
 
   it("logs reactions once each: duplicates, removals, retries and late older events", async () => {
