@@ -198,6 +198,8 @@ export async function enqueueScheduledJob(
 }
 
 export async function getJob(db: Db, id: number): Promise<Job | null> {
+  // As getProphecy: an id no row can have (Infinity from a lenient page schema) is no job, not a query error.
+  if (!Number.isSafeInteger(id)) return null;
   const row = await db.prisma.trainingJob.findUnique({ where: { id } });
   return row ? toJob(row) : null;
 }

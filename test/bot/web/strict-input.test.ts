@@ -92,3 +92,23 @@ describeEachDatabase("web API input is strict", (getDb) => {
     expect(await written()).toBe(before);
   });
 });
+
+describeEachDatabase("web pages with ids no row can have", (getDb) => {
+  let web: WebServer;
+  beforeAll(async () => {
+    web = await startWeb(getDb());
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  // Found by the stress fuzz round: /runs/Infinity answered 500 (the page's schema let it through).
+  it.each(["/runs/Infinity", "/runs/-Infinity", "/p/Infinity", "/runs/1e400", "/p/99999999999999999999"])(
+    "%s is no page (4xx), never a 500",
+    async (url) => {
+      const res = await web.app.inject({ method: "GET", url });
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+    },
+  );
+});
