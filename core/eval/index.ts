@@ -13,6 +13,7 @@ export { qualityFigures, corpusProfile, type QualityFigures, type QualityOptions
 export { isFunctionWord } from "./function-words.ts";
 export {
   QUALITY_LIMITS,
+  brokenLimitCount,
   boundOf,
   qualityRegressions,
   qualityRows,

@@ -243,7 +243,7 @@ export interface QualityRow {
   values: string[];
   /** The corpus' own value ("—": not measured, e.g. an evaluation stored before the figure existed). */
   corpus: string;
-  /** The stated limits, e.g. "≤ 2.0× at T=1, ≤ 3.0× at T=0.7". */
+  /** The stated limits, e.g. "at most 2.0× at T=1, 3.0× at T=0.7" (the corpus may loosen them: see boundOf). */
   limit: string;
 }
 
@@ -280,14 +280,17 @@ export function qualityRows(
       const ownCorpus = own && limit.corpusPerSet ? limit.corpus(f, {}) : null;
       return `${limit.show(value)}${detail ? ` ${detail}` : ""}${ownCorpus === null ? "" : ` (corpus ${limit.show(ownCorpus)})`}`;
     };
-    const bounds = Object.entries(limit.bound).map(
-      ([t, b]) => `${limit.kind === "max" ? "≤" : "≥"} ${limit.show(b)}${t === "*" ? "" : ` at T=${t}`}`,
+    // "at most 2.0× at T=1, 3.0× at T=0.7"; equal bounds share their temperatures.
+    const byBound = new Map<number, string[]>();
+    for (const [t, b] of Object.entries(limit.bound)) byBound.set(b, [...(byBound.get(b) ?? []), t]);
+    const bounds = [...byBound].map(([b, ts]) =>
+      ts.includes("*") ? limit.show(b) : `${limit.show(b)} at T=${ts.join(" and T=")}`,
     );
     return {
       figure: limit.figure,
       values: figures.map((f) => cell(f, true)),
       corpus: c ? cell(c, false) : DASH,
-      limit: bounds.join(", "),
+      limit: `${limit.kind === "max" ? "at most" : "at least"} ${bounds.join(", ")}`,
     };
   });
   const bigrams = figures.find((f) => (known(f.distinctBigramsAt) ?? DISTINCT_BIGRAM_WINDOW) < DISTINCT_BIGRAM_WINDOW);
@@ -300,4 +303,16 @@ export function qualityRows(
   }
   rows.splice(rows.findIndex((r) => r.figure.startsWith("inside")) + 1, 0, wordCountRow(figures, c));
   return rows;
+}
+
+/**
+ * How many limits a version's stored figures break (0: all kept); null when there are none to
+ * judge: no samples, or an evaluation stored before the loop figures existed.
+ */
+export function brokenLimitCount(
+  figures: readonly StoredQualityFigures[] | null | undefined,
+  corpus: StoredQualityFigures | null | undefined,
+): number | null {
+  if (!figures?.length || !corpus || figures.every((f) => f.distinctBigrams === undefined)) return null;
+  return qualityViolations(figures, corpus).length;
 }

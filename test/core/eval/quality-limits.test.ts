@@ -88,7 +88,7 @@ describe("quality limits", () => {
       figure: "use of a top-10 content word, as a multiple of its corpus rate (worst)",
       values: ['6.0× "army"', "—"],
       corpus: '1.0× "great"',
-      limit: "≤ 2.0× at T=1, ≤ 3.0× at T=0.7",
+      limit: "at most 2.0× at T=1, 3.0× at T=0.7",
     });
     expect(row("quatrains containing").values[0]).toBe('47.0% "great one" (corpus 4.9%)');
     expect(row("quatrains containing").corpus).toBe('21.8% "the great"');
@@ -98,7 +98,8 @@ describe("quality limits", () => {
       corpus: "31.9 ± 3.6",
       limit: "",
     });
-    expect(row("quatrains repeating").limit).toBe("≤ 0.0%");
+    expect(row("quatrains repeating").limit).toBe("at most 0.0%");
+    expect(row("inside").limit).toBe("at least 90.0% at T=1 and T=0.7");
     expect(qualityRows([], null).every((r) => r.corpus === "—")).toBe(true);
   });
 
