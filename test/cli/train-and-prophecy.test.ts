@@ -59,8 +59,12 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(record.stdout).toMatch(/^model version 2 \(current\)$/m);
     expect(record.stdout).toMatch(/held-out test +\d+\.\d \(trigram baseline \d+\.\d; \d+ of \d+ words unknown\)/);
     expect(record.stdout).toMatch(/^ +T=0\.7 5 · T=1 5 · T=1\.3 5$/m);
-    expect(record.stdout).toMatch(/quatrains repeating a word at once \(limit at most 0\.0%\)\n +corpus 0\.0% · T=0\.7 0\.0% · /);
-    expect(record.stdout).toMatch(/words per quatrain, mean ± sd \(corpus' range \d+–\d+\)\n +corpus \d+\.\d ± \d+\.\d · T=0\.7 /);
+    expect(record.stdout).toMatch(
+      /quatrains repeating a word at once \(limit at most 0\.0%\)\n +corpus 0\.0% · T=0\.7 0\.0% · /,
+    );
+    expect(record.stdout).toMatch(
+      /words per quatrain, mean ± sd \(corpus' range \d+–\d+\)\n +corpus \d+\.\d ± \d+\.\d · T=0\.7 /,
+    );
     const one = JSON.parse((await runOracle(["models", "1", "--json"], env())).stdout);
     expect(one).toMatchObject({ current: 2, version: { version: 1, isCurrent: false } });
     expect((await runOracle(["models", "9"], env())).stderr).toMatch(/There is no model version 9\./);
@@ -126,7 +130,9 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       expect(lines.filter((l) => l.length > 100)).toEqual([]);
     }
     const table = (await runOracle(["models"], quiet)).stdout.split("\n");
-    expect(table[0]).toMatch(/^ +version +status +trained \(UTC\) +epochs +val loss +test ppl +trigram +copied +limits$/);
+    expect(table[0]).toMatch(
+      /^ +version +status +trained \(UTC\) +epochs +val loss +test ppl +trigram +copied +limits$/,
+    );
     expect(table[1]).toMatch(/^ +v1 +(accepted|rejected|current)/);
   }, 120_000);
 
