@@ -1,7 +1,9 @@
 import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
 import { quoteUserList } from "../../config/text/escape.ts";
-import { longestCopiedRun, sampleTokens, seededRandom, type SamplingRules } from "../model/index.ts";
+import { longestCopiedRun } from "../model/originality.ts";
+import { seededRandom } from "../model/random.ts";
+import { sampleTokens, type SamplingRules } from "../model/sample.ts";
 import type { ProphecyAsk } from "../oracle/types.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
