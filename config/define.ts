@@ -41,7 +41,7 @@ function coerce(raw: string, schema: z.ZodType): unknown {
 }
 
 /** What a setting accepts, in words: "a whole number from 1 to 10000", "one of fail, requeue". */
-export function accepted(schema: z.ZodType): string {
+function accepted(schema: z.ZodType): string {
   const base = inner(schema);
   if (base instanceof z.ZodNumber) {
     const kind = base.isInt ? "a whole number" : "a number";

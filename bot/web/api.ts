@@ -22,7 +22,7 @@ import {
 export { MAX_PAGE_LIMIT } from "./schemas.ts";
 
 /** A prophecy as the API shows it (who asked is not shown: for the web it is a client address). */
-export function prophecyJson(p: StoredProphecy) {
+function prophecyJson(p: StoredProphecy) {
   return {
     id: p.id,
     createdAt: p.createdAt.toISOString(),
@@ -38,7 +38,7 @@ export function prophecyJson(p: StoredProphecy) {
   };
 }
 
-export const modelJson = (m: ModelDetails) => ({
+const modelJson = (m: ModelDetails) => ({
   ...m,
   createdAt: m.createdAt.toISOString(),
   trainingStartedAt: m.trainingStartedAt.toISOString(),

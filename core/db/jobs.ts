@@ -11,7 +11,7 @@ import type { EpochMetrics } from "../metrics.ts";
  * so concurrent runners and CLI calls cannot both win.
  */
 
-export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "rejected"] as const;
+const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "rejected"] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export type FinalJobState = Exclude<JobState, "queued" | "running">;
 

@@ -4,7 +4,7 @@ import type { AppliedMigration, Migration } from "./migrations.ts";
 import { connectPostgres } from "./postgres-connection.ts";
 
 /** The advisory lock key Prisma Migrate takes, so our migrator and a real `prisma migrate` exclude each other. */
-export const PRISMA_ADVISORY_LOCK = 72707369;
+const PRISMA_ADVISORY_LOCK = 72707369;
 
 // Prisma Migrate's own table definition for PostgreSQL.
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (

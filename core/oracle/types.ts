@@ -11,7 +11,7 @@ import type { OracleOperations } from "./operations.ts";
 export type { Admission, ChatCommandRecord };
 
 // Defined in core/surface.ts so core/db can use them without importing this file.
-export { SURFACES, type Surface, type ReactionPlatform } from "../surface.ts";
+export { SURFACES, type Surface } from "../surface.ts";
 
 /** Who asked, and where the answer will live. */
 export interface RequestContext {

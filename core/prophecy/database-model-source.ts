@@ -12,7 +12,7 @@ import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { stillLearning } from "./still-learning.ts";
 
 /** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
-export type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
+type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
 
 export interface ModelSourceOptions {
   log?: Logger;

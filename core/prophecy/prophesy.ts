@@ -50,7 +50,7 @@ function encodeAbout(about: string, model: LoadedModel): number[] {
 }
 
 /** Largest seed: seeds are stored as 32-bit integers. */
-export const MAX_SEED = 2 ** 31 - 1;
+const MAX_SEED = 2 ** 31 - 1;
 
 /** The seed of quatrain `i` of a request: the request's seed for the first, derived ones after, each reproducing its quatrain alone. */
 const seedOf = (seed: number, i: number) => (i === 0 ? seed : Math.floor(seededRandom(`${seed}:${i}`)() * MAX_SEED));

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { parse as parseQuery } from "node:querystring";
 import { WebSocketServer, type WebSocket } from "ws";
 
-export interface RecordedCall {
+interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   /** The token the call was made with (Authorization: Bearer), if any. */
