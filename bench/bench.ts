@@ -75,7 +75,7 @@ const webScale = () =>
     ? benchWebScale({
         rows: Number(args["web-rows"]),
         iterations: 200,
-        postgresUrl: args.postgres === "none" ? null : args.postgres!,
+        postgresUrl: args.postgres === "none" ? null : args.postgres,
         say,
       })
     : Promise.resolve(null);

@@ -112,7 +112,7 @@ export async function discordBench(argv: string[]): Promise<void> {
   const edits = new Map<string, (body: any) => void>();
   fake.onRequest = (r) => {
     const m = r.method === "PATCH" && r.path.match(/^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/);
-    if (m) edits.get(m[1]!)?.(r.body);
+    if (m) edits.get(m[1])?.(r.body);
   };
 
   interface Outcome {
@@ -282,8 +282,8 @@ function startBot(env: NodeJS.ProcessEnv) {
         if (u) resolve(u);
       }
     };
-    child.stdout!.on("data", take);
-    child.stderr!.on("data", take);
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
     void exited.then(({ code }) =>
       reject(new Error(`oracle bot exited (${code}) before listening:\n${output.slice(-2000)}`)),
     );

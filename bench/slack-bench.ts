@@ -95,7 +95,7 @@ worker.on("error", (error) => {
 const next = async (type: string) => {
   for (;;) {
     const i = messages.findIndex((m) => m.type === type);
-    if (i >= 0) return messages.splice(i, 1)[0]!;
+    if (i >= 0) return messages.splice(i, 1)[0];
     await new Promise<void>((resolve) => (wake = resolve));
   }
 };

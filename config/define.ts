@@ -80,7 +80,7 @@ export function parseSpec<S extends Spec>(
             ? undefined
             : coerce(raw, s.schema);
       const parsed = s.schema.safeParse(input);
-      if (parsed.success) out[group]![key] = parsed.data;
+      if (parsed.success) out[group][key] = parsed.data;
       else {
         const given =
           key in groupOverrides && groupOverrides[key] !== undefined ? String(groupOverrides[key]) : (raw ?? "");

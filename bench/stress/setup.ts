@@ -152,7 +152,7 @@ export async function setUp(args: StressArgs): Promise<Stress> {
       opts.asUser !== undefined
         ? ["setpriv", `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, "--clear-groups", ...command]
         : command;
-    const child = spawn(file!, rest, {
+    const child = spawn(file, rest, {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
@@ -179,8 +179,8 @@ export async function setUp(args: StressArgs): Promise<Stress> {
         if (m) proc.url = m[1];
       }
     };
-    child.stdout!.on("data", take);
-    child.stderr!.on("data", take);
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
     return proc;
   }
 

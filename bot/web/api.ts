@@ -111,7 +111,7 @@ function registerProphecyRoutes(app: FastifyInstance, { oracle, config, runComma
           return answer;
         },
       );
-      return reply.code(201).header("location", `/p/${prophecy!.id}`).send(prophecyJson(prophecy!));
+      return reply.code(201).header("location", `/p/${prophecy.id}`).send(prophecyJson(prophecy));
     },
   );
 }

@@ -94,7 +94,7 @@ async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<void> {
 }
 
 function notFound(request: FastifyRequest, reply: FastifyReply) {
-  const path = request.url.split("?")[0]!;
+  const path = request.url.split("?")[0];
   const message = isApi(request)
     ? `No such API route: ${request.method} ${path}`
     : `There is no page at ${path.length > 80 ? `${path.slice(0, 80)}…` : path}.`;

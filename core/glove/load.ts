@@ -43,7 +43,7 @@ async function firstLineDimension(file: string): Promise<number | undefined> {
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const first = buffer.subarray(0, bytesRead).toString("utf8").split("\n", 1)[0]!.trimEnd();
+    const first = buffer.subarray(0, bytesRead).toString("utf8").split("\n", 1)[0].trimEnd();
     return first ? first.split(" ").length - 1 : undefined;
   } finally {
     await handle.close();

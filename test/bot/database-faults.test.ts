@@ -57,7 +57,7 @@ function expectShortLogLines(bot: BotProcess) {
   for (const line of bot.output().split("\n")) expect(line.length, line.slice(0, 300)).toBeLessThan(2_000);
 }
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`a database that turns read-only or vanishes under a running bot [${provider}]`, () => {
     let scratch: ScratchDatabase;
     let bots: BotProcess[] = [];

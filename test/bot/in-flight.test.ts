@@ -21,7 +21,7 @@ import { trainTinyModel } from "./web/fixture.ts";
 
 const BUSY = /many questions at once/;
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`the one in-flight limit, full, sheds on every surface [${provider}]`, () => {
     const keys = appKeys();
     const discord = new FakeDiscord();

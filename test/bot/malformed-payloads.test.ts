@@ -10,7 +10,7 @@ import { appKeys, signed } from "./discord/signing.ts";
 import { trainTinyModel } from "./web/fixture.ts";
 import { sendCommand, sendEvent, sendSigned, startSlackBot, type SlackBot } from "./slack/harness.ts";
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`malformed signed Discord interactions [${provider}]`, () => {
     const keys = appKeys();
     const fake = new FakeDiscord();
@@ -103,7 +103,7 @@ for (const provider of testProviders as Provider[]) {
         { timeout: 10_000 },
       );
       const [channel, ts] = ref.split("/");
-      messageRef = { channel: channel!, ts: ts! };
+      messageRef = { channel: channel, ts: ts };
     }, 180_000);
     afterAll(async () => {
       await bot?.stop();

@@ -12,7 +12,7 @@ import { commandBody, eventBody, sendCommand, sendSigned, startSlackBot, type Sl
 
 const FORM = "application/x-www-form-urlencoded";
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`replays and dates on Slack [${provider}]`, () => {
     let fresh: Awaited<ReturnType<typeof freshDatabase>>;
     let a: SlackBot;

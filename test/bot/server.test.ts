@@ -290,7 +290,7 @@ describe("runCommand: one log line per command", () => {
       outcome: "ok",
       msg: "discord /prophecy",
     });
-    expect(lines[0]!.latencyMs).toBeGreaterThanOrEqual(15);
+    expect(lines[0].latencyMs).toBeGreaterThanOrEqual(15);
     expect(lines[1]).toMatchObject({
       surface: "slack",
       user: "u2",
@@ -300,7 +300,7 @@ describe("runCommand: one log line per command", () => {
       level: 30,
     });
     expect(lines[2]).toMatchObject({ surface: "web", outcome: "error", level: 50 });
-    expect((lines[2]!.err as { stack: string }).stack).toMatch(/TypeError: boom/);
+    expect((lines[2].err as { stack: string }).stack).toMatch(/TypeError: boom/);
 
     tracker.stopAccepting();
     let ran = false;

@@ -72,8 +72,8 @@ export function spawnBot(
     partial = lines.pop()!;
     for (const l of lines) onLine?.(l);
   };
-  child.stdout!.on("data", take);
-  child.stderr!.on("data", take);
+  child.stdout.on("data", take);
+  child.stderr.on("data", take);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
     child.on("exit", (code, signal) => resolve({ code, signal, at: Date.now() }));
   });

@@ -16,7 +16,7 @@ const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
 describe("README set-up", () => {
   it("is two commands: npm install, npm start", () => {
     const section = readme.slice(readme.indexOf("## Set up and run"));
-    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1];
     const commands = block
       .split("\n")
       .map((line) => line.replace(/#.*$/, "").trim())

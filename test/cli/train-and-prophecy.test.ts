@@ -44,7 +44,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(models.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
     expect(models.promotions.map((p: { version: number }) => p.version)).toEqual([2, 1]);
     const listing = (await runOracle(["models"], env())).stdout;
-    expect(listing).toMatch(/promotions, newest first:\n  v2 .* by \S+: /);
+    expect(listing).toMatch(/promotions, newest first:\n {2}v2 .* by \S+: /);
     // The full record of one version: the held-out perplexities and the quality figures, in words.
     const record = await runOracle(["models", "2"], env());
     expect(record.code, record.stderr).toBe(0);

@@ -20,4 +20,4 @@ net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     throw new Error(`test tried to reach ${host}: outside network is blocked in tests`);
   }
   return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof net.Socket.prototype.connect;
+};

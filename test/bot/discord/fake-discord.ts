@@ -337,7 +337,7 @@ export class FakeDiscord {
       mention_roles: [],
       attachments: [],
       pinned: false,
-      flags: (data.flags as number | undefined) ?? 0,
+      flags: data.flags ?? 0,
     };
   }
 
@@ -429,11 +429,8 @@ export class FakeDiscord {
       // 4: a message now; 5: "thinking…" (a message edited later); 7: update; 8: autocomplete choices.
       let message: Message | undefined;
       if (cb.type === 4 || cb.type === 5) {
-        message = this.message(
-          this.channelId,
-          cb.type === 4 ? (cb.data ?? {}) : { flags: (cb.data?.flags as number | undefined) ?? 0 },
-        );
-        this.originals.set(token!, message);
+        message = this.message(this.channelId, cb.type === 4 ? (cb.data ?? {}) : { flags: cb.data?.flags ?? 0 });
+        this.originals.set(token, message);
       }
       if (url.searchParams.get("with_response") === "true") {
         return json(200, {
@@ -450,7 +447,7 @@ export class FakeDiscord {
       return json(204);
     }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/))) {
-      const token = m[2]!;
+      const token = m[2];
       // An HTTP interaction's first answer reaches this fake through the test (setOriginal), a moment
       // after the bot sent it; Discord itself has it at once. Wait for it a little.
       const message =
@@ -473,7 +470,7 @@ export class FakeDiscord {
     if (record.method === "POST" && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
       if (needsBot()) return;
       return json(200, {
-        ...this.message(m[1]!, record.body as Record<string, unknown>),
+        ...this.message(m[1], record.body as Record<string, unknown>),
         type: 0,
         webhook_id: undefined,
       });

@@ -19,7 +19,7 @@ interface ProphecyRow {
 }
 
 // The gateway e2e on SQLite always; on PostgreSQL too unless TEST_SKIP_POSTGRES=1.
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`Discord gateway end to end [${provider}]`, () => {
     const adminUser = snowflake();
     const adminRole = snowflake();

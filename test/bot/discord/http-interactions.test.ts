@@ -229,7 +229,7 @@ describe("Discord HTTP interactions, deferred answers [sqlite]", () => {
     const busy = answers.find((a) => a.type === 4)!;
     expect(busy.data).toMatchObject({ flags: 64, content: expect.stringMatching(/many questions at once/) });
     // The one that was taken is delivered.
-    const taken = asks[answers.findIndex((a) => a.type === 5)]!;
+    const taken = asks[answers.findIndex((a) => a.type === 5)];
     const edit = await fake.waitForRequest(
       (r) => r.method === "PATCH" && r.path.includes(`/${taken.token}/messages/@original`),
     );

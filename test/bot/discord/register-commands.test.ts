@@ -24,7 +24,7 @@ describe("oracle bot register-commands", () => {
       "GET /applications/@me",
       `PUT /applications/${fake.applicationId}/commands`,
     ]);
-    expect(fake.requests[1]!.auth).toBe(`Bot ${fake.token}`);
+    expect(fake.requests[1].auth).toBe(`Bot ${fake.token}`);
   });
 
   it("to one guild with DISCORD_GUILD_ID", async () => {

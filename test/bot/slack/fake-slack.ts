@@ -68,7 +68,7 @@ function decodeArgs(raw: string, contentType: string | undefined): Record<string
   if (contentType?.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
   const form = parseQuery(raw) as Record<string, unknown>;
   for (const key of ["blocks", "view", "attachments", "metadata"]) {
-    if (typeof form[key] === "string") form[key] = JSON.parse(form[key] as string);
+    if (typeof form[key] === "string") form[key] = JSON.parse(form[key]);
   }
   return form;
 }
@@ -185,7 +185,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         response.writeHead(200, { "content-type": "text/plain" }).end("ok");
         return;
       }
-      const method = url.replace(/^\/api\//, "").split("?")[0]!;
+      const method = url.replace(/^\/api\//, "").split("?")[0];
       const args = decodeArgs(raw, contentType);
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
       const call = { method, args, token, at: performance.now() };

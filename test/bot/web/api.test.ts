@@ -226,7 +226,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       ]) {
         expect(models[1]).toHaveProperty(key);
       }
-      expect(typeof models[1]!.perplexity).toBe("number");
+      expect(typeof models[1].perplexity).toBe("number");
     });
 
     it("GET /api/runs/:id answers the job with its epochs; 404 unknown; 400 bad", async () => {
@@ -244,7 +244,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       expect((await get("/api/runs/424242")).status).toBe(404);
       expect((await get("/api/runs/x")).body.error).toContain("id");
       expect((await get("/api/runs?limit=500")).body.error).toContain("limit");
-      expect(((await get("/api/runs")).body.runs as { id: number }[])[0]!.id).toBe(job.id);
+      expect(((await get("/api/runs")).body.runs as { id: number }[])[0].id).toBe(job.id);
     });
   });
 
@@ -475,7 +475,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
 
     it("compresses what it sends and lets browsers keep static files for a year (their URLs carry a hash)", async () => {
       const home = await page("/");
-      const css = /href="(\/static\/app\.css\?v=[0-9a-f]{12})"/.exec(home.html)![1]!;
+      const css = /href="(\/static\/app\.css\?v=[0-9a-f]{12})"/.exec(home.html)![1];
       expect(home.html).toMatch(
         /<link rel="icon" type="image\/svg\+xml" href="\/static\/favicon\.svg\?v=[0-9a-f]{12}">/,
       );
@@ -560,7 +560,7 @@ describeEachDatabase("web API limits and tokens", (getDb: () => Db) => {
       const login = await web.app.inject({ url: "/history?token=reader-secret&q=king" });
       expect(login.statusCode).toBe(303);
       expect(login.headers.location).toBe("/history?q=king");
-      const cookie = String(login.headers["set-cookie"]).split(";")[0]!;
+      const cookie = String(login.headers["set-cookie"]).split(";")[0];
       expect((await web.app.inject({ url: "/history?q=king", headers: { cookie } })).statusCode).toBe(200);
       expect((await web.app.inject({ url: "/static/app.css" })).statusCode).toBe(200);
       expect((await web.app.inject({ url: "/healthz" })).statusCode).toBe(200);
