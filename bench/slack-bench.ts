@@ -84,11 +84,11 @@ await initBackend({ preference: base.bot.backend, setting: "BOT_BACKEND", syncRe
 const worker = startTsWorker(new URL("./slack-load-worker.ts", import.meta.url), {});
 const messages: { type: string; apiUrl?: string; results?: RunFigures[] }[] = [];
 let wake: () => void = () => {};
-worker.on("message", (m) => {
+worker.on("message", (m: (typeof messages)[number]) => {
   messages.push(m);
   wake();
 });
-worker.on("error", (error) => {
+worker.on("error", (error: Error) => {
   process.stderr.write(`load worker failed: ${error.stack ?? error}\n`);
   process.exit(2);
 });

@@ -57,6 +57,13 @@ function accepted(schema: z.ZodType): string {
   return "a valid value";
 }
 
+/** An override as its environment variable would have spelt it (a list comma-separated). */
+function overrideText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(overrideText).join(",");
+  const plain = typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+  return plain || typeof value === "bigint" ? String(value) : JSON.stringify(value);
+}
+
 /**
  * Builds the typed config from the spec: overrides first, then the environment, then defaults.
  * Throws one error that lists every bad key with its environment name.
@@ -83,7 +90,7 @@ export function parseSpec<S extends Spec>(
       if (parsed.success) out[group][key] = parsed.data;
       else {
         const given =
-          key in groupOverrides && groupOverrides[key] !== undefined ? String(groupOverrides[key]) : (raw ?? "");
+          key in groupOverrides && groupOverrides[key] !== undefined ? overrideText(groupOverrides[key]) : (raw ?? "");
         // A secret is not echoed, even when it is wrong.
         const shown = s.secret ? "***" : quoteUserText(given, { maxLength: 60 });
         problems.push(`${s.env}=${shown}: ${s.env} (${group}.${key}) must be ${accepted(s.schema)}.`);

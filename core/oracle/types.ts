@@ -3,7 +3,7 @@
 import type { JobState } from "../db/jobs.ts";
 import type { ProphecyQuery } from "../db/prophecies.ts";
 import type { ReactionEventInput } from "../db/reactions.ts";
-import type { ReactionPlatform, Surface } from "../surface.ts";
+import type { Surface } from "../surface.ts";
 import type { ChatCommandRecord, ChatCommands } from "./commands.ts";
 import type { Admission } from "./in-flight.ts";
 import type { OracleOperations } from "./operations.ts";

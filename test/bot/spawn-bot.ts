@@ -66,8 +66,8 @@ export function spawnBot(
   url.catch(() => {});
   let partial = "";
   const take = (d: Buffer) => {
-    output += d;
-    partial += d;
+    output += d.toString();
+    partial += d.toString();
     const lines = partial.split("\n");
     partial = lines.pop()!;
     for (const l of lines) onLine?.(l);
