@@ -115,7 +115,7 @@ export async function discordBench(argv: string[]): Promise<void> {
   const edits = new Map<string, (body: MessageData) => void>();
   fake.onRequest = (r) => {
     const m = r.method === "PATCH" && r.path.match(/^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/);
-    if (m) edits.get(m[1])?.(r.body as MessageData);
+    if (m) edits.get(m[1])?.(r.body);
   };
 
   interface Outcome {

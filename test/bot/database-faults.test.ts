@@ -6,7 +6,7 @@ import { chmodSync, chownSync, existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Provider } from "../../core/db/client.ts";
+import { openDatabase } from "../../core/db/client.ts";
 import { sqlitePath } from "../../core/db/provider.ts";
 import { scratchDatabase, testProviders, type ScratchDatabase } from "../helpers/db.ts";
 import { projectRoot, testPostgresAdminUrl } from "../helpers/paths.ts";

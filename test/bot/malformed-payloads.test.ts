@@ -2,7 +2,6 @@
 // and dropped with a log line, so Slack never retries a permanently bad event), never 500; an emoji
 // name past the core's limit is not stored. Signatures are valid: only the shape is wrong.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Provider } from "../../core/db/client.ts";
 import { freshDatabase, testProviders } from "../helpers/db.ts";
 import { startBotFixture, type BotFixture } from "./discord/bot-fixture.ts";
 import { FakeDiscord, snowflake } from "./discord/fake-discord.ts";

@@ -10,6 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildServer } from "../../bot/server.ts";
 import { createTracker } from "../../bot/tracker.ts";
+import type { Spec } from "../../config/define.ts";
 import { spec } from "../../config/schema.ts";
 import { silentLogger } from "../../core/logger.ts";
 import { projectRoot } from "../helpers/paths.ts";
@@ -169,7 +170,8 @@ describe.skipIf(skipWithout(COMPOSE, hasProgram(COMPOSE), "apt-get install docke
 
     it(".env.example names only real settings (and the stack's own variables)", () => {
       const names = [...envExample.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
-      const settings = new Set(Object.values(spec).flatMap((group) => Object.values(group).map((x) => x.env)));
+      const specs: Spec = spec;
+      const settings = new Set(Object.values(specs).flatMap((group) => Object.values(group).map((x) => x.env)));
       const stack = new Set(["POSTGRES_PASSWORD", "COMPOSE_FILE"]);
       expect(names.filter((n) => !settings.has(n) && !stack.has(n))).toEqual([]);
     });

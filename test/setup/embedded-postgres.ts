@@ -27,7 +27,7 @@ export interface EmbeddedServer {
   port: number;
   dir: string;
   /** Stops the server and removes its folder. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

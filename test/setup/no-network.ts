@@ -2,6 +2,7 @@
 import net from "node:net";
 
 const LOOPBACK = /^(127\.|::1$|localhost$|::ffff:127\.)/;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called back with .apply(socket)
 const original = net.Socket.prototype.connect;
 
 net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {

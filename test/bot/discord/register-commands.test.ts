@@ -37,7 +37,12 @@ describe("oracle bot register-commands", () => {
     expect(r.code).toBe(0);
     const put = fake.requests.at(-1)!;
     expect(`${put.method} ${put.path}`).toBe(`PUT /applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
-    expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(["prophecy", "retrain", "history", "model"]);
+    expect((put.body as unknown as { name: string }[]).map((c) => c.name)).toEqual([
+      "prophecy",
+      "retrain",
+      "history",
+      "model",
+    ]);
   });
 
   it("without a token: one line, exit 1", async () => {

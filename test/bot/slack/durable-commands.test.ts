@@ -2,7 +2,7 @@
 // the restarted bot; a quatrain Slack stored whose answer never reached the bot is found again (by
 // its message metadata) and linked, not posted twice. Real `oracle bot` processes, a fake Slack.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db, type Provider } from "../../../core/db/client.ts";
+import { openDatabase, type Db } from "../../../core/db/client.ts";
 import { scratchDatabase, testProviders, type ScratchDatabase } from "../../helpers/db.ts";
 import { spawnBot, type BotProcess } from "../spawn-bot.ts";
 import { trainTinyModel } from "../web/fixture.ts";

@@ -210,7 +210,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const connected = new Promise<WebSocket>((resolve) => (connectedResolve = resolve));
   wss.on("connection", (ws) => {
     ws.on("message", (data) => {
-      received.push(JSON.parse(String(data)));
+      received.push(JSON.parse((data as Buffer).toString())); // ws hands text frames over as a Buffer
     });
     ws.send(
       JSON.stringify({

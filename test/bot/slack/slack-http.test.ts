@@ -340,7 +340,7 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
       expect(responses.every((r) => r.status === 200)).toBe(true);
       const busy = bodies.filter((b) => b.includes("many questions at once"));
       expect(busy.length).toBeGreaterThanOrEqual(1);
-      expect(busy.every((b) => JSON.parse(b).response_type === "ephemeral")).toBe(true);
+      expect(busy.every((b) => (JSON.parse(b) as { response_type: string }).response_type === "ephemeral")).toBe(true);
       const accepted = 5 - busy.length;
       expect(accepted).toBeGreaterThanOrEqual(1);
       await waitFor("the accepted ones posted", () => small.fake.callsOf("chat.postMessage").length === accepted);

@@ -28,7 +28,7 @@ async function exec(db: ScratchDatabase, sql: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    return (await client.query(sql)).rows;
+    return (await client.query<Record<string, unknown>>(sql)).rows;
   } finally {
     await client.end();
   }
