@@ -130,11 +130,19 @@ describe("Discord HTTP interactions [sqlite]", () => {
     it(`401 and nothing changes for ${what}`, async () => {
       const before = await prophecyCount();
       const requestsBefore = fake.requests.length;
+      const logsBefore = fx.logs.length;
       const res = await post(make());
       expect(res.status).toBe(401);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(await prophecyCount()).toBe(before);
-      expect(fake.requests.length).toBe(requestsBefore);
+      // A valid ask after it, until its command line is logged: the refused one ran no command, wrote
+      // nothing and called Discord for nothing (all that changed is the later ask's doing).
+      const userId = snowflake();
+      const later = fake.commandInteraction("prophecy", [], { userId });
+      const answer = (await (await post(signed(keys, later))).json()) as { type: number; data?: SentMessage };
+      fake.setOriginal(later.token, answer.data ?? {});
+      await waitFor("the later ask's command line", () => fx.logs.slice(logsBefore).some((l) => l.user === userId));
+      expect(fx.logs.slice(logsBefore).filter((l) => "outcome" in l && "command" in l)).toHaveLength(1);
+      expect(await prophecyCount()).toBe(before + 1);
+      expect(fake.requests.slice(requestsBefore).every((r) => r.path.includes(later.token))).toBe(true);
     });
   }
 });
