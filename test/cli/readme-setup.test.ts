@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { testGloveCacheDir } from "../helpers/config.ts";
 import { projectRoot, testCorpusPath } from "../helpers/paths.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
 
@@ -76,14 +77,16 @@ describe("README set-up", () => {
       child.stdout.on("data", (d: Buffer) => (output += d.toString()));
       child.stderr.on("data", (d: Buffer) => (output += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      const served = (async () => {
-        for (;;) {
+      // The address it serves on, or null once it has exited without serving.
+      const served = waitFor(
+        "npm start to serve, or to exit",
+        () => {
           const url = /oracle serving on (http:\/\/[\d.:]+)/.exec(output)?.[1];
-          if (url) return url;
-          const code = await Promise.race([exited, new Promise((r) => setTimeout(r, 100, "waiting"))]);
-          if (code !== "waiting") return null;
-        }
-      })();
+          if (url) return { url };
+          return child.exitCode === null && child.signalCode === null ? undefined : { url: null };
+        },
+        { timeout: 100_000, interval: 100, detail: () => output },
+      ).then((r) => r.url);
       /** SIGTERM to the whole group (npm, its shell, `oracle serve`); SIGKILL if it outlives 15 s. */
       const stop = async () => {
         const group = -child.pid!;
