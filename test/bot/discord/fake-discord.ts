@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from "ws";
  * A JSON body the bot sent, its fields named as Discord's API names them. A test reads the fields the
  * request it waited for must carry; one that is missing fails its expectation.
  */
-export interface SentBody extends SentMessage {
+interface SentBody extends SentMessage {
   /** An interaction callback's response type, and its message. */
   type: number;
   data: SentMessage;
