@@ -25,6 +25,9 @@ import { appKeys, signed } from "../test/bot/discord/signing.ts";
 import { httpRequest } from "./http.ts";
 import { quantile, round } from "./stats.ts";
 
+/** What the bench reads of a message the bot sends (an answer or a deferral's edit). */
+type MessageData = { content?: string; embeds?: { description?: string; footer?: { text?: string } }[] };
+
 export async function discordBench(argv: string[]): Promise<void> {
   const { values: args } = parseArgs({
     args: argv,
@@ -109,10 +112,10 @@ export async function discordBench(argv: string[]): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: Math.max(clients, 256) });
 
   // Follow-ups of deferred answers, by interaction token.
-  const edits = new Map<string, (body: any) => void>();
+  const edits = new Map<string, (body: MessageData) => void>();
   fake.onRequest = (r) => {
     const m = r.method === "PATCH" && r.path.match(/^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/);
-    if (m) edits.get(m[1]!)?.(r.body);
+    if (m) edits.get(m[1])?.(r.body);
   };
 
   interface Outcome {
@@ -126,7 +129,7 @@ export async function discordBench(argv: string[]): Promise<void> {
   const post = (body: string, headers: Record<string, string>) =>
     httpRequest(agent, endpoint.href, "POST", body, headers, 10_000);
 
-  const quatrainOf = (data: any): number | undefined => {
+  const quatrainOf = (data: MessageData | undefined): number | undefined => {
     const lines = String(data?.embeds?.[0]?.description ?? "").split("\n");
     const id = String(data?.embeds?.[0]?.footer?.text ?? "").match(/#(\d+)$/)?.[1];
     return lines.length === 4 && id ? Number(id) : undefined;
@@ -141,10 +144,10 @@ export async function discordBench(argv: string[]): Promise<void> {
     try {
       const res = await post(req.body, req.headers);
       if (res.status !== 200) return { ok: false, ms: performance.now() - t0, error: `HTTP ${res.status}` };
-      const answer = JSON.parse(res.text) as { type: number; data?: any };
+      const answer = JSON.parse(res.text) as { type: number; data?: MessageData };
       if (answer.type === 4) {
         // What Discord would do with it: the message exists, the bot can look it up.
-        fake.setOriginal(interaction.token, answer.data);
+        fake.setOriginal(interaction.token, answer.data ?? {});
         const id = quatrainOf(answer.data);
         if (id) return { ok: true, ms: performance.now() - t0, prophecyId: id };
         const busy = /many questions at once/.test(String(answer.data?.content));
@@ -152,7 +155,7 @@ export async function discordBench(argv: string[]): Promise<void> {
       }
       if (answer.type === 5) {
         fake.setOriginal(interaction.token, {});
-        const body = await new Promise<any>((resolve, reject) => {
+        const body = await new Promise<MessageData>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error("no follow-up in 15 s")), 15_000);
           edits.set(interaction.token, (b) => {
             clearTimeout(timer);
@@ -272,8 +275,8 @@ function startBot(env: NodeJS.ProcessEnv) {
   const exited = new Promise<{ code: number | null }>((resolve) => child.on("exit", (code) => resolve({ code })));
   const url = new Promise<string>((resolve, reject) => {
     const take = (d: Buffer) => {
-      output += d;
-      partial += d;
+      output += d.toString();
+      partial += d.toString();
       const lines = partial.split("\n");
       partial = lines.pop()!;
       for (const l of lines) {
@@ -282,8 +285,8 @@ function startBot(env: NodeJS.ProcessEnv) {
         if (u) resolve(u);
       }
     };
-    child.stdout!.on("data", take);
-    child.stderr!.on("data", take);
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
     void exited.then(({ code }) =>
       reject(new Error(`oracle bot exited (${code}) before listening:\n${output.slice(-2000)}`)),
     );

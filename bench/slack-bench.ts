@@ -84,18 +84,18 @@ await initBackend({ preference: base.bot.backend, setting: "BOT_BACKEND", syncRe
 const worker = startTsWorker(new URL("./slack-load-worker.ts", import.meta.url), {});
 const messages: { type: string; apiUrl?: string; results?: RunFigures[] }[] = [];
 let wake: () => void = () => {};
-worker.on("message", (m) => {
+worker.on("message", (m: (typeof messages)[number]) => {
   messages.push(m);
   wake();
 });
-worker.on("error", (error) => {
+worker.on("error", (error: Error) => {
   process.stderr.write(`load worker failed: ${error.stack ?? error}\n`);
   process.exit(2);
 });
 const next = async (type: string) => {
   for (;;) {
     const i = messages.findIndex((m) => m.type === type);
-    if (i >= 0) return messages.splice(i, 1)[0]!;
+    if (i >= 0) return messages.splice(i, 1)[0];
     await new Promise<void>((resolve) => (wake = resolve));
   }
 };

@@ -448,7 +448,7 @@ export type Config = ConfigOf<typeof spec>;
  * Named profiles: defaults that replace the schema's, below anything set explicitly. `seed` is the
  * seed's network and training (quatrains-rnn, 2017) as this project ran it before the search.
  */
-export const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
+const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
   tuned: {},
   seed: {
     MODEL_PHRASE_LENGTH: "4",

@@ -58,7 +58,7 @@ export interface RunDetails {
 }
 
 /** Who did an admin action and why: recorded with the action. */
-export interface AdminAction {
+interface AdminAction {
   by: string;
   reason: string;
 }

@@ -214,7 +214,7 @@ async function suggest(core: Core, prefix: string, limit: number): Promise<strin
   const out: string[] = [];
   // Vocabulary order is by frequency, so common words come first.
   for (let id = 0; id < model.words.length && out.length < limit; id++) {
-    const word = model.words[id]!;
+    const word = model.words[id];
     if (id !== BREAK_ID && !isPunctuation(word) && word.startsWith(p)) out.push(word);
   }
   return out;
@@ -289,7 +289,7 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
     },
     async getProphecy(id: number) {
       const found = await getProphecy(db, id);
-      return found ? (await withReactions(core, [found]))[0]! : null;
+      return found ? (await withReactions(core, [found]))[0] : null;
     },
     currentModel: () => describeCurrentModel(core),
     suggestWords: (prefix, limit = 25) => suggest(core, prefix, limit),

@@ -4,13 +4,15 @@ import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
 import { databaseProblem, RESTING, shortError, UnavailableError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import { buildCopyIndex, modelOfVersion, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
+import { buildCopyIndex } from "../model/originality.ts";
+import { samplingVocabulary, type NextWordScorer } from "../model/sample.ts";
+import { modelOfVersion } from "../model/version-model.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { stillLearning } from "./still-learning.ts";
 
 /** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
-export type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
+type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
 
 export interface ModelSourceOptions {
   log?: Logger;

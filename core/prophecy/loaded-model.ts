@@ -1,5 +1,6 @@
 import type { CasingTable } from "../corpus/index.ts";
-import type { CopyIndex, NextWordScorer, SamplingVocabulary } from "../model/index.ts";
+import type { CopyIndex } from "../model/originality.ts";
+import type { NextWordScorer, SamplingVocabulary } from "../model/sample.ts";
 
 /** A model version ready to sample from: everything prophesy() needs, already in memory. */
 export interface LoadedModel {

@@ -8,7 +8,6 @@ import { runBot, type BotHandle } from "../../bot/main.ts";
 import { discordSurface } from "../../bot/discord/index.ts";
 import { slackSurface } from "../../bot/slack/surface.ts";
 import { webSurface } from "../../bot/web/index.ts";
-import type { Provider } from "../../core/db/client.ts";
 import { silentLogger } from "../../core/logger.ts";
 import type { Admission, Oracle } from "../../core/oracle/types.ts";
 import { testConfig } from "../helpers/config.ts";
@@ -21,7 +20,7 @@ import { trainTinyModel } from "./web/fixture.ts";
 
 const BUSY = /many questions at once/;
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`the one in-flight limit, full, sheds on every surface [${provider}]`, () => {
     const keys = appKeys();
     const discord = new FakeDiscord();

@@ -2,6 +2,35 @@ import { expect, it } from "vitest";
 import { describeEachDatabase } from "../helpers/db.ts";
 import { hasStackTrace, runOracle } from "../helpers/run-oracle.ts";
 
+/** What `oracle train --json` prints (the fields read here). */
+interface TrainJson {
+  [figure: string]: unknown;
+  version: number;
+  reason: string;
+  epochSeconds: number[];
+  evaluation: {
+    testPerplexity: number;
+    testKneserNeyPerplexity: number;
+    testTokens: number;
+    testUnknownTokens: number;
+    quality: ({ temperature: number; overuse: { multiple: number }; topPhrase: { corpusShare: number } } & Record<
+      string,
+      unknown
+    >)[];
+    corpusQuality: unknown;
+  };
+}
+/** What `oracle prophecy --json` prints. */
+interface ProphecyJson {
+  prophecies: { lines: string[]; seed: number; text: string }[];
+}
+/** What `oracle models --json` prints. */
+interface ModelsJson {
+  current: number;
+  versions: { version: number }[];
+  promotions: { version: number }[];
+}
+
 // The issue's walk-through, through the real CLI, on a slice of the corpus.
 describeEachDatabase("oracle train / prophecy / models", (getDb) => {
   const env = () => ({ DATABASE_URL: getDb().url });
@@ -17,7 +46,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
   it("trains version 1, prophesies from it, and a second train makes version 2 current", async () => {
     const first = await runOracle(["train", "--epochs", "1", "--max-documents", "40", "--json"], env());
     expect(first.code, first.stderr).toBe(0);
-    const v1 = JSON.parse(first.stdout);
+    const v1 = JSON.parse(first.stdout) as TrainJson;
     expect(v1).toMatchObject({ version: 1, epochs: 1, backend: "wasm", status: "accepted" });
     for (const key of ["loss", "valLoss", "valAcc", "vocabSize", "gloveCoverage"]) expect(v1[key]).toBeTypeOf("number");
     expect(v1.epochSeconds).toHaveLength(1);
@@ -25,7 +54,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(v1.evaluation.testPerplexity).toBeGreaterThan(1);
     expect(v1.evaluation.testKneserNeyPerplexity).toBeGreaterThan(1);
     expect(v1.evaluation.testTokens).toBeGreaterThan(v1.evaluation.testUnknownTokens);
-    expect(v1.evaluation.quality.map((q: { temperature: number }) => q.temperature)).toEqual([0.7, 1, 1.3]);
+    expect(v1.evaluation.quality.map((q) => q.temperature)).toEqual([0.7, 1, 1.3]);
     // The loop figures of each temperature, and the corpus' own beside them.
     for (const q of v1.evaluation.quality) {
       expect(q.overuse.multiple).toBeGreaterThan(0);
@@ -38,7 +67,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
 
     const p = await runOracle(["prophecy", "--temperature", "1.2", "--json"], env());
     expect(p.code, p.stderr).toBe(0);
-    const [prophecy] = JSON.parse(p.stdout).prophecies;
+    const [prophecy] = (JSON.parse(p.stdout) as ProphecyJson).prophecies;
     expect(prophecy.lines).toHaveLength(4);
     expect(prophecy).toMatchObject({ temperature: 1.2, modelVersion: 1 });
 
@@ -47,12 +76,12 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       TRAINER_PROMOTION_TOLERANCE: "10",
     });
     expect(JSON.parse(second.stdout)).toMatchObject({ version: 2, status: "accepted" });
-    const models = JSON.parse((await runOracle(["models", "--json"], env())).stdout);
+    const models = JSON.parse((await runOracle(["models", "--json"], env())).stdout) as ModelsJson;
     expect(models.current).toBe(2);
-    expect(models.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-    expect(models.promotions.map((p: { version: number }) => p.version)).toEqual([2, 1]);
+    expect(models.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(models.promotions.map((p) => p.version)).toEqual([2, 1]);
     const listing = (await runOracle(["models"], env())).stdout;
-    expect(listing).toMatch(/promotions, newest first:\n  v2 .* by \S+: /);
+    expect(listing).toMatch(/promotions, newest first:\n {2}v2 .* by \S+: /);
     // The full record of one version: the held-out perplexities and the quality figures, in words.
     const record = await runOracle(["models", "2"], env());
     expect(record.code, record.stderr).toBe(0);
@@ -65,7 +94,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(record.stdout).toMatch(
       /words per quatrain, mean ± sd \(corpus' range \d+–\d+\)\n +corpus \d+\.\d ± \d+\.\d · T=0\.7 /,
     );
-    const one = JSON.parse((await runOracle(["models", "1", "--json"], env())).stdout);
+    const one: unknown = JSON.parse((await runOracle(["models", "1", "--json"], env())).stdout);
     expect(one).toMatchObject({ current: 2, version: { version: 1, isCurrent: false } });
     expect((await runOracle(["models", "9"], env())).stderr).toMatch(/There is no model version 9\./);
     // A normal run says only what it must: no backend line unless --verbose.
@@ -78,7 +107,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       TRAINER_PROMOTION_TOLERANCE: "10",
     });
     expect(other.code, other.stderr).toBe(0);
-    const v3 = JSON.parse(other.stdout);
+    const v3 = JSON.parse(other.stdout) as TrainJson;
     expect(v3).toMatchObject({ version: 3, status: "rejected" });
     expect(v3.reason).toMatch(/trained on another corpus than current v2 .*not comparable/);
 
@@ -106,7 +135,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       env(),
     );
     expect(JSON.parse(allowed.stdout)).toMatchObject({ version: 4, status: "accepted" });
-    expect(JSON.parse(allowed.stdout).reason).toMatch(/--allow-corpus-change/);
+    expect((JSON.parse(allowed.stdout) as TrainJson).reason).toMatch(/--allow-corpus-change/);
   }, 240_000);
 
   it("prints no log line at the default level (--verbose shows them); the models table fits 100 columns", async () => {
@@ -152,11 +181,11 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     const r = await runOracle(["--verbose", "prophecy", "--count", "3", "--seed", "5", "--json"], env());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/tfjs backend/);
-    const seeds = JSON.parse(r.stdout).prophecies.map((p: { seed: number }) => p.seed);
+    const seeds = (JSON.parse(r.stdout) as ProphecyJson).prophecies.map((p) => p.seed);
     expect(seeds[0]).toBe(5);
-    const third = JSON.parse(r.stdout).prophecies[2];
+    const third = (JSON.parse(r.stdout) as ProphecyJson).prophecies[2];
     const again = await runOracle(["prophecy", "--seed", String(third.seed), "--json"], env());
-    expect(JSON.parse(again.stdout).prophecies[0].text).toBe(third.text);
+    expect((JSON.parse(again.stdout) as ProphecyJson).prophecies[0].text).toBe(third.text);
     expect((await runOracle(["prophecy", "--seed", "5"], env())).stderr).not.toMatch(/tfjs backend/);
   }, 180_000);
 });
