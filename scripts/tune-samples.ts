@@ -93,7 +93,7 @@ for (const row of qualityRows(figures, corpus))
 for (let seed = 1; seed <= Number(values.show); seed++) {
   const ids = await draw(1.0, String(seed));
   const { lines } = formatQuatrain(
-    ids.map((id) => prepared.vocabulary.words[id]!),
+    ids.map((id) => prepared.vocabulary.words[id]),
     prepared.casing,
   );
   console.log(

@@ -27,6 +27,8 @@ describeEachDatabase("oracle trainer", (getDb) => {
       TRAINER_EVAL_SAMPLES: "5",
       TRAINER_POLL_SECONDS: "0.5",
       TRAINER_PROMOTION_TOLERANCE: "10",
+      // A one-epoch model on 30 quatrains loops: the quality gate (tested on its own) would refuse the retrain.
+      TRAINER_QUALITY_GATE: "false",
       LOG_LEVEL: "info",
     };
     const child = spawn(process.execPath, [path.join(projectRoot, "bin/oracle.js"), "trainer"], {
