@@ -40,6 +40,66 @@ export function modelScorer(model: tf.LayersModel): NextWordScorer {
   };
 }
 
+/**
+ * A scorer that carries the model's state along a quatrain (the sequence model): one GRU step per
+ * word instead of a window per word. Each quatrain opens its own stream.
+ */
+export interface SequenceSampler {
+  readonly vocabSize: number;
+  readonly kind: "sequence";
+  /** A stream at the start of a quatrain, before any token (not even the start marker) is read. */
+  open(): SequenceStream;
+}
+
+export interface SequenceStream {
+  /**
+   * Reads `tokens` (one step each), then draws the next word with drawToken when `draw` is given.
+   * @returns the drawn id, or -1 without a draw
+   */
+  next(tokens: readonly number[], draw?: NextWordDraw): Promise<number>;
+  /** The next-word scores (logits: softmax is the distribution) after the tokens read so far. */
+  scores(): Promise<Float32Array>;
+  /** Frees the stream's state. */
+  close(): void;
+}
+
+/** Either kind of scorer sampleTokens takes. */
+export type Scorer = NextWordScorer | SequenceSampler;
+
+export const isSequenceSampler = (scorer: Scorer): scorer is SequenceSampler =>
+  (scorer as Partial<SequenceSampler>).kind === "sequence";
+
+/** The reference SequenceSampler: the whole prefix through the model at every word (slow; tests). */
+export function modelSequenceSampler(model: tf.LayersModel): SequenceSampler {
+  const vocabSize = (model.outputs[0]!.shape as number[]).at(-1)!;
+  return {
+    vocabSize,
+    kind: "sequence",
+    open() {
+      const read: number[] = [];
+      const scores = async () => {
+        const logits = tf.tidy(() => {
+          const out = model.predict(tf.tensor2d(read, [1, read.length], "int32")) as tf.Tensor3D;
+          return tf.reshape(tf.slice(out, [0, read.length - 1, 0], [1, 1, vocabSize]), [vocabSize]);
+        });
+        try {
+          return (await logits.data()) as Float32Array;
+        } finally {
+          logits.dispose();
+        }
+      };
+      return {
+        async next(tokens, draw) {
+          read.push(...tokens);
+          return draw ? drawToken(await scores(), draw) : -1;
+        },
+        scores,
+        close() {},
+      };
+    },
+  };
+}
+
 /** Below this temperature sampling is the arg-max (dividing by ~0 would overflow). The one cut-off. */
 export const GREEDY_TEMPERATURE = 1e-6;
 
@@ -53,6 +113,11 @@ export interface NextWordDraw {
   topK: number;
   /** Then keep the fewest most likely words whose mass reaches p (1: all). */
   topP: number;
+  /** Then drop the words less likely than minP × the likeliest one's probability (0 or absent: none). */
+  minP?: number;
+  /** Subtracted from the scores of `penalized` before the temperature (presence penalty; 0 or absent: none). */
+  penalty?: number;
+  penalized?: readonly number[];
   /** Ids that get no mass. */
   banned: readonly number[];
   /**
@@ -69,6 +134,7 @@ export class DrawScratch {
   values = new Float64Array(64);
   exps = new Float64Array(0);
   banned = new Uint8Array(0);
+  penalised = new Float32Array(0);
   fit(k: number, n: number): void {
     if (this.ids.length < k) [this.ids, this.values] = [new Int32Array(k), new Float64Array(k)];
     if (this.banned.length < n) this.banned = new Uint8Array(n);
@@ -86,7 +152,16 @@ export class DrawScratch {
  * lifted (a tiny vocabulary cannot satisfy them).
  * @param scores [V] @returns the drawn id
  */
-export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch = new DrawScratch()): number {
+export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch = new DrawScratch()): number {
+  let scores = given;
+  if (draw.penalty && draw.penalized?.length) {
+    // A copy with the penalty subtracted (the caller's scores may be a view it reuses).
+    if (scratch.penalised.length < given.length) scratch.penalised = new Float32Array(given.length);
+    const copy = scratch.penalised.subarray(0, given.length);
+    copy.set(given);
+    for (const id of draw.penalized) if (id >= 0 && id < copy.length) copy[id]! -= draw.penalty;
+    scores = copy;
+  }
   const n = scores.length;
   const k = draw.topK > 0 ? Math.min(draw.topK, n) : n;
   scratch.fit(k, n);
@@ -165,9 +240,15 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
   let sum = 0;
   for (let j = 0; j < size; j++) sum += values[j] = Math.exp((values[j]! - max) / draw.temperature);
   let kept = size;
+  if (draw.minP && draw.minP > 0) {
+    // values[0] is the likeliest (exp 1 after the shift).
+    while (kept > 1 && values[kept - 1]! < draw.minP * values[0]!) kept--;
+    sum = 0;
+    for (let j = 0; j < kept; j++) sum += values[j]!;
+  }
   if (draw.topP < 1) {
     let mass = 0;
-    for (let j = 0; j < size; j++) {
+    for (let j = 0; j < kept; j++) {
       mass += values[j]!;
       if (mass >= draw.topP * sum) {
         kept = j + 1;
@@ -207,9 +288,13 @@ function drawUntruncated(
   if (argMax < 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
   if (greedy || !Number.isFinite(max)) return argMax;
   const inverse = 1 / draw.temperature;
+  // min-p: p / p_max = exp((s − max) / T) ≥ minP.
+  const floor = draw.minP && draw.minP > 0 ? draw.minP : 0;
   let sum = 0;
-  for (let i = 0; i < n; i++)
-    sum += exps[i] = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
+  for (let i = 0; i < n; i++) {
+    const e = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
+    sum += exps[i] = e < floor ? 0 : e;
+  }
   let rest = draw.uniform * sum;
   let last = argMax;
   for (let i = 0; i < n; i++) {
@@ -231,6 +316,8 @@ export interface SamplingVocabulary {
   fullStop: number;
   /** Ids w whose bigram "w w" occurs in the corpus (they may repeat at once). */
   selfBigrams: ReadonlySet<number>;
+  /** [V]: how often each id occurs per corpus quatrain on average (the presence penalty's allowance). */
+  perQuatrain?: Float32Array;
 }
 
 /** Builds the SamplingVocabulary from the class words and the corpus as ids (one array per document). */
@@ -247,7 +334,10 @@ export function samplingVocabulary(
   });
   const selfBigrams = new Set<number>();
   for (const doc of documents) for (let i = 1; i < doc.length; i++) if (doc[i] === doc[i - 1]) selfBigrams.add(doc[i]!);
-  return { punctuation, terminal, fullStop: words.indexOf("."), selfBigrams };
+  const perQuatrain = new Float32Array(words.length);
+  for (const doc of documents) for (const id of doc) if (id >= 0 && id < words.length) perQuatrain[id]! += 1;
+  if (documents.length) for (let id = 0; id < perQuatrain.length; id++) perQuatrain[id]! /= documents.length;
+  return { punctuation, terminal, fullStop: words.indexOf("."), selfBigrams, perQuatrain };
 }
 
 /** The sampler's constraints (config `sampling`); each can be switched off. */
@@ -262,6 +352,15 @@ export interface SamplingRules {
   punctuationRules: boolean;
   /** The break marker only after `.`, `!` or `?`; its mass goes to `.` otherwise; a capped quatrain gets a `.`. */
   endOnTerminal: boolean;
+  /** Drop words less likely than minP × the likeliest (0: off). */
+  minP?: number;
+  /**
+   * Subtracted from a word's score once the quatrain already has it more often than its allowance
+   * (0: off). Punctuation is exempt.
+   */
+  presencePenalty?: number;
+  /** A word's allowance: floor(this × its mean count per corpus quatrain); "the" may recur, "army" not. */
+  repeatAllowance?: number;
 }
 
 /** The constraints as a plain sampler without them (and no truncation). */
@@ -318,7 +417,25 @@ export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform
       else banned.push(BREAK_ID);
     }
   }
-  return { temperature: opts.temperature, uniform, topK: rules.topK, topP: rules.topP, banned, breakInto };
+  const draw: NextWordDraw = { temperature: opts.temperature, uniform, topK: rules.topK, topP: rules.topP, banned, breakInto };
+  if (rules.minP) draw.minP = rules.minP;
+  if (rules.presencePenalty && tokens.length > 0) {
+    draw.penalty = rules.presencePenalty;
+    draw.penalized = overused(tokens, v, rules.repeatAllowance ?? 0);
+  }
+  return draw;
+}
+
+/** The words of `tokens` used more often than their allowance (punctuation and the break marker exempt). */
+function overused(tokens: readonly number[], v: SamplingVocabulary | undefined, allowance: number): number[] {
+  const counts = new Map<number, number>();
+  for (const t of tokens) if (t !== BREAK_ID && !v?.punctuation.has(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const out: number[] = [];
+  for (const [id, n] of counts) {
+    const allowed = v?.perQuatrain ? Math.floor(allowance * (v.perQuatrain[id] ?? 0)) : 0;
+    if (n > allowed) out.push(id);
+  }
+  return out;
 }
 
 /**
@@ -330,7 +447,8 @@ export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform
  * both paths (up to float rounding at a draw's boundary).
  * @returns class ids, prefix first, without break markers
  */
-export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions): Promise<number[]> {
+export async function sampleTokens(scorer: Scorer, opts: SampleOptions): Promise<number[]> {
+  if (isSequenceSampler(scorer)) return sampleSequence(scorer, opts);
   const L = scorer.phraseLength;
   const tokens = [...(opts.prefix ?? [])];
   const v = opts.vocabulary;
@@ -356,7 +474,13 @@ export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions):
     }
     tokens.push(next);
   }
-  if (closing && !ended && tokens.length > (opts.prefix?.length ?? 0)) {
+  return closeCapped(tokens, opts, closing && !ended);
+}
+
+/** With endOnTerminal, a quatrain cut at the cap gets its full stop (the last resort). */
+function closeCapped(tokens: number[], opts: SampleOptions, capped: boolean): number[] {
+  const v = opts.vocabulary;
+  if (capped && v && tokens.length > (opts.prefix?.length ?? 0)) {
     const last = tokens[tokens.length - 1]!;
     if (!v.terminal.has(last)) {
       if (v.punctuation.has(last)) tokens[tokens.length - 1] = v.fullStop;
@@ -364,4 +488,32 @@ export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions):
     }
   }
   return tokens.slice(0, Math.max(opts.maxWords, 0));
+}
+
+/**
+ * sampleTokens with carried state: the stream reads the start marker and the prefix, then each
+ * drawn word (one step each), until it draws the end token (the break marker) or the cap. Same
+ * rules, draws and random use as the window path.
+ */
+async function sampleSequence(sampler: SequenceSampler, opts: SampleOptions): Promise<number[]> {
+  const tokens = [...(opts.prefix ?? [])];
+  const closing = (opts.rules?.endOnTerminal ?? false) && opts.vocabulary !== undefined && opts.vocabulary.fullStop >= 0;
+  const cap = closing ? opts.maxWords - 1 : opts.maxWords;
+  const stream = sampler.open();
+  let ended = false;
+  try {
+    let unread: number[] = [BREAK_ID, ...tokens];
+    while (tokens.length < cap) {
+      const next = await stream.next(unread, nextDraw(tokens, opts, opts.random()));
+      if (next === BREAK_ID) {
+        ended = true;
+        break;
+      }
+      tokens.push(next);
+      unread = [next];
+    }
+  } finally {
+    stream.close();
+  }
+  return closeCapped(tokens, opts, closing && !ended);
 }

@@ -10,10 +10,19 @@ import type { EpochMetrics } from "../metrics.ts";
 export interface Batch {
   /** Row-major int32 [size, phraseLength]. */
   inputs: Int32Array;
-  /** int32 [size]. */
+  /** int32 [size, targetWidth] (-1: padding). */
   targets: Int32Array;
   size: number;
   phraseLength: number;
+  /** Targets per row: 1 (absent) for windows, phraseLength for whole quatrains. */
+  targetWidth?: number;
+}
+
+/** The batch's targets as a tensor: [size] for windows, [size, width] for sequences. */
+export function targetsTensor(batch: Batch): tf.Tensor1D | tf.Tensor2D {
+  return batch.targetWidth === undefined
+    ? tf.tensor1d(batch.targets, "int32")
+    : tf.tensor2d(batch.targets, [batch.size, batch.targetWidth], "int32");
 }
 
 /**
@@ -83,7 +92,7 @@ export function localStep(
   const weights = tf.tensor1d(opts.classWeights, "float32");
   const step: TrainStep = async (batch) => {
     const inputs = tf.tensor2d(batch.inputs, [batch.size, batch.phraseLength], "int32");
-    const targets = tf.tensor1d(batch.targets, "int32");
+    const targets = targetsTensor(batch);
     try {
       const { loss, acc, grads } = lossAndGradientTensors(model, inputs, targets, weights);
       applyGradients(optimizer, grads);
@@ -107,6 +116,21 @@ export function localStep(
   };
 }
 
+/** Batches sorted by length are formed within groups of this many (shuffled) batches. */
+const BUCKET_BATCHES = 8;
+
+/**
+ * Length buckets: within each consecutive group of `group` (already shuffled) examples, sorts by
+ * length, so a batch holds quatrains of about one length and little padding is computed.
+ * The batches' order is shuffled again per group, so short ones do not always come first.
+ */
+function bucketByLength(order: Int32Array, lengths: Int32Array, group: number): void {
+  for (let from = 0; from < order.length; from += group) {
+    const part = order.subarray(from, Math.min(order.length, from + group));
+    part.sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+  }
+}
+
 /** Lets timers and signal handlers run between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -123,13 +147,15 @@ export async function trainModel(
   opts: TrainOptions,
 ): Promise<TrainResult> {
   const L = train.phraseLength;
+  const W = train.targetWidth ?? 1;
+  const lengths = train.lengths;
   const local = opts.step ? undefined : localStep(model, opts);
   const step = opts.step ?? local!.step;
   const random = seededRandom(opts.seed);
   const order = Int32Array.from({ length: train.count }, (_, i) => i);
   const batches = Math.ceil(train.count / opts.batchSize);
   const inputs = new Int32Array(opts.batchSize * L);
-  const targets = new Int32Array(opts.batchSize);
+  const targets = new Int32Array(opts.batchSize * W);
   const epochs: EpochMetrics[] = [];
   const best = opts.restoreBestEpoch ? bestWeightsKeeper(model) : undefined;
   let bestValLoss = Infinity;
@@ -139,21 +165,30 @@ export async function trainModel(
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
       shuffleInPlace(order, random);
+      if (lengths) bucketByLength(order, lengths, opts.batchSize * BUCKET_BATCHES);
       let lossSum = 0;
       let accSum = 0;
       for (let b = 0; b < batches; b++) {
         const from = b * opts.batchSize;
         const size = Math.min(opts.batchSize, train.count - from);
+        // Whole quatrains: the batch is as wide as its longest one (less padding to compute).
+        let width = L;
+        if (lengths) {
+          width = 0;
+          for (let i = 0; i < size; i++) width = Math.max(width, lengths[order[from + i]!]!);
+        }
         for (let i = 0; i < size; i++) {
           const src = order[from + i];
-          inputs.set(train.inputs.subarray(src * L, src * L + L), i * L);
-          targets[i] = train.targets[src];
+          inputs.set(train.inputs.subarray(src * L, src * L + width), i * width);
+          if (lengths) targets.set(train.targets.subarray(src * W, src * W + width), i * width);
+          else targets[i] = train.targets[src];
         }
         const result = await step({
-          inputs: inputs.subarray(0, size * L),
-          targets: targets.subarray(0, size),
+          inputs: inputs.subarray(0, size * width),
+          targets: targets.subarray(0, size * (lengths ? width : 1)),
           size,
-          phraseLength: L,
+          phraseLength: width,
+          ...(lengths ? { targetWidth: width } : {}),
         });
         lossSum += result.loss * size;
         accSum += result.acc * size;

@@ -1,5 +1,5 @@
 import type { CasingTable } from "../corpus/index.ts";
-import type { CopyIndex, NextWordScorer, SamplingVocabulary } from "../model/index.ts";
+import type { CopyIndex, Scorer, SamplingVocabulary } from "../model/index.ts";
 
 /** A model version ready to sample from: everything prophesy() needs, already in memory. */
 export interface LoadedModel {
@@ -9,7 +9,7 @@ export interface LoadedModel {
   /** Token → class id. */
   index: ReadonlyMap<string, number>;
   casing: CasingTable;
-  scorer: NextWordScorer;
+  scorer: Scorer;
   /** The corpus this version was trained on, for measuring how much a sample copies. */
   copyIndex: CopyIndex;
   /** Punctuation ids and the corpus' own repeated-word pairs, for the sampler's rules. */

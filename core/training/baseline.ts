@@ -44,7 +44,7 @@ export async function currentBaseline(
   if (change || !current.weights || validation.count === 0) {
     return { version: current.version, valLoss: current.valLoss, corpusChange: change };
   }
-  const model = await modelOfVersion({ ...current, weights: current.weights });
+  const model = await modelOfVersion({ ...current, weights: current.weights, hyperParams: current.hyperParams });
   try {
     return {
       version: current.version,

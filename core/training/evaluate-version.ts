@@ -6,7 +6,7 @@ import {
   seededRandom,
   type CopyIndex,
   type Examples,
-  type NextWordScorer,
+  type Scorer,
   type SamplingRules,
   type SamplingVocabulary,
 } from "../model/index.ts";
@@ -25,7 +25,7 @@ export interface EvaluateOptions {
   vocabSize: number;
   valLoss: number;
   batchSize: number;
-  scorer: NextWordScorer;
+  scorer: Scorer;
   copyIndex: CopyIndex;
   /** The corpus as ids, one array per document. */
   documents: readonly (readonly number[])[];
