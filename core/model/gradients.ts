@@ -84,7 +84,8 @@ export function lossAndGradientTensors(
   classWeights: tf.Tensor1D,
 ): { loss: tf.Scalar; acc: tf.Scalar; grads: tf.NamedTensorMap } {
   // The sequence model: targets [B, T], one per position.
-  if (isSequenceModel(model)) return sequenceLossAndGradientTensors(model, inputs, targets as tf.Tensor2D, classWeights);
+  if (isSequenceModel(model))
+    return sequenceLossAndGradientTensors(model, inputs, targets as tf.Tensor2D, classWeights);
   if (targets.rank !== 1) throw new Error(`a window model takes targets [B], got [${targets.shape.join(", ")}]`);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const fused = hasFusedSoftmaxCrossEntropy();

@@ -417,7 +417,14 @@ export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform
       else banned.push(BREAK_ID);
     }
   }
-  const draw: NextWordDraw = { temperature: opts.temperature, uniform, topK: rules.topK, topP: rules.topP, banned, breakInto };
+  const draw: NextWordDraw = {
+    temperature: opts.temperature,
+    uniform,
+    topK: rules.topK,
+    topP: rules.topP,
+    banned,
+    breakInto,
+  };
   if (rules.minP) draw.minP = rules.minP;
   if (rules.presencePenalty && tokens.length > 0) {
     draw.penalty = rules.presencePenalty;
@@ -497,7 +504,8 @@ function closeCapped(tokens: number[], opts: SampleOptions, capped: boolean): nu
  */
 async function sampleSequence(sampler: SequenceSampler, opts: SampleOptions): Promise<number[]> {
   const tokens = [...(opts.prefix ?? [])];
-  const closing = (opts.rules?.endOnTerminal ?? false) && opts.vocabulary !== undefined && opts.vocabulary.fullStop >= 0;
+  const closing =
+    (opts.rules?.endOnTerminal ?? false) && opts.vocabulary !== undefined && opts.vocabulary.fullStop >= 0;
   const cap = closing ? opts.maxWords - 1 : opts.maxWords;
   const stream = sampler.open();
   let ended = false;

@@ -38,8 +38,12 @@ export class QuatrainGru extends tf.layers.Layer {
   static className = "OracleQuatrainGru";
   readonly net: NetConfig;
   embedding!: tf.LayerVariable;
-  grus: { kernel: tf.LayerVariable; recurrent: tf.LayerVariable; bias: tf.LayerVariable; recurrentBias: tf.LayerVariable }[] =
-    [];
+  grus: {
+    kernel: tf.LayerVariable;
+    recurrent: tf.LayerVariable;
+    bias: tf.LayerVariable;
+    recurrentBias: tf.LayerVariable;
+  }[] = [];
   projection?: tf.LayerVariable;
   outputKernel?: tf.LayerVariable;
   outputBias!: tf.LayerVariable;
@@ -258,7 +262,10 @@ export function evaluateSequenceWithUnknown(
       const batchLoss = tf.tidy(() => {
         const ids = tf.tensor2d(examples.inputs.subarray(start * T, end * T), [end - start, T], "int32");
         const probs = tf.softmax(sequenceLogits(net, ids, false));
-        const safe = tf.tensor1d(Int32Array.from(targets, (t) => Math.max(t, 0)), "int32");
+        const safe = tf.tensor1d(
+          Int32Array.from(targets, (t) => Math.max(t, 0)),
+          "int32",
+        );
         const own = tf.sum(tf.mul(probs, tf.oneHot(safe, probs.shape[1])), 1);
         const pooled = tf.reshape(tf.matMul(probs, mask), [targets.length]);
         const flag = tf.tensor1d(isUnknown);

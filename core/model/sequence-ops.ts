@@ -33,11 +33,7 @@ export function gruSequence(xg: tf.Tensor3D, recurrent: tf.Tensor2D, recurrentBi
         // h_{t-1} for every step: the states shifted one step right, zeros first.
         const previous = tf.concat([tf.zeros([B, 1, H]), tf.slice(savedHs, [0, 0, 0], [B, T - 1, H])], 1);
         const du2 = tf.reshape(du!, [B * T, 3 * H]);
-        return [
-          dxg!,
-          tf.matMul(tf.reshape(previous, [B * T, H]), du2, true, false),
-          tf.sum(du2, 0),
-        ];
+        return [dxg!, tf.matMul(tf.reshape(previous, [B * T, H]), du2, true, false), tf.sum(du2, 0)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -45,19 +41,14 @@ export function gruSequence(xg: tf.Tensor3D, recurrent: tf.Tensor2D, recurrentBi
 }
 
 /** gruSequence in stock ops (any backend; autodiff gives the gradients). */
-export function gruSequenceReference(
-  xg: tf.Tensor3D,
-  recurrent: tf.Tensor2D,
-  recurrentBias: tf.Tensor1D,
-): tf.Tensor3D {
+export function gruSequenceReference(xg: tf.Tensor3D, recurrent: tf.Tensor2D, recurrentBias: tf.Tensor1D): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, H3] = xg.shape;
     const H = H3 / 3;
     let h: tf.Tensor2D = tf.zeros([B, H]);
     const states: tf.Tensor2D[] = [];
-    const steps = tf.unstack(xg, 1) as tf.Tensor2D[];
     for (let t = 0; t < T; t++) {
-      const a = steps[t]!;
+      const a = tf.reshape(tf.slice(xg, [0, t, 0], [B, 1, H3]), [B, H3]);
       const u = tf.add(tf.matMul(h, recurrent), recurrentBias);
       const [az, ar, an] = tf.split(a, 3, 1);
       const [uz, ur, un] = tf.split(u, 3, 1);

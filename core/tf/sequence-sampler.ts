@@ -1,5 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { DrawScratch, drawToken, type NextWordDraw, type SequenceSampler, type SequenceStream } from "../model/sample.ts";
+import {
+  DrawScratch,
+  drawToken,
+  type NextWordDraw,
+  type SequenceSampler,
+  type SequenceStream,
+} from "../model/sample.ts";
 import { sequenceArrays } from "../model/sequence-model.ts";
 import { productsFor, type Products } from "./products.ts";
 

@@ -1,10 +1,4 @@
-import {
-  BatchMatMul,
-  getKernel,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from "@tensorflow/tfjs";
+import { BatchMatMul, getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs";
 import type { CpuBackendInternals, WasmBackendInternals } from "./internals.ts";
 
 /**

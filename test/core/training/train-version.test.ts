@@ -55,7 +55,15 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     expect(current?.vocabulary.length).toBe(result.vocabSize);
     expect(current?.weights?.byteLength).toBeGreaterThan(result.vocabSize * 100 * 4);
     expect(current?.casing).toBeTypeOf("object");
-    expect(current?.hyperParams).toMatchObject({ units: 128, phraseLength: 4, batchSize: 512, embeddingDim: 100 });
+    // The default: the sequence model, and the version says so (serving rebuilds it from that).
+    expect(current?.hyperParams).toMatchObject({
+      architecture: "sequence",
+      units: 128,
+      layers: 1,
+      tiedOutput: true,
+      batchSize: 16,
+      embeddingDim: 100,
+    });
     const evaluation = current!.evaluation!;
     expect(evaluation.perplexity).toBeCloseTo(Math.exp(result.valLoss), 6);
     expect(evaluation.kneserNeyPerplexity).toBeGreaterThan(1);

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { drawToken, nextDraw, samplingVocabulary, type NextWordDraw } from "../../../core/model/index.ts";
+
+const plain: NextWordDraw = { temperature: 1, uniform: 0, topK: 0, topP: 1, banned: [], breakInto: -1 };
+/** The share of 2,000 evenly spread draws each id gets. */
+function shares(scores: number[], draw: Partial<NextWordDraw>): number[] {
+  const counts = new Array<number>(scores.length).fill(0);
+  for (let i = 0; i < 2000; i++) counts[drawToken(scores, { ...plain, ...draw, uniform: (i + 0.5) / 2000 })]!++;
+  return counts.map((c) => c / 2000);
+}
+
+describe("min-p", () => {
+  it("drops the words less likely than min-p × the likeliest, and renormalises the rest (both draw paths)", () => {
+    const p = [0.5, 0.3, 0.15, 0.05];
+    const scores = p.map(Math.log);
+    // 0.2 × 0.5 = 0.1: the 0.05 word goes, the others keep their ratios (0.5 : 0.3 : 0.15 of 0.95).
+    for (const topK of [0, 3, 4]) {
+      const got = shares(scores, { minP: 0.2, topK });
+      expect(got[3]).toBe(0);
+      expect(got[0]).toBeCloseTo(0.5 / 0.95, 2);
+      expect(got[2]).toBeCloseTo(0.15 / 0.95, 2);
+    }
+  });
+});
+
+describe("the presence penalty", () => {
+  const words = ["<break>", "the", "army", "great", ".", ","];
+  // "the" 2 per quatrain, "army" 0.5, "great" 0.5.
+  const docs = [
+    [1, 1, 2, 3, 4],
+    [1, 1, 5, 4],
+  ];
+  const vocabulary = samplingVocabulary(words, docs);
+  const rules = {
+    topK: 0,
+    topP: 1,
+    noImmediateRepeat: false,
+    punctuationRules: false,
+    endOnTerminal: false,
+    presencePenalty: 2,
+    repeatAllowance: 1.2,
+  };
+
+  it("penalises words the quatrain already used more than their allowance (the corpus rate × the allowance), never punctuation", () => {
+    expect(Array.from(vocabulary.perQuatrain!)).toEqual([0, 2, 0.5, 0.5, 1, 0.5]);
+    const draw = nextDraw([1, 2, 4, 5, 1], { temperature: 1, maxWords: 10, random: Math.random, rules, vocabulary }, 0);
+    // "army" once (allowance floor(0.6) = 0); "the" twice (allowance floor(2.4) = 2); ". ," exempt.
+    expect(draw.penalized).toEqual([2]);
+    expect(draw.penalty).toBe(2);
+    const thrice = nextDraw([1, 1, 1], { temperature: 1, maxWords: 10, random: Math.random, rules, vocabulary }, 0);
+    expect(thrice.penalized).toEqual([1]);
+    const off = nextDraw(
+      [1, 2],
+      { temperature: 1, maxWords: 10, random: Math.random, rules: { ...rules, presencePenalty: 0 }, vocabulary },
+      0,
+    );
+    expect(off.penalized).toBeUndefined();
+  });
+
+  it("subtracts the penalty from the score before the temperature, without touching the caller's scores", () => {
+    const scores = Float32Array.from([0, 0, 0, 0, 0, 0]);
+    const got = shares(Array.from(scores), { penalty: Math.log(4), penalized: [2] });
+    // e^-ln4 = 1/4 of the others' weight: 0.25 / 5.25.
+    expect(got[2]).toBeCloseTo(0.25 / 5.25, 2);
+    const at2 = shares(Array.from(scores), { penalty: Math.log(4), penalized: [2], temperature: 2 });
+    expect(at2[2]).toBeCloseTo(0.5 / 5.5, 2);
+    drawToken(scores, { ...plain, penalty: 3, penalized: [1] });
+    expect(Array.from(scores)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
