@@ -18,7 +18,7 @@ import {
   seededRandom,
 } from "../core/model/index.ts";
 import { initBackend } from "../core/tf/backend.ts";
-import { fastScorer } from "../core/tf/fast-scorer.ts";
+import { fastSamplerFor } from "../core/tf/sampler.ts";
 import { EVAL_TEMPERATURES } from "../core/training/evaluate-version.ts";
 import { prepareCorpus } from "../core/training/prepare-corpus.ts";
 
@@ -41,7 +41,7 @@ const saved = JSON.parse(await readFile(`data/tune/${values.model}.json`, "utf8"
 if (saved.vocabulary.join("\n") !== prepared.vocabulary.words.join("\n"))
   throw new Error("the saved model's vocabulary is not this corpus'");
 const model = await importModel({ ...saved, weights: new Uint8Array(await readFile(`data/tune/${values.model}.bin`)) });
-const scorer = fastScorer(model);
+const scorer = fastSamplerFor(model);
 const vocabulary = samplingVocabulary(prepared.vocabulary.words, prepared.docsAsIds);
 const rules = values.rules === "off" ? NO_RULES : config.sampling;
 const copyIndex = buildCopyIndex(prepared.docsAsIds);
