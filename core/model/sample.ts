@@ -266,6 +266,70 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
   return ids[kept - 1]!; // rounding left a sliver of mass: the least likely kept id
 }
 
+/** True when drawFromProbabilities draws as drawToken does: no top-k or top-p cut, above the greedy cut-off. */
+export const drawsFromProbabilities = (draw: NextWordDraw, vocabSize: number): boolean =>
+  (draw.topK <= 0 || draw.topK >= vocabSize) && draw.topP >= 1 && draw.temperature > GREEDY_TEMPERATURE;
+
+/**
+ * The tempered scores of a draw: (score − penalty) / T, the penalty on `penalized`. Their softmax
+ * is the draw's distribution before its bans (drawFromProbabilities applies those).
+ */
+export function temperedInto(out: Float32Array, scores: ArrayLike<number>, draw: NextWordDraw): void {
+  const inverse = 1 / draw.temperature;
+  for (let i = 0; i < scores.length; i++) out[i] = scores[i]! * inverse;
+  if (draw.penalty && draw.penalized) {
+    for (const id of draw.penalized) if (id >= 0 && id < scores.length) out[id]! -= draw.penalty * inverse;
+  }
+}
+
+/**
+ * drawToken's draw for an untruncated draw (drawsFromProbabilities), from `probs` = softmax of
+ * temperedInto's scores (computed by the backend, vectorised, instead of one Math.exp per word):
+ * the banned ids' mass dropped (softmax restricted = renormalised), the break marker's mass moved
+ * to `breakInto`, min-p, then the cumulative walk in id order as drawToken's. Equal to drawToken
+ * up to float rounding at a draw's boundary.
+ */
+export function drawFromProbabilities(
+  probs: ArrayLike<number>,
+  draw: NextWordDraw,
+  scratch = new DrawScratch(),
+): number {
+  const n = probs.length;
+  scratch.fit(1, n);
+  const { banned } = scratch;
+  banned.fill(0, 0, n);
+  for (const id of draw.banned) if (id >= 0 && id < n) banned[id] = 1;
+  let into = -1;
+  let intoP = 0;
+  if (draw.breakInto >= 0 && draw.breakInto < n) {
+    if (!banned[draw.breakInto]) {
+      into = draw.breakInto;
+      intoP = probs[into]! + probs[BREAK_ID]!;
+    }
+    banned[BREAK_ID] = 1;
+  }
+  const p = (i: number) => (banned[i] ? 0 : i === into ? intoP : probs[i]!);
+  let max = 0;
+  for (let i = 0; i < n; i++) max = Math.max(max, p(i));
+  if (!(max > 0)) return drawToken(probs, { ...draw, banned: [], breakInto: -1 }, scratch);
+  const floor = draw.minP && draw.minP > 0 ? draw.minP * max : 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const q = p(i);
+    if (q >= floor) sum += q;
+  }
+  let rest = draw.uniform * sum;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    const q = p(i);
+    if (!(q > 0) || q < floor) continue;
+    last = i;
+    rest -= q;
+    if (rest < 0) return i;
+  }
+  return last; // rounding left a sliver of mass: the last possible id
+}
+
 /** drawToken without truncation: the max, then each exp once into scratch, then the draw in id order (no sort). */
 function drawUntruncated(
   scores: ArrayLike<number>,

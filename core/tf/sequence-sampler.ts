@@ -1,7 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import {
+  drawFromProbabilities,
+  drawsFromProbabilities,
   DrawScratch,
   drawToken,
+  temperedInto,
   type NextWordDraw,
   type SequenceSampler,
   type SequenceStream,
@@ -71,7 +74,13 @@ export function sequenceSampler(model: tf.LayersModel, opts: SequenceSamplerOpti
   let scheduled = false;
   let running = false;
   let disposed = false;
-  let buffers = { rows: 0, x: new Float32Array(0), h: new Float32Array(0), xg: new Float32Array(0) };
+  let buffers = {
+    rows: 0,
+    x: new Float32Array(0),
+    h: new Float32Array(0),
+    xg: new Float32Array(0),
+    tempered: new Float32Array(0),
+  };
   const fit = (rows: number) => {
     if (buffers.rows < rows)
       buffers = {
@@ -79,6 +88,7 @@ export function sequenceSampler(model: tf.LayersModel, opts: SequenceSamplerOpti
         x: new Float32Array(rows * (H + 1)),
         h: new Float32Array(rows * H),
         xg: new Float32Array(rows * H3),
+        tempered: new Float32Array(rows * V),
       };
     return buffers;
   };
@@ -133,10 +143,24 @@ export function sequenceSampler(model: tf.LayersModel, opts: SequenceSamplerOpti
           x[b * (H + 1) + H] = 1;
         });
         const logits = products.matMul(x, asking.length, output);
+        // Untruncated draws: tempered scores, then one vectorised softmax for all of them (Math.exp
+        // per word costs ~30 ns, ×V per word); the rest now, before the next product reuses the heap.
+        const { tempered } = buffers;
+        const soft: Job[] = [];
         asking.forEach((j, b) => {
           const row = logits.subarray(b * V, (b + 1) * V);
-          j.resolve(j.want === "scores" ? row.slice() : drawToken(row, j.want!, scratch));
+          if (j.want === "scores") j.resolve(row.slice());
+          else if (drawsFromProbabilities(j.want!, V)) {
+            temperedInto(tempered.subarray(soft.length * V, (soft.length + 1) * V), row, j.want!);
+            soft.push(j);
+          } else j.resolve(drawToken(row, j.want!, scratch));
         });
+        if (soft.length > 0) {
+          const probs = products.softmax(tempered, soft.length, V);
+          soft.forEach((j, r) =>
+            j.resolve(drawFromProbabilities(probs.subarray(r * V, (r + 1) * V), j.want as NextWordDraw, scratch)),
+          );
+        }
       }
       round.filter((j) => j.want === null).forEach((j) => j.resolve(-1));
     } catch (e) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { drawToken, nextDraw, samplingVocabulary, type NextWordDraw } from "../../../core/model/index.ts";
+import { drawFromProbabilities, drawsFromProbabilities, temperedInto } from "../../../core/model/sample.ts";
 
 const plain: NextWordDraw = { temperature: 1, uniform: 0, topK: 0, topP: 1, banned: [], breakInto: -1 };
 /** The share of 2,000 evenly spread draws each id gets. */
@@ -66,5 +67,45 @@ describe("the presence penalty", () => {
     expect(at2[2]).toBeCloseTo(0.5 / 5.5, 2);
     drawToken(scores, { ...plain, penalty: 3, penalized: [1] });
     expect(Array.from(scores)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe("drawFromProbabilities", () => {
+  it("draws as drawToken does for untruncated draws, from the softmax of the tempered scores (bans, break into '.', penalty, min-p)", () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const V = 300;
+    let compared = 0;
+    for (let k = 0; k < 200; k++) {
+      const scores = Float32Array.from({ length: V }, () => rand() * 12 - 6);
+      const draw: NextWordDraw = {
+        temperature: [0.5, 1, 1.7][k % 3]!,
+        uniform: rand(),
+        topK: 0,
+        topP: 1,
+        banned: k % 2 ? [3, 7, 0] : [5],
+        breakInto: k % 4 === 0 ? 9 : -1,
+        minP: k % 5 === 0 ? 0.05 : 0,
+        penalty: k % 3 === 0 ? 2 : 0,
+        penalized: [1, 2, 9],
+      };
+      expect(drawsFromProbabilities(draw, V)).toBe(true);
+      const tempered = new Float32Array(V);
+      temperedInto(tempered, scores, draw);
+      const max = Math.max(...tempered);
+      const e = Array.from(tempered, (x) => Math.exp(x - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      expect(
+        drawFromProbabilities(
+          e.map((x) => x / sum),
+          draw,
+        ),
+      ).toBe(drawToken(scores, draw));
+      compared++;
+    }
+    expect(compared).toBe(200);
+    expect(drawsFromProbabilities({ ...plain, topK: 40 }, V)).toBe(false);
+    expect(drawsFromProbabilities({ ...plain, topP: 0.9 }, V)).toBe(false);
+    expect(drawsFromProbabilities({ ...plain, temperature: 0 }, V)).toBe(false);
   });
 });
