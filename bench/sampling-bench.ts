@@ -14,7 +14,7 @@ import { sequenceSampler } from "../core/tf/sequence-sampler.ts";
 import { quantile } from "./stats.ts";
 
 export interface LatencyFigures {
-  scorer: "fast" | "fast+helper" | "model.predict" | "carried state" | "whole prefix";
+  scorer: "fast" | "fast+helper" | "model.predict" | "carried state" | "carried+helper" | "whole prefix";
   concurrency: number;
   quatrains: number;
   meanWords: number;
@@ -97,15 +97,22 @@ export async function benchSampling(model: tf.LayersModel, lengths: QuatrainLeng
  * the reference that runs the model over the whole prefix at every word.
  */
 async function benchSequenceSampling(model: tf.LayersModel, lengths: QuatrainLengths): Promise<LatencyFigures[]> {
-  const fast = sequenceSampler(model);
+  const fast = sequenceSampler(model, { helperThread: false });
+  const helped = sequenceSampler(model);
   try {
     await measure(fast, 4, 8, lengths); // warm-up
-    return [
+    const figures: LatencyFigures[] = [
       { scorer: "carried state", ...(await measure(fast, 1, 60, lengths)) },
       { scorer: "carried state", ...(await measure(fast, 32, 320, lengths)) },
-      { scorer: "whole prefix", ...(await measure(modelSequenceSampler(model), 1, 5, lengths)) },
     ];
+    if (await helped.startHelper()) {
+      await measure(helped, 32, 32, lengths); // warm-up of both threads
+      figures.push({ scorer: "carried+helper", ...(await measure(helped, 32, 320, lengths)) });
+    }
+    figures.push({ scorer: "whole prefix", ...(await measure(modelSequenceSampler(model), 1, 5, lengths)) });
+    return figures;
   } finally {
     fast.dispose();
+    helped.dispose();
   }
 }

@@ -114,6 +114,25 @@ describe("the sequence sampler (carried GRU state)", () => {
     }
   });
 
+  it("draws the same quatrains when a helper thread steps part of each pass (the states travel with it)", async () => {
+    const vocabulary = samplingVocabulary(slice.vocab.words, slice.docs);
+    const rules = { topK: 0, topP: 1, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true };
+    const alone = sequenceSampler(models[1]!, { helperThread: false });
+    const helped = sequenceSampler(models[1]!, { helperFrom: 2 });
+    try {
+      expect(await helped.startHelper()).toBe(true);
+      const draw = (scorer: Parameters<typeof sampleTokens>[0], seed: number) =>
+        sampleTokens(scorer, { temperature: 1, maxWords: 24, random: seededRandom(seed), rules, vocabulary });
+      const seeds = Array.from({ length: 12 }, (_, i) => i + 10);
+      const want = await Promise.all(seeds.map((s) => draw(alone, s)));
+      const got = await Promise.all(seeds.map((s) => draw(helped, s)));
+      expect(got).toEqual(want);
+    } finally {
+      alone.dispose();
+      helped.dispose();
+    }
+  });
+
   it("refuses ids outside the vocabulary and use after dispose", async () => {
     const fast = sequenceSampler(models[0]!);
     const stream = fast.open();
