@@ -26,6 +26,14 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(v1.evaluation.testKneserNeyPerplexity).toBeGreaterThan(1);
     expect(v1.evaluation.testTokens).toBeGreaterThan(v1.evaluation.testUnknownTokens);
     expect(v1.evaluation.quality.map((q: { temperature: number }) => q.temperature)).toEqual([0.7, 1, 1.3]);
+    // The loop figures of each temperature, and the corpus' own beside them.
+    for (const q of v1.evaluation.quality) {
+      expect(q.overuse.multiple).toBeGreaterThan(0);
+      expect(q.topPhrase.corpusShare).toBeGreaterThanOrEqual(0);
+      for (const key of ["repeatedTrigram", "contentWordThrice", "inWordRange", "capped", "distinctBigrams"])
+        expect(q[key]).toBeTypeOf("number");
+    }
+    expect(v1.evaluation.corpusQuality).toMatchObject({ inWordRange: 1, capped: 0, overuse: { multiple: 1 } });
     expect(first.stderr).toMatch(/epoch 1\/1: loss/); // plain progress lines when not a terminal
 
     const p = await runOracle(["prophecy", "--temperature", "1.2", "--json"], env());
@@ -50,7 +58,13 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(record.code, record.stderr).toBe(0);
     expect(record.stdout).toMatch(/^model version 2 \(current\)$/m);
     expect(record.stdout).toMatch(/held-out test +\d+\.\d \(trigram baseline \d+\.\d; \d+ of \d+ words unknown\)/);
-    expect(record.stdout).toMatch(/at T=0\.7 +5 quatrains: word repeated at once 0%, ending a sentence 100%/);
+    expect(record.stdout).toMatch(/^ +T=0\.7 5 · T=1 5 · T=1\.3 5$/m);
+    expect(record.stdout).toMatch(
+      /quatrains repeating a word at once \(limit at most 0\.0%\)\n +corpus 0\.0% · T=0\.7 0\.0% · /,
+    );
+    expect(record.stdout).toMatch(
+      /words per quatrain, mean ± sd \(corpus' range \d+–\d+\)\n +corpus \d+\.\d ± \d+\.\d · T=0\.7 /,
+    );
     const one = JSON.parse((await runOracle(["models", "1", "--json"], env())).stdout);
     expect(one).toMatchObject({ current: 2, version: { version: 1, isCurrent: false } });
     expect((await runOracle(["models", "9"], env())).stderr).toMatch(/There is no model version 9\./);
@@ -116,7 +130,9 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       expect(lines.filter((l) => l.length > 100)).toEqual([]);
     }
     const table = (await runOracle(["models"], quiet)).stdout.split("\n");
-    expect(table[0]).toMatch(/^ +version +status +trained \(UTC\) +epochs +val loss +test ppl +trigram +copied$/);
+    expect(table[0]).toMatch(
+      /^ +version +status +trained \(UTC\) +epochs +val loss +test ppl +trigram +copied +limits$/,
+    );
     expect(table[1]).toMatch(/^ +v1 +(accepted|rejected|current)/);
   }, 120_000);
 
