@@ -132,6 +132,11 @@ export const spec = {
       int(1, 65_536, 16),
     ),
     learningRate: setting("TRAIN_LEARNING_RATE", "RMSprop learning rate.", num(1e-6, 1, 0.003)),
+    learningRateDecay: setting(
+      "TRAIN_LEARNING_RATE_DECAY",
+      "After an epoch without a lower validation loss, the learning rate is multiplied by this (1 = constant).",
+      num(0.01, 1, 1),
+    ),
     validationFraction: setting(
       "TRAIN_VALIDATION_FRACTION",
       "Share of examples held out for validation.",

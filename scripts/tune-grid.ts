@@ -102,6 +102,12 @@ tuneGrid.push(
     training: night,
   },
   {
+    name: "seq-h128-tied-d03-decay",
+    note: "as seq-h128-tied-d03, the learning rate halved after each epoch without a better validation loss",
+    profile: "sequence",
+    training: { ...night, learningRateDecay: 0.5 },
+  },
+  {
     name: "seq-h256-tied-d04",
     note: "GRU 256, tied, dropout 0.4",
     profile: "sequence",

@@ -102,6 +102,7 @@ for (const run of runs) {
       step: step.step,
       restoreBestEpoch: true,
       patience: t.patience,
+      learningRateDecay: t.learningRateDecay,
       maxSeconds: t.maxMinutes * 60,
       onEpochEnd: (e) => log.info({ run: run.name, ...e }, "epoch"),
     });

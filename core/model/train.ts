@@ -31,7 +31,15 @@ export function targetsTensor(batch: Batch): tf.Tensor1D | tf.Tensor2D {
  * returned promise settles — evaluation and saving read that model afterwards. The arrays of
  * `batch` are reused for the next batch once the step has settled. The default is localStep.
  */
-export type TrainStep = (batch: Batch) => Promise<{ loss: number; acc: number }>;
+export type TrainStep = ((batch: Batch) => Promise<{ loss: number; acc: number }>) & {
+  /** Changes the optimizer's learning rate from the next step on (learningRateDecay needs it). */
+  setLearningRate?: (rate: number) => void;
+};
+
+/** Sets an RMSprop optimizer's learning rate (tfjs keeps it in a protected field it reads at every step). */
+export function setOptimizerLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
+}
 
 /** Progress after each batch. */
 export interface BatchInfo {
@@ -66,6 +74,11 @@ export interface TrainOptions {
   patience?: number;
   /** Wall-time budget in seconds: no epoch starts that would likely end past it (the last epoch's time is the guess). */
   maxSeconds?: number;
+  /**
+   * After an epoch without a lower validation loss, multiply the learning rate by this (the step
+   * must have setLearningRate); 1 or absent: constant.
+   */
+  learningRateDecay?: number;
 }
 
 /** What a training run did. */
@@ -107,6 +120,7 @@ export function localStep(
       tf.dispose([inputs, targets]);
     }
   };
+  step.setLearningRate = (rate) => setOptimizerLearningRate(optimizer, rate);
   return {
     step,
     dispose: () => {
@@ -161,6 +175,7 @@ export async function trainModel(
   let bestValLoss = Infinity;
   let sinceBest = 0;
   const runStarted = performance.now();
+  let learningRate = opts.learningRate;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
@@ -210,7 +225,11 @@ export async function trainModel(
       await opts.onEpochEnd?.(metrics);
       if (opts.shouldStop?.() && opts.epochs > epoch) return { epochs, stopped: true };
       if (metrics.valLoss < bestValLoss) [bestValLoss, sinceBest] = [metrics.valLoss, 0];
-      else sinceBest++;
+      else {
+        sinceBest++;
+        const decay = opts.learningRateDecay ?? 1;
+        if (decay !== 1 && step.setLearningRate) step.setLearningRate((learningRate *= decay));
+      }
       const elapsed = (performance.now() - runStarted) / 1000;
       const outOfTime =
         opts.maxSeconds !== undefined && opts.maxSeconds > 0 && elapsed + metrics.seconds > opts.maxSeconds;

@@ -132,6 +132,7 @@ export async function trainVersion(
       step: step.step,
       restoreBestEpoch: t.restoreBestEpoch,
       patience: t.patience,
+      learningRateDecay: t.learningRateDecay,
       maxSeconds: t.maxMinutes * 60,
       shouldStop: opts.shouldStop,
       onBatchEnd: opts.onBatch,

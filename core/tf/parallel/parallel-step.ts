@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { applyGradients, lossAndGradients } from "../../model/gradients.ts";
-import { targetsTensor, type Batch, type TrainStep } from "../../model/train.ts";
+import { setOptimizerLearningRate, targetsTensor, type Batch, type TrainStep } from "../../model/train.ts";
 import type { BackendName } from "../backend.ts";
 import { flatLayout, shardRanges, slot, type FlatLayout } from "./layout.ts";
 import { startTsWorker } from "./ts-worker.ts";
@@ -173,6 +173,7 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
     return { loss, acc };
   };
 
+  step.setLearningRate = (rate) => setOptimizerLearningRate(optimizer, rate);
   return {
     step,
     threads: opts.threads,
