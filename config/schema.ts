@@ -221,6 +221,11 @@ export const spec = {
       "Then drop the words less likely than this share of the likeliest word's probability (min-p; 0 = no cut).",
       num(0, 1, 0),
     ),
+    typicalP: setting(
+      "SAMPLING_TYPICAL_P",
+      "Locally typical sampling instead of the cuts above: keep the words whose surprisal is closest to the entropy until their probability adds up to this (1 = off; sorts the vocabulary per word, slower).",
+      num(0.01, 1, 1),
+    ),
     presencePenalty: setting(
       "SAMPLING_PRESENCE_PENALTY",
       "Subtracted from a word's log-probability (before the temperature) once the quatrain already used it more often than its allowance (SAMPLING_REPEAT_ALLOWANCE); punctuation is exempt (0 = off; the window profiles: 0).",

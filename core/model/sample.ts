@@ -115,6 +115,12 @@ export interface NextWordDraw {
   topP: number;
   /** Then drop the words less likely than minP × the likeliest one's probability (0 or absent: none). */
   minP?: number;
+  /**
+   * Locally typical sampling (Meister et al. 2023), instead of top-k / top-p / min-p: keep the
+   * words whose surprisal is closest to the distribution's entropy until their mass reaches this
+   * (1 or absent: off).
+   */
+  typicalP?: number;
   /** Subtracted from the scores of `penalized` before the temperature (presence penalty; 0 or absent: none). */
   penalty?: number;
   penalized?: readonly number[];
@@ -181,6 +187,8 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
   }
   // The one near-zero-temperature cut-off: at or below it the draw is the arg-max.
   const greedy = draw.temperature <= GREEDY_TEMPERATURE;
+  if (draw.typicalP !== undefined && draw.typicalP < 1 && !greedy)
+    return drawTypical(scores, draw, scratch, into, intoScore);
   if (k === n && draw.topP >= 1) return drawUntruncated(scores, draw, scratch, into, intoScore, greedy);
   // Min-heap of the k best (score desc, id asc on ties): ids[0] is the worst kept. Ids come in
   // ascending order, so a later id with the worst kept score ranks below it: only `s > worst` enters.
@@ -266,9 +274,57 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
   return ids[kept - 1]!; // rounding left a sliver of mass: the least likely kept id
 }
 
+/**
+ * drawToken's typical-sampling path: the softmax at the temperature over the allowed ids, its
+ * entropy, the ids ordered by |surprisal − entropy| (ties by id), the fewest whose mass reaches
+ * typicalP kept, the draw cumulating in that order. Sorts the vocabulary: slower than the others.
+ */
+function drawTypical(
+  scores: ArrayLike<number>,
+  draw: NextWordDraw,
+  scratch: DrawScratch,
+  into: number,
+  intoScore: number,
+): number {
+  const n = scores.length;
+  const { banned } = scratch;
+  const allowed: number[] = [];
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (banned[i]) continue;
+    const s = i === into ? intoScore : scores[i]!;
+    if (Number.isNaN(s)) continue;
+    allowed.push(i);
+    if (s > max) max = s;
+  }
+  if (allowed.length === 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
+  if (!Number.isFinite(max)) return allowed[0]!;
+  const p = allowed.map((i) => Math.exp(((i === into ? intoScore : scores[i]!) - max) / draw.temperature));
+  const sum = p.reduce((a, b) => a + b, 0);
+  let entropy = 0;
+  for (let j = 0; j < p.length; j++) {
+    p[j] = p[j]! / sum;
+    if (p[j]! > 0) entropy -= p[j]! * Math.log(p[j]!);
+  }
+  const gap = (j: number) => (p[j]! > 0 ? Math.abs(-Math.log(p[j]!) - entropy) : Infinity);
+  const order = p.map((_, j) => j).sort((a, b) => gap(a) - gap(b) || allowed[a]! - allowed[b]!);
+  let kept = 0;
+  let mass = 0;
+  while (kept < order.length && mass < draw.typicalP! && p[order[kept]!]! > 0) mass += p[order[kept++]!]!;
+  let rest = draw.uniform * mass;
+  for (let j = 0; j < kept; j++) {
+    rest -= p[order[j]!]!;
+    if (rest < 0) return allowed[order[j]!]!;
+  }
+  return allowed[order[Math.max(kept - 1, 0)]!]!;
+}
+
 /** True when drawFromProbabilities draws as drawToken does: no top-k or top-p cut, above the greedy cut-off. */
 export const drawsFromProbabilities = (draw: NextWordDraw, vocabSize: number): boolean =>
-  (draw.topK <= 0 || draw.topK >= vocabSize) && draw.topP >= 1 && draw.temperature > GREEDY_TEMPERATURE;
+  (draw.topK <= 0 || draw.topK >= vocabSize) &&
+  draw.topP >= 1 &&
+  (draw.typicalP === undefined || draw.typicalP >= 1) &&
+  draw.temperature > GREEDY_TEMPERATURE;
 
 /**
  * The tempered scores of a draw: (score − penalty) / T, the penalty on `penalized`. Their softmax
@@ -418,6 +474,8 @@ export interface SamplingRules {
   endOnTerminal: boolean;
   /** Drop words less likely than minP × the likeliest (0: off). */
   minP?: number;
+  /** Locally typical sampling's mass (1: off). */
+  typicalP?: number;
   /**
    * Subtracted from a word's score once the quatrain already has it more often than its allowance
    * (0: off). Punctuation is exempt.
@@ -490,6 +548,7 @@ export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform
     breakInto,
   };
   if (rules.minP) draw.minP = rules.minP;
+  if (rules.typicalP !== undefined && rules.typicalP < 1) draw.typicalP = rules.typicalP;
   if (rules.presencePenalty && tokens.length > 0) {
     draw.penalty = rules.presencePenalty;
     draw.penalized = overused(tokens, v, rules.repeatAllowance ?? 0);

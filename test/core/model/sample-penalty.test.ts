@@ -109,3 +109,20 @@ describe("drawFromProbabilities", () => {
     expect(drawsFromProbabilities({ ...plain, temperature: 0 }, V)).toBe(false);
   });
 });
+
+describe("typical sampling", () => {
+  it("keeps the words whose surprisal is closest to the entropy until their mass reaches typicalP (hand-computed)", () => {
+    // p = .5 .3 .15 .05: entropy 1.142 nats; |surprisal − entropy| = .449 .062 .755 1.854, so the
+    // order is ids 1, 0, 2, 3 and typicalP .75 keeps {1, 0} (.3, then .8 ≥ .75).
+    const scores = [0.5, 0.3, 0.15, 0.05].map(Math.log);
+    const got = shares(scores, { typicalP: 0.75 });
+    expect(got[1]).toBeCloseTo(0.3 / 0.8, 2);
+    expect(got[0]).toBeCloseTo(0.5 / 0.8, 2);
+    expect(got[2]).toBe(0);
+    expect(got[3]).toBe(0);
+    // typicalP .9 adds id 2; bans apply first (id 1 banned: p = .5 .15 .05 renormalised).
+    expect(shares(scores, { typicalP: 0.9 })[2]).toBeGreaterThan(0);
+    expect(shares(scores, { typicalP: 0.75, banned: [1] })[1]).toBe(0);
+    expect(drawsFromProbabilities({ ...plain, typicalP: 0.9 }, 4)).toBe(false);
+  });
+});
