@@ -233,8 +233,8 @@ export const spec = {
     ),
     repeatAllowance: setting(
       "SAMPLING_REPEAT_ALLOWANCE",
-      'A word\'s allowance before the presence penalty: floor(this × how often it occurs per corpus quatrain), so "the" (3.4 per quatrain) may recur and "army" (0.1) may not.',
-      num(0, 100, 1.2),
+      'A word\'s allowance before the presence penalty: floor(this × how often it occurs per corpus quatrain), so "the" (3.4 per quatrain) may recur and "army" (0.05) may not.',
+      num(0, 100, 1),
     ),
     noImmediateRepeat: setting(
       "SAMPLING_NO_IMMEDIATE_REPEAT",

@@ -28,7 +28,7 @@ describe("config", () => {
       topP: 1,
       minP: 0,
       presencePenalty: 2,
-      repeatAllowance: 1.2,
+      repeatAllowance: 1,
       noImmediateRepeat: true,
       punctuationRules: true,
       endOnTerminal: true,
