@@ -251,6 +251,11 @@ export const spec = {
       "A quatrain ends only after `.`, `!` or `?`: the sampler closes the sentence, the length cap adds a full stop as a last resort.",
       z.boolean().default(true),
     ),
+    frequencyPrior: setting(
+      "SAMPLING_FREQUENCY_PRIOR",
+      'γ of the frequency prior: at temperature T the sampler adds γ·(T − 1)·log(corpus frequency) to each word\'s log-probability, so a low temperature sharpens what the model says beyond how common a word is, not how common it is ("the great" in every quatrain at T = 0.7 otherwise); nothing at T = 1; 0 = off.',
+      num(0, 10, 1.5),
+    ),
     maxCopiedWords: setting(
       "SAMPLING_MAX_COPIED_WORDS",
       "Redraw a quatrain that copies a longer run of consecutive corpus words.",
@@ -504,6 +509,7 @@ export type Config = ConfigOf<typeof spec>;
 export const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
   sequence: {},
   tuned: {
+    SAMPLING_FREQUENCY_PRIOR: "0",
     MODEL_ARCHITECTURE: "window",
     MODEL_DROPOUT: "0.1",
     TRAIN_BATCH_SIZE: "512",
@@ -513,6 +519,7 @@ export const PROFILES: Record<Config["model"]["profile"], Record<string, string>
     SAMPLING_PRESENCE_PENALTY: "0",
   },
   seed: {
+    SAMPLING_FREQUENCY_PRIOR: "0",
     MODEL_ARCHITECTURE: "window",
     TRAIN_BATCH_SIZE: "512",
     SAMPLING_TOP_K: "40",

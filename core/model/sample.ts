@@ -121,6 +121,11 @@ export interface NextWordDraw {
    * (1 or absent: off).
    */
   typicalP?: number;
+  /**
+   * Added to the scores before the temperature: scale × log p(word) in the corpus (the frequency
+   * prior; see SamplingRules.frequencyPrior). Absent or scale 0: none.
+   */
+  prior?: { logUnigram: Float32Array; scale: number };
   /** Subtracted from the scores of `penalized` before the temperature (presence penalty; 0 or absent: none). */
   penalty?: number;
   penalized?: readonly number[];
@@ -160,12 +165,15 @@ export class DrawScratch {
  */
 export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch = new DrawScratch()): number {
   let scores = given;
-  if (draw.penalty && draw.penalized?.length) {
-    // A copy with the penalty subtracted (the caller's scores may be a view it reuses).
+  const prior = draw.prior && draw.prior.scale !== 0 ? draw.prior : undefined;
+  if ((draw.penalty && draw.penalized?.length) || prior) {
+    // A copy with the prior added and the penalty subtracted (the caller's scores may be a view it reuses).
     if (scratch.penalised.length < given.length) scratch.penalised = new Float32Array(given.length);
     const copy = scratch.penalised.subarray(0, given.length);
     copy.set(given);
-    for (const id of draw.penalized) if (id >= 0 && id < copy.length) copy[id]! -= draw.penalty;
+    if (prior) for (let i = 0; i < copy.length; i++) copy[i]! += prior.scale * prior.logUnigram[i]!;
+    if (draw.penalty && draw.penalized)
+      for (const id of draw.penalized) if (id >= 0 && id < copy.length) copy[id]! -= draw.penalty;
     scores = copy;
   }
   const n = scores.length;
@@ -332,7 +340,10 @@ export const drawsFromProbabilities = (draw: NextWordDraw, vocabSize: number): b
  */
 export function temperedInto(out: Float32Array, scores: ArrayLike<number>, draw: NextWordDraw): void {
   const inverse = 1 / draw.temperature;
-  for (let i = 0; i < scores.length; i++) out[i] = scores[i]! * inverse;
+  const prior = draw.prior && draw.prior.scale !== 0 ? draw.prior : undefined;
+  if (prior)
+    for (let i = 0; i < scores.length; i++) out[i] = (scores[i]! + prior.scale * prior.logUnigram[i]!) * inverse;
+  else for (let i = 0; i < scores.length; i++) out[i] = scores[i]! * inverse;
   if (draw.penalty && draw.penalized) {
     for (const id of draw.penalized) if (id >= 0 && id < scores.length) out[id]! -= draw.penalty * inverse;
   }
@@ -438,6 +449,8 @@ export interface SamplingVocabulary {
   selfBigrams: ReadonlySet<number>;
   /** [V]: how often each id occurs per corpus quatrain on average (the presence penalty's allowance). */
   perQuatrain?: Float32Array;
+  /** [V]: log of each id's share of the corpus' tokens, the end marker one per quatrain (add-one smoothed; the frequency prior). */
+  logUnigram?: Float32Array;
 }
 
 /** Builds the SamplingVocabulary from the class words and the corpus as ids (one array per document). */
@@ -457,7 +470,11 @@ export function samplingVocabulary(
   const perQuatrain = new Float32Array(words.length);
   for (const doc of documents) for (const id of doc) if (id >= 0 && id < words.length) perQuatrain[id]! += 1;
   if (documents.length) for (let id = 0; id < perQuatrain.length; id++) perQuatrain[id]! /= documents.length;
-  return { punctuation, terminal, fullStop: words.indexOf("."), selfBigrams, perQuatrain };
+  const counts = Float64Array.from(perQuatrain, (r) => r * documents.length + 1);
+  if (counts.length > BREAK_ID) counts[BREAK_ID] = documents.length + 1;
+  const total = counts.reduce((a, b) => a + b, 0);
+  const logUnigram = Float32Array.from(counts, (c) => Math.log(c / total));
+  return { punctuation, terminal, fullStop: words.indexOf("."), selfBigrams, perQuatrain, logUnigram };
 }
 
 /** The sampler's constraints (config `sampling`); each can be switched off. */
@@ -483,6 +500,12 @@ export interface SamplingRules {
   presencePenalty?: number;
   /** A word's allowance: floor(this × its mean count per corpus quatrain); "the" may recur, "army" not. */
   repeatAllowance?: number;
+  /**
+   * γ of the frequency prior: scores + γ (T − 1) log p(word), so that the temperature sharpens (or
+   * flattens) what the model says beyond the words' corpus frequency, not the frequency itself:
+   * softmax = p(w | context)^(1/T) · p(w)^(γ (1 − 1/T)). Nothing at T = 1; 0: off.
+   */
+  frequencyPrior?: number;
 }
 
 /** The constraints as a plain sampler without them (and no truncation). */
@@ -548,6 +571,8 @@ export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform
     breakInto,
   };
   if (rules.minP) draw.minP = rules.minP;
+  if (rules.frequencyPrior && v?.logUnigram && opts.temperature !== 1)
+    draw.prior = { logUnigram: v.logUnigram, scale: rules.frequencyPrior * (opts.temperature - 1) };
   if (rules.typicalP !== undefined && rules.typicalP < 1) draw.typicalP = rules.typicalP;
   if (rules.presencePenalty && tokens.length > 0) {
     draw.penalty = rules.presencePenalty;

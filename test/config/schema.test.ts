@@ -29,6 +29,7 @@ describe("config", () => {
       minP: 0,
       presencePenalty: 2,
       repeatAllowance: 1,
+      frequencyPrior: 1.5,
       noImmediateRepeat: true,
       punctuationRules: true,
       endOnTerminal: true,
@@ -36,7 +37,7 @@ describe("config", () => {
     const tuned = loadConfig({ MODEL_PROFILE: "tuned" });
     expect(tuned.model).toMatchObject({ architecture: "window", phraseLength: 4, dropout: 0.1, recurrentDropout: 0.1 });
     expect(tuned.training).toMatchObject({ batchSize: 512, patience: 2 });
-    expect(tuned.sampling).toMatchObject({ topK: 40, topP: 0.95, presencePenalty: 0 });
+    expect(tuned.sampling).toMatchObject({ topK: 40, topP: 0.95, presencePenalty: 0, frequencyPrior: 0 });
     const seed = loadConfig({ MODEL_PROFILE: "seed" });
     expect(seed.model).toMatchObject({
       profile: "seed",

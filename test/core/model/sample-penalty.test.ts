@@ -126,3 +126,31 @@ describe("typical sampling", () => {
     expect(drawsFromProbabilities({ ...plain, typicalP: 0.9 }, 4)).toBe(false);
   });
 });
+
+describe("the frequency prior", () => {
+  it("makes the draw p(w | context)^(1/T) · p(w)^(γ (1 − 1/T)): the temperature sharpens the model beyond the words' corpus frequency", () => {
+    const words = ["<break>", "the", "army", "great", "."];
+    const docs = [
+      [1, 1, 1, 2, 4],
+      [1, 3, 4],
+    ];
+    const vocabulary = samplingVocabulary(words, docs);
+    // Add-one counts: break 2+1, the 4+1, army 1+1, great 1+1, . 2+1 → 15.
+    expect(Array.from(vocabulary.logUnigram!, Math.exp).map((x) => +x.toFixed(4))).toEqual(
+      [3, 5, 2, 2, 3].map((c) => +(c / 15).toFixed(4)),
+    );
+    const rules = { topK: 0, topP: 1, noImmediateRepeat: false, punctuationRules: false, endOnTerminal: false };
+    const opts = { maxWords: 10, random: Math.random, vocabulary };
+    const atOne = nextDraw([], { ...opts, temperature: 1, rules: { ...rules, frequencyPrior: 1.5 } }, 0);
+    expect(atOne.prior).toBeUndefined();
+    const T = 0.7;
+    const draw = nextDraw([], { ...opts, temperature: T, rules: { ...rules, frequencyPrior: 1.5 } }, 0);
+    expect(draw.prior?.scale).toBeCloseTo(1.5 * (T - 1), 12);
+    const model = [0.1, 0.5, 0.1, 0.2, 0.1];
+    const unigram = [3, 5, 2, 2, 3].map((c) => c / 15);
+    const want = model.map((p, i) => p ** (1 / T) * unigram[i]! ** (1.5 * (1 - 1 / T)));
+    const sum = want.reduce((a, b) => a + b, 0);
+    const got = shares(model.map(Math.log), { ...draw, temperature: T, uniform: 0 });
+    want.forEach((w, i) => expect(got[i]).toBeCloseTo(w / sum, 2));
+  });
+});
