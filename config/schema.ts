@@ -134,8 +134,8 @@ export const spec = {
     learningRate: setting("TRAIN_LEARNING_RATE", "RMSprop learning rate.", num(1e-6, 1, 0.003)),
     learningRateDecay: setting(
       "TRAIN_LEARNING_RATE_DECAY",
-      "After an epoch without a lower validation loss, the learning rate is multiplied by this (1 = constant).",
-      num(0.01, 1, 1),
+      "After an epoch without a lower validation loss, the learning rate is multiplied by this (1 = constant; the window profiles: 1).",
+      num(0.01, 1, 0.5),
     ),
     validationFraction: setting(
       "TRAIN_VALIDATION_FRACTION",
@@ -509,6 +509,7 @@ export type Config = ConfigOf<typeof spec>;
 export const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
   sequence: {},
   tuned: {
+    TRAIN_LEARNING_RATE_DECAY: "1",
     SAMPLING_FREQUENCY_PRIOR: "0",
     MODEL_ARCHITECTURE: "window",
     MODEL_DROPOUT: "0.1",
@@ -519,6 +520,7 @@ export const PROFILES: Record<Config["model"]["profile"], Record<string, string>
     SAMPLING_PRESENCE_PENALTY: "0",
   },
   seed: {
+    TRAIN_LEARNING_RATE_DECAY: "1",
     SAMPLING_FREQUENCY_PRIOR: "0",
     MODEL_ARCHITECTURE: "window",
     TRAIN_BATCH_SIZE: "512",

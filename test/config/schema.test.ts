@@ -20,6 +20,7 @@ describe("config", () => {
       backend: "auto",
       classWeightPower: 0,
       patience: 3,
+      learningRateDecay: 0.5,
       maxMinutes: 30,
       testFraction: 0.05,
     });
@@ -36,7 +37,7 @@ describe("config", () => {
     });
     const tuned = loadConfig({ MODEL_PROFILE: "tuned" });
     expect(tuned.model).toMatchObject({ architecture: "window", phraseLength: 4, dropout: 0.1, recurrentDropout: 0.1 });
-    expect(tuned.training).toMatchObject({ batchSize: 512, patience: 2 });
+    expect(tuned.training).toMatchObject({ batchSize: 512, patience: 2, learningRateDecay: 1 });
     expect(tuned.sampling).toMatchObject({ topK: 40, topP: 0.95, presencePenalty: 0, frequencyPrior: 0 });
     const seed = loadConfig({ MODEL_PROFILE: "seed" });
     expect(seed.model).toMatchObject({
