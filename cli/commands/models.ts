@@ -167,7 +167,12 @@ const settings = (v: ModelVersionSummary): DetailSection => {
         "embedding",
         `${show(h.embeddingDim)} dimensions (GloVe ${v.gloveSource}, ${(v.gloveCoverage * 100).toFixed(1)}% of the vocabulary)`,
       ],
-      ["GRU", `${show(h.units)} units, ${show(h.phraseLength)} words of context`],
+      [
+        "GRU",
+        h.architecture === "sequence"
+          ? `${show(h.units)} units × ${show(h.layers)} layer(s) over the whole quatrain, ${h.tiedOutput ? "tied" : "untied"} output`
+          : `${show(h.units)} units, ${show(h.phraseLength)} words of context`,
+      ],
       ["optimiser", `learning rate ${show(h.learningRate)}, batch ${show(h.batchSize)}`],
       ["corpus", `${v.corpusDocuments} quatrains, sha256 ${v.corpusSha256}`],
     ],

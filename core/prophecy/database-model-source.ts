@@ -5,14 +5,17 @@ import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "..
 import { databaseProblem, RESTING, shortError, UnavailableError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import { buildCopyIndex } from "../model/originality.ts";
-import { samplingVocabulary, type NextWordScorer } from "../model/sample.ts";
+import { samplingVocabulary, type Scorer } from "../model/sample.ts";
 import { modelOfVersion } from "../model/version-model.ts";
-import { fastScorer } from "../tf/fast-scorer.ts";
+import { fastSamplerFor } from "../tf/sampler.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { stillLearning } from "./still-learning.ts";
 
-/** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
-type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
+/**
+ * Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches
+ * concurrent draws (carrying each quatrain's state for the sequence model).
+ */
+type ScorerFactory = (model: tf.LayersModel) => Scorer & { dispose?: () => void };
 
 export interface ModelSourceOptions {
   log?: Logger;
@@ -43,7 +46,7 @@ export interface ServingModelSource extends ModelSource {
 
 async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Promise<LoadedModel> {
   if (!record.weights || !record.corpusIds) throw new Error(`model version ${record.version} has no weights any more`);
-  const model = await modelOfVersion({ ...record, weights: record.weights });
+  const model = await modelOfVersion({ ...record, weights: record.weights, hyperParams: record.hyperParams });
   try {
     const scorer = makeScorer(model);
     const documents = documentsOfIds(bytesToIds(record.corpusIds));
@@ -74,7 +77,7 @@ async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Prom
  */
 export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): ServingModelSource {
   const log = options.log ?? silentLogger;
-  const makeScorer = options.makeScorer ?? ((model) => fastScorer(model));
+  const makeScorer = options.makeScorer ?? ((model) => fastSamplerFor(model));
   const pollMs = (options.pollSeconds ?? 0) * 1000;
   const retryMs = (options.retrySeconds ?? 60) * 1000;
   const retireMs = (options.retireSeconds ?? 30) * 1000;

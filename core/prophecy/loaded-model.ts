@@ -1,6 +1,6 @@
 import type { CasingTable } from "../corpus/index.ts";
 import type { CopyIndex } from "../model/originality.ts";
-import type { NextWordScorer, SamplingVocabulary } from "../model/sample.ts";
+import type { Scorer, SamplingVocabulary } from "../model/sample.ts";
 
 /** A model version ready to sample from: everything prophesy() needs, already in memory. */
 export interface LoadedModel {
@@ -10,7 +10,7 @@ export interface LoadedModel {
   /** Token → class id. */
   index: ReadonlyMap<string, number>;
   casing: CasingTable;
-  scorer: NextWordScorer;
+  scorer: Scorer;
   /** The corpus this version was trained on, for measuring how much a sample copies. */
   copyIndex: CopyIndex;
   /** Punctuation ids and the corpus' own repeated-word pairs, for the sampler's rules. */

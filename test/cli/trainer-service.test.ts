@@ -27,7 +27,7 @@ describeEachDatabase("oracle trainer", (getDb) => {
       TRAINER_EVAL_SAMPLES: "5",
       TRAINER_POLL_SECONDS: "0.5",
       TRAINER_PROMOTION_TOLERANCE: "10",
-      // A one-epoch model on 30 quatrains loops: the quality gate (tested on its own) would refuse the retrain.
+      // This is about the service; the quality gate has its own tests (a one-epoch model breaks its limits).
       TRAINER_QUALITY_GATE: "false",
       LOG_LEVEL: "info",
     };
