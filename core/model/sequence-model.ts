@@ -94,7 +94,7 @@ export class QuatrainGru extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     return tf.tidy(() => {
-      const ids = tf.cast(Array.isArray(inputs) ? inputs[0]! : inputs, "int32") as tf.Tensor2D;
+      const ids = tf.cast(Array.isArray(inputs) ? inputs[0] : inputs, "int32") as tf.Tensor2D;
       const [B, T] = ids.shape;
       return tf.reshape(sequenceLogits(this, ids, kwargs.training ?? false), [B, T, this.net.vocabSize]);
     });
@@ -162,7 +162,7 @@ export function sequenceLogits(net: QuatrainGru, ids: tf.Tensor2D, training: boo
   }
   const logits = tied
     ? tf.matMul(tf.matMul(x, net.projection!.read() as tf.Tensor2D), embedding, false, true)
-    : tf.matMul(x, net.outputKernel!.read() as tf.Tensor2D);
+    : tf.matMul(x, net.outputKernel!.read());
   return tf.add(logits, net.outputBias.read()) as tf.Tensor2D;
 }
 
@@ -272,7 +272,7 @@ export function evaluateSequenceWithUnknown(
         const p = tf.add(tf.mul(flag, pooled), tf.mul(tf.sub(1, flag), own));
         return tf.neg(tf.sum(tf.mul(tf.log(tf.maximum(p, 1e-30)), tf.tensor1d(valid))));
       });
-      lossSum += batchLoss.dataSync()[0]!;
+      lossSum += batchLoss.dataSync()[0];
       batchLoss.dispose();
     }
   } finally {

@@ -43,11 +43,11 @@ export function gruForwardInto(
       const ub = b * H3;
       const hb = b * H;
       for (let j = 0; j < H; j++) {
-        const z = sigmoid(xg[x + j]! + u[ub + j]! + bU[j]!);
-        const r = sigmoid(xg[x + H + j]! + u[ub + H + j]! + bU[H + j]!);
-        const un = u[ub + 2 * H + j]! + bU[2 * H + j]!;
-        const n = Math.tanh(xg[x + 2 * H + j]! + r * un);
-        const next = z * h[hb + j]! + (1 - z) * n;
+        const z = sigmoid(xg[x + j] + u[ub + j] + bU[j]);
+        const r = sigmoid(xg[x + H + j] + u[ub + H + j] + bU[H + j]);
+        const un = u[ub + 2 * H + j] + bU[2 * H + j];
+        const n = Math.tanh(xg[x + 2 * H + j] + r * un);
+        const next = z * h[hb + j] + (1 - z) * n;
         gates[g + j] = z;
         gates[g + H + j] = r;
         gates[g + 2 * H + j] = n;
@@ -87,12 +87,12 @@ export function gruBackwardInto(
       const s = b * H3;
       const hb = b * H;
       for (let j = 0; j < H; j++) {
-        const d = dhs[o + j]! + carry[hb + j]!;
-        const hp = t > 0 ? hs[prev + j]! : 0;
-        const z = gates[g + j]!;
-        const r = gates[g + H + j]!;
-        const n = gates[g + 2 * H + j]!;
-        const un = gates[g + 3 * H + j]!;
+        const d = dhs[o + j] + carry[hb + j];
+        const hp = t > 0 ? hs[prev + j] : 0;
+        const z = gates[g + j];
+        const r = gates[g + H + j];
+        const n = gates[g + 2 * H + j];
+        const un = gates[g + 3 * H + j];
         const dAn = d * (1 - z) * (1 - n * n);
         const dAz = d * (hp - n) * z * (1 - z);
         const dAr = dAn * un * r * (1 - r);
@@ -107,7 +107,7 @@ export function gruBackwardInto(
     }
     if (t > 0) {
       const back = timesUT(step, B);
-      for (let i = 0; i < B * H; i++) carry[i] += back[i]!;
+      for (let i = 0; i < B * H; i++) carry[i] += back[i];
     }
   }
 }
@@ -121,10 +121,10 @@ export function jsRightProduct(m: Float32Array, K: number, N: number): RightProd
     for (let i = 0; i < rows; i++) {
       const o = i * N;
       for (let k = 0; k < K; k++) {
-        const v = a[i * K + k]!;
+        const v = a[i * K + k];
         if (v === 0) continue;
         const row = k * N;
-        for (let j = 0; j < N; j++) out[o + j] += v * m[row + j]!;
+        for (let j = 0; j < N; j++) out[o + j] += v * m[row + j];
       }
     }
     return out;
@@ -150,7 +150,7 @@ type WasmKernel = (args: {
  * allocation may grow the memory and detach views taken before it.
  */
 function wasmRightProduct(backend: WasmBackendInternals, m: Float32Array, K: number, N: number) {
-  const matMul = getKernel(BatchMatMul, "wasm")!.kernelFunc as unknown as WasmKernel;
+  const matMul = getKernel(BatchMatMul, "wasm").kernelFunc as unknown as WasmKernel;
   const right = backend.makeOutput([K, N], "float32");
   backend.typedArrayFromHeap(right).set(m);
   let out = new Float32Array(0);
@@ -164,7 +164,7 @@ function wasmRightProduct(backend: WasmBackendInternals, m: Float32Array, K: num
         backend,
       });
       if (out.length < rows * N) out = new Float32Array(rows * N);
-      out.set(backend.typedArrayFromHeap(result) as Float32Array);
+      out.set(backend.typedArrayFromHeap(result));
       backend.disposeData(result.dataId);
       return out;
     } finally {
@@ -254,13 +254,13 @@ const kernel = (
 ): KernelConfig => ({
   kernelName: name,
   backendName,
-  kernelFunc: ((args: { backend: unknown }) =>
+  kernelFunc: (args: { backend: unknown }) =>
     fn(
       backendName === "wasm"
         ? wasmMemory(args.backend as WasmBackendInternals)
         : cpuMemory(args.backend as CpuBackendInternals),
       args as never,
-    )) as unknown as KernelFunc,
+    ),
 });
 
 /** The fused GRU kernels of one backend (wasm or cpu). */
