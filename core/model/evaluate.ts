@@ -13,7 +13,7 @@ import { evaluateSequence, evaluateSequenceWithUnknown, isSequenceModel } from "
  * The same documents as examples of the model's own kind (the gate scores the current version,
  * maybe a window model, on a sequence candidate's validation quatrains, and the other way round).
  */
-export function examplesFor(model: tf.LayersModel, examples: Examples): Examples {
+function examplesFor(model: tf.LayersModel, examples: Examples): Examples {
   const sequence = isSequenceModel(model);
   if (sequence === isSequenceExamples(examples)) {
     if (sequence) return examples;

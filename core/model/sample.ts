@@ -146,6 +146,8 @@ export class DrawScratch {
   exps = new Float64Array(0);
   banned = new Uint8Array(0);
   penalised = new Float32Array(0);
+  /** drawFromProbabilities' bans: all 0 between its calls (set and cleared per id). */
+  marks = new Uint8Array(0);
   fit(k: number, n: number): void {
     if (this.ids.length < k) [this.ids, this.values] = [new Int32Array(k), new Float64Array(k)];
     if (this.banned.length < n) this.banned = new Uint8Array(n);
@@ -361,39 +363,57 @@ export function drawFromProbabilities(
   scratch = new DrawScratch(),
 ): number {
   const n = probs.length;
-  scratch.fit(1, n);
-  const { banned } = scratch;
-  banned.fill(0, 0, n);
-  for (const id of draw.banned) if (id >= 0 && id < n) banned[id] = 1;
-  let into = -1;
-  let intoP = 0;
-  if (draw.breakInto >= 0 && draw.breakInto < n) {
-    if (!banned[draw.breakInto]) {
-      into = draw.breakInto;
-      intoP = probs[into] + probs[BREAK_ID];
+  if (scratch.marks.length < n) scratch.marks = new Uint8Array(n);
+  const banned = scratch.marks;
+  // Marks set and cleared per id (no pass over the vocabulary: this runs for every word).
+  const marked: number[] = [];
+  const ban = (id: number) => {
+    if (id >= 0 && id < n && !banned[id]) {
+      banned[id] = 1;
+      marked.push(id);
     }
-    banned[BREAK_ID] = 1;
+  };
+  try {
+    for (const id of draw.banned) ban(id);
+    let into = -1;
+    let intoP = 0;
+    if (draw.breakInto >= 0 && draw.breakInto < n) {
+      if (!banned[draw.breakInto]) {
+        into = draw.breakInto;
+        intoP = probs[into] + probs[BREAK_ID];
+      }
+      ban(BREAK_ID);
+    }
+    // The softmax sums to 1: the allowed mass is 1 less the banned ids' (the break marker's moved, not lost).
+    let sum = 1;
+    for (const id of marked) sum -= probs[id];
+    if (into >= 0) sum += probs[BREAK_ID];
+    let floor = 0;
+    if (draw.minP && draw.minP > 0) {
+      let max = 0;
+      for (let i = 0; i < n; i++) if (!banned[i]) max = Math.max(max, i === into ? intoP : probs[i]);
+      floor = draw.minP * max;
+      sum = 0;
+      for (let i = 0; i < n; i++) {
+        const q = banned[i] ? 0 : i === into ? intoP : probs[i];
+        if (q >= floor) sum += q;
+      }
+    }
+    if (!(sum > 0)) return drawToken(probs, { ...draw, banned: [], breakInto: -1 }, scratch);
+    let rest = draw.uniform * sum;
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      if (banned[i]) continue;
+      const q = i === into ? intoP : probs[i];
+      if (!(q > 0) || q < floor) continue;
+      last = i;
+      rest -= q;
+      if (rest < 0) return i;
+    }
+    return last >= 0 ? last : drawToken(probs, { ...draw, banned: [], breakInto: -1 }, scratch);
+  } finally {
+    for (const id of marked) banned[id] = 0;
   }
-  const p = (i: number) => (banned[i] ? 0 : i === into ? intoP : probs[i]);
-  let max = 0;
-  for (let i = 0; i < n; i++) max = Math.max(max, p(i));
-  if (!(max > 0)) return drawToken(probs, { ...draw, banned: [], breakInto: -1 }, scratch);
-  const floor = draw.minP && draw.minP > 0 ? draw.minP * max : 0;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const q = p(i);
-    if (q >= floor) sum += q;
-  }
-  let rest = draw.uniform * sum;
-  let last = -1;
-  for (let i = 0; i < n; i++) {
-    const q = p(i);
-    if (!(q > 0) || q < floor) continue;
-    last = i;
-    rest -= q;
-    if (rest < 0) return i;
-  }
-  return last; // rounding left a sliver of mass: the last possible id
 }
 
 /** drawToken without truncation: the max, then each exp once into scratch, then the draw in id order (no sort). */
