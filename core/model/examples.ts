@@ -70,7 +70,7 @@ export function selectExamples(examples: Examples, indices: ArrayLike<number>): 
 export const isSequenceExamples = (examples: Examples): boolean => examples.lengths !== undefined;
 
 /** Padding of a sequence's targets. */
-export const PAD_TARGET = -1;
+const PAD_TARGET = -1;
 
 /**
  * One row per document: inputs `[0] + doc` and targets `doc + [0]` (0 = break marker, here the

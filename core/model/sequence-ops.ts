@@ -89,7 +89,7 @@ export function sparseSoftmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tenso
     return {
       value: loss,
       gradFunc: (dy: tf.Tensor1D, saved: tf.Tensor[]) =>
-        tf.engine().runKernel(SparseCrossEntropyGrad, { probs: saved[0], targets, dy }, {}) as tf.Tensor2D,
+        tf.engine().runKernel<tf.Tensor2D>(SparseCrossEntropyGrad, { probs: saved[0], targets, dy }, {}),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const loss = op(logits) as tf.Tensor1D;
@@ -101,13 +101,13 @@ export function sparseSoftmaxCrossEntropyReference(logits: tf.Tensor2D, targets:
   return tf.tidy(() => {
     const V = logits.shape[1];
     const valid = tf.cast(tf.greaterEqual(targets, 0), "float32");
-    const safe = tf.maximum(targets, tf.scalar(0, "int32")) as tf.Tensor1D;
+    const safe = tf.maximum<tf.Tensor1D>(targets, tf.scalar(0, "int32"));
     const logProbs = tf.logSoftmax(logits);
     const picked = tf.sum(tf.mul(logProbs, tf.oneHot(safe, V)), 1);
-    const loss = tf.mul(tf.neg(picked), valid) as tf.Tensor1D;
+    const loss = tf.mul<tf.Tensor1D>(tf.neg(picked), valid);
     const best = tf.max(logits, 1);
     const own = tf.sum(tf.mul(logits, tf.oneHot(safe, V)), 1);
-    const correct = tf.mul(tf.cast(tf.greaterEqual(own, best), "float32"), valid) as tf.Tensor1D;
+    const correct = tf.mul<tf.Tensor1D>(tf.cast(tf.greaterEqual(own, best), "float32"), valid);
     return { loss, correct };
   });
 }

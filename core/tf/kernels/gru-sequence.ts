@@ -1,4 +1,4 @@
-import { BatchMatMul, getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs";
+import { BatchMatMul, getKernel, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs";
 import type { CpuBackendInternals, WasmBackendInternals } from "./internals.ts";
 
 /**
@@ -14,7 +14,7 @@ export const GruSequence = "OracleGruSequence";
 export const GruSequenceGrad = "OracleGruSequenceGrad";
 
 /** A product `a [rows, K] @ M` with a fixed right operand; the result is valid until the next call. */
-export type RightProduct = (a: Float32Array, rows: number) => Float32Array;
+type RightProduct = (a: Float32Array, rows: number) => Float32Array;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -22,7 +22,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
  * The forward recurrence. xg [B, T, 3H]; bU [3H]. Writes hs [B, T, H] and gates [B, T, 4H]
  * (z, r, n and u_n per step, what the backward pass needs).
  */
-export function gruForwardInto(
+function gruForwardInto(
   xg: Float32Array,
   bU: Float32Array,
   hs: Float32Array,
@@ -64,7 +64,7 @@ export function gruForwardInto(
  * Writes dxg [B, T, 3H] (d loss / d xg) and du [B, T, 3H] (d loss / d u, u = h_{t−1} @ U + bU).
  * `timesUT` multiplies by Uᵀ [3H, H].
  */
-export function gruBackwardInto(
+function gruBackwardInto(
   dhs: Float32Array,
   hs: Float32Array,
   gates: Float32Array,
@@ -113,7 +113,7 @@ export function gruBackwardInto(
 }
 
 /** a [rows, K] @ m [K, N] in plain JS (the cpu backend's products, and a reference). */
-export function jsRightProduct(m: Float32Array, K: number, N: number): RightProduct {
+function jsRightProduct(m: Float32Array, K: number, N: number): RightProduct {
   let out = new Float32Array(0);
   return (a, rows) => {
     if (out.length < rows * N) out = new Float32Array(rows * N);
@@ -132,7 +132,7 @@ export function jsRightProduct(m: Float32Array, K: number, N: number): RightProd
 }
 
 /** m [K, N] transposed into a new [N, K] array. */
-export function transposed(m: Float32Array, K: number, N: number): Float32Array {
+function transposed(m: Float32Array, K: number, N: number): Float32Array {
   const out = new Float32Array(K * N);
   for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) out[j * K + k] = m[k * N + j]!;
   return out;

@@ -16,7 +16,7 @@ export const SparseCrossEntropyGrad = "OracleSparseCrossEntropyGrad";
 const UNDERFLOW = 1e-30;
 
 /** Per-row loss and whether the target is the arg-max. */
-export function sparseCrossEntropyInto(
+function sparseCrossEntropyInto(
   loss: Float32Array,
   correct: Float32Array,
   logits: ArrayLike<number>,
@@ -55,7 +55,7 @@ export function sparseCrossEntropyInto(
 }
 
 /** d logits = dy ⊙ (p − onehot(target)); padding rows 0. */
-export function sparseCrossEntropyGradInto(
+function sparseCrossEntropyGradInto(
   out: Float32Array,
   probs: ArrayLike<number>,
   targets: ArrayLike<number>,
