@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { orthogonalRows } from "./build.ts";
-import type { Examples } from "./examples.ts";
+import type { Examples } from "./example-set.ts";
 import { gruSequence, sparseSoftmaxCrossEntropy } from "./sequence-ops.ts";
 
 /** Hyper-parameters of the sequence model (all from config). */
