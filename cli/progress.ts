@@ -1,6 +1,6 @@
 import cliProgress from "cli-progress";
 import type { EpochMetrics } from "../core/metrics.ts";
-import type { BatchInfo } from "../core/model/index.ts";
+import type { BatchInfo } from "../core/model/train.ts";
 
 /** Training progress: a bar per epoch on a terminal, one plain line per epoch otherwise. */
 export function trainingProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, epochs: number) {

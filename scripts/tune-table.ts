@@ -51,13 +51,14 @@ interface Quality {
   corpus?: StoredQualityFigures;
 }
 
-const lines = async (path: string) =>
+/** The JSON lines of a file the tuning scripts wrote as T (none when it is missing). */
+const lines = async <T>(path: string): Promise<T[]> =>
   (await readFile(path, "utf8").catch(() => ""))
     .split("\n")
     .filter(Boolean)
-    .map((l) => JSON.parse(l));
-const results = (await lines("docs/tuning/results.jsonl")) as Result[];
-const quality = (await lines("docs/tuning/quality.jsonl")) as Quality[];
+    .map((l) => JSON.parse(l) as T);
+const results = await lines<Result>("docs/tuning/results.jsonl");
+const quality = await lines<Quality>("docs/tuning/quality.jsonl");
 const f1 = (x: number) => x.toFixed(1);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

@@ -13,7 +13,7 @@ import { loadConfig, type Config } from "../config/schema.ts";
 import { readCorpus } from "../core/corpus/index.ts";
 import { createLogger } from "../core/logger.ts";
 import { exportModel, importModel, trainModel } from "../core/model/index.ts";
-import { initBackend, type BackendName } from "../core/tf/backend.ts";
+import { initBackend } from "../core/tf/backend.ts";
 import { createTrainStep } from "../core/tf/train-step.ts";
 import { loadEmbeddings } from "../core/training/embeddings.ts";
 import { heldOutPerplexities } from "../core/training/held-out.ts";

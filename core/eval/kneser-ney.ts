@@ -19,7 +19,7 @@ type Counts = Map<number, Map<number, number>>;
 
 function bump(counts: Counts, context: number, w: number): void {
   let row = counts.get(context);
-  if (!row) counts.set(context, (row = new Map()));
+  if (!row) counts.set(context, (row = new Map<number, number>()));
   row.set(w, (row.get(w) ?? 0) + 1);
 }
 

@@ -48,7 +48,7 @@ export async function evaluate(model: tf.LayersModel, given: Examples, batchSize
   let correct = 0;
   for (let start = 0; start < count; start += batchSize) {
     const end = Math.min(count, start + batchSize);
-    const [batchLoss, batchAcc] = tf.tidy(() => {
+    const [batchLoss, batchAcc] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
       const inputs = tf.tensor2d(examples.inputs.subarray(start * L, end * L), [end - start, L], "int32");
       const targets = tf.tensor1d(examples.targets.subarray(start, end), "int32");
       const probs = model.apply(inputs, { training: false }) as tf.Tensor2D;
@@ -56,7 +56,7 @@ export async function evaluate(model: tf.LayersModel, given: Examples, batchSize
     });
     // Async reads: webgpu has no synchronous one in Node.
     const [l, a] = await Promise.all([batchLoss.data(), batchAcc.data()]);
-    lossSum += l[0]!;
+    lossSum += l[0];
     correct += a[0] * (end - start);
     tf.dispose([batchLoss, batchAcc]);
   }

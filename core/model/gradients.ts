@@ -47,7 +47,7 @@ export function accuracy(probs: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
  * misses those of recurrent layers (their cell owns the weights and the penalties; so `model.fit`
  * silently trains a GRU without its regularizers): take them from the cell when the layer reports none.
  */
-export function regularizationLosses(model: tf.LayersModel): tf.Scalar[] {
+function regularizationLosses(model: tf.LayersModel): tf.Scalar[] {
   const losses: tf.Scalar[] = [];
   for (const layer of model.layers) {
     const own = layer.calculateLosses();
@@ -95,7 +95,7 @@ export function lossAndGradientTensors(
     if (fused) {
       // The backend's fused kernel takes the logits: softmax, crossentropy and its gradient in one pass each.
       const logits = outputLogits(model, inputs);
-      acc = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), targets), "float32")) as tf.Scalar);
+      acc = tf.keep(tf.mean<tf.Scalar>(tf.cast(tf.equal(tf.argMax(logits, 1), targets), "float32")));
       perExample = fusedSoftmaxCrossEntropy(logits, targets as tf.Tensor1D);
     } else {
       const probs = model.apply(inputs, { training: true }) as tf.Tensor2D;

@@ -16,7 +16,7 @@ export interface CopyIndex {
  * spanning two quatrains.
  */
 export function buildCopyIndex(docsAsIds: readonly (readonly number[])[]): CopyIndex {
-  const next: Map<number, number>[] = [new Map()];
+  const next: Map<number, number>[] = [new Map<number, number>()];
   const link: number[] = [-1];
   const length: number[] = [0];
   let last = 0;

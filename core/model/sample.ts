@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { BREAK_ID } from "./examples.ts";
+import { BREAK_ID } from "../corpus/tokenize.ts";
 import type { RandomSource } from "./random.ts";
 
 /**
@@ -101,7 +101,7 @@ export function modelSequenceSampler(model: tf.LayersModel): SequenceSampler {
 }
 
 /** Below this temperature sampling is the arg-max (dividing by ~0 would overflow). The one cut-off. */
-export const GREEDY_TEMPERATURE = 1e-6;
+const GREEDY_TEMPERATURE = 1e-6;
 
 /** One next-word draw: temperature, truncation and the ids the constraints rule out. */
 export interface NextWordDraw {

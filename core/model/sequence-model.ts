@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { orthogonalRows } from "./build.ts";
-import type { Examples } from "./examples.ts";
+import type { Examples } from "./example-set.ts";
 import { gruSequence, sparseSoftmaxCrossEntropy } from "./sequence-ops.ts";
 
 /** Hyper-parameters of the sequence model (all from config). */
@@ -215,7 +215,7 @@ export async function evaluateSequence(
   const rows = rowsPer(examples, batchTokens);
   for (let start = 0; start < count; start += rows) {
     const end = Math.min(count, start + rows);
-    const [l, c, n] = tf.tidy((): tf.Tensor[] => {
+    const [l, c, n] = tf.tidy((): [tf.Scalar, tf.Scalar, tf.Scalar] => {
       const ids = tf.tensor2d(examples.inputs.subarray(start * T, end * T), [end - start, T], "int32");
       const flat = tf.tensor1d(examples.targets.subarray(start * T, end * T), "int32");
       const r = sparseSoftmaxCrossEntropy(sequenceLogits(net, ids, false), flat);

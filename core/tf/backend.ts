@@ -15,7 +15,7 @@ import {
 } from "./webgpu-adapter.ts";
 
 export type BackendName = "tensorflow-gpu" | "tensorflow" | "webgpu" | "wasm" | "cpu";
-export type BackendPreference = "auto" | BackendName;
+type BackendPreference = "auto" | BackendName;
 
 export interface BackendOptions {
   preference: BackendPreference;

@@ -151,6 +151,9 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
     }
     try {
       await serve(round);
+    } catch (e) {
+      // A throw outside settle() (starting the helper) would otherwise leave the round waiting forever.
+      round.forEach((job) => job.reject(e));
     } finally {
       running = false;
       if (queue.length > 0) schedule();
@@ -161,7 +164,8 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
     if (scheduled || running) return;
     scheduled = true;
     // After the current microtasks: every sampler resumed this turn has queued its window.
-    setImmediate(flush);
+    // flush() settles every job itself and never rejects.
+    setImmediate(() => void flush());
   };
 
   const badId = (windows: Int32Array, n: number): string | undefined => {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { LAYER_NAMES } from "../model/build.ts";
 
 /** A GRU activation by its tfjs-layers name, on one number (float64; the model computes in float32). */
-export type ScalarActivation = (x: number) => number;
+type ScalarActivation = (x: number) => number;
 
 /** The GRU activations by their tfjs-layers names (hardSigmoid as tfjs-layers defines it: clip(0.2x + 0.5, 0, 1)). */
 const ACTIVATIONS: Record<string, ScalarActivation> = {
@@ -12,6 +12,13 @@ const ACTIVATIONS: Record<string, ScalarActivation> = {
   linear: (x) => x,
   relu: (x) => Math.max(0, x),
 };
+
+/** A layer config's activation entry as a name (tfjs-layers serialises it as one), `fallback` when absent. */
+function activationName(value: unknown, fallback: string): string {
+  const name = value ?? fallback;
+  if (typeof name !== "string") throw new Error(`fastScorer: unsupported GRU activation ${JSON.stringify(name)}`);
+  return name;
+}
 
 function activation(name: unknown): ScalarActivation {
   const f = typeof name === "string" ? ACTIVATIONS[name] : undefined;
@@ -60,8 +67,8 @@ export function gruArrays(model: tf.LayersModel): GruArrays {
   const config = gru.getConfig();
   if (config.resetAfter) throw new Error("fastScorer: GRU with resetAfter is not supported");
   if (config.useBias === false) throw new Error("fastScorer: GRU without bias is not supported");
-  const gateActivation = String(config.recurrentActivation ?? "hardSigmoid");
-  const candidateActivation = String(config.activation ?? "tanh");
+  const gateActivation = activationName(config.recurrentActivation, "hardSigmoid");
+  const candidateActivation = activationName(config.activation, "tanh");
   const [gate, candidate] = [activation(gateActivation), activation(candidateActivation)];
   const L = (model.inputs[0].shape as [number | null, number])[1];
   const [embedding] = model.getLayer(LAYER_NAMES.embedding).getWeights() as [tf.Tensor2D];

@@ -13,7 +13,7 @@ export interface CandidateCorpus {
 }
 
 /** What differs between the current version's corpus and the candidate's, or null when nothing does. */
-export function corpusChange(
+function corpusChange(
   current: Pick<ModelVersionRecord, "corpusSha256" | "corpusDocuments" | "vocabulary">,
   candidate: CandidateCorpus,
 ): string | null {
@@ -32,7 +32,7 @@ export function corpusChange(
  * vocabulary, so the same ids mean the same words): the gate compares like with like. When the
  * corpus differs, no comparison is made (corpusChange says what differs). Null when none is current.
  */
-export async function currentBaseline(
+async function currentBaseline(
   db: Db,
   candidate: CandidateCorpus,
   validation: Examples,

@@ -11,7 +11,7 @@ interface Args {
  * out row i = x row indices[i]. Throws on an index outside [0, rows), as the stock kernels do.
  * @param x [rows * rowSize] @param out [indices.length * rowSize]
  */
-export function gatherRowsInto(
+function gatherRowsInto(
   out: Float32Array | Int32Array,
   x: Float32Array | Int32Array,
   indices: Int32Array,

@@ -16,7 +16,7 @@ function leadingAxes(axes: number[], rank: number): boolean {
  * Column sums: out[j] = Σ_i x[i·n + j].
  * @param x [rows * n]   @param out [n], overwritten
  */
-export function sumRowsInto(out: Float32Array, x: Float32Array, rows: number, n: number): void {
+function sumRowsInto(out: Float32Array, x: Float32Array, rows: number, n: number): void {
   out.fill(0);
   for (let i = 0; i < rows; i++) {
     const base = i * n;

@@ -45,7 +45,7 @@ class GradientWorker {
         if (m.type === "done") waiting?.resolve({ loss: m.loss, acc: m.acc });
         else this.fail(new Error(`gradient worker failed: ${m.message}\n${m.stack ?? ""}`), reject);
       });
-      worker.on("error", (e) => this.fail(e, reject));
+      worker.on("error", (e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e)), reject));
       worker.on("exit", (code) => this.fail(new Error(`gradient worker exited (code ${code})`), reject));
     });
   }
@@ -115,7 +115,8 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
     const ranges = shardRanges(batch.size, opts.threads);
     const pending = workers.map((w, k) => {
       const [start, end] = ranges[k + 1];
-      if (end === start) return undefined;
+      // An idle worker's result stays undefined (share 0); a promise still, so that Promise.all awaits only promises.
+      if (end === start) return Promise.resolve(undefined);
       return w.run({
         type: "shard",
         size: end - start,

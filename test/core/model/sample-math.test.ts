@@ -14,6 +14,8 @@ import {
 import { referenceDraw } from "../../helpers/draw-reference.ts";
 
 const plain: Omit<NextWordDraw, "temperature" | "uniform"> = { topK: 0, topP: 1, banned: [], breakInto: -1 };
+/** A matcher for a share within 0.005 (expect.closeTo is typed any). */
+const near = (p: number): unknown => expect.closeTo(p, 2);
 
 describe("drawToken", () => {
   const rand = seededRandom("draw");
@@ -57,11 +59,11 @@ describe("drawToken", () => {
         counts[drawToken(few, { ...plain, temperature: 1, uniform: (k + 0.5) / 4000, ...d })]++;
       return counts.map((c) => c / 4000);
     };
-    expect(drawn({})).toEqual([0.5, 0.3, 0.15, 0.05].map((p) => expect.closeTo(p, 2)));
-    expect(drawn({ topK: 2 })).toEqual([0.625, 0.375, 0, 0].map((p) => expect.closeTo(p, 2)));
+    expect(drawn({})).toEqual([0.5, 0.3, 0.15, 0.05].map(near));
+    expect(drawn({ topK: 2 })).toEqual([0.625, 0.375, 0, 0].map(near));
     // Nucleus 0.75: 0.5 + 0.3 reach it, the last two are cut.
-    expect(drawn({ topP: 0.75 })).toEqual([0.625, 0.375, 0, 0].map((p) => expect.closeTo(p, 2)));
-    expect(drawn({ topP: 0.9 })).toEqual([0.5 / 0.95, 0.3 / 0.95, 0.15 / 0.95, 0].map((p) => expect.closeTo(p, 2)));
+    expect(drawn({ topP: 0.75 })).toEqual([0.625, 0.375, 0, 0].map(near));
+    expect(drawn({ topP: 0.9 })).toEqual([0.5 / 0.95, 0.3 / 0.95, 0.15 / 0.95, 0].map(near));
   });
 
   it("is the arg-max below the near-zero cut-off, first id on ties, and lifts bans no id survives", () => {

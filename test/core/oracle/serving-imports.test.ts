@@ -6,10 +6,8 @@ import { projectRoot } from "../../helpers/paths.ts";
 
 /**
  * Training code (as .dependency-cruiser.mjs names it): core/training and core/model's training half.
- * core/model/examples.ts is left out here: core/model/sample.ts still takes BREAK_ID from it, which
- * `npm run lint:deps` reports until sample.ts takes it from core/corpus.
  */
-const TRAINING = /^core\/training\/|^core\/model\/(train|gradients|evaluate|best-weights|index)\.ts$/;
+const TRAINING = /^core\/training\/|^core\/model\/(train|gradients|examples|best-weights|evaluate|index)\.ts$/;
 
 /** Every file of ours a fresh Node process resolves while it imports `file` (module hooks see each one). */
 function modulesLoadedBy(file: string): string[] {

@@ -3,14 +3,14 @@ import * as tf from "@tensorflow/tfjs";
 import { pino } from "pino";
 import { Writable } from "node:stream";
 import { spawnSync } from "node:child_process";
-import { initBackend, startWebgpu, withSyncReads } from "../../../core/tf/backend.ts";
+import { initBackend, startWebgpu, withSyncReads, type BackendChoice } from "../../../core/tf/backend.ts";
 import { describeAdapter, isSoftwareAdapter, webgpuAdapter } from "../../../core/tf/webgpu-adapter.ts";
 import { isUserError } from "../../../core/errors.ts";
 
 function capturingLogger(lines: Record<string, unknown>[]) {
   const sink = new Writable({
     write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)));
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
       done();
     },
   });
@@ -75,7 +75,10 @@ describe("initBackend: webgpu", () => {
       env: { ...process.env, VK_DRIVER_FILES: "/nonexistent/icd.json", VK_ICD_FILENAMES: "/nonexistent/icd.json" },
       encoding: "utf8",
     });
-    const result = JSON.parse(child.stdout.trim().split("\n").at(-1)!);
+    const result = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as {
+      auto: BackendChoice;
+      explicit: string;
+    };
     expect(result.auto.name).toBe("wasm");
     expect(result.auto.reasons[2]).toMatch(/^webgpu: (no GPU device|no WebGPU adapter \(no Vulkan driver found)/);
     expect(result.explicit).toMatch(/"webgpu" could not start: webgpu: no WebGPU adapter/);

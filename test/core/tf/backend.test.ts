@@ -9,7 +9,7 @@ import { isUserError } from "../../../core/errors.ts";
 function capturingLogger(lines: Record<string, unknown>[]) {
   const sink = new Writable({
     write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)));
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
       done();
     },
   });

@@ -90,7 +90,7 @@ describe("BatchMatMul on wasm (transposed operands made contiguous)", () => {
       kernelName: "Transpose",
       backendName: "wasm",
       kernelFunc: ({ inputs, attrs }: { inputs: { x: { dataId: { id: string } } }; attrs: { perm: number[] } }) => {
-        calls.push(`transpose(${inputs.x.dataId.id}, [${attrs.perm}])`);
+        calls.push(`transpose(${inputs.x.dataId.id}, [${attrs.perm.join(",")}])`);
         return info(`${inputs.x.dataId.id}T`, [2, 2]);
       },
     } as unknown as tf.KernelConfig;
