@@ -132,6 +132,8 @@ async function discordOne(): Promise<Outcome> {
   const interaction = discord.commandInteraction("prophecy", [{ name: "temperature", type: 10, value: 1.2 }], {
     userId: snowflake(),
   });
+  // Ids no earlier run on this database has used (the bot refuses a replayed interaction id).
+  interaction.id = String((BigInt(Date.now()) << 22n) | BigInt(++counter % 4_000_000));
   const req = signed(keys, interaction);
   const t0 = performance.now();
   const res = await httpRequest(agent, `${url}/discord/interactions`, "POST", req.body, req.headers, graceMs);
