@@ -268,6 +268,11 @@ export const spec = {
       "TensorFlow.js backend for sampling (bot and `oracle prophecy`): auto, tensorflow-gpu, tensorflow, wasm or cpu.",
       z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
     ),
+    samplingThread: setting(
+      "BOT_SAMPLING_THREAD",
+      "Draw quatrains on a thread of their own (wasm backend), so requests are parsed, recorded and answered while quatrains are drawn; false: on the event loop.",
+      z.boolean().default(true),
+    ),
     modelPollSeconds: setting(
       "BOT_MODEL_POLL_SECONDS",
       "How often the bot checks for a newly promoted (or rolled back) model version.",

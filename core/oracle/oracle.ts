@@ -86,6 +86,8 @@ function servingModels(deps: OracleDeps): ServingModelSource {
   return databaseModelSource(deps.db, {
     log: deps.log,
     pollSeconds: deps.watch === false ? 0 : deps.config.bot.modelPollSeconds,
+    // A one-shot command draws once: a thread would cost more than it frees.
+    samplingThread: deps.watch !== false && deps.config.bot.samplingThread,
   });
 }
 
@@ -214,7 +216,7 @@ async function suggest(core: Core, prefix: string, limit: number): Promise<strin
   const out: string[] = [];
   // Vocabulary order is by frequency, so common words come first.
   for (let id = 0; id < model.words.length && out.length < limit; id++) {
-    const word = model.words[id]!;
+    const word = model.words[id];
     if (id !== BREAK_ID && !isPunctuation(word) && word.startsWith(p)) out.push(word);
   }
   return out;
@@ -289,7 +291,7 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
     },
     async getProphecy(id: number) {
       const found = await getProphecy(db, id);
-      return found ? (await withReactions(core, [found]))[0]! : null;
+      return found ? (await withReactions(core, [found]))[0] : null;
     },
     currentModel: () => describeCurrentModel(core),
     suggestWords: (prefix, limit = 25) => suggest(core, prefix, limit),

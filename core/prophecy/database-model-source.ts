@@ -1,16 +1,14 @@
-import type * as tf from "@tensorflow/tfjs";
-import { bytesToIds, documentsOfIds, wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
-import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
+import { currentPromotionOf, getModelVersion } from "../db/model-versions.ts";
 import { databaseProblem, RESTING, shortError, UnavailableError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import { buildCopyIndex, modelOfVersion, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
+import { loadModel, type ScorerFactory } from "./load-model.ts";
+import { withSamplingThread } from "./sampling-thread.ts";
 import { stillLearning } from "./still-learning.ts";
 
-/** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */
-export type ScorerFactory = (model: tf.LayersModel) => NextWordScorer & { dispose?: () => void };
+export type { ScorerFactory } from "./load-model.ts";
 
 export interface ModelSourceOptions {
   log?: Logger;
@@ -25,6 +23,11 @@ export interface ModelSourceOptions {
   retrySeconds?: number;
   /** How long a replaced model stays alive for draws still in flight on it (default 30 s). */
   retireSeconds?: number;
+  /**
+   * Draw on a sampling thread of each loaded version (wasm only), keeping the event loop free for
+   * requests (BOT_SAMPLING_THREAD); draws fall back to this thread until it is ready, or if it fails.
+   */
+  samplingThread?: boolean;
 }
 
 /** The model source the serving core uses: what is served, and why the latest version is not (if so). */
@@ -37,31 +40,6 @@ export interface ServingModelSource extends ModelSource {
   problem(): string | null;
   /** Versions whose load failed, and why (for the operators' /models page). */
   failures(): ReadonlyMap<number, string>;
-}
-
-async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Promise<LoadedModel> {
-  if (!record.weights || !record.corpusIds) throw new Error(`model version ${record.version} has no weights any more`);
-  const model = await modelOfVersion({ ...record, weights: record.weights });
-  try {
-    const scorer = makeScorer(model);
-    const documents = documentsOfIds(bytesToIds(record.corpusIds));
-    return {
-      version: record.version,
-      words: record.vocabulary,
-      index: wordIndex(record.vocabulary),
-      casing: record.casing,
-      scorer,
-      copyIndex: buildCopyIndex(documents),
-      sampling: samplingVocabulary(record.vocabulary, documents),
-      dispose: () => {
-        scorer.dispose?.();
-        model.dispose();
-      },
-    };
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
 }
 
 /**
@@ -100,7 +78,8 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
     try {
       const record = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
       if (!record) throw new Error(`model version ${version} is missing`);
-      const loaded = await load(record, makeScorer);
+      const here = await loadModel(record, makeScorer);
+      const loaded = options.samplingThread ? withSamplingThread(here, record, log) : here;
       if (closed) return loaded.dispose();
       const old = current;
       current = loaded;
