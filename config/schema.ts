@@ -268,10 +268,10 @@ export const spec = {
       "TensorFlow.js backend for sampling (bot and `oracle prophecy`): auto, tensorflow-gpu, tensorflow, wasm or cpu.",
       z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
     ),
-    samplingThread: setting(
-      "BOT_SAMPLING_THREAD",
-      "Draw quatrains on a thread of their own (wasm backend), so requests are parsed, recorded and answered while quatrains are drawn; false: on the event loop.",
-      z.boolean().default(true),
+    samplingThreads: setting(
+      "BOT_SAMPLING_THREADS",
+      "Threads that draw quatrains (wasm backend), so requests are parsed, recorded and answered while quatrains are drawn; 0: on the event loop.",
+      int(0, 16, 1),
     ),
     modelPollSeconds: setting(
       "BOT_MODEL_POLL_SECONDS",

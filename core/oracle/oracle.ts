@@ -95,7 +95,7 @@ function servingModels(deps: OracleDeps): ServingModelSource {
     log: deps.log,
     pollSeconds: deps.watch === false ? 0 : deps.config.bot.modelPollSeconds,
     // A one-shot command draws once: a thread would cost more than it frees.
-    samplingThread: deps.watch !== false && deps.config.bot.samplingThread,
+    samplingThreads: deps.watch === false ? 0 : deps.config.bot.samplingThreads,
   });
 }
 

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from "../logger.ts";
 import { fastScorer } from "../tf/fast-scorer.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { loadModel, type ScorerFactory } from "./load-model.ts";
-import { withSamplingThread } from "./sampling-thread.ts";
+import { withSamplingThreads } from "./sampling-thread.ts";
 import { stillLearning } from "./still-learning.ts";
 
 export type { ScorerFactory } from "./load-model.ts";
@@ -24,10 +24,10 @@ export interface ModelSourceOptions {
   /** How long a replaced model stays alive for draws still in flight on it (default 30 s). */
   retireSeconds?: number;
   /**
-   * Draw on a sampling thread of each loaded version (wasm only), keeping the event loop free for
-   * requests (BOT_SAMPLING_THREAD); draws fall back to this thread until it is ready, or if it fails.
+   * Sampling threads of each loaded version (wasm only), keeping the event loop free for requests
+   * (BOT_SAMPLING_THREADS; 0: none); draws fall back to this thread until one is ready, or if all fail.
    */
-  samplingThread?: boolean;
+  samplingThreads?: number;
 }
 
 /** The model source the serving core uses: what is served, and why the latest version is not (if so). */
@@ -79,7 +79,7 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       const record = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
       if (!record) throw new Error(`model version ${version} is missing`);
       const here = await loadModel(record, makeScorer);
-      const loaded = options.samplingThread ? withSamplingThread(here, record, log) : here;
+      const loaded = withSamplingThreads(here, record, log, options.samplingThreads ?? 0);
       if (closed) return loaded.dispose();
       const old = current;
       current = loaded;

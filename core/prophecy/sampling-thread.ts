@@ -12,79 +12,107 @@ import type { StoredVersion } from "./load-model.ts";
 import { drawQuatrains } from "./prophesy.ts";
 import type { ThreadReply, ThreadRequest } from "./sampling-thread-worker.ts";
 
-/**
- * `model` with its draws handed to a sampling thread loading the same `record` (on the wasm
- * backend only: the native ones use every core already). Until the thread is ready, and for good
- * once it fails, draws run here: a request is never lost to the thread.
- */
-export function withSamplingThread(
-  model: LoadedModel,
-  record: StoredVersion,
-  log: Logger,
-): LoadedModel & { threadReady?: Promise<boolean>; stopThread?: () => Promise<number> } {
-  if (tf.getBackend() !== "wasm") return model;
-  const worker: Worker = startTsWorker(new URL("./sampling-thread-worker.ts", import.meta.url), {
+/** One sampling thread: its requests in flight, whether it serves. */
+interface Thread {
+  worker: Worker;
+  pending: Map<number, { resolve: (d: Drawn[]) => void; reject: (e: Error) => void }>;
+  ready: boolean;
+  failed: boolean;
+  started: Promise<boolean>;
+}
+
+function startThread(record: StoredVersion, onFail: (error: Error) => void): Thread {
+  const worker = startTsWorker(new URL("./sampling-thread-worker.ts", import.meta.url), {
     record: { ...record, casing: { ...record.casing } },
   });
   worker.unref();
-  const pending = new Map<number, { resolve: (d: Drawn[]) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
-  let ready = false;
-  let failed = false;
-  let disposed = false;
-  let settleReady: (ok: boolean) => void = () => {};
-  const threadReady = new Promise<boolean>((resolve) => (settleReady = resolve));
+  let settle: (ok: boolean) => void = () => {};
+  const t: Thread = {
+    worker,
+    pending: new Map(),
+    ready: false,
+    failed: false,
+    started: new Promise<boolean>((resolve) => (settle = resolve)),
+  };
   const fail = (error: Error) => {
-    settleReady(false);
-    if (!failed)
-      log.warn({ version: model.version, err: shortError(error) }, "sampling thread failed; drawing on the event loop");
-    failed = true;
-    ready = false;
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
+    settle(false);
+    if (!t.failed) onFail(error);
+    t.failed = true;
+    t.ready = false;
+    for (const p of t.pending.values()) p.reject(error);
+    t.pending.clear();
   };
   worker.on("message", (m: ThreadReply) => {
     if (m.type === "ready") {
-      ready = true;
-      settleReady(true);
+      t.ready = true;
+      settle(true);
       return;
     }
-    const waiting = pending.get(m.id);
-    pending.delete(m.id);
-    if (pending.size === 0) worker.unref();
+    const waiting = t.pending.get(m.id);
+    t.pending.delete(m.id);
+    if (t.pending.size === 0) worker.unref();
     if (m.type === "drawn") waiting?.resolve(m.drawn);
     else waiting?.reject(new Error(`sampling thread: ${m.message}`));
   });
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`sampling thread exited with code ${code}`)));
+  return t;
+}
 
-  const remote = (settings: ProphecySettings, request: DrawRequest) =>
-    new Promise<Drawn[]>((resolve, reject) => {
-      const id = nextId++;
-      if (pending.size === 0) worker.ref();
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, settings, request } satisfies ThreadRequest);
-    });
+let nextId = 0;
 
+function drawOn(t: Thread, settings: ProphecySettings, request: DrawRequest): Promise<Drawn[]> {
+  return new Promise<Drawn[]>((resolve, reject) => {
+    const id = nextId++;
+    if (t.pending.size === 0) t.worker.ref();
+    t.pending.set(id, { resolve, reject });
+    t.worker.postMessage({ id, settings, request } satisfies ThreadRequest);
+  });
+}
+
+/**
+ * `model` with its draws handed to `threads` sampling threads loading the same `record` (the one
+ * with the fewest requests in flight takes the next; on the wasm backend only: the native ones use
+ * every core already). Until a thread is ready, and once every one has failed, draws run here: a
+ * request is never lost to a thread.
+ */
+export function withSamplingThreads(
+  model: LoadedModel,
+  record: StoredVersion,
+  log: Logger,
+  threads = 1,
+): LoadedModel & { threadsReady?: Promise<boolean[]>; stopThreads?: () => Promise<number[]> } {
+  if (tf.getBackend() !== "wasm" || threads < 1) return model;
+  const onFail = (error: Error) =>
+    log.warn({ version: model.version, err: shortError(error) }, "a sampling thread failed; its draws go elsewhere");
+  const all = Array.from({ length: threads }, () => startThread(record, onFail));
+  let disposed = false;
+  const pick = () => {
+    let best: Thread | undefined;
+    for (const t of all) if (t.ready && !t.failed && (!best || t.pending.size < best.pending.size)) best = t;
+    return best;
+  };
   return {
     ...model,
-    threadReady,
-    /** Ends the thread alone, as if it had died (tests). */
-    stopThread: () => worker.terminate(),
+    threadsReady: Promise.all(all.map((t) => t.started)),
+    /** Ends the threads alone, as if they had died (tests). */
+    stopThreads: () => Promise.all(all.map((t) => t.worker.terminate())),
     async draw(settings, request) {
-      if (!ready || failed) return drawQuatrains(model, settings, request);
+      const t = pick();
+      if (!t) return drawQuatrains(model, settings, request);
       // A thread that fails mid-draw: the same request drawn here gives the same quatrains (seeded).
-      return remote(settings, request).catch(() => drawQuatrains(model, settings, request));
+      return drawOn(t, settings, request).catch(() => drawQuatrains(model, settings, request));
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      settleReady(false);
-      worker.removeAllListeners("exit");
-      failed = true;
-      for (const p of pending.values()) p.reject(new Error("sampling thread closed"));
-      pending.clear();
-      void worker.terminate();
+      for (const t of all) {
+        t.worker.removeAllListeners("exit");
+        t.failed = true;
+        for (const p of t.pending.values()) p.reject(new Error("sampling thread closed"));
+        t.pending.clear();
+        void t.worker.terminate();
+      }
       model.dispose();
     },
   };

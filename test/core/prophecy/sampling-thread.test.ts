@@ -1,12 +1,12 @@
-// Issue 20: quatrains drawn on a sampling thread are the ones the serving thread would draw (the
-// same seed, the same quatrain), and a thread that dies mid-request costs no request.
+// Issue 20: quatrains drawn on sampling threads are the ones the serving thread would draw (the
+// same seed, the same quatrain), and threads that die mid-request cost no request.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getModelVersion, currentModelVersion } from "../../../core/db/model-versions.ts";
 import { silentLogger } from "../../../core/logger.ts";
 import { loadModel } from "../../../core/prophecy/load-model.ts";
 import type { LoadedModel, ProphecySettings } from "../../../core/prophecy/loaded-model.ts";
 import { drawQuatrains } from "../../../core/prophecy/prophesy.ts";
-import { withSamplingThread } from "../../../core/prophecy/sampling-thread.ts";
+import { withSamplingThreads } from "../../../core/prophecy/sampling-thread.ts";
 import { fastScorer } from "../../../core/tf/fast-scorer.ts";
 import { trainTinyModel } from "../../bot/web/fixture.ts";
 import { freshDatabase } from "../../helpers/db.ts";
@@ -29,7 +29,7 @@ const settings: ProphecySettings = {
 
 let fresh: Awaited<ReturnType<typeof freshDatabase>>;
 let here: LoadedModel;
-let threaded: ReturnType<typeof withSamplingThread>;
+let threaded: ReturnType<typeof withSamplingThreads>;
 
 beforeAll(async () => {
   fresh = await freshDatabase("sqlite");
@@ -37,7 +37,7 @@ beforeAll(async () => {
   const version = (await currentModelVersion(fresh.db))!.version;
   const record = (await getModelVersion(fresh.db, version, { withWeights: true, withCorpusIds: true }))!;
   here = await loadModel(record, (m) => fastScorer(m, { helperThread: false }));
-  threaded = withSamplingThread(await loadModel(record, (m) => fastScorer(m)), record, silentLogger);
+  threaded = withSamplingThreads(await loadModel(record, (m) => fastScorer(m)), record, silentLogger, 2);
 }, 120_000);
 afterAll(async () => {
   threaded?.dispose();
@@ -45,8 +45,8 @@ afterAll(async () => {
   await fresh?.drop();
 });
 
-it("draws on its thread the quatrains this thread draws for the same seeds, concurrent asks included", async () => {
-  expect(await threaded.threadReady).toBe(true);
+it("draws on its two threads the quatrains this thread draws for the same seeds, concurrent asks included", async () => {
+  expect(await threaded.threadsReady).toEqual([true, true]);
   const asks = [1, 2, 3, 4, 5, 6].map((seed) => ({
     temperature: 1.1,
     count: seed % 3 === 0 ? 3 : 1,
@@ -59,11 +59,11 @@ it("draws on its thread the quatrains this thread draws for the same seeds, conc
   expect(remote.flat().every((d) => d.ids.length >= settings.minWords)).toBe(true);
 });
 
-it("draws here when its thread dies mid-request, and after: the request is answered all the same", async () => {
+it("draws here when its threads die mid-request, and after: the request is answered all the same", async () => {
   const ask = { temperature: 0.9, count: 2, prefix: [], seed: 77 };
   const expected = await drawQuatrains(here, settings, ask);
   const asked = threaded.draw!(settings, ask);
-  await threaded.stopThread!();
+  await threaded.stopThreads!();
   expect(await asked).toEqual(expected);
   expect(await threaded.draw!(settings, ask)).toEqual(expected);
 });
