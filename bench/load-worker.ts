@@ -91,7 +91,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 512 });
 const discordEdits = new Map<string, (body: DiscordBody) => void>();
 discord.onRequest = (r) => {
   const m = r.method === "PATCH" && r.path.match(/^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/);
-  if (m) discordEdits.get(m[1])?.(r.body as DiscordBody);
+  if (m) discordEdits.get(m[1])?.(r.body);
 };
 const slackAnswers = new Map<string, (answer: { prophecyId?: number; failure?: string } | null) => void>();
 slack.onCall = (call) => {

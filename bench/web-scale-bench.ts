@@ -69,7 +69,7 @@ function zipfSampler(random: () => number): () => number {
     let hi = VOCABULARY - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! < x) lo = mid + 1;
+      if (cumulative[mid] < x) lo = mid + 1;
       else hi = mid;
     }
     return lo + 1;
@@ -99,7 +99,7 @@ function generate(rows: number): Generated {
   while (left > 0) {
     const i = Math.floor(random() * rows);
     const n = Math.min(left, 1 + Math.floor(-Math.log(1 - random()) * 11));
-    reactionCounts[i] = Math.min(65_000, reactionCounts[i]! + n);
+    reactionCounts[i] = Math.min(65_000, reactionCounts[i] + n);
     left -= n;
   }
   const start = Date.UTC(2024, 0, 1);
@@ -114,14 +114,14 @@ function generate(rows: number): Generated {
         text: lines.join("\n"),
         lines: JSON.stringify(lines),
         temperature: Math.round((0.1 + random() * 1.9) * 10) / 10,
-        surface: SURFACES[Math.floor(random() * SURFACES.length)]!,
+        surface: SURFACES[Math.floor(random() * SURFACES.length)],
         createdAt: new Date(start + i * step),
-        reactionCount: reactionCounts[i]!,
+        reactionCount: reactionCounts[i],
       };
     },
     // Distinct (user, emoji) pairs per prophecy.
     reactionsOf: (i, count) =>
-      Array.from({ length: count }, (_, k) => ({ userId: `u${k}`, emoji: EMOJIS[(i + k) % EMOJIS.length]! })),
+      Array.from({ length: count }, (_, k) => ({ userId: `u${k}`, emoji: EMOJIS[(i + k) % EMOJIS.length] })),
   };
 }
 
@@ -201,7 +201,7 @@ function seedSqlite(file: string, version: number, rows: number): number {
       (n === SQLITE_BATCH ? fullProphecies : insertProphecies(n)).run(...values);
       for (let i = from; i < from + n; i++) {
         const at = sqliteTime(new Date());
-        for (const r of gen.reactionsOf(i, gen.reactionCounts[i]!)) {
+        for (const r of gen.reactionsOf(i, gen.reactionCounts[i])) {
           pending.push(i + 1, "discord", r.userId, r.emoji, at, `m${i}`, at);
           pendingCount++;
           reactions++;
@@ -236,12 +236,12 @@ async function seedPostgres(url: string, version: number, rows: number): Promise
           p.createdAt.toISOString(),
           p.reactionCount,
         ].entries())
-          cols[k]!.push(v);
-        for (const x of gen.reactionsOf(i, gen.reactionCounts[i]!)) {
-          r[0]!.push(i + 1);
-          r[1]!.push(x.userId);
-          r[2]!.push(x.emoji);
-          r[3]!.push(`m${i}`);
+          cols[k].push(v);
+        for (const x of gen.reactionsOf(i, gen.reactionCounts[i])) {
+          r[0].push(i + 1);
+          r[1].push(x.userId);
+          r[2].push(x.emoji);
+          r[3].push(`m${i}`);
           reactions++;
         }
       }
@@ -251,7 +251,7 @@ async function seedPostgres(url: string, version: number, rows: number): Promise
          SELECT t, l::jsonb, temp, s, c::timestamp, rc, $7, 2, 0, 'bench' FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::text[], $6::int[]) AS x(t, l, temp, s, c, rc)`,
         [...cols, version],
       );
-      if (r[0]!.length > 0) {
+      if (r[0].length > 0) {
         await client.query(
           `INSERT INTO "Reaction" ("prophecyId","platform","userId","emoji","present","eventAt","messageRef")
            SELECT p, 'discord', u, e, true, now(), m FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS x(p, u, e, m)`,
@@ -409,7 +409,7 @@ if (isMain) {
   await benchWebScale({
     rows: Number(values.rows),
     iterations: Number(values.iterations),
-    postgresUrl: values.postgres === "none" ? null : values.postgres!,
+    postgresUrl: values.postgres === "none" ? null : values.postgres,
     say: (line) => process.stdout.write(`${line}\n`),
   });
 }

@@ -4,7 +4,7 @@ import { logFailure, publicError } from "./errors.ts";
 import type { WorkTracker } from "./tracker.ts";
 
 /** Which command, from where, by whom: the fields of its log line. */
-export interface CommandInfo {
+interface CommandInfo {
   surface: Surface;
   /** e.g. "/prophecy", "button:again", "POST /api/prophecies". */
   command: string;

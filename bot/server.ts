@@ -38,9 +38,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export async function buildServer(opts: BotServerOptions): Promise<BotServer> {
   const { log, tracker } = opts;
   let shuttingDown = false;
+  // Typed as Fastify's base logger so surfaces get the plain FastifyInstance type.
+  const loggerInstance: FastifyBaseLogger = log.child({ component: "http" });
   const app = Fastify({
-    // Typed as Fastify's base logger so surfaces get the plain FastifyInstance type.
-    loggerInstance: log.child({ component: "http" }) as FastifyBaseLogger,
+    loggerInstance,
     // One line per command comes from runCommand; a line per request would double it.
     logController: new LogController({ disableRequestLogging: true }),
     // Answered by our own hook, so /readyz can say why.
@@ -50,7 +51,7 @@ export async function buildServer(opts: BotServerOptions): Promise<BotServer> {
 
   // Every request is work in flight for the drain; during shutdown only the probes are answered.
   app.addHook("onRequest", async (request, reply) => {
-    const path = request.url.split("?")[0]!;
+    const path = request.url.split("?")[0];
     if (PROBES.has(path)) return;
     if (shuttingDown || !tracker.accepting) {
       reply.header("connection", "close").code(503);

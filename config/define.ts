@@ -41,7 +41,7 @@ function coerce(raw: string, schema: z.ZodType): unknown {
 }
 
 /** What a setting accepts, in words: "a whole number from 1 to 10000", "one of fail, requeue". */
-export function accepted(schema: z.ZodType): string {
+function accepted(schema: z.ZodType): string {
   const base = inner(schema);
   if (base instanceof z.ZodNumber) {
     const kind = base.isInt ? "a whole number" : "a number";
@@ -55,6 +55,13 @@ export function accepted(schema: z.ZodType): string {
   if (base instanceof z.ZodEnum) return `one of ${(base.options as string[]).join(", ")}`;
   if (base instanceof z.ZodString) return "a non-empty text";
   return "a valid value";
+}
+
+/** An override as its environment variable would have spelt it (a list comma-separated). */
+function overrideText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(overrideText).join(",");
+  const plain = typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+  return plain || typeof value === "bigint" ? String(value) : JSON.stringify(value);
 }
 
 /**
@@ -80,10 +87,10 @@ export function parseSpec<S extends Spec>(
             ? undefined
             : coerce(raw, s.schema);
       const parsed = s.schema.safeParse(input);
-      if (parsed.success) out[group]![key] = parsed.data;
+      if (parsed.success) out[group][key] = parsed.data;
       else {
         const given =
-          key in groupOverrides && groupOverrides[key] !== undefined ? String(groupOverrides[key]) : (raw ?? "");
+          key in groupOverrides && groupOverrides[key] !== undefined ? overrideText(groupOverrides[key]) : (raw ?? "");
         // A secret is not echoed, even when it is wrong.
         const shown = s.secret ? "***" : quoteUserText(given, { maxLength: 60 });
         problems.push(`${s.env}=${shown}: ${s.env} (${group}.${key}) must be ${accepted(s.schema)}.`);

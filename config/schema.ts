@@ -248,11 +248,11 @@ export const spec = {
     evalSamples: setting(
       "TRAINER_EVAL_SAMPLES",
       "Quatrains sampled at each of T=0.7, 1.0 and 1.3 for the quality figures (0: none).",
-      int(0, 10_000, 100),
+      int(0, 10_000, 200),
     ),
     qualityGate: setting(
       "TRAINER_QUALITY_GATE",
-      "Refuse to promote a model whose sampled quatrains break the quality limits (repetition, punctuation, endings, copying).",
+      "Refuse to promote a model whose sampled quatrains break the quality limits (loops, length, repetition, punctuation, endings, copying) or are clearly worse on them than the current model's.",
       z.boolean().default(true),
     ),
   },
@@ -453,7 +453,7 @@ export type Config = ConfigOf<typeof spec>;
  * Named profiles: defaults that replace the schema's, below anything set explicitly. `seed` is the
  * seed's network and training (quatrains-rnn, 2017) as this project ran it before the search.
  */
-export const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
+const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
   tuned: {},
   seed: {
     MODEL_PHRASE_LENGTH: "4",

@@ -59,7 +59,7 @@ export class RateLimitedError extends UserError {
 export const APOLOGY = "Sorry, the oracle stumbled. The error has been logged; please try again later.";
 
 /** Exit codes of the CLI and the trainer: a user error, and a bug. */
-export const EXIT_USER_ERROR = 1;
+const EXIT_USER_ERROR = 1;
 export const EXIT_BUG = 2;
 
 /** The one classification of errors every entry point uses. */

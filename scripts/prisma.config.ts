@@ -1,11 +1,13 @@
 // Prisma CLI config used by scripts/prisma.mjs: the JS schema engine with a driver adapter,
 // so the CLI runs offline (no engine binaries to download).
-import { defineConfig } from "prisma/config";
+import { defineConfig, type PrismaConfig } from "prisma/config";
 
 const provider = process.env.ORACLE_PRISMA_PROVIDER === "postgresql" ? "postgresql" : "sqlite";
 const url = process.env.DATABASE_URL ?? "file:./data/oracle.db";
 /** `migrate diff` between two datamodels touches no database; PostgreSQL's engine only asks the server version. */
 const offline = process.env.ORACLE_PRISMA_OFFLINE === "1";
+/** What `adapter()` resolves to. */
+type Adapter = Awaited<ReturnType<Extract<PrismaConfig, { engine: "js" }>["adapter"]>>;
 
 const refuse = (what: string): never => {
   throw new Error(`scripts/prisma.config.ts: offline PostgreSQL adapter cannot ${what}`);
@@ -38,8 +40,13 @@ export default defineConfig({
     if (provider === "postgresql") {
       if (offline) {
         const connect = async () => offlinePostgres;
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a minimal adapter, not the full interface
-        return { provider: "postgres", adapterName: "@prisma/adapter-pg", connect, connectToShadowDb: connect } as any;
+        // A minimal adapter, not the full interface.
+        return {
+          provider: "postgres",
+          adapterName: "@prisma/adapter-pg",
+          connect,
+          connectToShadowDb: connect,
+        } as unknown as Adapter;
       }
       const { PrismaPg } = await import("@prisma/adapter-pg");
       return new PrismaPg({ connectionString: url });

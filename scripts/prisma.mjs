@@ -5,7 +5,7 @@
 //   node scripts/prisma.mjs migrations NAME  write the SQL migration for both providers (committed models → now)
 //   node scripts/prisma.mjs cli PROVIDER ... any other prisma command for one provider (DATABASE_URL picks the database)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,13 +1,14 @@
 // npm run tune:samples -- --model NAME [--rules on|off] [--count 200] [--show 12]
 // The quality figures (docs/tuning.md) of a model the search saved under data/tune/, at T=0.7, 1.0
-// and 1.3 over --count quatrains each, and --show quatrains at T=1.0 (seeds 1..show) with their
-// longest copied run. --rules off samples as the oracle did before the sampler's rules (no
-// truncation, no constraints). Appends the figures to docs/tuning/quality.jsonl.
+// and 1.3 over --count quatrains each, beside the corpus' own figures and the limits (a Markdown
+// table), and --show quatrains at T=1.0 (seeds 1..show) with their longest copied run. --rules off
+// samples as the oracle did before the sampler's rules (no truncation, no constraints). Appends the
+// figures, the corpus' with them, to docs/tuning/quality.jsonl (npm run tune:table prints them all).
 import { appendFile, readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/schema.ts";
 import { formatQuatrain, readCorpus } from "../core/corpus/index.ts";
-import { qualityFigures } from "../core/eval/index.ts";
+import { corpusProfile, qualityFigures, qualityRows } from "../core/eval/index.ts";
 import {
   buildCopyIndex,
   importModel,
@@ -56,6 +57,12 @@ const draw = (temperature: number, seed: string) =>
     random: seededRandom(seed),
   });
 const count = Number(values.count);
+const classes = { words: prepared.vocabulary.words, punctuation: vocabulary.punctuation };
+// The length at which sampleTokens stopped a quatrain (one short of the cap when it closes with a full stop).
+const tokenCap = rules.endOnTerminal && vocabulary.fullStop >= 0 ? s.maxWords - 1 : s.maxWords;
+const common = { ...classes, terminal: vocabulary.terminal, maxCopiedWords: s.maxCopiedWords, tokenCap };
+const corpus = qualityFigures(prepared.docsAsIds, common);
+const profile = corpusProfile(prepared.docsAsIds, classes);
 const figures = [];
 for (const temperature of EVAL_TEMPERATURES) {
   const quatrains: number[][] = [];
@@ -70,17 +77,19 @@ for (const temperature of EVAL_TEMPERATURES) {
   }
   figures.push(
     qualityFigures(quatrains, {
-      punctuation: vocabulary.punctuation,
-      terminal: vocabulary.terminal,
-      maxCopiedWords: s.maxCopiedWords,
+      ...common,
+      corpus: profile,
       temperature,
       longestCopiedRun: (ids) => longestCopiedRun(copyIndex, ids),
     }),
   );
 }
-const line = { model: values.model, rules: values.rules, figures, finishedAt: new Date().toISOString() };
+const line = { model: values.model, rules: values.rules, figures, corpus, finishedAt: new Date().toISOString() };
 await appendFile("docs/tuning/quality.jsonl", `${JSON.stringify(line)}\n`);
-console.log(JSON.stringify(line));
+console.log(`| figure | corpus | ${figures.map((f) => `T=${f.temperature}`).join(" | ")} | limit |`);
+console.log(`| --- | --- | ${figures.map(() => "---").join(" | ")} | --- |`);
+for (const row of qualityRows(figures, corpus))
+  console.log(`| ${row.figure} | ${row.corpus} | ${row.values.join(" | ")} | ${row.limit} |`);
 for (let seed = 1; seed <= Number(values.show); seed++) {
   const ids = await draw(1.0, String(seed));
   const { lines } = formatQuatrain(

@@ -1,6 +1,9 @@
 // npm run tune:table: prints the search's table (docs/tuning/results.jsonl and quality.jsonl) as
-// Markdown, for docs/tuning.md and the README.
+// Markdown, for docs/tuning.md and the README: the kept figures in one table, then each model's
+// loop figures per temperature beside the corpus' own and the limits (lines written before the
+// loop figures existed show "—" there).
 import { readFile } from "node:fs/promises";
+import { qualityRows, type StoredQualityFigures } from "../core/eval/index.ts";
 
 interface Result {
   name: string;
@@ -21,7 +24,7 @@ interface Result {
 interface Quality {
   model: string;
   rules: string;
-  figures: {
+  figures: (StoredQualityFigures & {
     temperature: number;
     immediateRepeat: number;
     noTerminalEnd: number;
@@ -31,7 +34,9 @@ interface Quality {
     copiedWithinLimit: number;
     distinctBigramsPerQuatrain: number;
     quatrains: number;
-  }[];
+  })[];
+  /** The corpus' own figures (tune:samples writes them since the loop figures). */
+  corpus?: StoredQualityFigures;
 }
 
 const lines = async (path: string) =>
@@ -68,4 +73,11 @@ for (const q of quality) {
       `| ${q.model}, rules ${q.rules} | ${f.temperature} | ${pct(f.immediateRepeat)} | ${pct(f.noTerminalEnd)} | ${pct(f.badPunctuation)} | ${f.copiedMax} / ${f.copiedMean.toFixed(1)} / ${pct(f.copiedWithinLimit)} | ${f1(f.distinctBigramsPerQuatrain)} |`,
     );
   }
+}
+for (const q of quality) {
+  console.log(`\n**${q.model}, rules ${q.rules}**: the loop figures beside the corpus' own\n`);
+  console.log(`| figure | corpus | ${q.figures.map((f) => `T=${f.temperature}`).join(" | ")} | limit |`);
+  console.log(`| --- | --- | ${q.figures.map(() => "---").join(" | ")} | --- |`);
+  for (const row of qualityRows(q.figures, q.corpus ?? null))
+    console.log(`| ${row.figure} | ${row.corpus} | ${row.values.join(" | ")} | ${row.limit} |`);
 }

@@ -4,7 +4,8 @@ export function every(ms: number, fn: () => Promise<void>): () => void {
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    fn().finally(() => {
+    // fn catches its own errors (every caller logs a failed beat and waits for the next one).
+    void fn().finally(() => {
       busy = false;
     });
   }, ms);

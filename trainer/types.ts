@@ -17,7 +17,7 @@ export interface TrainRequest {
   onEpoch: (metrics: EpochMetrics) => Promise<void>;
 }
 
-export interface TrainOutcome {
+interface TrainOutcome {
   /** The saved version; null when the run was stopped (nothing saved). */
   version: number | null;
   status: "accepted" | "rejected" | "stopped";

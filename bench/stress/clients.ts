@@ -40,7 +40,7 @@ export function clients(s: Stress): Clients {
   const edits = new Map<string, (body: unknown) => void>();
   discord.onRequest = (r) => {
     const m = r.method === "PATCH" && r.path.match(/^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/);
-    if (m) edits.get(m[1]!)?.(r.body);
+    if (m) edits.get(m[1])?.(r.body);
   };
   const quatrainOfDiscord = (data: unknown): number | undefined => {
     const footer = (data as { embeds?: { footer?: { text?: string } }[] } | undefined)?.embeds?.[0]?.footer?.text;
@@ -186,7 +186,7 @@ export function clients(s: Stress): Clients {
       const due = start + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await s.sleep(wait);
-      pending.push(kinds[i % 3]!(s.bots[Math.floor(i / 3) % s.bots.length]!));
+      pending.push(kinds[i % 3](s.bots[Math.floor(i / 3) % s.bots.length]));
     }
     return Promise.all(pending);
   }
@@ -196,7 +196,7 @@ export function clients(s: Stress): Clients {
     const all: Outcome[] = [];
     await Promise.all(
       Array.from({ length: count }, async (_, c) => {
-        for (let i = c; performance.now() < end; i++) all.push(await kinds[i % 3]!(s.bots[c % s.bots.length]!));
+        for (let i = c; performance.now() < end; i++) all.push(await kinds[i % 3](s.bots[c % s.bots.length]));
       }),
     );
     return all;

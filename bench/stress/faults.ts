@@ -131,9 +131,9 @@ export async function postgresRestartFault(s: Stress, c: Clients): Promise<void>
   for (const i of [0, 1]) {
     const mine = watch.filter((w) => w.bot === i && w.t >= tRestart);
     const down = mine.filter((w) => !w.ready);
-    const back = mine.find((w, k) => k > 0 && w.ready && !mine[k - 1]!.ready);
+    const back = mine.find((w, k) => k > 0 && w.ready && !mine[k - 1].ready);
     s.say(
-      `    ${s.bots[i]!.name}: not ready for ${down.length} probe(s)${back ? `, ready again ${back.t - tRestart} ms after the restart began` : ""}; ready at the end: ${mine.at(-1)?.ready}`,
+      `    ${s.bots[i].name}: not ready for ${down.length} probe(s)${back ? `, ready again ${back.t - tRestart} ms after the restart began` : ""}; ready at the end: ${mine.at(-1)?.ready}`,
     );
   }
   const lost = await c.missingFromDb(s.answered);

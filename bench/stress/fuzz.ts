@@ -90,7 +90,7 @@ export async function fuzzRound(
   });
   const before = await written();
   let bot = 0;
-  const b = () => s.bots[bot++ % s.bots.length]!;
+  const b = () => s.bots[bot++ % s.bots.length];
   const strings = NASTY.filter((x): x is string | number => typeof x === "string" || typeof x === "number");
   const asText = (v: string | number) => {
     try {

@@ -21,7 +21,7 @@ export async function loadScenario(s: Stress, c: Clients): Promise<void> {
     user: "UADMIN",
   });
   const rts = Math.floor(Date.now() / 1000);
-  const retrainRes = await s.http(`${s.bots[0]!.url}/slack/events`, "POST", retrainBody, {
+  const retrainRes = await s.http(`${s.bots[0].url}/slack/events`, "POST", retrainBody, {
     "content-type": "application/x-www-form-urlencoded",
     "x-slack-request-timestamp": String(rts),
     "x-slack-signature": slackSignature(retrainBody, rts),
@@ -84,5 +84,5 @@ export async function loadScenario(s: Stress, c: Clients): Promise<void> {
   const dupes = await db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
     `SELECT count(*) AS n FROM (SELECT "messageRef" FROM "Prophecy" WHERE "messageRef" IS NOT NULL GROUP BY "messageRef" HAVING count(*) > 1) d`,
   );
-  say(`handled twice: ${Number(dupes[0]!.n)} message(s) attached to more than one prophecy`);
+  say(`handled twice: ${Number(dupes[0].n)} message(s) attached to more than one prophecy`);
 }

@@ -47,10 +47,10 @@ export async function reactionsScenario(s: Stress): Promise<void> {
   const base = Math.round(s.args.reactions / 1.1);
   for (let i = 0; events.length < base; i++) {
     const onSlack = i % 2 === 0 && slackReady.length > 0;
-    const t = onSlack ? slackReady[i % slackReady.length]! : discordRows[i % Math.max(1, discordRows.length)]!;
+    const t = onSlack ? slackReady[i % slackReady.length] : discordRows[i % Math.max(1, discordRows.length)];
     if (!t) break;
     const user = `U${i % 37}`;
-    const emoji = emojis[i % emojis.length]!;
+    const emoji = emojis[i % emojis.length];
     // A short add/remove history per key, later events later in time.
     const n = 1 + (i % 3);
     for (let k = 0; k < n && events.length < base; k++) {
@@ -60,7 +60,7 @@ export async function reactionsScenario(s: Stress): Promise<void> {
         platform: onSlack ? "slack" : "discord",
         id: t.id,
         ref,
-        channel: (t as { channel?: string | null }).channel ?? ref.split("/")[0]!,
+        channel: (t as { channel?: string | null }).channel ?? ref.split("/")[0],
         user,
         emoji,
         added: k % 2 === 0,
@@ -73,10 +73,10 @@ export async function reactionsScenario(s: Stress): Promise<void> {
   // 10 % duplicated (retries); some delivered out of order (adjacent swaps).
   const stream = [...events];
   for (let i = 0; i < events.length / 10; i++)
-    stream.splice(Math.floor(Math.random() * stream.length), 0, events[Math.floor(Math.random() * events.length)]!);
+    stream.splice(Math.floor(Math.random() * stream.length), 0, events[Math.floor(Math.random() * events.length)]);
   let swapped = 0;
   for (let i = 0; i + 1 < stream.length; i += 13) {
-    [stream[i], stream[i + 1]] = [stream[i + 1]!, stream[i]!];
+    [stream[i], stream[i + 1]] = [stream[i + 1], stream[i]];
     swapped++;
   }
   const coreOracle = createOracle({
@@ -90,7 +90,7 @@ export async function reactionsScenario(s: Stress): Promise<void> {
   await Promise.all(
     Array.from({ length: 16 }, async (_, w) => {
       while (next < stream.length) {
-        const ev = stream[next++]!;
+        const ev = stream[next++];
         try {
           if (ev.platform === "slack") {
             const [channel, ts] = ev.ref.split("/");
@@ -103,7 +103,7 @@ export async function reactionsScenario(s: Stress): Promise<void> {
               event_ts: (ev.at / 1000).toFixed(6),
             });
             const now = Math.floor(Date.now() / 1000);
-            const r = await s.http(`${s.bots[w % s.bots.length]!.url}/slack/events`, "POST", body, {
+            const r = await s.http(`${s.bots[w % s.bots.length].url}/slack/events`, "POST", body, {
               "content-type": "application/json",
               "x-slack-request-timestamp": String(now),
               "x-slack-signature": slackSignature(body, now),

@@ -46,7 +46,7 @@ interface Readyz {
 
 export interface Stress {
   args: StressArgs;
-  say(line?: string): void;
+  say: (line?: string) => void;
   sleep(ms: number): Promise<void>;
   root: string;
   work: string;
@@ -66,7 +66,7 @@ export interface Stress {
   startProc(name: string, argv: string[], env: Record<string, string>, opts?: { asUser?: number }): Proc;
   /** Waits for a bot to log its address, then for /readyz 200 (unless `ready` is false). */
   waitListening(proc: Proc, opts?: { ready?: boolean; timeoutMs?: number }): Promise<void>;
-  http(url: string, method: string, body: string | undefined, headers: Record<string, string>): Promise<HttpReply>;
+  http: (url: string, method: string, body: string | undefined, headers: Record<string, string>) => Promise<HttpReply>;
   readyz(url: string): Promise<Readyz>;
   /** Every prophecy a client was answered with, checked against the database at the end. */
   answered: Set<number>;
@@ -152,7 +152,7 @@ export async function setUp(args: StressArgs): Promise<Stress> {
       opts.asUser !== undefined
         ? ["setpriv", `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, "--clear-groups", ...command]
         : command;
-    const child = spawn(file!, rest, {
+    const child = spawn(file, rest, {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
@@ -169,7 +169,7 @@ export async function setUp(args: StressArgs): Promise<Stress> {
     const proc: Proc = { name, child, out: [], exited: new Promise((r) => child.on("exit", (code) => r(code))) };
     let partial = "";
     const take = (d: Buffer) => {
-      partial += d;
+      partial += d.toString();
       const ls = partial.split("\n");
       partial = ls.pop()!;
       for (const l of ls) {
@@ -179,8 +179,8 @@ export async function setUp(args: StressArgs): Promise<Stress> {
         if (m) proc.url = m[1];
       }
     };
-    child.stdout!.on("data", take);
-    child.stderr!.on("data", take);
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
     return proc;
   }
 

@@ -16,7 +16,7 @@ function options(body: MessageBody): InteractionReplyOptions {
   return {
     content: body.content,
     embeds: body.embeds,
-    components: body.components as InteractionReplyOptions["components"],
+    components: body.components,
     flags: body.flags as InteractionReplyOptions["flags"],
     allowedMentions: { parse: [] },
   };

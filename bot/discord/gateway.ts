@@ -36,7 +36,7 @@ export function createGatewayClient(config: Config): Client {
 }
 
 /** Custom emoji as name:id (names can repeat across servers), unicode as itself. */
-export function emojiKey(reaction: MessageReaction | PartialMessageReaction): string | null {
+function emojiKey(reaction: MessageReaction | PartialMessageReaction): string | null {
   const e = reaction.emoji;
   if (e.id) return `${e.name ?? "emoji"}:${e.id}`;
   return e.name ?? null;

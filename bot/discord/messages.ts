@@ -7,7 +7,7 @@ import type { MessageBody } from "./call.ts";
 import { anotherOneId } from "./buttons/ids.ts";
 
 /** No @everyone, role or user pings, whatever the text says. */
-export const NO_MENTIONS = { parse: [] as [] };
+const NO_MENTIONS = { parse: [] as [] };
 
 /** A short private answer (errors, confirmations). */
 export function privateMessage(text: string): MessageBody {
@@ -53,7 +53,7 @@ export function showEmoji(emoji: string): string {
   return quote(emoji);
 }
 
-export function reactionLine(reactions: Record<string, number>): string {
+function reactionLine(reactions: Record<string, number>): string {
   const parts = Object.entries(reactions)
     .sort((a, b) => b[1] - a[1])
     .map(([e, n]) => `${showEmoji(e)} ${n}`);

@@ -17,8 +17,8 @@ export async function postProphecy(
   const work = deps.oracle
     .prophesy({ ...ask, count: 1 }, { surface: "discord", requestedBy: call.invoker.userId, channel: call.channelId })
     .then(([p]) => {
-      scope.prophecy(p!.id);
-      return p!;
+      scope.prophecy(p.id);
+      return p;
     });
   const posted = await answer(call, work.then(prophecyMessage), {
     ephemeral: false,

@@ -13,7 +13,7 @@ export interface AnotherOneValue {
   about: string | null;
 }
 
-export function encodeAnotherOne(value: AnotherOneValue): string {
+function encodeAnotherOne(value: AnotherOneValue): string {
   // Button values are capped at 2000 characters; about is short already (the core caps it).
   return JSON.stringify({ t: value.temperature, a: value.about?.slice(0, 1500) ?? null });
 }
@@ -61,7 +61,7 @@ function emojiText(emoji: string): string {
   return /^[a-z0-9_+'-]+(::skin-tone-\d)?$/i.test(emoji) ? `:${emoji}:` : escapeSlack(emoji);
 }
 
-export function reactionsText(p: StoredProphecy): string {
+function reactionsText(p: StoredProphecy): string {
   const parts = Object.entries(p.reactions)
     .sort((a, b) => b[1] - a[1])
     .map(([emoji, n]) => `${emojiText(emoji)} ${n}`);

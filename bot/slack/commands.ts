@@ -79,9 +79,9 @@ async function finishQuatrain(
       { surface: "slack", requestedBy: command.userId, channel },
       { admission: opts.admission, commandId: command.id },
     );
-    opts.scope?.prophecy(prophecy!.id);
+    opts.scope?.prophecy(prophecy.id);
   }
-  await postProphecy(client, channel, prophecy!, deps, answer);
+  await postProphecy(client, channel, prophecy, deps, answer);
 }
 
 async function isAdmin(client: webApi.WebClient, userId: string, deps: SlackDeps): Promise<boolean> {

@@ -12,7 +12,7 @@ import { describeError, shortError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { eventEnvelope, firstProblem, interactivity, slashCommand } from "./payloads.ts";
 
-export const SLACK_EVENTS_PATH = "/slack/events";
+const SLACK_EVENTS_PATH = "/slack/events";
 /** Slack gives up after 3 s; an unacknowledged request is answered (empty) just before. */
 const ACK_DEADLINE_MS = 2_900;
 const BODY_LIMIT = 1024 * 1024;

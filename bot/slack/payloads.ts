@@ -54,11 +54,11 @@ export const reactionEvent = z.object({
 /** event_ts as microseconds since 1970, exactly (no float rounding). */
 export function eventOrder(eventTs: string): bigint {
   const [, seconds, fraction] = EVENT_TS.exec(eventTs)!;
-  return BigInt(seconds!) * 1_000_000n + BigInt(fraction!.padEnd(6, "0"));
+  return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, "0"));
 }
 
 /** The first problem of a failed check, naming the field: "user_id: Required". */
 export function firstProblem(error: z.ZodError): string {
-  const issue = error.issues[0]!;
+  const issue = error.issues[0];
   return `${issue.path.join(".") || "payload"}: ${issue.message}`;
 }

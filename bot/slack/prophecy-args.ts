@@ -37,7 +37,7 @@ export function unescapeSlack(text: string): string {
 export function parseProphecyText(raw: string): ProphecyCommand {
   const tokens = unescapeSlack(raw).trim().split(/\s+/).filter(Boolean);
   if (tokens.length === 1) {
-    const keyword = KEYWORDS[tokens[0]!.toLowerCase()];
+    const keyword = KEYWORDS[tokens[0].toLowerCase()];
     if (keyword) return keyword;
   }
   let temperature: string | null = null;
@@ -51,8 +51,8 @@ export function parseProphecyText(raw: string): ProphecyCommand {
   for (const token of tokens) {
     const option = OPTION.exec(token);
     if (option) {
-      const key = option[1]!.toLowerCase();
-      const value = option[2]!;
+      const key = option[1].toLowerCase();
+      const value = option[2];
       if (TEMPERATURE_KEYS.has(key)) {
         const problem = setTemperature(value, token);
         if (problem) return { kind: "invalid", problem };

@@ -13,7 +13,7 @@ type ReactionRead = { event: ReactionEvent } | { ignored: string } | { malformed
 export function toReactionEvent(raw: unknown, added: boolean): ReactionRead {
   const parsed = reactionEvent.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     return { malformed: `${issue.path.join(".") || "event"}: ${issue.message}` };
   }
   const { item, user, reaction, event_ts } = parsed.data;

@@ -74,7 +74,7 @@ export async function findPosted(
       ...(cursor ? { cursor } : {}),
     });
     for (const m of history.messages ?? []) {
-      const meta = m.metadata as { event_type?: string; event_payload?: { command_id?: unknown } } | undefined;
+      const meta: { event_type?: string; event_payload?: { command_id?: unknown } } | undefined = m.metadata;
       if (meta?.event_type === PROPHECY_EVENT && Number(meta.event_payload?.command_id) === commandId && m.ts)
         return m.ts;
     }

@@ -38,7 +38,7 @@ export function prophecyJson(p: StoredProphecy) {
   };
 }
 
-export const modelJson = (m: ModelDetails) => ({
+const modelJson = (m: ModelDetails) => ({
   ...m,
   createdAt: m.createdAt.toISOString(),
   trainingStartedAt: m.trainingStartedAt.toISOString(),
@@ -111,7 +111,7 @@ function registerProphecyRoutes(app: FastifyInstance, { oracle, config, runComma
           return answer;
         },
       );
-      return reply.code(201).header("location", `/p/${prophecy!.id}`).send(prophecyJson(prophecy!));
+      return reply.code(201).header("location", `/p/${prophecy.id}`).send(prophecyJson(prophecy));
     },
   );
 }

@@ -15,8 +15,6 @@ import { registerPages } from "./pages.ts";
 import { zodValidator } from "./schemas.ts";
 import { errorPage } from "./views/prophecy.ts";
 
-export type { WebDeps };
-
 // Only this server: scripts, styles, fetches and images (uPlot draws on a canvas).
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -29,7 +27,7 @@ export const webSurface: SurfaceFactory = (deps) => ({
   register: (app) => registerWeb(app, deps),
 });
 
-export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<void> {
+async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<void> {
   await app.register(async (web) => {
     const { config, log } = deps;
     // gzip/brotli for what the client accepts (pages, JSON, CSS, uPlot); the live event stream is raw.
@@ -96,7 +94,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps): Promise<
 }
 
 function notFound(request: FastifyRequest, reply: FastifyReply) {
-  const path = request.url.split("?")[0]!;
+  const path = request.url.split("?")[0];
   const message = isApi(request)
     ? `No such API route: ${request.method} ${path}`
     : `There is no page at ${path.length > 80 ? `${path.slice(0, 80)}…` : path}.`;

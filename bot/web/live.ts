@@ -59,10 +59,10 @@ export async function registerLive(app: FastifyInstance, deps: WebDeps): Promise
         } catch (error) {
           log.warn({ err: (error as Error).message, run: request.params.id }, "live run poll failed");
         }
-        if (!closed) timer = setTimeout(poll, config.web.livePollSeconds * 1000);
+        if (!closed) timer = setTimeout(() => void poll(), config.web.livePollSeconds * 1000);
       };
       push(first);
-      if (!closed) timer = setTimeout(poll, config.web.livePollSeconds * 1000);
+      if (!closed) timer = setTimeout(() => void poll(), config.web.livePollSeconds * 1000);
     },
   );
 }

@@ -87,7 +87,7 @@ export const runsQuery = z.strictObject({ limit: plainInt(1, 100).optional() });
 
 /** "body/temperature: Invalid input: expected number, received string"; unknown fields by name. */
 function describe(part: string, error: z.ZodError): string {
-  const issue = error.issues[0]!;
+  const issue = error.issues[0];
   const where = [part, ...issue.path.map(String)].join("/");
   if (issue.code === "unrecognized_keys")
     return `${where}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;

@@ -9,7 +9,7 @@ import {
   type ModelVersionSummary,
   type PromotionRecord,
 } from "../../core/db/model-versions.ts";
-import type { VersionEvaluation } from "../../core/eval/index.ts";
+import { brokenLimitCount, qualityRows, type VersionEvaluation } from "../../core/eval/index.ts";
 
 /** The listing fits a terminal of this width; the full record is `oracle models VERSION`. */
 const TABLE_WIDTH = 100;
@@ -37,7 +37,16 @@ interface Column {
   value: (v: ModelVersionSummary) => string;
 }
 
-/** The listing: one line per version under headers, 91 columns wide. */
+/**
+ * How many quality limits the stored figures break ("kept": none), "—" for a version evaluated
+ * before the loop figures existed (or without samples).
+ */
+function limitsCell(v: ModelVersionSummary): string {
+  const broken = brokenLimitCount(evaluationOf(v)?.quality, evaluationOf(v)?.corpusQuality);
+  return broken === null ? "—" : broken ? `${broken} off` : "kept";
+}
+
+/** The listing: one line per version under headers, 99 columns wide. */
 const COLUMNS: Column[] = [
   { header: "", width: 1, value: (v) => (v.isCurrent ? "*" : "") },
   { header: "version", width: 7, value: (v) => `v${v.version}` },
@@ -48,6 +57,7 @@ const COLUMNS: Column[] = [
   { header: "test ppl", width: 8, align: "right", value: (v) => num(evaluationOf(v)?.testPerplexity, 1) },
   { header: "trigram", width: 7, align: "right", value: (v) => num(evaluationOf(v)?.testKneserNeyPerplexity, 1) },
   { header: "copied", width: 6, align: "right", value: (v) => String(evaluationOf(v)?.copy?.maxLongestCopied ?? "-") },
+  { header: "limits", width: 6, align: "right", value: limitsCell },
 ];
 
 function tableLine(cells: string[]): string {
@@ -71,7 +81,8 @@ function modelsTable(versions: ModelVersionSummary[]): string[] {
   }
   lines.push(
     "* current · test ppl: perplexity on held-out quatrains (lower is better), trigram: the baseline's",
-    "copied: longest run of corpus words in sampled quatrains · all about one: oracle models VERSION",
+    "copied: longest run of corpus words in sampled quatrains · limits: quality limits they break",
+    "all about one version, its quality figures beside the corpus': oracle models VERSION",
   );
   return lines;
 }
@@ -80,6 +91,8 @@ function modelsTable(versions: ModelVersionSummary[]): string[] {
 interface DetailSection {
   title: string;
   rows: [label: string, value: string][];
+  /** "stacked": each label on a line of its own, its value below (labels too long for a column). */
+  layout?: "stacked";
 }
 
 const training = (v: ModelVersionSummary): DetailSection => {
@@ -126,13 +139,25 @@ const evaluation = (v: ModelVersionSummary): DetailSection => {
   };
 };
 
-const quality = (v: ModelVersionSummary): DetailSection => ({
-  title: "sampled quatrains (the sampler's rules, no redraws)",
-  rows: (evaluationOf(v)?.quality ?? []).map((q) => [
-    `at T=${q.temperature}`,
-    `${q.quatrains} quatrains: word repeated at once ${pct(q.immediateRepeat)}, ending a sentence ${pct(1 - q.noTerminalEnd)}, bad punctuation ${pct(q.badPunctuation)}, copying within the limit ${pct(q.copiedWithinLimit)}`,
-  ]),
-});
+/** The quality figures per temperature, each beside the corpus' own value and the limit ("—": not measured then). */
+const quality = (v: ModelVersionSummary): DetailSection => {
+  const ev = evaluationOf(v);
+  const figures = ev?.quality ?? [];
+  if (figures.length === 0) return { title: "", rows: [] };
+  const temperatures = figures.map((q) => `T=${q.temperature ?? "?"}`);
+  const values = (cells: string[]) => cells.map((c, i) => `${temperatures[i]} ${c}`).join(" · ");
+  return {
+    title: "sampled quatrains (the sampler's rules, no redraws), beside the corpus' own",
+    layout: "stacked",
+    rows: [
+      ["quatrains", values(figures.map((q) => String(q.quatrains ?? "—")))],
+      ...qualityRows(figures, ev?.corpusQuality).map((row): [string, string] => [
+        `${row.figure}${row.limit ? ` (limit ${row.limit})` : ""}`,
+        `corpus ${row.corpus} · ${values(row.values)}`,
+      ]),
+    ],
+  };
+};
 
 const settings = (v: ModelVersionSummary): DetailSection => {
   const h = (v.hyperParams ?? {}) as Record<string, unknown>;
@@ -154,27 +179,35 @@ const settings = (v: ModelVersionSummary): DetailSection => {
 /** The full record's parts, in order. */
 const DETAIL: ((v: ModelVersionSummary) => DetailSection)[] = [status, training, evaluation, quality, settings];
 
-/** A section as text: labels in one column, long values wrapped under their own start. */
+/** Words of `text` in lines of at most TABLE_WIDTH, the first after `first`, the others after `indent` spaces. */
+function wrap(text: string, first: string, indent: number): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(" ")) {
+    if (!empty && line.length + 1 + word.length > TABLE_WIDTH) {
+      lines.push(line);
+      line = " ".repeat(indent);
+      empty = true;
+    }
+    line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** A section as text: labels in one column, long values wrapped under their own start (or stacked: value under label). */
 function renderSection(section: DetailSection): string[] {
   if (section.rows.length === 0) return [];
-  const labelWidth = Math.max(...section.rows.map(([label]) => label.length));
-  const indent = 2 + labelWidth + 2;
   const lines = [section.title];
-  for (const [label, value] of section.rows) {
-    const words = value.split(" ");
-    let line = `  ${label.padEnd(labelWidth)}  `;
-    let empty = true;
-    for (const word of words) {
-      if (!empty && line.length + 1 + word.length > TABLE_WIDTH) {
-        lines.push(line);
-        line = " ".repeat(indent);
-        empty = true;
-      }
-      line += empty ? word : ` ${word}`;
-      empty = false;
-    }
-    lines.push(line);
+  if (section.layout === "stacked") {
+    for (const [label, value] of section.rows) lines.push(...wrap(label, "  ", 4), ...wrap(value, "      ", 6));
+    return lines;
   }
+  const labelWidth = Math.max(...section.rows.map(([label]) => label.length));
+  for (const [label, value] of section.rows)
+    lines.push(...wrap(value, `  ${label.padEnd(labelWidth)}  `, 2 + labelWidth + 2));
   return lines;
 }
 

@@ -42,7 +42,7 @@ export function buildCasingTable(documents: readonly string[]): CasingTable {
     let previous: string | undefined;
     for (const surface of surfaceTokens(doc)) {
       const lower = surface.toLowerCase();
-      if (!forms.has(lower)) forms.set(lower, [new Map(), new Map()]);
+      if (!forms.has(lower)) forms.set(lower, [new Map<string, number>(), new Map<string, number>()]);
       const evidence = evidenceAfter(previous);
       if (evidence !== Evidence.None) {
         const counts = forms.get(lower)![evidence];

@@ -142,7 +142,7 @@ export function formatQuatrain(tokens: readonly string[], casing: CasingTable): 
     const starts = lineStarts(words);
     starts.forEach((start, i) => {
       const line = words.slice(start, starts[i + 1] ?? words.length);
-      line[0] = capitalise(line[0]!);
+      line[0] = capitalise(line[0]);
       lines[i] = joinLine(line);
     });
   }

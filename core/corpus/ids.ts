@@ -8,7 +8,7 @@ export function documentsOfIds(ids: ArrayLike<number>): number[][] {
     if (ids[i] === BREAK_ID) {
       docs.push(current);
       current = [];
-    } else current.push(ids[i]!);
+    } else current.push(ids[i]);
   }
   if (current.length) docs.push(current);
   return docs;

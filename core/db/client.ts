@@ -20,7 +20,7 @@ import {
  * have the same API; SQLite's is the narrower one (no PostgreSQL-only options), so code that
  * typechecks against it runs on both.
  */
-export type PrismaClient = SqliteClient;
+type PrismaClient = SqliteClient;
 export type { Provider };
 
 export interface Db {

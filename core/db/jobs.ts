@@ -11,8 +11,7 @@ import type { EpochMetrics } from "../metrics.ts";
  * so concurrent runners and CLI calls cannot both win.
  */
 
-export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "rejected"] as const;
-export type JobState = (typeof JOB_STATES)[number];
+export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "rejected";
 export type FinalJobState = Exclude<JobState, "queued" | "running">;
 
 /** One job, JSON-ready (ISO dates); the first eleven keys and allowCorpusChange are `oracle jobs --json`'s. */

@@ -4,7 +4,7 @@ import type { AppliedMigration, Migration } from "./migrations.ts";
 import { connectPostgres } from "./postgres-connection.ts";
 
 /** The advisory lock key Prisma Migrate takes, so our migrator and a real `prisma migrate` exclude each other. */
-export const PRISMA_ADVISORY_LOCK = 72707369;
+const PRISMA_ADVISORY_LOCK = 72707369;
 
 // Prisma Migrate's own table definition for PostgreSQL.
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -19,9 +19,20 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 async function readRows(client: pg.Client): Promise<AppliedMigration[]> {
-  const exists = await client.query("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present");
+  const exists = await client.query<{ present: boolean }>(
+    "SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present",
+  );
   if (!exists.rows[0].present) return [];
-  const result = await client.query(
+  const result = await client.query<{
+    id: string;
+    checksum: string;
+    migration_name: string;
+    started_at: Date;
+    finished_at: Date | null;
+    rolled_back_at: Date | null;
+    logs: string | null;
+    applied_steps_count: number;
+  }>(
     'SELECT id, checksum, migration_name, started_at, finished_at, rolled_back_at, logs, applied_steps_count FROM "_prisma_migrations" ORDER BY started_at',
   );
   return result.rows.map((row) => ({

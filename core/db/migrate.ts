@@ -13,7 +13,7 @@ import { applyPostgres, readAppliedPostgres } from "./migrate-postgres.ts";
 import { applySqlite, readAppliedSqlite } from "./migrate-sqlite.ts";
 import { providerOf, sqlitePath, type DatabaseTarget } from "./provider.ts";
 
-export type { AppliedMigration, Migration, MigrationStatus };
+export type { AppliedMigration, MigrationStatus };
 
 export interface MigrateOptions {
   /** Folder of migration folders; defaults to the committed prisma/<provider>/migrations. */

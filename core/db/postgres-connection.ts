@@ -16,7 +16,7 @@ const UNREACHABLE = new Set([
 ]);
 
 /** Turns a connection failure into a UserError naming the host (and never the password). */
-export function connectionError(url: string, error: unknown): UserError {
+function connectionError(url: string, error: unknown): UserError {
   const host = postgresHost(url);
   const code = (error as { code?: string }).code ?? "";
   const message = (error as Error).message ?? String(error);

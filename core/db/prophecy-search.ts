@@ -39,7 +39,7 @@ export interface HistorySearch extends ProphecyFilter {
   after?: HistoryPosition | null;
 }
 
-export interface HistoryHit {
+interface HistoryHit {
   id: number;
   reactionCount: number;
 }

@@ -4,7 +4,7 @@ import type { Db } from "./client.ts";
 export type Tx = Prisma.TransactionClient;
 
 /** Advisory lock key for changes to the model registry (promotions, retention) on PostgreSQL. */
-export const REGISTRY_LOCK = 4_207_301;
+const REGISTRY_LOCK = 4_207_301;
 
 /**
  * A transaction that first takes the registry's write lock, so concurrent promotions, rollbacks and

@@ -1,4 +1,4 @@
-// Evaluation of a trained version: the Kneser-Ney trigram baseline and copy statistics.
+// Evaluation of a trained version: the Kneser-Ney trigram baseline, copy statistics, quality figures and their limits.
 export {
   fitKneserNey,
   perplexity,
@@ -9,12 +9,16 @@ export {
   type Trigram,
 } from "./kneser-ney.ts";
 export { copyStatistics, summariseCopiedRuns, type CopyStatistics, type CopyStatisticsOptions } from "./copy-stats.ts";
+export { qualityFigures, corpusProfile, type QualityFigures, type QualityOptions } from "./quality.ts";
+export { isFunctionWord } from "./function-words.ts";
 export {
-  qualityFigures,
+  QUALITY_LIMITS,
+  brokenLimitCount,
+  boundOf,
+  qualityRegressions,
+  qualityRows,
   qualityViolations,
-  DEFAULT_QUALITY_LIMITS,
-  type QualityFigures,
-  type QualityLimits,
-  type QualityOptions,
-} from "./quality.ts";
+  shareNoise,
+  type StoredQualityFigures,
+} from "./quality-limits.ts";
 export type { HeldOutPerplexities, VersionEvaluation } from "./version-evaluation.ts";

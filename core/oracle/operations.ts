@@ -6,6 +6,7 @@ import type { Db } from "../db/client.ts";
 import { getJob, jobEpochs, listJobs, type Job, type JobState } from "../db/jobs.ts";
 import { checkReason } from "../limits.ts";
 import type { EpochMetrics } from "../metrics.ts";
+import type { StoredQualityFigures } from "../eval/index.ts";
 import { listModelVersions, listPromotions, promote, rollback } from "../db/model-versions.ts";
 
 export interface ModelDetails {
@@ -22,6 +23,9 @@ export interface ModelDetails {
   kneserNeyPerplexity: number | null;
   /** Longest run of corpus words copied by the quatrains sampled at evaluation. */
   longestCopied: number | null;
+  /** The quality figures of the quatrains sampled at each evaluation temperature (empty: none), and the corpus' own. */
+  quality: StoredQualityFigures[];
+  corpusQuality: StoredQualityFigures | null;
   gloveSource: string;
   gloveCoverage: number;
   status: "accepted" | "rejected";
@@ -54,7 +58,7 @@ export interface RunDetails {
 }
 
 /** Who did an admin action and why: recorded with the action. */
-export interface AdminAction {
+interface AdminAction {
   by: string;
   reason: string;
 }
@@ -121,6 +125,8 @@ export function createOperations(
           perplexity: finite(v.evaluation?.perplexity),
           kneserNeyPerplexity: finite(v.evaluation?.kneserNeyPerplexity),
           longestCopied: finite(v.evaluation?.copy.maxLongestCopied),
+          quality: v.evaluation?.quality ?? [],
+          corpusQuality: v.evaluation?.corpusQuality ?? null,
           gloveSource: v.gloveSource,
           gloveCoverage: v.gloveCoverage,
           status: v.status === "rejected" ? "rejected" : "accepted",

@@ -21,7 +21,7 @@ export class RateLimiter {
     if (++this.sweeps % 1000 === 0) this.sweep(now);
     if (recent.length >= this.perMinute) {
       this.hits.set(key, recent);
-      return Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000));
+      return Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
     }
     recent.push(now);
     this.hits.set(key, recent);

@@ -3,7 +3,7 @@
 import type { JobState } from "../db/jobs.ts";
 import type { ProphecyQuery } from "../db/prophecies.ts";
 import type { ReactionEventInput } from "../db/reactions.ts";
-import type { ReactionPlatform, Surface } from "../surface.ts";
+import type { Surface } from "../surface.ts";
 import type { ChatCommandRecord, ChatCommands } from "./commands.ts";
 import type { Admission } from "./in-flight.ts";
 import type { OracleOperations } from "./operations.ts";
@@ -11,7 +11,7 @@ import type { OracleOperations } from "./operations.ts";
 export type { Admission, ChatCommandRecord };
 
 // Defined in core/surface.ts so core/db can use them without importing this file.
-export { SURFACES, type Surface, type ReactionPlatform } from "../surface.ts";
+export { SURFACES, type Surface } from "../surface.ts";
 
 /** Who asked, and where the answer will live. */
 export interface RequestContext {

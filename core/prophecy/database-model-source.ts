@@ -8,8 +8,6 @@ import { loadModel, type ScorerFactory } from "./load-model.ts";
 import { withSamplingThreads } from "./sampling-thread.ts";
 import { stillLearning } from "./still-learning.ts";
 
-export type { ScorerFactory } from "./load-model.ts";
-
 export interface ModelSourceOptions {
   log?: Logger;
   makeScorer?: ScorerFactory;

@@ -3,7 +3,9 @@
 import type * as tf from "@tensorflow/tfjs";
 import { bytesToIds, documentsOfIds, wordIndex } from "../corpus/index.ts";
 import type { ModelVersionRecord } from "../db/model-versions.ts";
-import { buildCopyIndex, modelOfVersion, samplingVocabulary, type NextWordScorer } from "../model/index.ts";
+import { buildCopyIndex } from "../model/originality.ts";
+import { samplingVocabulary, type NextWordScorer } from "../model/sample.ts";
+import { modelOfVersion } from "../model/version-model.ts";
 import type { LoadedModel } from "./loaded-model.ts";
 
 /** Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches concurrent draws. */

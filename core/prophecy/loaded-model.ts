@@ -1,5 +1,6 @@
 import type { CasingTable } from "../corpus/index.ts";
-import type { CopyIndex, NextWordScorer, SamplingRules, SamplingVocabulary } from "../model/index.ts";
+import type { CopyIndex } from "../model/originality.ts";
+import type { NextWordScorer, SamplingRules, SamplingVocabulary } from "../model/sample.ts";
 import type { TemperatureBounds } from "./temperature.ts";
 
 /** config.sampling: temperature bounds, the sampler's rules, lengths and the copy limit. */

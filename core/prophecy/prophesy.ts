@@ -1,7 +1,9 @@
 import { encodeTokens, formatQuatrain, tokenize } from "../corpus/index.ts";
 import { UserError } from "../errors.ts";
 import { quoteUserList } from "../../config/text/escape.ts";
-import { longestCopiedRun, sampleTokens, seededRandom } from "../model/index.ts";
+import { longestCopiedRun } from "../model/originality.ts";
+import { seededRandom } from "../model/random.ts";
+import { sampleTokens } from "../model/sample.ts";
 import type { ProphecyAsk } from "../oracle/types.ts";
 import type { DrawRequest, Drawn, LoadedModel, ModelSource, ProphecySettings } from "./loaded-model.ts";
 import { parseTemperature } from "./temperature.ts";
@@ -41,7 +43,7 @@ function encodeAbout(about: string, model: LoadedModel): number[] {
 }
 
 /** Largest seed: seeds are stored as 32-bit integers. */
-export const MAX_SEED = 2 ** 31 - 1;
+const MAX_SEED = 2 ** 31 - 1;
 
 /** The seed of quatrain `i` of a request: the request's seed for the first, derived ones after, each reproducing its quatrain alone. */
 const seedOf = (seed: number, i: number) => (i === 0 ? seed : Math.floor(seededRandom(`${seed}:${i}`)() * MAX_SEED));

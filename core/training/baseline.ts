@@ -42,7 +42,12 @@ export async function currentBaseline(
   if (!current) return null;
   const change = corpusChange(current, candidate);
   if (change || !current.weights || validation.count === 0) {
-    return { version: current.version, valLoss: current.valLoss, corpusChange: change };
+    return {
+      version: current.version,
+      valLoss: current.valLoss,
+      corpusChange: change,
+      quality: current.evaluation?.quality,
+    };
   }
   const model = await modelOfVersion({ ...current, weights: current.weights });
   try {
@@ -50,6 +55,7 @@ export async function currentBaseline(
       version: current.version,
       valLoss: (await evaluate(model, validation, batchSize)).loss,
       corpusChange: null,
+      quality: current.evaluation?.quality,
     };
   } finally {
     model.dispose();

@@ -1,5 +1,11 @@
 import type * as tf from "@tensorflow/tfjs";
-import { qualityFigures, summariseCopiedRuns, type QualityFigures, type VersionEvaluation } from "../eval/index.ts";
+import {
+  corpusProfile,
+  qualityFigures,
+  summariseCopiedRuns,
+  type QualityFigures,
+  type VersionEvaluation,
+} from "../eval/index.ts";
 import {
   longestCopiedRun,
   sampleTokens,
@@ -33,6 +39,8 @@ export interface EvaluateOptions {
   samples: number;
   rules: SamplingRules;
   vocabulary: SamplingVocabulary;
+  /** The class words (content words are told from function words by them). */
+  words: readonly string[];
   minWords: number;
   maxWords: number;
   maxCopiedWords: number;
@@ -66,10 +74,15 @@ export async function evaluateVersion(opts: EvaluateOptions): Promise<VersionEva
     batchSize: opts.batchSize,
   });
   const copied = (ids: readonly number[]) => longestCopiedRun(opts.copyIndex, ids);
+  const classes = { words: opts.words, punctuation: opts.vocabulary.punctuation };
+  // A quatrain this long reached the cap: sampleTokens stops one short of it to close with a full stop.
+  const closing = opts.rules.endOnTerminal && opts.vocabulary.fullStop >= 0;
   const figureOptions = {
-    punctuation: opts.vocabulary.punctuation,
+    ...classes,
     terminal: opts.vocabulary.terminal,
     maxCopiedWords: opts.maxCopiedWords,
+    corpus: corpusProfile(opts.documents, classes),
+    tokenCap: closing ? opts.maxWords - 1 : opts.maxWords,
   };
   const quality: QualityFigures[] = [];
   let atOne: number[][] = [];

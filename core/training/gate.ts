@@ -1,4 +1,9 @@
-import { qualityViolations, type QualityFigures } from "../eval/index.ts";
+import {
+  qualityRegressions,
+  qualityViolations,
+  type QualityFigures,
+  type StoredQualityFigures,
+} from "../eval/index.ts";
 
 /** What the promotion gate decided for a freshly trained model. */
 export interface GateDecision {
@@ -16,6 +21,8 @@ export interface GateBaseline {
    * over different vocabularies are not comparable, so the gate never decides on them. Says what differs.
    */
   corpusChange?: string | null;
+  /** Its stored quality figures (evaluation.quality): a candidate clearly worse on them is refused. Absent in old versions. */
+  quality?: readonly StoredQualityFigures[] | null;
 }
 
 export interface GateOptions {
@@ -67,7 +74,9 @@ export function promotionDecision(
 
 /**
  * The quality half of the gate: a candidate the loss gate would promote is refused when its
- * sampled quatrains break the quality limits (see qualityViolations), with the reasons.
+ * sampled quatrains break the quality limits (core/eval QUALITY_LIMITS, each against the corpus'
+ * own value), or when they are clearly worse than the current version's stored figures (worse by
+ * more than a limit's margin; only on the same corpus, and only on figures both evaluations hold).
  * No figures (evaluation sampling switched off) or `enabled` false: the loss decision stands.
  * The first model is promoted all the same (an oracle with no model cannot prophesy at all), its
  * reason naming the broken limits.
@@ -76,15 +85,19 @@ export function qualityGate(
   decision: GateDecision,
   evaluation: { quality: readonly QualityFigures[]; corpusQuality: QualityFigures },
   enabled: boolean,
-  current: { version: number } | null,
+  current: Pick<GateBaseline, "version" | "corpusChange" | "quality"> | null,
 ): GateDecision {
   if (!enabled || !decision.promote || evaluation.quality.length === 0) return decision;
   const violations = qualityViolations(evaluation.quality, evaluation.corpusQuality);
-  if (violations.length === 0) return decision;
-  if (!current)
-    return {
-      promote: true,
-      reason: `${decision.reason}, although its quatrains break the quality limits: ${violations.join("; ")}`,
-    };
-  return { promote: false, reason: `quatrains break the quality limits: ${violations.join("; ")}` };
+  const worse =
+    current?.quality && !current.corpusChange
+      ? qualityRegressions(evaluation.quality, current.quality, current.version)
+      : [];
+  if (violations.length === 0 && worse.length === 0) return decision;
+  const reasons = [
+    ...(violations.length ? [`quatrains break the quality limits: ${violations.join("; ")}`] : []),
+    ...(worse.length ? [`quatrains clearly worse than current v${current!.version}'s: ${worse.join("; ")}`] : []),
+  ].join("; ");
+  if (!current) return { promote: true, reason: `${decision.reason}, although its ${reasons}` };
+  return { promote: false, reason: reasons };
 }

@@ -183,6 +183,7 @@ export async function trainVersion(
           samples: config.trainer.evalSamples,
           rules: s,
           vocabulary: samplingVocabulary(words, prepared.docsAsIds),
+          words,
           minWords: s.minWords,
           maxWords: s.maxWords,
           maxCopiedWords: s.maxCopiedWords,

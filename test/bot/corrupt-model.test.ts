@@ -2,7 +2,7 @@
 // topology that is not JSON) is the operator's problem: users get "the oracle is resting" (503, on
 // the web and in Slack, without a literal \n or an operator's hint), operators a log line and the
 // /models page saying which version failed and why; the home page still answers.
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { beforeAll, beforeEach, expect, it } from "vitest";
 import type { Db } from "../../core/db/client.ts";
 import { createModelVersion, getModelVersion, promote } from "../../core/db/model-versions.ts";
 import { createOracle } from "../../core/oracle/oracle.ts";
@@ -70,19 +70,19 @@ describeEachDatabase("a model that cannot be loaded", (getDb) => {
       try {
         const asked = await web.app.inject({ method: "POST", url: "/api/prophecies", payload: {} });
         expect(asked.statusCode, asked.body).toBe(503);
-        expect(asked.json().error).toMatch(/resting/i);
-        expect(asked.json().error).not.toMatch(/still learning|oracle train/i);
+        expect(asked.json<{ error: string }>().error).toMatch(/resting/i);
+        expect(asked.json<{ error: string }>().error).not.toMatch(/still learning|oracle train/i);
         expect((await web.app.inject({ method: "GET", url: "/" })).statusCode).toBe(200);
         const page = await web.app.inject({ method: "GET", url: "/models" });
         expect(page.statusCode).toBe(200);
         expect(page.body).toMatch(new RegExp(`Version ${bad}[\\s\\S]*could not be loaded`));
-        const api = (await web.app.inject({ method: "GET", url: "/api/models" })).json() as {
+        const api = (await web.app.inject({ method: "GET", url: "/api/models" })).json<{
           models: { version: number; loadError: string | null }[];
-        };
+        }>();
         expect(api.models.find((m) => m.version === bad)?.loadError).toMatch(/\w/);
         const ready = await web.app.inject({ method: "GET", url: "/readyz" });
         expect(ready.statusCode).toBe(503);
-        expect(ready.json().reason).toMatch(new RegExp(`version ${bad}`));
+        expect(ready.json<{ reason: string }>().reason).toMatch(new RegExp(`version ${bad}`));
       } finally {
         await web.close();
       }

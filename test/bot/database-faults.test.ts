@@ -6,7 +6,7 @@ import { chmodSync, chownSync, existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Provider } from "../../core/db/client.ts";
+import { openDatabase } from "../../core/db/client.ts";
 import { sqlitePath } from "../../core/db/provider.ts";
 import { scratchDatabase, testProviders, type ScratchDatabase } from "../helpers/db.ts";
 import { projectRoot, testPostgresAdminUrl } from "../helpers/paths.ts";
@@ -57,7 +57,7 @@ function expectShortLogLines(bot: BotProcess) {
   for (const line of bot.output().split("\n")) expect(line.length, line.slice(0, 300)).toBeLessThan(2_000);
 }
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`a database that turns read-only or vanishes under a running bot [${provider}]`, () => {
     let scratch: ScratchDatabase;
     let bots: BotProcess[] = [];

@@ -2,7 +2,6 @@
 // and dropped with a log line, so Slack never retries a permanently bad event), never 500; an emoji
 // name past the core's limit is not stored. Signatures are valid: only the shape is wrong.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Provider } from "../../core/db/client.ts";
 import { freshDatabase, testProviders } from "../helpers/db.ts";
 import { startBotFixture, type BotFixture } from "./discord/bot-fixture.ts";
 import { FakeDiscord, snowflake } from "./discord/fake-discord.ts";
@@ -10,7 +9,7 @@ import { appKeys, signed } from "./discord/signing.ts";
 import { trainTinyModel } from "./web/fixture.ts";
 import { sendCommand, sendEvent, sendSigned, startSlackBot, type SlackBot } from "./slack/harness.ts";
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`malformed signed Discord interactions [${provider}]`, () => {
     const keys = appKeys();
     const fake = new FakeDiscord();
@@ -103,7 +102,7 @@ for (const provider of testProviders as Provider[]) {
         { timeout: 10_000 },
       );
       const [channel, ts] = ref.split("/");
-      messageRef = { channel: channel!, ts: ts! };
+      messageRef = { channel: channel, ts: ts };
     }, 180_000);
     afterAll(async () => {
       await bot?.stop();

@@ -2,7 +2,6 @@
 // request seen before runs once — across bot processes sharing the database (two Slack bots on one
 // database here) — and a retried Slack event (same event_id) runs once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Provider } from "../../core/db/client.ts";
 import { freshDatabase, testProviders } from "../helpers/db.ts";
 import { startBotFixture, type BotFixture } from "./discord/bot-fixture.ts";
 import { FakeDiscord, snowflake } from "./discord/fake-discord.ts";
@@ -12,7 +11,7 @@ import { commandBody, eventBody, sendCommand, sendSigned, startSlackBot, type Sl
 
 const FORM = "application/x-www-form-urlencoded";
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`replays and dates on Slack [${provider}]`, () => {
     let fresh: Awaited<ReturnType<typeof freshDatabase>>;
     let a: SlackBot;

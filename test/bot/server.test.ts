@@ -22,7 +22,7 @@ function capturingLogger() {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
-      for (const l of String(chunk).split("\n")) if (l.trim()) lines.push(JSON.parse(l));
+      for (const l of String(chunk).split("\n")) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });
@@ -55,7 +55,9 @@ describeEachDatabase("bot server probes on the real oracle", (getDb) => {
   it("/readyz: 503 with the reason before the first model, 200 with its version once one is current", async () => {
     const before = await server.app.inject({ method: "GET", url: "/readyz" });
     expect(before.statusCode).toBe(503);
-    expect(before.json()).toMatchObject({ ready: false, reason: expect.stringMatching(/model/i) });
+    const readyz = before.json<{ ready: boolean; reason: string }>();
+    expect(readyz.ready).toBe(false);
+    expect(readyz.reason).toMatch(/model/i);
 
     const config = testConfig(getDb().url, { trainer: { promotionTolerance: 10, evalSamples: 0 } });
     const { version } = await trainVersion({ db: getDb(), config, log: silentLogger }, { maxDocuments: 30 });
@@ -94,14 +96,17 @@ describe.skipIf(skipPostgres)("bot server probes while the database is down [pos
     try {
       const up = await server.app.inject({ method: "GET", url: "/readyz" });
       expect(up.statusCode).toBe(503); // reachable, but no model yet
-      expect(up.json().reason).not.toMatch(/database/i);
+      expect(up.json<{ reason: string }>().reason).not.toMatch(/database/i);
       // The database goes away under the running server (connections terminated, then gone).
       await scratch.drop();
       // Noticed within seconds (a check answers for a second; the watcher checks every two).
       await expect
-        .poll(async () => (await server.app.inject({ method: "GET", url: "/readyz" })).json().reason, {
-          timeout: 5_000,
-        })
+        .poll(
+          async () => (await server.app.inject({ method: "GET", url: "/readyz" })).json<{ reason: string }>().reason,
+          {
+            timeout: 5_000,
+          },
+        )
         .toMatch(/database|readiness check failed/i);
       const down = await server.app.inject({ method: "GET", url: "/readyz" });
       expect(down.statusCode).toBe(503);
@@ -126,7 +131,9 @@ describe("bot server: surfaces, errors, shutdown", () => {
     name: "test",
     async register(app) {
       // A parser of its own: must stay inside this surface's context.
-      app.addContentTypeParser("text/plain", { parseAs: "string" }, (_req, body, done) => done(null, `parsed:${body}`));
+      app.addContentTypeParser("text/plain", { parseAs: "string" }, (_req, body, done) =>
+        done(null, `parsed:${String(body)}`),
+      );
       app.register(
         async (scoped) => {
           scoped.post("/echo", async (req) => ({ body: req.body }));
@@ -290,7 +297,7 @@ describe("runCommand: one log line per command", () => {
       outcome: "ok",
       msg: "discord /prophecy",
     });
-    expect(lines[0]!.latencyMs).toBeGreaterThanOrEqual(15);
+    expect(lines[0].latencyMs).toBeGreaterThanOrEqual(15);
     expect(lines[1]).toMatchObject({
       surface: "slack",
       user: "u2",
@@ -300,7 +307,7 @@ describe("runCommand: one log line per command", () => {
       level: 30,
     });
     expect(lines[2]).toMatchObject({ surface: "web", outcome: "error", level: 50 });
-    expect((lines[2]!.err as { stack: string }).stack).toMatch(/TypeError: boom/);
+    expect((lines[2].err as { stack: string }).stack).toMatch(/TypeError: boom/);
 
     tracker.stopAccepting();
     let ran = false;

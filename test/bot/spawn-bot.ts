@@ -66,14 +66,14 @@ export function spawnBot(
   url.catch(() => {});
   let partial = "";
   const take = (d: Buffer) => {
-    output += d;
-    partial += d;
+    output += d.toString();
+    partial += d.toString();
     const lines = partial.split("\n");
     partial = lines.pop()!;
     for (const l of lines) onLine?.(l);
   };
-  child.stdout!.on("data", take);
-  child.stderr!.on("data", take);
+  child.stdout.on("data", take);
+  child.stderr.on("data", take);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
     child.on("exit", (code, signal) => resolve({ code, signal, at: Date.now() }));
   });

@@ -17,7 +17,7 @@ describe("oracle config --docs", () => {
       out
         .split("\n")
         .filter((l) => l.startsWith("| `"))
-        .map((l) => [l.split("`")[1]!, l]),
+        .map((l) => [l.split("`")[1], l]),
     );
     for (const group of ["bot", "discord", "slack", "web"]) expect(Object.keys(spec), group).toContain(group);
     let count = 0;

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { withEnvFile } from "../../config/env-file.ts";
 import { runOracle } from "../helpers/run-oracle.ts";
+import type { Config } from "../../config/schema.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "oracle-env-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,7 +33,7 @@ describe(".env", () => {
   it("is read by oracle commands run where it is; a variable set in the shell wins", async () => {
     const r = await runOracle(["config"], { SAMPLING_MAX_COUNT: "5" }, { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
-    const config = JSON.parse(r.stdout);
+    const config = JSON.parse(r.stdout) as Config;
     expect(config.training.epochs).toBe(7);
     expect(config.trainer.schedule).toBe("30 2 * * *");
     expect(config.sampling.maxCount).toBe(5);

@@ -159,7 +159,9 @@ describe("help, version and setup", () => {
   it("prints the version", async () => {
     const r = await runOracle(["--version"]);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")).version);
+    expect(r.stdout.trim()).toBe(
+      (JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string }).version,
+    );
   });
 
   it("gives the temperature range and the count limit in prophecy --help, from the configuration", async () => {

@@ -3,6 +3,7 @@ import { release, tryAcquire, TRAINER_LEASE } from "../../core/db/leases.ts";
 import { createModelVersion } from "../../core/db/model-versions.ts";
 import { describeEachDatabase, sampleModelVersion } from "../helpers/db.ts";
 import { hasStackTrace, runOracle } from "../helpers/run-oracle.ts";
+import type { Job } from "../../core/db/jobs.ts";
 
 describeEachDatabase("oracle retrain / jobs / cancel / promote / rollback", (getDb) => {
   const env = () => ({ DATABASE_URL: getDb().url });
@@ -13,10 +14,10 @@ describeEachDatabase("oracle retrain / jobs / cancel / promote / rollback", (get
       env(),
     );
     expect(queued.code, queued.stderr).toBe(0);
-    const job = JSON.parse(queued.stdout);
+    const job = JSON.parse(queued.stdout) as Job;
     expect(job).toMatchObject({ state: "queued", requestedBy: "ada", reason: "new corpus" });
 
-    const listed = JSON.parse((await runOracle(["jobs", "--json"], env())).stdout).jobs;
+    const listed = (JSON.parse((await runOracle(["jobs", "--json"], env())).stdout) as { jobs: Job[] }).jobs;
     expect(Object.keys(listed[0]).sort()).toEqual(
       [
         "id",

@@ -10,13 +10,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { testGloveCacheDir } from "../helpers/config.ts";
 import { projectRoot, testCorpusPath } from "../helpers/paths.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
 
 describe("README set-up", () => {
   it("is two commands: npm install, npm start", () => {
     const section = readme.slice(readme.indexOf("## Set up and run"));
-    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1];
     const commands = block
       .split("\n")
       .map((line) => line.replace(/#.*$/, "").trim())
@@ -73,17 +74,19 @@ describe("README set-up", () => {
         },
       });
       let output = "";
-      child.stdout.on("data", (d: Buffer) => (output += d));
-      child.stderr.on("data", (d: Buffer) => (output += d));
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      const served = (async () => {
-        for (;;) {
+      // The address it serves on, or null once it has exited without serving.
+      const served = waitFor(
+        "npm start to serve, or to exit",
+        () => {
           const url = /oracle serving on (http:\/\/[\d.:]+)/.exec(output)?.[1];
-          if (url) return url;
-          const code = await Promise.race([exited, new Promise((r) => setTimeout(r, 100, "waiting"))]);
-          if (code !== "waiting") return null;
-        }
-      })();
+          if (url) return { url };
+          return child.exitCode === null && child.signalCode === null ? undefined : { url: null };
+        },
+        { timeout: 100_000, interval: 100, detail: () => output },
+      ).then((r) => r.url);
       /** SIGTERM to the whole group (npm, its shell, `oracle serve`); SIGKILL if it outlives 15 s. */
       const stop = async () => {
         const group = -child.pid!;

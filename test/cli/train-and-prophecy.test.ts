@@ -2,6 +2,35 @@ import { expect, it } from "vitest";
 import { describeEachDatabase } from "../helpers/db.ts";
 import { hasStackTrace, runOracle } from "../helpers/run-oracle.ts";
 
+/** What `oracle train --json` prints (the fields read here). */
+interface TrainJson {
+  [figure: string]: unknown;
+  version: number;
+  reason: string;
+  epochSeconds: number[];
+  evaluation: {
+    testPerplexity: number;
+    testKneserNeyPerplexity: number;
+    testTokens: number;
+    testUnknownTokens: number;
+    quality: ({ temperature: number; overuse: { multiple: number }; topPhrase: { corpusShare: number } } & Record<
+      string,
+      unknown
+    >)[];
+    corpusQuality: unknown;
+  };
+}
+/** What `oracle prophecy --json` prints. */
+interface ProphecyJson {
+  prophecies: { lines: string[]; seed: number; text: string }[];
+}
+/** What `oracle models --json` prints. */
+interface ModelsJson {
+  current: number;
+  versions: { version: number }[];
+  promotions: { version: number }[];
+}
+
 // The issue's walk-through, through the real CLI, on a slice of the corpus.
 describeEachDatabase("oracle train / prophecy / models", (getDb) => {
   const env = () => ({ DATABASE_URL: getDb().url });
@@ -17,7 +46,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
   it("trains version 1, prophesies from it, and a second train makes version 2 current", async () => {
     const first = await runOracle(["train", "--epochs", "1", "--max-documents", "40", "--json"], env());
     expect(first.code, first.stderr).toBe(0);
-    const v1 = JSON.parse(first.stdout);
+    const v1 = JSON.parse(first.stdout) as TrainJson;
     expect(v1).toMatchObject({ version: 1, epochs: 1, backend: "wasm", status: "accepted" });
     for (const key of ["loss", "valLoss", "valAcc", "vocabSize", "gloveCoverage"]) expect(v1[key]).toBeTypeOf("number");
     expect(v1.epochSeconds).toHaveLength(1);
@@ -25,12 +54,20 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     expect(v1.evaluation.testPerplexity).toBeGreaterThan(1);
     expect(v1.evaluation.testKneserNeyPerplexity).toBeGreaterThan(1);
     expect(v1.evaluation.testTokens).toBeGreaterThan(v1.evaluation.testUnknownTokens);
-    expect(v1.evaluation.quality.map((q: { temperature: number }) => q.temperature)).toEqual([0.7, 1, 1.3]);
+    expect(v1.evaluation.quality.map((q) => q.temperature)).toEqual([0.7, 1, 1.3]);
+    // The loop figures of each temperature, and the corpus' own beside them.
+    for (const q of v1.evaluation.quality) {
+      expect(q.overuse.multiple).toBeGreaterThan(0);
+      expect(q.topPhrase.corpusShare).toBeGreaterThanOrEqual(0);
+      for (const key of ["repeatedTrigram", "contentWordThrice", "inWordRange", "capped", "distinctBigrams"])
+        expect(q[key]).toBeTypeOf("number");
+    }
+    expect(v1.evaluation.corpusQuality).toMatchObject({ inWordRange: 1, capped: 0, overuse: { multiple: 1 } });
     expect(first.stderr).toMatch(/epoch 1\/1: loss/); // plain progress lines when not a terminal
 
     const p = await runOracle(["prophecy", "--temperature", "1.2", "--json"], env());
     expect(p.code, p.stderr).toBe(0);
-    const [prophecy] = JSON.parse(p.stdout).prophecies;
+    const [prophecy] = (JSON.parse(p.stdout) as ProphecyJson).prophecies;
     expect(prophecy.lines).toHaveLength(4);
     expect(prophecy).toMatchObject({ temperature: 1.2, modelVersion: 1 });
 
@@ -39,19 +76,25 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       TRAINER_PROMOTION_TOLERANCE: "10",
     });
     expect(JSON.parse(second.stdout)).toMatchObject({ version: 2, status: "accepted" });
-    const models = JSON.parse((await runOracle(["models", "--json"], env())).stdout);
+    const models = JSON.parse((await runOracle(["models", "--json"], env())).stdout) as ModelsJson;
     expect(models.current).toBe(2);
-    expect(models.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-    expect(models.promotions.map((p: { version: number }) => p.version)).toEqual([2, 1]);
+    expect(models.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(models.promotions.map((p) => p.version)).toEqual([2, 1]);
     const listing = (await runOracle(["models"], env())).stdout;
-    expect(listing).toMatch(/promotions, newest first:\n  v2 .* by \S+: /);
+    expect(listing).toMatch(/promotions, newest first:\n {2}v2 .* by \S+: /);
     // The full record of one version: the held-out perplexities and the quality figures, in words.
     const record = await runOracle(["models", "2"], env());
     expect(record.code, record.stderr).toBe(0);
     expect(record.stdout).toMatch(/^model version 2 \(current\)$/m);
     expect(record.stdout).toMatch(/held-out test +\d+\.\d \(trigram baseline \d+\.\d; \d+ of \d+ words unknown\)/);
-    expect(record.stdout).toMatch(/at T=0\.7 +5 quatrains: word repeated at once 0%, ending a sentence 100%/);
-    const one = JSON.parse((await runOracle(["models", "1", "--json"], env())).stdout);
+    expect(record.stdout).toMatch(/^ +T=0\.7 5 · T=1 5 · T=1\.3 5$/m);
+    expect(record.stdout).toMatch(
+      /quatrains repeating a word at once \(limit at most 0\.0%\)\n +corpus 0\.0% · T=0\.7 0\.0% · /,
+    );
+    expect(record.stdout).toMatch(
+      /words per quatrain, mean ± sd \(corpus' range \d+–\d+\)\n +corpus \d+\.\d ± \d+\.\d · T=0\.7 /,
+    );
+    const one: unknown = JSON.parse((await runOracle(["models", "1", "--json"], env())).stdout);
     expect(one).toMatchObject({ current: 2, version: { version: 1, isCurrent: false } });
     expect((await runOracle(["models", "9"], env())).stderr).toMatch(/There is no model version 9\./);
     // A normal run says only what it must: no backend line unless --verbose.
@@ -64,7 +107,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       TRAINER_PROMOTION_TOLERANCE: "10",
     });
     expect(other.code, other.stderr).toBe(0);
-    const v3 = JSON.parse(other.stdout);
+    const v3 = JSON.parse(other.stdout) as TrainJson;
     expect(v3).toMatchObject({ version: 3, status: "rejected" });
     expect(v3.reason).toMatch(/trained on another corpus than current v2 .*not comparable/);
 
@@ -92,7 +135,7 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       env(),
     );
     expect(JSON.parse(allowed.stdout)).toMatchObject({ version: 4, status: "accepted" });
-    expect(JSON.parse(allowed.stdout).reason).toMatch(/--allow-corpus-change/);
+    expect((JSON.parse(allowed.stdout) as TrainJson).reason).toMatch(/--allow-corpus-change/);
   }, 240_000);
 
   it("prints no log line at the default level (--verbose shows them); the models table fits 100 columns", async () => {
@@ -116,7 +159,9 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
       expect(lines.filter((l) => l.length > 100)).toEqual([]);
     }
     const table = (await runOracle(["models"], quiet)).stdout.split("\n");
-    expect(table[0]).toMatch(/^ +version +status +trained \(UTC\) +epochs +val loss +test ppl +trigram +copied$/);
+    expect(table[0]).toMatch(
+      /^ +version +status +trained \(UTC\) +epochs +val loss +test ppl +trigram +copied +limits$/,
+    );
     expect(table[1]).toMatch(/^ +v1 +(accepted|rejected|current)/);
   }, 120_000);
 
@@ -136,11 +181,11 @@ describeEachDatabase("oracle train / prophecy / models", (getDb) => {
     const r = await runOracle(["--verbose", "prophecy", "--count", "3", "--seed", "5", "--json"], env());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/tfjs backend/);
-    const seeds = JSON.parse(r.stdout).prophecies.map((p: { seed: number }) => p.seed);
+    const seeds = (JSON.parse(r.stdout) as ProphecyJson).prophecies.map((p) => p.seed);
     expect(seeds[0]).toBe(5);
-    const third = JSON.parse(r.stdout).prophecies[2];
+    const third = (JSON.parse(r.stdout) as ProphecyJson).prophecies[2];
     const again = await runOracle(["prophecy", "--seed", String(third.seed), "--json"], env());
-    expect(JSON.parse(again.stdout).prophecies[0].text).toBe(third.text);
+    expect((JSON.parse(again.stdout) as ProphecyJson).prophecies[0].text).toBe(third.text);
     expect((await runOracle(["prophecy", "--seed", "5"], env())).stderr).not.toMatch(/tfjs backend/);
   }, 180_000);
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { getJob } from "../../core/db/jobs.ts";
+import { getJob, type Job } from "../../core/db/jobs.ts";
 import { currentModelVersion } from "../../core/db/model-versions.ts";
 import { testGloveCacheDir } from "../helpers/config.ts";
 import { describeEachDatabase } from "../helpers/db.ts";
@@ -49,7 +49,7 @@ describeEachDatabase("oracle trainer", (getDb) => {
       });
       expect(first.status).toBe("accepted");
 
-      const queued = JSON.parse((await runOracle(["retrain", "--reason", "test", "--json"], env)).stdout);
+      const queued = JSON.parse((await runOracle(["retrain", "--reason", "test", "--json"], env)).stdout) as Job;
       const done = await waitFor(
         "the retrain job",
         async () => {

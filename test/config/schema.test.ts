@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, describeSpec } from "../../config/define.ts";
+import { ConfigError, describeSpec, type Spec } from "../../config/define.ts";
 import { loadConfig, spec } from "../../config/schema.ts";
 
 describe("config", () => {
@@ -91,7 +91,8 @@ describe("config", () => {
 
   it("documents every key with its variable and default", () => {
     const doc = describeSpec(spec);
-    for (const group of Object.values(spec))
+    const settings: Spec = spec;
+    for (const group of Object.values(settings))
       for (const s of Object.values(group)) expect(doc).toContain(`\`${s.env}\``);
     expect(doc).toMatch(/TRAIN_BATCH_SIZE.*512/);
   });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, type Db, type Provider } from "../../core/db/client.ts";
 import type { NewModelVersion } from "../../core/db/model-versions.ts";
 import { testPostgresAdminUrl } from "./paths.ts";
+import { goodFigures } from "./quality-figures.ts";
 
 /** Set TEST_SKIP_POSTGRES=1 to run without a PostgreSQL server; otherwise a missing server fails the suite. */
 export const skipPostgres = process.env.TEST_SKIP_POSTGRES === "1";
@@ -157,31 +158,8 @@ export function sampleModelVersion(overrides: Partial<NewModelVersion> = {}): Ne
       copy: { samples: 10, meanLongestCopied: 3, maxLongestCopied: 6 },
       meanTokens: 36,
       corpusMeanTokens: 36,
-      quality: [
-        {
-          temperature: 1,
-          quatrains: 10,
-          immediateRepeat: 0,
-          noTerminalEnd: 0,
-          badPunctuation: 0,
-          copiedMax: 6,
-          copiedMean: 3,
-          copiedWithinLimit: 1,
-          distinctBigramsPerQuatrain: 30,
-          meanTokens: 36,
-        },
-      ],
-      corpusQuality: {
-        quatrains: 1,
-        immediateRepeat: 0,
-        noTerminalEnd: 0,
-        badPunctuation: 0,
-        copiedMax: null,
-        copiedMean: null,
-        copiedWithinLimit: null,
-        distinctBigramsPerQuatrain: 3,
-        meanTokens: 3,
-      },
+      quality: [goodFigures({ temperature: 1, quatrains: 10, distinctBigramsAt: 300 })],
+      corpusQuality: goodFigures({ quatrains: 1, copiedMax: null, copiedMean: null, copiedWithinLimit: null }),
     },
     ...overrides,
   };

@@ -26,7 +26,7 @@ export function runOracle(
   const command = [process.execPath, path.join(projectRoot, "bin/oracle.js"), ...args];
   const [file, argv] = options.terminal
     ? ["script", ["-qefc", command.map(quoted).join(" "), "/dev/null"]]
-    : [command[0]!, command.slice(1)];
+    : [command[0], command.slice(1)];
   return new Promise((resolve) => {
     execFile(
       file,

@@ -10,6 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildServer } from "../../bot/server.ts";
 import { createTracker } from "../../bot/tracker.ts";
+import type { Spec } from "../../config/define.ts";
 import { spec } from "../../config/schema.ts";
 import { silentLogger } from "../../core/logger.ts";
 import { projectRoot } from "../helpers/paths.ts";
@@ -75,8 +76,8 @@ function dockerStages(text: string): Map<string, { from: string; user: string | 
     const line = raw.trim();
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
     if (from) {
-      const base = stages.get(from[1]!);
-      current = { from: from[1]!, user: base?.user ?? null };
+      const base = stages.get(from[1]);
+      current = { from: from[1], user: base?.user ?? null };
       stages.set(from[2] ?? `#${stages.size}`, current);
     }
     const user = /^USER\s+(\S+)/i.exec(line);
@@ -101,44 +102,44 @@ describe.skipIf(skipWithout(COMPOSE, hasProgram(COMPOSE), "apt-get install docke
     it("has db (volume, health check), migrate once before trainer and bot, a bot publishing its port", () => {
       const s = services();
       expect(Object.keys(s).sort()).toEqual(["bot", "db", "migrate", "trainer"]);
-      expect(s.db!.image).toMatch(/^postgres:/);
-      expect(s.db!.volumes).toContain("pgdata:/var/lib/postgresql/data:rw");
-      expect(s.db!.healthcheck?.test.join(" ")).toMatch(/pg_isready/);
-      expect(s.migrate!.depends_on).toEqual({ db: { condition: "service_healthy" } });
-      expect(s.migrate!.environment?.DATABASE_URL).toMatch(/^postgresql:\/\/.*@db:5432\//);
+      expect(s.db.image).toMatch(/^postgres:/);
+      expect(s.db.volumes).toContain("pgdata:/var/lib/postgresql/data:rw");
+      expect(s.db.healthcheck?.test.join(" ")).toMatch(/pg_isready/);
+      expect(s.migrate.depends_on).toEqual({ db: { condition: "service_healthy" } });
+      expect(s.migrate.environment?.DATABASE_URL).toMatch(/^postgresql:\/\/.*@db:5432\//);
       for (const name of ["trainer", "bot"]) {
-        expect(s[name]!.depends_on?.migrate, name).toEqual({ condition: "service_completed_successfully" });
+        expect(s[name].depends_on?.migrate, name).toEqual({ condition: "service_completed_successfully" });
       }
-      expect(s.bot!.ports).toEqual([expect.objectContaining({ target: 3000 })]);
+      expect(s.bot.ports).toEqual([expect.objectContaining({ target: 3000 })]);
       expect(Object.keys(result.ok ? result.config.volumes : {}).sort()).toEqual(["oracle-data", "pgdata"]);
     });
 
     it("runs the trainer on the CPU by default: the runtime image, wasm, no GPU reserved, no profile to pick", () => {
       const { trainer } = services();
-      expect(trainer!.profiles).toBeUndefined();
-      expect(trainer!.build?.target).toBe("runtime");
-      expect(trainer!.environment?.TRAINER_BACKEND).toBe("wasm");
-      expect(trainer!.deploy).toBeUndefined();
+      expect(trainer.profiles).toBeUndefined();
+      expect(trainer.build?.target).toBe("runtime");
+      expect(trainer.environment?.TRAINER_BACKEND).toBe("wasm");
+      expect(trainer.deploy).toBeUndefined();
     });
 
     it("switches the trainer to the GPU by the COMPOSE_FILE line .env.example documents", () => {
-      const documented = [...envExample.matchAll(/^# ?(COMPOSE_FILE=\S+)/gm)].map((m) => m[1]!);
+      const documented = [...envExample.matchAll(/^# ?(COMPOSE_FILE=\S+)/gm)].map((m) => m[1]);
       expect(documented).toEqual([
         "COMPOSE_FILE=docker-compose.yml:docker-compose.gpu.yml",
         "COMPOSE_FILE=docker-compose.yml:docker-compose.webgpu.yml",
       ]);
       const gpu = composeConfig(envWith({ COMPOSE_FILE: "docker-compose.yml:docker-compose.gpu.yml" }));
       if (!gpu.ok) throw new Error(gpu.stderr);
-      const trainer = gpu.config.services.trainer!;
+      const trainer = gpu.config.services.trainer;
       expect(trainer.build?.target).toBe("trainer-gpu");
       expect(trainer.environment?.TRAINER_BACKEND).toBe("tensorflow-gpu");
       expect(trainer.deploy?.resources?.reservations?.devices).toEqual([
         expect.objectContaining({ driver: "nvidia", capabilities: ["gpu"] }),
       ]);
-      expect(gpu.config.services.bot!.deploy).toBeUndefined();
+      expect(gpu.config.services.bot.deploy).toBeUndefined();
       const webgpu = composeConfig(envWith({ COMPOSE_FILE: "docker-compose.yml:docker-compose.webgpu.yml" }));
       if (!webgpu.ok) throw new Error(webgpu.stderr);
-      expect(webgpu.config.services.trainer!.environment).toMatchObject({
+      expect(webgpu.config.services.trainer.environment).toMatchObject({
         TRAINER_BACKEND: "webgpu",
         NVIDIA_DRIVER_CAPABILITIES: "compute,utility,graphics",
       });
@@ -158,24 +159,25 @@ describe.skipIf(skipWithout(COMPOSE, hasProgram(COMPOSE), "apt-get install docke
       if (!custom.ok) throw new Error(custom.stderr);
       const { DATABASE_URL: _own, ...passed } = settings;
       for (const name of ["migrate", "trainer", "bot"]) {
-        const environment = custom.config.services[name]!.environment!;
+        const environment = custom.config.services[name].environment!;
         expect(environment, name).toMatchObject(passed);
         expect(environment.DATABASE_URL, name).toMatch(/^postgresql:\/\/oracle:change-me@db:5432\/oracle$/);
         expect(environment.CORPUS_PATH, name).toBe("/data/corpus/quatrains.txt");
       }
-      expect(custom.config.services.bot!.environment?.PORT).toBe("3000");
-      expect(custom.config.services.db!.environment).not.toHaveProperty("WEB_READ_TOKEN");
+      expect(custom.config.services.bot.environment?.PORT).toBe("3000");
+      expect(custom.config.services.db.environment).not.toHaveProperty("WEB_READ_TOKEN");
     });
 
     it(".env.example names only real settings (and the stack's own variables)", () => {
-      const names = [...envExample.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
-      const settings = new Set(Object.values(spec).flatMap((group) => Object.values(group).map((x) => x.env)));
+      const names = [...envExample.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+      const specs: Spec = spec;
+      const settings = new Set(Object.values(specs).flatMap((group) => Object.values(group).map((x) => x.env)));
       const stack = new Set(["POSTGRES_PASSWORD", "COMPOSE_FILE"]);
       expect(names.filter((n) => !settings.has(n) && !stack.has(n))).toEqual([]);
     });
 
     it("the bot's health check is liveness: healthy while no model exists yet, where /readyz is not ready", async () => {
-      const test = services().bot!.healthcheck!.test;
+      const test = services().bot.healthcheck!.test;
       expect(test.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
       expect(test[3]).toContain("http://127.0.0.1:3000/healthz");
       // The same probe against the real bot server with no model yet.
@@ -193,8 +195,8 @@ describe.skipIf(skipWithout(COMPOSE, hasProgram(COMPOSE), "apt-get install docke
               resolve(error ? (typeof error.code === "number" ? error.code : 1) : 0),
             ),
           );
-        expect(await probe(test[3]!)).toBe(0);
-        expect(await probe(test[3]!.replace("/healthz", "/readyz"))).toBe(1);
+        expect(await probe(test[3])).toBe(0);
+        expect(await probe(test[3].replace("/healthz", "/readyz"))).toBe(1);
       } finally {
         await server.app.close();
       }

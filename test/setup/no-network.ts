@@ -2,6 +2,7 @@
 import net from "node:net";
 
 const LOOPBACK = /^(127\.|::1$|localhost$|::ffff:127\.)/;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called back with .apply(socket)
 const original = net.Socket.prototype.connect;
 
 net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
@@ -20,4 +21,4 @@ net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     throw new Error(`test tried to reach ${host}: outside network is blocked in tests`);
   }
   return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof net.Socket.prototype.connect;
+};

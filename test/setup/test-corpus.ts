@@ -13,7 +13,7 @@ export interface CorpusLookup {
 }
 
 /** The places looked at, in order: where `oracle setup` puts it, TEST_CORPUS_PATH, ../shared beside the project. */
-export function corpusCandidates({ projectRoot, envPath }: CorpusLookup): string[] {
+function corpusCandidates({ projectRoot, envPath }: CorpusLookup): string[] {
   return [
     path.join(projectRoot, "corpus", "quatrains.txt"),
     ...(envPath ? [path.resolve(envPath)] : []),

@@ -43,10 +43,10 @@ describeEachDatabase("trainer processes", (getDb) => {
     const done = (await jobs(db, ids)).sort((x, y) => x.startedAt!.localeCompare(y.startedAt!));
     expect(done.map((j) => j.state)).toEqual(["succeeded", "succeeded", "succeeded"]);
     expect(done.map((j) => j.epochsDone)).toEqual([2, 2, 2]);
-    for (let i = 1; i < done.length; i++) expect(done[i]!.startedAt! >= done[i - 1]!.finishedAt!).toBe(true);
-    for (const j of done) expect([a!.pid, b!.pid]).toContain(runnerPid(j.runner));
+    for (let i = 1; i < done.length; i++) expect(done[i].startedAt! >= done[i - 1].finishedAt!).toBe(true);
+    for (const j of done) expect([a.pid, b.pid]).toContain(runnerPid(j.runner));
 
-    for (const p of [a!, b!]) {
+    for (const p of [a, b]) {
       const exit = await terminate(p);
       expect(exit).toMatchObject({ code: 0, signal: null });
       expect(exit.ms).toBeLessThan(10_000);
@@ -90,8 +90,8 @@ describeEachDatabase("trainer processes", (getDb) => {
     );
 
     const running = (await getJob(db, job.id))!;
-    const victim = [a!, b!].find((p) => p.pid === runnerPid(running.runner))!;
-    const survivor = victim === a ? b! : a!;
+    const victim = [a, b].find((p) => p.pid === runnerPid(running.runner))!;
+    const survivor = victim === a ? b : a;
     const lastRenewal = (await getLease(db, TRAINER_LEASE))!.renewedAt.getTime();
     victim.child.kill("SIGKILL");
     await victim.exited;

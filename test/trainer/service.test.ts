@@ -164,7 +164,7 @@ describeEachDatabase("trainer service", (getDb) => {
     const jobs = (await Promise.all(ids.map((id) => getJob(db, id))))
       .map((j) => j!)
       .sort((a, b) => a.startedAt!.localeCompare(b.startedAt!));
-    for (let i = 1; i < jobs.length; i++) expect(jobs[i]!.startedAt! >= jobs[i - 1]!.finishedAt!).toBe(true);
+    for (let i = 1; i < jobs.length; i++) expect(jobs[i].startedAt! >= jobs[i - 1].finishedAt!).toBe(true);
   });
 
   it("stop() halts after the current batch, re-queues the job and releases the lease", async () => {

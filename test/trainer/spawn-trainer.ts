@@ -41,10 +41,10 @@ export function spawnTrainer(
     },
   );
   let output = "";
-  child.stdout!.on("data", (d) => {
+  child.stdout.on("data", (d) => {
     output += d;
   });
-  child.stderr!.on("data", (d) => {
+  child.stderr.on("data", (d) => {
     output += d;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {

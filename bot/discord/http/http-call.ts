@@ -3,6 +3,8 @@
 // client (interaction tokens need no bot token).
 import {
   ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ComponentType,
   InteractionResponseType,
   InteractionType,
   MessageFlags,
@@ -20,7 +22,7 @@ export interface HttpCall {
   /** Resolves with the HTTP response body once the handler gives its first answer. */
   firstResponse: Promise<APIInteractionResponse>;
   /** The route calls this once the response went out (or the connection closed). */
-  markSent(): void;
+  markSent: () => void;
 }
 
 function invoker(i: APIInteraction): Invoker {
@@ -33,7 +35,9 @@ function invoker(i: APIInteraction): Invoker {
 }
 
 function flatOptions(
-  options: readonly { name: string; type: number; value?: unknown; options?: unknown }[] | undefined,
+  options:
+    | readonly { name: string; type: ApplicationCommandOptionType; value?: unknown; options?: unknown }[]
+    | undefined,
 ) {
   const out = new Map<string, string | number | boolean>();
   for (const o of options ?? []) {
@@ -67,7 +71,7 @@ export function httpCall(i: APIInteraction, rest: REST): HttpCall | null {
   if (i.type === InteractionType.ApplicationCommandAutocomplete) {
     const focused = i.data.options
       .flatMap((o) => ("options" in o ? (o.options ?? []) : [o]))
-      .find((o) => "focused" in o && o.focused) as { name: string; value: unknown } | undefined;
+      .find((o) => "focused" in o && o.focused) as { name: string; value: string | number | boolean } | undefined;
     const call: AutocompleteCall = {
       ...base,
       kind: "autocomplete",
@@ -80,8 +84,8 @@ export function httpCall(i: APIInteraction, rest: REST): HttpCall | null {
     return { call, firstResponse, markSent };
   }
 
-  const isCommand = i.type === InteractionType.ApplicationCommand && i.data.type === 1;
-  const isButton = i.type === InteractionType.MessageComponent && i.data.component_type === 2;
+  const isCommand = i.type === InteractionType.ApplicationCommand && i.data.type === ApplicationCommandType.ChatInput;
+  const isButton = i.type === InteractionType.MessageComponent && i.data.component_type === ComponentType.Button;
   if (!isCommand && !isButton) return null;
 
   let state: MessageCall["state"] = "none";

@@ -69,6 +69,6 @@ const interactionShape = z.discriminatedUnion("type", [
 export function shapeProblem(body: unknown): string | null {
   const checked = interactionShape.safeParse(body);
   if (checked.success) return null;
-  const issue = checked.error.issues[0]!;
+  const issue = checked.error.issues[0];
   return `${issue.path.join(".") || "interaction"}: ${issue.message}`;
 }

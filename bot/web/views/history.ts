@@ -25,7 +25,7 @@ function pageLink(params: HistoryForm, cursor: string): string {
 
 /** `page` is null when the filters could not be read: the form comes back with what was wrong beside each. */
 export function historyPage(params: HistoryForm, page: HistoryPage | null, problems?: FilterProblems): SafeHtml {
-  const value = (v: unknown) => (v === undefined ? "" : String(v));
+  const value = (v: HistoryForm[keyof HistoryForm]) => (v === undefined ? "" : String(v));
   const filtered = Object.entries(params).some(
     ([k, v]) => v !== undefined && k !== "cursor" && k !== "sort" && k !== "limit",
   );

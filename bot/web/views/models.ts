@@ -1,5 +1,6 @@
 import type { ModelDetails, RunDetails } from "../../../core/oracle/operations.ts";
 import { LIMITS } from "../../../core/limits.ts";
+import { brokenLimitCount, qualityRows } from "../../../core/eval/index.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { fixed, layout, when } from "./layout.ts";
 
@@ -20,6 +21,23 @@ function statusOf(m: ModelDetails): SafeHtml {
   return html`<span class="badge accepted">accepted</span>`;
 }
 
+/** "all kept", "3 broken" or "—" (no figures, or stored before the loop figures existed). */
+function limitsOf(m: ModelDetails): string {
+  const broken = brokenLimitCount(m.quality, m.corpusQuality);
+  return broken === null ? "—" : broken === 0 ? "all kept" : `${broken} broken`;
+}
+
+/** The quality figures per temperature beside the corpus' own and the limit; open on the current version. */
+function qualityTable(m: ModelDetails): SafeHtml {
+  if (m.quality.length === 0) return html``;
+  const rows = qualityRows(m.quality, m.corpusQuality);
+  return html`<details class="quality"${m.current ? " open" : ""}>
+<summary>Sampled quatrains beside the corpus (${m.quality.map((q) => q.quatrains ?? "–").join(" / ")} per temperature)</summary>
+<table class="quality"><thead><tr><th scope="col">figure</th><th scope="col">corpus</th>${m.quality.map((q) => html`<th scope="col">T=${q.temperature ?? "?"}</th>`)}<th scope="col">limit</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr><th scope="row">${r.figure}</th><td>${r.corpus}</td>${r.values.map((v) => html`<td>${v}</td>`)}<td>${r.limit}</td></tr>`)}</tbody></table>
+</details>`;
+}
+
 function modelCard(m: ModelDetails, admin: boolean): SafeHtml {
   return html`<article class="model${m.current ? " is-current" : ""}" id="v${m.version}" data-version="${m.version}">
 <h2>Version ${m.version} ${statusOf(m)}</h2>
@@ -32,9 +50,11 @@ function modelCard(m: ModelDetails, admin: boolean): SafeHtml {
 <dt>Validation loss</dt><dd>${fixed(m.valLoss)}</dd>
 <dt>Perplexity</dt><dd>${fixed(m.perplexity, 1)} <span class="muted">(trigram ${fixed(m.kneserNeyPerplexity, 1)})</span></dd>
 <dt>Longest copied run</dt><dd>${m.longestCopied ?? "–"}</dd>
+<dt>Quality limits</dt><dd>${limitsOf(m)}</dd>
 <dt>GloVe coverage</dt><dd>${(m.gloveCoverage * 100).toFixed(1)} %</dd>
 ${m.promotedBy ? html`<dt>Promoted</dt><dd>${m.promotedAt ? when(m.promotedAt) : ""} by ${m.promotedBy}</dd>` : ""}
 </dl>
+${qualityTable(m)}
 <p class="actions">${m.jobId ? html`<a href="/runs/${m.jobId}">training curves</a>` : ""}
 ${admin && !m.current && m.hasWeights ? html`<button type="button" class="admin promote" data-version="${m.version}">Promote</button>` : ""}</p>
 </article>`;

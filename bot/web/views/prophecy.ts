@@ -2,7 +2,7 @@ import type { StoredProphecy } from "../../../core/oracle/types.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { layout, when } from "./layout.ts";
 
-export function reactionsOf(p: StoredProphecy): SafeHtml {
+function reactionsOf(p: StoredProphecy): SafeHtml {
   const entries = Object.entries(p.reactions).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0) return html`<span class="muted">no reactions</span>`;
   return html`<ul class="reactions" aria-label="reactions">${entries.map(([emoji, count]) => html`<li><span class="emoji">${emoji}</span> ${count}</li>`)}</ul>`;

@@ -33,7 +33,7 @@ export async function startBotFixture(
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
-      for (const l of String(chunk).split("\n")) if (l.trim()) logs.push(JSON.parse(l));
+      for (const l of String(chunk).split("\n")) if (l.trim()) logs.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });

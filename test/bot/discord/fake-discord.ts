@@ -7,12 +7,39 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 
+/**
+ * A JSON body the bot sent, its fields named as Discord's API names them. A test reads the fields the
+ * request it waited for must carry; one that is missing fails its expectation.
+ */
+interface SentBody extends SentMessage {
+  /** An interaction callback's response type, and its message. */
+  type: number;
+  data: SentMessage;
+}
+
+/** A message the bot sent: a callback's data, a webhook edit, a channel post. */
+export interface SentMessage {
+  [field: string]: unknown;
+  content: string;
+  flags: number;
+  embeds: { title: string; description: string; footer: { text: string } }[];
+  components: { components: { custom_id: string }[] }[];
+  allowed_mentions: { parse: string[] };
+}
+
+/** A gateway frame the client sent: IDENTIFY carries the token, the shard and the intents. */
+interface GatewayFrame {
+  op: number;
+  d: { token?: string; shard?: [number, number]; intents?: number } | null;
+}
+
 export interface RecordedRequest {
   method: string;
   /** Path below /api/v10, e.g. /interactions/1/tok/callback. */
   path: string;
   query: URLSearchParams;
-  body: any;
+  /** Parsed JSON (text or null when the request carried none). */
+  body: SentBody;
   auth: string | undefined;
   at: number;
 }
@@ -41,7 +68,7 @@ export class FakeDiscord {
   readonly channelId: string;
   readonly requests: RecordedRequest[] = [];
   /** Gateway frames the client sent (IDENTIFY, heartbeats…). */
-  readonly gatewayFrames: { op: number; d: any }[] = [];
+  readonly gatewayFrames: GatewayFrame[] = [];
   /** Messages by interaction token: the interaction's original response. */
   private readonly originals = new Map<string, Message>();
   private readonly sockets = new Set<WebSocket>();
@@ -104,7 +131,7 @@ export class FakeDiscord {
     });
     this.send(ws, { op: 10, d: { heartbeat_interval: 41_250 } });
     ws.on("message", (raw) => {
-      const frame = JSON.parse(String(raw)) as { op: number; d: any };
+      const frame = JSON.parse((raw as Buffer).toString()) as GatewayFrame; // ws hands text frames over as a Buffer
       this.gatewayFrames.push(frame);
       this.notify();
       if (frame.op === 1) this.send(ws, { op: 11, d: null });
@@ -113,7 +140,7 @@ export class FakeDiscord {
           ws.close(4004, "Authentication failed.");
           return;
         }
-        this.ready(ws, frame.d.shard as [number, number] | undefined);
+        this.ready(ws, frame.d?.shard);
       }
     });
   }
@@ -337,7 +364,7 @@ export class FakeDiscord {
       mention_roles: [],
       attachments: [],
       pinned: false,
-      flags: (data.flags as number | undefined) ?? 0,
+      flags: data.flags ?? 0,
     };
   }
 
@@ -379,7 +406,9 @@ export class FakeDiscord {
       method: req.method ?? "GET",
       path,
       query: url.searchParams,
-      body: text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : text || null,
+      body: (text && (req.headers["content-type"] ?? "").includes("json")
+        ? JSON.parse(text)
+        : text || null) as SentBody,
       auth: req.headers.authorization,
       at: Date.now(),
     };
@@ -420,7 +449,12 @@ export class FakeDiscord {
       if (needsBot()) return;
       return json(
         200,
-        (record.body as object[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1], version: snowflake() })),
+        (record.body as unknown as object[]).map((c) => ({
+          ...c,
+          id: snowflake(),
+          application_id: m![1],
+          version: snowflake(),
+        })),
       );
     }
     if (record.method === "POST" && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
@@ -429,11 +463,8 @@ export class FakeDiscord {
       // 4: a message now; 5: "thinking…" (a message edited later); 7: update; 8: autocomplete choices.
       let message: Message | undefined;
       if (cb.type === 4 || cb.type === 5) {
-        message = this.message(
-          this.channelId,
-          cb.type === 4 ? (cb.data ?? {}) : { flags: (cb.data?.flags as number | undefined) ?? 0 },
-        );
-        this.originals.set(token!, message);
+        message = this.message(this.channelId, cb.type === 4 ? (cb.data ?? {}) : { flags: cb.data?.flags ?? 0 });
+        this.originals.set(token, message);
       }
       if (url.searchParams.get("with_response") === "true") {
         return json(200, {
@@ -450,7 +481,7 @@ export class FakeDiscord {
       return json(204);
     }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/))) {
-      const token = m[2]!;
+      const token = m[2];
       // An HTTP interaction's first answer reaches this fake through the test (setOriginal), a moment
       // after the bot sent it; Discord itself has it at once. Wait for it a little.
       const message =
@@ -468,12 +499,12 @@ export class FakeDiscord {
       }
     }
     if (record.method === "POST" && (m = path.match(/^\/webhooks\/(\d+)\/([^/]+)$/))) {
-      return json(200, this.message(this.channelId, record.body as Record<string, unknown>));
+      return json(200, this.message(this.channelId, record.body));
     }
     if (record.method === "POST" && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
       if (needsBot()) return;
       return json(200, {
-        ...this.message(m[1]!, record.body as Record<string, unknown>),
+        ...this.message(m[1], record.body),
         type: 0,
         webhook_id: undefined,
       });

@@ -30,11 +30,11 @@ describe("Discord messages", () => {
 
   it("a quatrain: four markdown-escaped lines, version and temperature in the footer, no mentions", () => {
     const m = prophecyMessage(prophecy());
-    const lines = m.embeds![0]!.description!.split("\n");
+    const lines = m.embeds![0].description!.split("\n");
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe("The \\*great\\* king");
     expect(lines[1]).not.toMatch(/^@everyone/);
-    expect(m.embeds![0]!.footer!.text).toBe('model v3 · temperature 1.2 · about "the great" · #7');
+    expect(m.embeds![0].footer!.text).toBe('model v3 · temperature 1.2 · about "the great" · #7');
     expect(m.allowed_mentions).toEqual({ parse: [] });
   });
 
@@ -45,13 +45,13 @@ describe("Discord messages", () => {
       hasMore: true,
       publicUrl: "https://oracle.example/",
     });
-    const d = withUrl.embeds![0]!.description!;
+    const d = withUrl.embeds![0].description!;
     expect(d).toMatch(/\[#7\]\(https:\/\/oracle\.example\/p\/7\)/);
     expect(d).toMatch(/:thumbsup: 4 {2}🔥 2 {2}<:oracle_eye:123456789012345678> 1/);
     expect(d).toMatch(/\(https:\/\/oracle\.example\/history\?sort=reactions\)$/);
-    expect(withUrl.embeds![0]!.footer!.text).toBe("more: /history top:True page:2");
+    expect(withUrl.embeds![0].footer!.text).toBe("more: /history top:True page:2");
     const without = historyMessage([prophecy()], { top: false, page: 1, hasMore: false });
-    expect(without.embeds![0]!.description).not.toMatch(/https?:/);
+    expect(without.embeds![0].description).not.toMatch(/https?:/);
     expect(without.flags).toBe(64);
   });
 

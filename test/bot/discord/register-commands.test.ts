@@ -24,7 +24,7 @@ describe("oracle bot register-commands", () => {
       "GET /applications/@me",
       `PUT /applications/${fake.applicationId}/commands`,
     ]);
-    expect(fake.requests[1]!.auth).toBe(`Bot ${fake.token}`);
+    expect(fake.requests[1].auth).toBe(`Bot ${fake.token}`);
   });
 
   it("to one guild with DISCORD_GUILD_ID", async () => {
@@ -37,7 +37,12 @@ describe("oracle bot register-commands", () => {
     expect(r.code).toBe(0);
     const put = fake.requests.at(-1)!;
     expect(`${put.method} ${put.path}`).toBe(`PUT /applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
-    expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(["prophecy", "retrain", "history", "model"]);
+    expect((put.body as unknown as { name: string }[]).map((c) => c.name)).toEqual([
+      "prophecy",
+      "retrain",
+      "history",
+      "model",
+    ]);
   });
 
   it("without a token: one line, exit 1", async () => {

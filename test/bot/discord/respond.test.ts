@@ -78,7 +78,7 @@ describe("errors become private replies", () => {
     const { call, events } = recordingCall();
     await answerError(call, new UserError("Temperature must be between 0.1 and 2."), silentLogger);
     expect(events).toHaveLength(1);
-    const [kind, sent] = events[0]! as [string, MessageBody];
+    const [kind, sent] = events[0] as [string, MessageBody];
     expect(kind).toBe("reply");
     expect(sent).toMatchObject({
       content: "Temperature must be between 0.1 and 2.",
@@ -90,7 +90,7 @@ describe("errors become private replies", () => {
   it("a bug: the generic apology, never its text", async () => {
     const { call, events } = recordingCall();
     await answerError(call, new Error("SQLITE_BUSY at /srv/oracle/core/db.ts:12"), silentLogger);
-    expect((events[0]![1] as MessageBody).content).toBe(APOLOGY);
+    expect((events[0][1] as MessageBody).content).toBe(APOLOGY);
   });
 
   it("after a public deferral: the thinking message is removed and the error follows privately", async () => {
@@ -98,7 +98,7 @@ describe("errors become private replies", () => {
     await call.defer(false);
     await answerError(call, new UserError("No model yet."), silentLogger);
     expect(events.map((e) => e[0])).toEqual(["defer", "delete", "followUp"]);
-    expect((events[2]![1] as MessageBody).flags).toBe(64);
+    expect((events[2][1] as MessageBody).flags).toBe(64);
   });
 
   it("a Discord failure while answering is logged, not thrown", async () => {

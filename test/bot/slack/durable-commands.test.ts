@@ -2,14 +2,14 @@
 // the restarted bot; a quatrain Slack stored whose answer never reached the bot is found again (by
 // its message metadata) and linked, not posted twice. Real `oracle bot` processes, a fake Slack.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db, type Provider } from "../../../core/db/client.ts";
+import { openDatabase, type Db } from "../../../core/db/client.ts";
 import { scratchDatabase, testProviders, type ScratchDatabase } from "../../helpers/db.ts";
 import { spawnBot, type BotProcess } from "../spawn-bot.ts";
 import { trainTinyModel } from "../web/fixture.ts";
 import { startFakeSlack, type FakeSlack } from "./fake-slack.ts";
 import { commandBody, sendSigned, SIGNING_SECRET } from "./signing.ts";
 
-for (const provider of testProviders as Provider[]) {
+for (const provider of testProviders) {
   describe(`acknowledged Slack commands survive kill -9 [${provider}]`, () => {
     let scratch: ScratchDatabase;
     let db: Db;
@@ -71,7 +71,7 @@ for (const provider of testProviders as Provider[]) {
         .poll(async () => (await db.prisma.prophecy.findFirst({ where: { channel: "CLOST" } }))?.messageRef, {
           timeout: 10_000,
         })
-        .toBe(`CLOST/${message!.ts}`);
+        .toBe(`CLOST/${message.ts}`);
       expect(await db.prisma.prophecy.count({ where: { channel: "CLOST" } })).toBe(1);
     }, 120_000);
 
@@ -91,7 +91,7 @@ for (const provider of testProviders as Provider[]) {
         .poll(async () => (await db.prisma.prophecy.findFirst({ where: { channel: "CHALF" } }))?.messageRef, {
           timeout: 30_000,
         })
-        .toBe(`CHALF/${stored!.ts}`);
+        .toBe(`CHALF/${stored.ts}`);
       expect(fake.messages("CHALF")).toHaveLength(1);
       expect(await db.prisma.prophecy.count({ where: { channel: "CHALF" } })).toBe(1);
     }, 120_000);

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { parse as parseQuery } from "node:querystring";
 import { WebSocketServer, type WebSocket } from "ws";
 
-export interface RecordedCall {
+interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   /** The token the call was made with (Authorization: Bearer), if any. */
@@ -72,7 +72,7 @@ function decodeArgs(raw: string, contentType: string | undefined): Record<string
   if (contentType?.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
   const form = parseQuery(raw) as Record<string, unknown>;
   for (const key of ["blocks", "view", "attachments", "metadata"]) {
-    if (typeof form[key] === "string") form[key] = JSON.parse(form[key] as string);
+    if (typeof form[key] === "string") form[key] = JSON.parse(form[key]);
   }
   return form;
 }
@@ -190,7 +190,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         response.writeHead(200, { "content-type": "text/plain" }).end("ok");
         return;
       }
-      const method = url.replace(/^\/api\//, "").split("?")[0]!;
+      const method = url.replace(/^\/api\//, "").split("?")[0];
       const args = decodeArgs(raw, contentType);
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
       const call = { method, args, token, at: performance.now() };
@@ -215,7 +215,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const connected = new Promise<WebSocket>((resolve) => (connectedResolve = resolve));
   wss.on("connection", (ws) => {
     ws.on("message", (data) => {
-      received.push(JSON.parse(String(data)));
+      received.push(JSON.parse((data as Buffer).toString())); // ws hands text frames over as a Buffer
     });
     ws.send(
       JSON.stringify({

@@ -83,7 +83,7 @@ export async function startSlackBot(db: Db, opts: SlackBotOptions = {}): Promise
       tracker.stopAccepting();
       await tracker.drained(5_000);
       await surface.stop?.();
-      await server!.app.close();
+      await server.app.close();
       await oracle.close();
       await fake.close();
     },
@@ -116,11 +116,11 @@ export function sendAction(bot: SlackBot, payload: Record<string, unknown>, opts
 
 export function contextText(call: { args: Record<string, unknown> }): string {
   const blocks = call.args.blocks as { type: string; elements?: { text: string }[] }[];
-  return blocks.find((b) => b.type === "context")!.elements![0]!.text;
+  return blocks.find((b) => b.type === "context")!.elements![0].text;
 }
 
 /** The text of a posted quatrain's section block: its four lines. */
 export function quatrainLines(call: { args: Record<string, unknown> }): string[] {
   const blocks = call.args.blocks as { type: string; text?: { text: string } }[];
-  return blocks[0]!.text!.text.split("\n");
+  return blocks[0].text!.text.split("\n");
 }

@@ -3,7 +3,7 @@ import { createHmac } from "node:crypto";
 import type { FakeSlack } from "./fake-slack.ts";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-export const TEAM = "T0TEST";
+const TEAM = "T0TEST";
 
 /** Slack's v0 signature: HMAC-SHA256 of `v0:timestamp:body` with the signing secret. */
 export function slackSignature(body: string, timestamp: number, secret = SIGNING_SECRET): string {

@@ -59,7 +59,7 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(lines.every((l) => l.trim().length > 0)).toBe(true);
     expect(contextText(post)).toMatch(/model v1 · temperature 1\.2/);
     const blocks = post.args.blocks as { type: string; elements?: { action_id?: string; text?: { text: string } }[] }[];
-    const button = blocks.find((b) => b.type === "actions")!.elements![0]!;
+    const button = blocks.find((b) => b.type === "actions")!.elements![0];
     expect(button).toMatchObject({ action_id: "prophecy_another", text: { text: "Another one" } });
     // Stored with the message it was posted as, so its reactions can be followed.
     const id = Number(/prophecy #(\d+)/.exec(contextText(post))![1]);
@@ -89,7 +89,7 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
     expect(contextText(post)).toContain(`temperature ${temperature.toFixed(1).replace(/\.0$/, ".0")}`);
     if (withAbout) {
       expect(contextText(post)).toContain(`about “${word}”`);
-      expect(quatrainLines(post)[0]!.toLowerCase()).toContain(word);
+      expect(quatrainLines(post)[0].toLowerCase()).toContain(word);
     }
   });
 
@@ -340,7 +340,7 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
       expect(responses.every((r) => r.status === 200)).toBe(true);
       const busy = bodies.filter((b) => b.includes("many questions at once"));
       expect(busy.length).toBeGreaterThanOrEqual(1);
-      expect(busy.every((b) => JSON.parse(b).response_type === "ephemeral")).toBe(true);
+      expect(busy.every((b) => (JSON.parse(b) as { response_type: string }).response_type === "ephemeral")).toBe(true);
       const accepted = 5 - busy.length;
       expect(accepted).toBeGreaterThanOrEqual(1);
       await waitFor("the accepted ones posted", () => small.fake.callsOf("chat.postMessage").length === accepted);

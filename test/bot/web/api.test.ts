@@ -17,7 +17,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
 
   const get = async (url: string, headers: Record<string, string> = {}) => {
     const response = await web.app.inject({ method: "GET", url, headers });
-    return { status: response.statusCode, body: response.json() as Record<string, unknown> & { error?: string } };
+    return { status: response.statusCode, body: response.json<Record<string, unknown> & { error?: string }>() };
   };
   const ids = async (query: string): Promise<number[]> => {
     const { status, body } = await get(`/api/prophecies?${query}`);
@@ -155,7 +155,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     it("pages a word search with its filters kept", async () => {
       const first = await get("/api/prophecies?q=the&limit=1");
       expect((first.body.prophecies as { id: number }[]).map((p) => p.id)).toEqual([id.d]);
-      const second = await get(`/api/prophecies?q=the&limit=1&cursor=${first.body.nextCursor}`);
+      const second = await get(`/api/prophecies?q=the&limit=1&cursor=${first.body.nextCursor as string}`);
       expect((second.body.prophecies as { id: number }[]).map((p) => p.id)).toEqual([id.c]);
     });
 
@@ -226,7 +226,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       ]) {
         expect(models[1]).toHaveProperty(key);
       }
-      expect(typeof models[1]!.perplexity).toBe("number");
+      expect(typeof models[1].perplexity).toBe("number");
     });
 
     it("GET /api/runs/:id answers the job with its epochs; 404 unknown; 400 bad", async () => {
@@ -244,7 +244,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       expect((await get("/api/runs/424242")).status).toBe(404);
       expect((await get("/api/runs/x")).body.error).toContain("id");
       expect((await get("/api/runs?limit=500")).body.error).toContain("limit");
-      expect(((await get("/api/runs")).body.runs as { id: number }[])[0]!.id).toBe(job.id);
+      expect(((await get("/api/runs")).body.runs as { id: number }[])[0].id).toBe(job.id);
     });
   });
 
@@ -284,7 +284,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     it("queue a retrain with the token (202, the job and its run page)", async () => {
       const response = await post("/api/retrain", { reason: "new data", epochs: 2 }, admin);
       expect(response.statusCode).toBe(202);
-      const body = response.json();
+      const body = response.json<{ jobId: number }>();
       expect(body).toMatchObject({ state: "queued", run: `/runs/${body.jobId}` });
       const run = (await get(`/api/runs/${body.jobId}`)).body;
       expect(run).toMatchObject({ state: "queued", reason: "new data", epochsPlanned: 2 });
@@ -300,7 +300,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     ])("400 naming the parameter: POST %s %j", async (url, payload, name) => {
       const response = await post(url, payload, admin);
       expect(response.statusCode).toBe(400);
-      expect(response.json().error).toContain(name);
+      expect(response.json<{ error: string }>().error).toContain(name);
     });
 
     it("404 for promoting an unknown version", async () => {
@@ -312,7 +312,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     it("answers 201 with the stored prophecy (four lines, surface web), first in the history", async () => {
       const response = await web.app.inject({ method: "POST", url: "/api/prophecies", payload: { temperature: 1.2 } });
       expect(response.statusCode).toBe(201);
-      const body = response.json();
+      const body = response.json<{ id: number; lines: string[] }>();
       expect(body.lines).toHaveLength(4);
       expect(body).toMatchObject({ temperature: 1.2, surface: "web", modelVersion: v1, reactionCount: 0 });
       expect(response.headers.location).toBe(`/p/${body.id}`);
@@ -330,7 +330,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
     ])("400 naming the parameter: %j", async (payload, name) => {
       const response = await web.app.inject({ method: "POST", url: "/api/prophecies", payload });
       expect(response.statusCode).toBe(400);
-      expect(response.json().error).toContain(name);
+      expect(response.json<{ error: string }>().error).toContain(name);
     });
 
     it("400 for words the model does not know, for malformed JSON; 413 for a body over the limit", async () => {
@@ -349,7 +349,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
         payload: { about: "x".repeat(10_000) },
       });
       expect(big.statusCode).toBe(413);
-      expect(big.json().error).toBeTruthy();
+      expect(big.json<{ error: string }>().error).toBeTruthy();
     });
     it("limits asking per client address in the core: 429 with Retry-After, the words every surface uses", async () => {
       const limited = await startWeb(getDb(), { web: { rateLimitPerMinute: 2 } });
@@ -366,7 +366,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
         expect((await ask("10.0.0.1")).statusCode).toBe(400);
         const refused = await ask("10.0.0.1");
         expect(refused.statusCode).toBe(429);
-        expect(refused.json().error).toMatch(/^You are asking too fast; try again in \d+ s\.$/);
+        expect(refused.json<{ error: string }>().error).toMatch(/^You are asking too fast; try again in \d+ s\.$/);
         expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
         expect(Number(refused.headers["retry-after"])).toBeLessThanOrEqual(60);
         // The form without script is the same limit: the same words, in the answer's place.
@@ -466,7 +466,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
       expect((await page("/p/abc")).status).toBe(404);
       const api = await page("/api/nope");
       expect(api.status).toBe(404);
-      expect(JSON.parse(api.html).error).toMatch(/No such API route/);
+      expect((JSON.parse(api.html) as { error: string }).error).toMatch(/No such API route/);
       const icon = await page("/favicon.ico");
       expect(icon.status).toBe(200);
       expect(icon.headers["content-type"]).toBe("image/svg+xml");
@@ -475,7 +475,7 @@ describeEachDatabase("web JSON API", (getDb: () => Db) => {
 
     it("compresses what it sends and lets browsers keep static files for a year (their URLs carry a hash)", async () => {
       const home = await page("/");
-      const css = /href="(\/static\/app\.css\?v=[0-9a-f]{12})"/.exec(home.html)![1]!;
+      const css = /href="(\/static\/app\.css\?v=[0-9a-f]{12})"/.exec(home.html)![1];
       expect(home.html).toMatch(
         /<link rel="icon" type="image\/svg\+xml" href="\/static\/favicon\.svg\?v=[0-9a-f]{12}">/,
       );
@@ -537,7 +537,7 @@ describeEachDatabase("web API limits and tokens", (getDb: () => Db) => {
     try {
       const response = await web.app.inject({ method: "POST", url: "/api/rollback", headers: admin, payload: {} });
       expect(response.statusCode).toBe(403);
-      expect(response.json().error).toContain("WEB_ADMIN_TOKEN");
+      expect(response.json<{ error: string }>().error).toContain("WEB_ADMIN_TOKEN");
     } finally {
       await web.close();
     }
@@ -560,7 +560,7 @@ describeEachDatabase("web API limits and tokens", (getDb: () => Db) => {
       const login = await web.app.inject({ url: "/history?token=reader-secret&q=king" });
       expect(login.statusCode).toBe(303);
       expect(login.headers.location).toBe("/history?q=king");
-      const cookie = String(login.headers["set-cookie"]).split(";")[0]!;
+      const cookie = String(login.headers["set-cookie"]).split(";")[0];
       expect((await web.app.inject({ url: "/history?q=king", headers: { cookie } })).statusCode).toBe(200);
       expect((await web.app.inject({ url: "/static/app.css" })).statusCode).toBe(200);
       expect((await web.app.inject({ url: "/healthz" })).statusCode).toBe(200);

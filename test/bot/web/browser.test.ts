@@ -55,8 +55,8 @@ describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install c
       for (const [surface, temperature, text] of texts)
         ids.push(await seedProphecy(db, { modelVersion: version, surface, temperature, text }));
       web = await startWeb(db, { web: { livePollSeconds: 0.2 } });
-      await react(web.oracle, ids[0]!, "👍", 2);
-      await react(web.oracle, ids[0]!, "🔥", 1);
+      await react(web.oracle, ids[0], "👍", 2);
+      await react(web.oracle, ids[0], "🔥", 1);
       // A training job in progress, two epochs done.
       const job = await enqueueJob(db, { requestedBy: "admin (web 127.0.0.1)", reason: "nightly", epochs: 4 });
       await claimNextJob(db, "test-runner", { backend: "wasm" });
@@ -338,16 +338,16 @@ function lowContrastTexts(): string[] {
   const parse = (c: string): Rgba => {
     const m = /rgba?\(([^)]+)\)/.exec(c);
     if (!m) return [0, 0, 0, 0];
-    const [r, g, b, a] = m[1]!
+    const [r, g, b, a] = m[1]
       .split(/[ ,/]+/)
       .filter(Boolean)
       .map(Number);
-    return [r!, g!, b!, a === undefined || Number.isNaN(a) ? 1 : a];
+    return [r, g, b, a === undefined || Number.isNaN(a) ? 1 : a];
   };
   const over = (top: Rgba, bottom: Rgba): Rgba => {
     const a = top[3] + bottom[3] * (1 - top[3]);
     if (a === 0) return [0, 0, 0, 0];
-    const mix = (i: number) => (top[i]! * top[3] + bottom[i]! * bottom[3] * (1 - top[3])) / a;
+    const mix = (i: number) => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / a;
     return [mix(0), mix(1), mix(2), a];
   };
   const background = (el: Element | null): Rgba => {

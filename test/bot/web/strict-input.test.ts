@@ -33,14 +33,14 @@ describeEachDatabase("web API input is strict", (getDb) => {
       payload: `{"${field}":${raw}}`,
     });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json().error).toContain(field);
+    expect(res.json<{ error: string }>().error).toContain(field);
     expect(await written()).toBe(before);
   });
 
   it.each(["foo", "count", "seed"])("POST /api/prophecies with the unknown field %s: 400 naming it", async (field) => {
     const res = await web.app.inject({ method: "POST", url: "/api/prophecies", payload: { [field]: 1 } });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json().error).toContain(field);
+    expect(res.json<{ error: string }>().error).toContain(field);
   });
 
   it.each(["0x1", "1e1", "+1", "01", " 1", "1.0", "-1", "0"])(
@@ -48,7 +48,7 @@ describeEachDatabase("web API input is strict", (getDb) => {
     async (id) => {
       const res = await web.app.inject({ method: "GET", url: `/api/prophecies/${encodeURIComponent(id)}` });
       expect(res.statusCode, res.body).toBe(400);
-      expect(res.json().error).toContain("id");
+      expect(res.json<{ error: string }>().error).toContain("id");
     },
   );
 
@@ -63,7 +63,7 @@ describeEachDatabase("web API input is strict", (getDb) => {
   ])("GET /api/prophecies?%s=%s: 400 naming the parameter", async (name, value) => {
     const res = await web.app.inject({ method: "GET", url: `/api/prophecies?${name}=${encodeURIComponent(value)}` });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json().error).toContain(name);
+    expect(res.json<{ error: string }>().error).toContain(name);
   });
 
   it("plain decimals still work: ?limit=5&minTemperature=0.5, /api/prophecies/1 (404 when absent)", async () => {
@@ -88,7 +88,7 @@ describeEachDatabase("web API input is strict", (getDb) => {
       payload: `{"${field}":${raw}}`,
     });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json().error).toContain(field);
+    expect(res.json<{ error: string }>().error).toContain(field);
     expect(await written()).toBe(before);
   });
 });

@@ -80,7 +80,7 @@ describe("formatQuatrain", () => {
       const surface = surfaceTokens(doc);
       // A verse start: a common word capitalised mid-sentence. Quatrains with three such marks only.
       const starts = surface.flatMap((t, i) =>
-        i > 0 && /^\p{Lu}/u.test(t) && casing[t.toLowerCase()] === t.toLowerCase() && !endsSentence(surface[i - 1]!)
+        i > 0 && /^\p{Lu}/u.test(t) && casing[t.toLowerCase()] === t.toLowerCase() && !endsSentence(surface[i - 1])
           ? [i]
           : [],
       );

@@ -52,9 +52,9 @@ describeEachDatabase("leases", (getDb) => {
 
   it("goes to exactly one of several racing processes, when free and when expired", async () => {
     const results = await race<{ fresh: boolean; takeover: boolean }[]>(getDb().url, "lease", 4);
-    for (let round = 0; round < results[0]!.length; round++) {
-      expect(results.filter((r) => r[round]!.fresh)).toHaveLength(1);
-      expect(results.filter((r) => r[round]!.takeover)).toHaveLength(1);
+    for (let round = 0; round < results[0].length; round++) {
+      expect(results.filter((r) => r[round].fresh)).toHaveLength(1);
+      expect(results.filter((r) => r[round].takeover)).toHaveLength(1);
       expect((await getLease(getDb(), `race-${round}`))?.holder).toMatch(/^late-p\d$/);
     }
   });

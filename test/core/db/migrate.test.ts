@@ -28,7 +28,7 @@ async function exec(db: ScratchDatabase, sql: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    return (await client.query(sql)).rows;
+    return (await client.query<Record<string, unknown>>(sql)).rows;
   } finally {
     await client.end();
   }
@@ -104,7 +104,7 @@ describe.each(testProviders)("migrate [%s]", (provider) => {
     expect(rows).toHaveLength(committed(provider).length);
     for (const [i, migration] of committed(provider).entries()) {
       const file = readFileSync(path.join(defaultMigrationsDir(provider), migration.name, "migration.sql"));
-      const row = rows[i]!;
+      const row = rows[i];
       expect(row.migrationName).toBe(migration.name);
       expect(row.checksum).toBe(checksumOf(file));
       expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -172,7 +172,7 @@ describe.each(testProviders)("migrate [%s]", (provider) => {
   it("reports edited and unknown migrations, and refuses to run past a failed one", async () => {
     const db = await scratch(provider);
     await migrate(db);
-    const first = committed(provider)[0]!.name;
+    const first = committed(provider)[0].name;
     await exec(db, `UPDATE "_prisma_migrations" SET checksum = '${"0".repeat(64)}' WHERE migration_name = '${first}'`);
     await exec(
       db,

@@ -182,13 +182,13 @@ describeEachDatabase("model versions", (getDb) => {
       await createModelVersion(db, sampleModelVersion()),
       await createModelVersion(db, sampleModelVersion()),
     ];
-    await promote(db, v1!, "trainer", "gate");
-    await promote(db, v2!, "trainer", "gate");
-    await promote(db, v3!, "trainer", "gate");
+    await promote(db, v1, "trainer", "gate");
+    await promote(db, v2, "trainer", "gate");
+    await promote(db, v3, "trainer", "gate");
     expect(await rollback(db, "alice")).toBe(v2);
     expect((await currentModelVersion(db))!.version).toBe(v2);
     expect((await listPromotions(db))[0]).toMatchObject({ version: v3, rolledBackBy: "alice" });
-    expect((await listPromotions(db))[0]!.rolledBackAt).toBeInstanceOf(Date);
+    expect((await listPromotions(db))[0].rolledBackAt).toBeInstanceOf(Date);
     expect(await rollback(db, "alice")).toBe(v1);
     const error = await userErrorOf(rollback(db, "alice"));
     expect(error.message).toMatch(/nothing to roll back to/);
@@ -251,7 +251,7 @@ describeEachDatabase("model versions", (getDb) => {
     await Promise.all(versions.map((v) => promote(db, v, "race", "concurrent")));
     const log = await listPromotions(db);
     expect(log.map((p) => p.version).sort()).toEqual([...versions].sort());
-    expect((await currentModelVersion(db))!.version).toBe(log[0]!.version);
+    expect((await currentModelVersion(db))!.version).toBe(log[0].version);
     expect((await listModelVersions(db)).filter((v) => v.isCurrent)).toHaveLength(1);
   });
 });

@@ -37,6 +37,6 @@ describeEachDatabase("model registry shared by two processes", (getDb) => {
     for (const mine of [versions.slice(0, 6), versions.slice(6)]) {
       expect(oldestFirst.filter((p) => mine.includes(p.version)).map((p) => p.version)).toEqual(mine);
     }
-    expect((await currentModelVersion(db))!.version).toBe(log[0]!.version);
+    expect((await currentModelVersion(db))!.version).toBe(log[0].version);
   });
 });

@@ -71,13 +71,13 @@ describeEachDatabase("oracle", (getDb) => {
       expect(p.lines).toHaveLength(4);
       expect(await oracle.getProphecy(p.id)).toEqual(p);
     }
-    expect(got[1]!.id).toBeGreaterThan(got[0]!.id);
+    expect(got[1].id).toBeGreaterThan(got[0].id);
     const again = await oracle.prophesy(
-      { temperature: 1.2, seed: got[1]!.seed! },
+      { temperature: 1.2, seed: got[1].seed! },
       { surface: "cli", requestedBy: "bob" },
     );
-    expect(again[0]!.text).toBe(got[1]!.text);
-    expect(again[0]!.seed).toBe(got[1]!.seed);
+    expect(again[0].text).toBe(got[1].text);
+    expect(again[0].seed).toBe(got[1].seed);
   });
 
   it("prophesies for a chat surface with its channel; bad input is a UserError", async () => {
@@ -86,7 +86,7 @@ describeEachDatabase("oracle", (getDb) => {
       { surface: "discord", requestedBy: "d-user", channel: "chan-1" },
     );
     expect(p).toMatchObject({ surface: "discord", requestedBy: "d-user", channel: "chan-1" });
-    expect(p!.text.toLowerCase().startsWith("the great")).toBe(true);
+    expect(p.text.toLowerCase().startsWith("the great")).toBe(true);
     await expect(
       oracle.prophesy({ temperature: "hot" }, { surface: "discord", requestedBy: "d-user2" }),
     ).rejects.toThrow(UserError);
@@ -134,7 +134,7 @@ describeEachDatabase("oracle", (getDb) => {
 
   it("logs reactions once each: duplicates, removals, retries and late older events", async () => {
     const [p] = await oracle.prophesy({}, { surface: "discord", requestedBy: "r-user", channel: "c9" });
-    await oracle.attachMessage(p!.id, "msg-1", "c9");
+    await oracle.attachMessage(p.id, "msg-1", "c9");
     const at = (s: number) => new Date(Date.UTC(2026, 10, 26, 4, 0, s));
     const ev = { platform: "discord", messageRef: "msg-1", channel: "c9", emoji: "🔥" } as const;
 
@@ -143,7 +143,7 @@ describeEachDatabase("oracle", (getDb) => {
     expect(await oracle.recordReaction({ ...ev, userId: "a", added: true, at: at(2) })).toBe(true); // added twice
     expect(await oracle.recordReaction({ ...ev, userId: "b", added: true, at: at(3) })).toBe(true);
     expect(await oracle.recordReaction({ ...ev, userId: "b", emoji: "👍", added: true, at: at(3) })).toBe(true);
-    expect(await oracle.getProphecy(p!.id)).toMatchObject({
+    expect(await oracle.getProphecy(p.id)).toMatchObject({
       reactions: { "🔥": 2, "👍": 1 },
       reactionCount: 3,
       messageRef: "msg-1",
@@ -154,13 +154,13 @@ describeEachDatabase("oracle", (getDb) => {
     expect(await oracle.recordReaction({ ...ev, userId: "a", added: true, at: at(4) })).toBe(true);
     expect(await oracle.recordReaction({ ...ev, userId: "a", added: false, at: at(5) })).toBe(true);
     expect(await oracle.recordReaction({ ...ev, userId: "b", added: false, at: at(2) })).toBe(true);
-    expect(await oracle.getProphecy(p!.id)).toMatchObject({ reactions: { "🔥": 1, "👍": 1 }, reactionCount: 2 });
+    expect(await oracle.getProphecy(p.id)).toMatchObject({ reactions: { "🔥": 1, "👍": 1 }, reactionCount: 2 });
     // Removal out of order before the add it undoes: the add (older) is ignored.
     expect(await oracle.recordReaction({ ...ev, userId: "c", added: false, at: at(9) })).toBe(true);
     expect(await oracle.recordReaction({ ...ev, userId: "c", added: true, at: at(8) })).toBe(true);
-    expect((await oracle.getProphecy(p!.id))!.reactionCount).toBe(2);
+    expect((await oracle.getProphecy(p.id))!.reactionCount).toBe(2);
 
-    const rows = await listReactions(getDb(), p!.id);
+    const rows = await listReactions(getDb(), p.id);
     expect(
       rows
         .filter((r) => r.present)
@@ -173,12 +173,12 @@ describeEachDatabase("oracle", (getDb) => {
       false,
     );
     expect(await oracle.recordReaction({ ...ev, platform: "slack", userId: "a", added: true, at: at(10) })).toBe(false);
-    expect((await oracle.getProphecy(p!.id))!.reactionCount).toBe(2);
+    expect((await oracle.getProphecy(p.id))!.reactionCount).toBe(2);
   });
 
   it("applies concurrent reactions on one prophecy without losing any", async () => {
     const [p] = await oracle.prophesy({}, { surface: "slack", requestedBy: "conc" });
-    await oracle.attachMessage(p!.id, "1732590000.000100", "C1");
+    await oracle.attachMessage(p.id, "1732590000.000100", "C1");
     const at = new Date();
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
@@ -192,7 +192,7 @@ describeEachDatabase("oracle", (getDb) => {
         }),
       ),
     );
-    expect(await oracle.getProphecy(p!.id)).toMatchObject({ reactionCount: 12, reactions: { fire: 6, eyes: 6 } });
+    expect(await oracle.getProphecy(p.id)).toMatchObject({ reactionCount: 12, reactions: { fire: 6, eyes: 6 } });
   });
 
   it("pages the history by date or by reactions, with every filter", async () => {
@@ -213,7 +213,7 @@ describeEachDatabase("oracle", (getDb) => {
         }),
       );
       await getDb().prisma.prophecy.update({
-        where: { id: made[i]!.id },
+        where: { id: made[i].id },
         data: { createdAt: new Date(base + i * 3600_000) },
       });
     }
@@ -245,7 +245,7 @@ describeEachDatabase("oracle", (getDb) => {
       } while (cursor);
       return ids;
     };
-    const id = (i: number) => made[i]!.id;
+    const id = (i: number) => made[i].id;
     expect(await all({})).toEqual([8, 7, 6, 5, 4, 3, 2, 1, 0].map(id));
     expect(await all({ sort: "reactions" })).toEqual([4, 7, 1, 2, 8, 6, 5, 3, 0].map(id));
     const top = await oracle.history({ sort: "reactions", limit: 1 });
@@ -279,8 +279,8 @@ describeEachDatabase("oracle", (getDb) => {
           }),
         );
       }
-      expect(tickets[0]!.state).toBe("queued");
-      expect(await getJob(getDb(), tickets[0]!.jobId)).toMatchObject({
+      expect(tickets[0].state).toBe("queued");
+      expect(await getJob(getDb(), tickets[0].jobId)).toMatchObject({
         surface: "discord",
         channel: "ops",
         requestedBy: "admin0",
@@ -300,8 +300,8 @@ describeEachDatabase("oracle", (getDb) => {
       const [a, b] = await Promise.all([oracle.claimJobOutcomes("discord"), second.claimJobOutcomes("discord")]);
       const claimed = [...a, ...b].map((o) => o.jobId).sort((x, y) => x - y);
       expect(claimed).toEqual(tickets.map((t) => t.jobId));
-      expect([...a, ...b].find((o) => o.jobId === tickets[1]!.jobId)).toEqual({
-        jobId: tickets[1]!.jobId,
+      expect([...a, ...b].find((o) => o.jobId === tickets[1].jobId)).toEqual({
+        jobId: tickets[1].jobId,
         state: "rejected",
         surface: "discord",
         channel: "ops",
@@ -383,7 +383,7 @@ describeEachDatabase("oracle", (getDb) => {
       const warning = await waitFor("the warning", () => lines.find((l) => l.level === 40 && l.version === bad));
       expect(warning.msg).toMatch(/cannot be loaded/);
       const [p] = await watching.prophesy({}, { surface: "web", requestedBy: "after" });
-      expect(p!.modelVersion).toBe(v1);
+      expect(p.modelVersion).toBe(v1);
       expect(await watching.readiness()).toEqual({ ready: true, modelVersion: v1 });
       const checked = counted.calls();
       await waitFor("ten more checks", () => counted.calls() >= checked + 10);

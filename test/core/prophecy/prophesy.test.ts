@@ -81,8 +81,8 @@ describeEachDatabase("prophesy", (getDb) => {
 
   it("starts with the words it is asked about", async () => {
     const [p] = await prophesy({ models, settings }, { about: "The great king", seed: 3 });
-    expect(tokenize(p!.text).slice(0, 3)).toEqual(["the", "great", "king"]);
-    expect(p!.about).toBe("The great king");
+    expect(tokenize(p.text).slice(0, 3)).toEqual(["the", "great", "king"]);
+    expect(p.about).toBe("The great king");
   });
 
   it("names words outside the vocabulary", async () => {
@@ -116,7 +116,7 @@ describeEachDatabase("prophesy", (getDb) => {
       },
       { count: 3, seed: 77, temperature: 1.3 },
     );
-    expect(many[0]!.seed).toBe(77);
+    expect(many[0].seed).toBe(77);
     expect(new Set(many.map((p) => p.seed)).size).toBe(3);
     const rows = (await listProphecies(getDb(), { limit: 3 })).prophecies;
     for (const p of many) {
@@ -124,12 +124,12 @@ describeEachDatabase("prophesy", (getDb) => {
       const row = rows.find((r) => r.text === p.text && r.seed === p.seed);
       expect(row, `row for seed ${p.seed}`).toBeDefined();
       const [again] = await prophesy({ models, settings }, { seed: row!.seed!, temperature: 1.3 });
-      expect(again!.text).toBe(p.text);
+      expect(again.text).toBe(p.text);
     }
     // Without a seed asked for, the one used is still stored.
     const [free] = await prophesy({ models, settings });
-    expect(free!.seed).toBeTypeOf("number");
-    expect((await prophesy({ models, settings }, { seed: free!.seed! }))[0]!.text).toBe(free!.text);
+    expect(free.seed).toBeTypeOf("number");
+    expect((await prophesy({ models, settings }, { seed: free.seed }))[0].text).toBe(free.text);
   });
 
   it("rejects bad temperatures and counts with user errors", async () => {
@@ -143,9 +143,9 @@ describeEachDatabase("prophesy", (getDb) => {
     // Every token occurs in the corpus, so a limit of 0 can never be met: all redraws are spent.
     const strict = await prophesy({ models, settings: { ...settings, maxCopiedWords: 0, maxRedraws: 3 } }, { seed: 5 });
     expect(strict[0]).toMatchObject({ redraws: 3 });
-    expect(strict[0]!.longestCopied).toBeGreaterThanOrEqual(1);
+    expect(strict[0].longestCopied).toBeGreaterThanOrEqual(1);
     const lenient = await prophesy({ models, settings: { ...settings, maxCopiedWords: 1000 } }, { seed: 5 });
-    expect(lenient[0]!.redraws).toBe(0);
+    expect(lenient[0].redraws).toBe(0);
   });
 
   it("hands every prophecy to onProphecy, which records the history", async () => {
@@ -167,8 +167,8 @@ describeEachDatabase("prophesy", (getDb) => {
   it("follows promotions and rollbacks without a restart", async () => {
     const second = await train();
     await promote(getDb(), second, "tester", "test");
-    expect((await prophesy({ models, settings }))[0]!.modelVersion).toBe(second);
+    expect((await prophesy({ models, settings }))[0].modelVersion).toBe(second);
     await rollback(getDb(), "tester");
-    expect((await prophesy({ models, settings }))[0]!.modelVersion).toBe(first);
+    expect((await prophesy({ models, settings }))[0].modelVersion).toBe(first);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { promotionDecision, qualityGate } from "../../../core/training/gate.ts";
+import { goodFigures, loopingFigures } from "../../helpers/quality-figures.ts";
 
 describe("promotion gate", () => {
   it("promotes the first model", () => {
@@ -56,44 +57,65 @@ describe("promotion gate", () => {
 });
 
 describe("quality gate", () => {
-  const corpusQuality = {
-    quatrains: 900,
-    immediateRepeat: 0,
-    noTerminalEnd: 0.01,
-    badPunctuation: 0.002,
-    copiedMax: null,
-    copiedMean: null,
-    copiedWithinLimit: null,
-    distinctBigramsPerQuatrain: 20,
-    meanTokens: 36,
-  };
-  const good = {
-    ...corpusQuality,
-    temperature: 1,
-    copiedMax: 6,
-    copiedMean: 4,
-    copiedWithinLimit: 0.99,
-    noTerminalEnd: 0,
-  };
-  const bad = { ...good, temperature: 0.7, immediateRepeat: 0.47 };
+  const corpusQuality = goodFigures({});
+  const good = goodFigures({ temperature: 1 });
+  const goodCool = goodFigures({ temperature: 0.7 });
+  const looping = loopingFigures({ temperature: 1 });
   const passed = promotionDecision(5.0, { version: 3, valLoss: 5.2 }, 0.05);
 
-  it("refuses a candidate the loss gate passes when its quatrains break the limits, with the reason", () => {
-    const d = qualityGate(passed, { quality: [good, bad], corpusQuality }, true, { version: 3 });
+  it("refuses a looping candidate the loss gate passes, naming each broken limit beside the corpus' value", () => {
+    const d = qualityGate(passed, { quality: [goodCool, looping], corpusQuality }, true, { version: 3 });
     expect(d.promote).toBe(false);
-    expect(d.reason).toBe(
-      "quatrains break the quality limits: 47.0% of quatrains repeat a word at once at T=0.7 (corpus 0.0%)",
+    expect(d.reason).toMatch(/^quatrains break the quality limits: use of a top-10 content word/);
+    expect(d.reason).toContain('at T=1: 6.0× "army" (limit ≤ 2.0×; corpus 1.0×)');
+    expect(d.reason).toContain(
+      'quatrains containing the most used phrase at T=1: 47.0% "great one" (limit ≤ 10.0%; corpus 4.9%)',
     );
+    expect(d.reason).toContain("distinct bigrams at 5,000 at T=1: 0.32 (limit ≥ 0.65; corpus 0.79)");
+    expect(d.reason.match(/\(limit /g)).toHaveLength(7); // the seven loop figures at T=1; T=0.7 keeps them
   });
 
-  it("lets good quatrains, a switched-off gate and no figures through; keeps a loss refusal; promotes a first model with a note", () => {
-    expect(qualityGate(passed, { quality: [good], corpusQuality }, true, { version: 3 })).toEqual(passed);
-    expect(qualityGate(passed, { quality: [bad], corpusQuality }, false, { version: 3 })).toEqual(passed);
+  it("refuses a candidate within the limits but clearly worse than the current version's stored figures", () => {
+    const current = { version: 3, quality: [good, goodCool] };
+    const worse = goodFigures({ temperature: 1, distinctBigrams: 0.7 });
+    const d = qualityGate(passed, { quality: [goodCool, worse], corpusQuality }, true, current);
+    expect(d).toEqual({
+      promote: false,
+      reason:
+        "quatrains clearly worse than current v3's: distinct bigrams at 5,000 at T=1: 0.70 (v3 had 0.79: worse by more than 0.05)",
+    });
+    // Not compared across corpora, nor against a version stored before the figures existed.
+    expect(
+      qualityGate(passed, { quality: [worse], corpusQuality }, true, {
+        ...current,
+        corpusChange: "documents 941 → 900",
+      }),
+    ).toEqual(passed);
+    expect(
+      qualityGate(passed, { quality: [worse], corpusQuality }, true, {
+        version: 3,
+        quality: [{ temperature: 1, quatrains: 100 }],
+      }),
+    ).toEqual(passed);
+  });
+
+  it("passes a good candidate, and one as good as the current version", () => {
+    expect(qualityGate(passed, { quality: [goodCool, good], corpusQuality }, true, { version: 3 })).toEqual(passed);
+    expect(
+      qualityGate(passed, { quality: [goodCool, good], corpusQuality }, true, {
+        version: 3,
+        quality: [goodCool, good],
+      }),
+    ).toEqual(passed);
+  });
+
+  it("lets a switched-off gate and no figures through; keeps a loss refusal; promotes a first model with a note", () => {
+    expect(qualityGate(passed, { quality: [looping], corpusQuality }, false, { version: 3 })).toEqual(passed);
     expect(qualityGate(passed, { quality: [], corpusQuality }, true, { version: 3 })).toEqual(passed);
     const refused = promotionDecision(5.3, { version: 3, valLoss: 5.2 }, 0.05);
-    expect(qualityGate(refused, { quality: [bad], corpusQuality }, true, { version: 3 })).toEqual(refused);
-    const first = qualityGate(promotionDecision(6, null, 0.05), { quality: [bad], corpusQuality }, true, null);
+    expect(qualityGate(refused, { quality: [looping], corpusQuality }, true, { version: 3 })).toEqual(refused);
+    const first = qualityGate(promotionDecision(6, null, 0.05), { quality: [looping], corpusQuality }, true, null);
     expect(first.promote).toBe(true);
-    expect(first.reason).toMatch(/^first model, although its quatrains break the quality limits: 47\.0%/);
+    expect(first.reason).toMatch(/^first model, although its quatrains break the quality limits: use of a top-10/);
   });
 });

@@ -79,6 +79,18 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     // The sampler's rules hold by construction.
     for (const q of evaluation.quality)
       expect([q.immediateRepeat, q.badPunctuation, q.noTerminalEnd]).toEqual([0, 0, 0]);
+    // The loop figures, each sampled set against the corpus' own (its word-count range, its word rates).
+    const c = evaluation.corpusQuality;
+    expect([c.inWordRange, c.overuse?.multiple, c.capped]).toEqual([1, 1, 0]);
+    expect(c.wordCountMin).toBeGreaterThan(10);
+    expect(c.distinctBigrams).toBeGreaterThan(0.5);
+    for (const q of evaluation.quality) {
+      expect(q.topWords.length).toBeGreaterThan(0);
+      expect(q.overuse!.multiple).toBeGreaterThan(0);
+      expect(q.topPhrase!.corpusShare).toBeGreaterThanOrEqual(0);
+      expect(q.capped).toBeGreaterThanOrEqual(0);
+      expect(q.distinctBigramsAt).toBeGreaterThan(0);
+    }
     expect(current?.hyperParams).toMatchObject({ testFraction: 0.05, testSeed: 2017 });
   });
 
@@ -121,7 +133,7 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
       { maxDocuments: DOCS, warmStart: false },
     );
     expect(result.status).toBe("rejected");
-    expect(result.reason).toMatch(/^quatrains break the quality limits: .*end with \. ! or \? at T=0\.7/);
+    expect(result.reason).toMatch(/^quatrains break the quality limits: .*ending with \. ! or \? at T=0\.7: /);
     expect((await currentModelVersion(getDb()))?.version).toBe(before!.version);
   });
 
