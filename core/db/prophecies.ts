@@ -1,3 +1,4 @@
+import type { Prisma } from "../../prisma/generated/sqlite/index.js";
 import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
 import { finishChatCommand, linkChatCommandProphecy } from "./chat-commands.ts";
@@ -65,16 +66,6 @@ const toRecord = (row: Row): ProphecyRecord => ({
   surface: row.surface as Surface,
 });
 
-const rowOf = (data: NewProphecy) => ({
-  ...data,
-  about: data.about ?? null,
-  seed: data.seed ?? null,
-  redraws: data.redraws ?? 0,
-  requestedBy: data.requestedBy ?? null,
-  channel: data.channel ?? null,
-  messageRef: data.messageRef ?? null,
-});
-
 /**
  * Stores a prophecy. With `commandId`, the chat command it answers is tied to it in the same
  * transaction, so a crash never leaves a command without its prophecy or a prophecy drawn twice.
@@ -84,7 +75,15 @@ export async function recordProphecy(
   data: NewProphecy,
   options: { commandId?: number } = {},
 ): Promise<ProphecyRecord> {
-  const row = rowOf(data);
+  const row = {
+    ...data,
+    about: data.about ?? null,
+    seed: data.seed ?? null,
+    redraws: data.redraws ?? 0,
+    requestedBy: data.requestedBy ?? null,
+    channel: data.channel ?? null,
+    messageRef: data.messageRef ?? null,
+  };
   const { commandId } = options;
   if (commandId === undefined) return toRecord(await db.prisma.prophecy.create({ data: row }));
   return db.prisma.$transaction(async (tx) => {
@@ -92,55 +91,6 @@ export async function recordProphecy(
     await linkChatCommandProphecy(tx, commandId, created.id);
     return toRecord(created);
   });
-}
-
-/** A prophecy to record with the chat command it answers, if any (see recordProphecy). */
-interface PendingRecord {
-  data: NewProphecy;
-  commandId?: number;
-  resolve: (record: ProphecyRecord) => void;
-  reject: (error: unknown) => void;
-}
-
-/**
- * recordProphecy for a serving process: the prophecies asked in one turn of the event loop are
- * written in one transaction (one commit, one disk flush, for them all), each with its command's
- * link. Answered in the order asked, so ids follow it. Should the grouped transaction fail, each
- * is written alone, so one bad row fails only its own request.
- */
-export function groupedProphecyWrites(
-  db: Db,
-): (data: NewProphecy, options?: { commandId?: number }) => Promise<ProphecyRecord> {
-  let queue: PendingRecord[] = [];
-  const flush = async () => {
-    const batch = queue;
-    queue = [];
-    if (batch.length === 1) {
-      const [one] = batch;
-      return recordProphecy(db, one.data, { commandId: one.commandId }).then(one.resolve, one.reject);
-    }
-    let records: ProphecyRecord[];
-    try {
-      records = await db.prisma.$transaction(async (tx) => {
-        const out: ProphecyRecord[] = [];
-        for (const p of batch) {
-          const created = await tx.prophecy.create({ data: rowOf(p.data) });
-          if (p.commandId !== undefined) await linkChatCommandProphecy(tx, p.commandId, created.id);
-          out.push(toRecord(created));
-        }
-        return out;
-      });
-    } catch {
-      for (const p of batch) await recordProphecy(db, p.data, { commandId: p.commandId }).then(p.resolve, p.reject);
-      return;
-    }
-    batch.forEach((p, i) => p.resolve(records[i]));
-  };
-  return (data, options = {}) =>
-    new Promise<ProphecyRecord>((resolve, reject) => {
-      if (queue.length === 0) setImmediate(() => void flush());
-      queue.push({ data, commandId: options.commandId, resolve, reject });
-    });
 }
 
 export async function getProphecy(db: Db, id: number): Promise<ProphecyRecord | null> {

@@ -6,13 +6,7 @@ import { BREAK_ID, isPunctuation } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
 import { claimFinishedJobs, enqueueJob } from "../db/jobs.ts";
 import { currentPromotionOf, modelVersionSummary } from "../db/model-versions.ts";
-import {
-  attachMessage,
-  getProphecy,
-  groupedProphecyWrites,
-  listProphecies,
-  type ProphecyRecord,
-} from "../db/prophecies.ts";
+import { attachMessage, getProphecy, listProphecies, recordProphecy, type ProphecyRecord } from "../db/prophecies.ts";
 import { applyReactionEvent, reactionCounts } from "../db/reactions.ts";
 import { claimRequestKey, forgetRequestKey, sweepRequestKeys } from "../db/seen-requests.ts";
 import { RateLimitedError, UnavailableError, UserError } from "../errors.ts";
@@ -67,8 +61,6 @@ interface Core {
   limiters: Record<RequestContext["surface"], RateLimiter>;
   inFlight: InFlightLimit;
   settings: Config["sampling"];
-  /** recordProphecy, the writes of one turn of the event loop grouped in one transaction. */
-  recordProphecy: ReturnType<typeof groupedProphecyWrites>;
 }
 
 const toStored = (p: ProphecyRecord, reactions: Record<string, number> = {}): StoredProphecy => ({
@@ -146,7 +138,7 @@ async function record(
   const stored: StoredProphecy[] = [];
   for (const [i, p] of prophecies.entries()) {
     const row = { ...p, surface: ctx.surface, requestedBy: ctx.requestedBy, channel: ctx.channel ?? null };
-    stored.push(toStored(await core.recordProphecy(row, i === 0 ? { commandId } : {})));
+    stored.push(toStored(await recordProphecy(core.db, row, i === 0 ? { commandId } : {})));
   }
   return stored;
 }
@@ -275,7 +267,6 @@ export function createOracle(deps: OracleDeps): Oracle & { models: ServingModelS
     limiters: surfaceLimiters(config, deps.now),
     inFlight: inFlightLimit(config.bot.maxInFlight),
     settings: { ...config.sampling },
-    recordProphecy: groupedProphecyWrites(db),
   };
   const commands = chatCommands(db, log, config.bot.leaseSeconds);
 
