@@ -271,7 +271,7 @@ export const spec = {
     samplingThreads: setting(
       "BOT_SAMPLING_THREADS",
       "Threads that draw quatrains (wasm backend), so requests are parsed, recorded and answered while quatrains are drawn; 0: on the event loop.",
-      int(0, 16, 1),
+      int(0, 16, 2),
     ),
     modelPollSeconds: setting(
       "BOT_MODEL_POLL_SECONDS",
