@@ -286,7 +286,7 @@ export const spec = {
     maxInFlight: setting(
       "BOT_MAX_IN_FLIGHT",
       'Quatrains this bot process draws at once, across every surface (Discord, Slack, the web); past it a request gets its surface\'s "busy" answer at once and nothing is written (0: no limit).',
-      int(0, 100_000, 16),
+      int(0, 100_000, 64),
     ),
     leaseSeconds: setting(
       "BOT_LEASE_SECONDS",

@@ -145,7 +145,7 @@ describe("config", () => {
       adminUserIds: [],
     });
     // One in-flight limit for every surface, in the bot group (no per-surface counters left).
-    expect(loadConfig({}).bot.maxInFlight).toBe(16);
+    expect(loadConfig({}).bot.maxInFlight).toBe(64);
     expect("maxInFlight" in loadConfig({}).slack).toBe(false);
     expect("maxPending" in loadConfig({}).discord).toBe(false);
     const c = loadConfig({
