@@ -13,8 +13,8 @@ import * as tf from "@tensorflow/tfjs";
 import { loadConfig } from "../config/schema.ts";
 import { isUserError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
-import { buildModel, samplingVocabulary, type ModelOptions } from "../core/model/index.ts";
-import { initBackend } from "../core/tf/backend.ts";
+import { buildModel, buildSequenceModel, samplingVocabulary, type ModelOptions } from "../core/model/index.ts";
+import { initBackend, withSyncReads } from "../core/tf/backend.ts";
 import { resolveThreads } from "../core/tf/train-step.ts";
 import { prepareCorpus } from "./corpus.ts";
 import { benchGlove } from "./glove-bench.ts";
@@ -84,9 +84,16 @@ say(
   `backend: ${backend.name}${backend.name === "wasm" ? ` (SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")})` : ""}; skipped: ${backend.reasons.join("; ") || "none"}`,
 );
 
-const m = config.model;
-const t = config.training;
+// Both architectures, side by side: the window model's settings from its profile (tuned, or seed
+// when MODEL_PROFILE=seed), the sequence model's from the default profile; variables set explicitly win.
+const windowConfig =
+  config.model.architecture === "window" ? config : loadConfig({ ...process.env, MODEL_PROFILE: "tuned" });
+const sequenceConfig =
+  config.model.architecture === "sequence" ? config : loadConfig({ ...process.env, MODEL_PROFILE: "sequence" });
+const m = windowConfig.model;
+const t = windowConfig.training;
 const data = await prepareCorpus(args.corpus ?? config.corpus.path, {
+  architecture: "window",
   phraseLength: m.phraseLength,
   validationFraction: t.validationFraction,
   seed: t.seed,
@@ -128,13 +135,55 @@ const epochs = await benchEpochs(model, data, size, {
 });
 const meanEpoch = epochs.epochSeconds.reduce((a, b) => a + b, 0) / epochs.epochSeconds.length;
 say(
-  `\nTraining, full corpus (V=${size.V}, E=${size.E}, H=${size.H}, L=${size.L}, batch ${t.batchSize}; ${data.train.count} train + ${data.validation.count} validation examples, ${epochs.batchesPerEpoch} batches/epoch) on ${backend.name} × ${epochs.threads} thread(s):`,
+  `\nTraining the window model, full corpus (V=${size.V}, E=${size.E}, H=${size.H}, L=${size.L}, batch ${t.batchSize}; ${data.train.count} train + ${data.validation.count} validation examples, ${epochs.batchesPerEpoch} batches/epoch) on ${backend.name} × ${epochs.threads} thread(s):`,
 );
 say(
   `  seconds per epoch (validation included): ${epochs.epochSeconds.map((s) => s.toFixed(2)).join(", ")} — mean ${meanEpoch.toFixed(2)} s  [goal ≤ 20 s: ${goal(meanEpoch <= 20)}]`,
 );
 say(
   `  ${epochs.gflopPerEpoch.toFixed(1)} GFLOP per epoch (matrix products) → ${epochs.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${epochs.valLoss.map((v) => v.toFixed(3)).join(", ")}`,
+);
+
+// The sequence model: whole quatrains, one GRU step per token, the same corpus and split.
+const sm = sequenceConfig.model;
+const st = sequenceConfig.training;
+const sequenceData = await prepareCorpus(args.corpus ?? config.corpus.path, {
+  architecture: "sequence",
+  phraseLength: sm.phraseLength,
+  validationFraction: st.validationFraction,
+  seed: st.seed,
+  testFraction: st.testFraction,
+  testSeed: st.testSeed,
+  classWeightPower: st.classWeightPower,
+});
+const sequenceSize = { V: words.length, E: glove.dim, H: sm.units, L: 1 };
+const sequenceModel = buildSequenceModel({
+  vocabSize: words.length,
+  embeddingDim: glove.dim,
+  units: sm.units,
+  layers: sm.layers,
+  dropout: sm.dropout,
+  tied: sm.tiedOutput,
+  embeddings: glove.matrix,
+  seed: st.seed,
+});
+const sequenceEpochs = await benchEpochs(sequenceModel, sequenceData, sequenceSize, {
+  epochs: Number(args.epochs),
+  batchSize: st.batchSize,
+  learningRate: st.learningRate,
+  seed: st.seed,
+  threads,
+  backend: backend.name,
+});
+const meanSequenceEpoch = sequenceEpochs.epochSeconds.reduce((a, b) => a + b, 0) / sequenceEpochs.epochSeconds.length;
+say(
+  `\nTraining the sequence model, full corpus (H=${sm.units} × ${sm.layers} layer(s), ${sm.tiedOutput ? "tied" : "untied"} output, batch ${st.batchSize} quatrains; ${sequenceData.train.count} train + ${sequenceData.validation.count} validation quatrains, ${sequenceEpochs.batchesPerEpoch} batches/epoch) on ${backend.name} × ${sequenceEpochs.threads} thread(s):`,
+);
+say(
+  `  seconds per epoch (validation included): ${sequenceEpochs.epochSeconds.map((x) => x.toFixed(2)).join(", ")} — mean ${meanSequenceEpoch.toFixed(2)} s  [goal ≤ 5 s: ${goal(meanSequenceEpoch <= 5)}]`,
+);
+say(
+  `  ${sequenceEpochs.gflopPerEpoch.toFixed(1)} GFLOP per epoch (matrix products, untied count) → ${sequenceEpochs.gflops.toFixed(1)} GFLOP/s in the fastest epoch; val loss ${sequenceEpochs.valLoss.map((v) => v.toFixed(3)).join(", ")}`,
 );
 
 // The webgpu backend beside the chosen one, when Dawn finds an adapter (and it was not the chosen one).
@@ -187,14 +236,18 @@ if (stockBatches > 0) {
 }
 
 say(
-  `\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, model after the epochs above):`,
+  `\nSampling (T=1.0, ${config.sampling.minWords}–${config.sampling.maxWords} words as prophesy draws them, each model after the epochs above, each with its profile's sampling settings):`,
 );
-const sampling = await benchSampling(model, {
-  minWords: config.sampling.minWords,
-  maxWords: config.sampling.maxWords,
-  rules: config.sampling,
-  vocabulary: samplingVocabulary(words, data.docsAsIds),
+const vocabulary = samplingVocabulary(words, data.docsAsIds);
+const lengthsOf = (c: typeof config) => ({
+  minWords: c.sampling.minWords,
+  maxWords: c.sampling.maxWords,
+  rules: c.sampling,
+  vocabulary,
 });
+const sampling = await benchSampling(model, lengthsOf(windowConfig));
+const sequenceSampling = await benchSampling(sequenceModel, lengthsOf(sequenceConfig));
+say("  window model:");
 for (const s of sampling) {
   const goals =
     s.scorer.startsWith("fast") && s.concurrency === 32
@@ -202,6 +255,30 @@ for (const s of sampling) {
       : "";
   say(
     `  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s, ${s.wordsPerSecond.toFixed(0)} words/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)${goals}`,
+  );
+}
+say("  sequence model:");
+for (const s of sequenceSampling) {
+  say(
+    `  ${s.scorer.padEnd(13)} concurrency ${String(s.concurrency).padStart(2)}: p50 ${s.p50ms.toFixed(1)} ms, p99 ${s.p99ms.toFixed(1)} ms per quatrain, ${s.quatrainsPerSecond.toFixed(1)} quatrains/s, ${s.wordsPerSecond.toFixed(0)} words/s (${s.quatrains} quatrains, ${s.meanWords.toFixed(1)} words each)`,
+  );
+}
+const bestAt = (figures: typeof sampling, concurrency: number) =>
+  figures.filter((f) => f.concurrency === concurrency && f.scorer !== "model.predict" && f.scorer !== "whole prefix");
+const fastest = (figures: typeof sampling, concurrency: number) =>
+  Math.min(...bestAt(figures, concurrency).map((f) => 1000 / f.quatrainsPerSecond));
+say("\nSide by side (this run, this machine):");
+say(
+  "  | model | seconds per epoch | ms per quatrain, alone (p50) | ms per quatrain at concurrency 32 (1 / throughput) |",
+);
+say("  | --- | --- | --- | --- |");
+for (const [name, mean, figures] of [
+  ["window", meanEpoch, sampling],
+  ["sequence", meanSequenceEpoch, sequenceSampling],
+] as const) {
+  const alone = bestAt(figures, 1)[0];
+  say(
+    `  | ${name} | ${mean.toFixed(2)} | ${alone ? alone.p50ms.toFixed(1) : "?"} | ${fastest(figures, 32).toFixed(2)} |`,
   );
 }
 
@@ -246,6 +323,24 @@ const report = {
         }
       : webgpu),
   stockCpu: stock ? { ...stock, ratio: round(stock.extrapolatedEpochSeconds / meanEpoch, 1) } : null,
+  sequence: {
+    model: { ...sequenceSize, layers: sm.layers, tied: sm.tiedOutput, batchSize: st.batchSize },
+    training: {
+      ...sequenceEpochs,
+      epochSeconds: sequenceEpochs.epochSeconds.map((x) => round(x, 3)),
+      meanEpochSeconds: round(meanSequenceEpoch, 3),
+      gflopPerEpoch: round(sequenceEpochs.gflopPerEpoch, 2),
+      gflops: round(sequenceEpochs.gflops, 2),
+    },
+    sampling: sequenceSampling.map((x) => ({
+      ...x,
+      p50ms: round(x.p50ms),
+      p99ms: round(x.p99ms),
+      quatrainsPerSecond: round(x.quatrainsPerSecond, 1),
+      wordsPerSecond: round(x.wordsPerSecond, 0),
+      meanWords: round(x.meanWords, 1),
+    })),
+  },
   webScale: web,
   sampling: sampling.map((s) => ({
     ...s,

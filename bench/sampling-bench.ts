@@ -1,17 +1,20 @@
 import type * as tf from "@tensorflow/tfjs";
 import {
+  isSequenceModel,
   modelScorer,
+  modelSequenceSampler,
   sampleTokens,
   seededRandom,
-  type NextWordScorer,
+  type Scorer,
   type SamplingRules,
   type SamplingVocabulary,
 } from "../core/model/index.ts";
 import { fastScorer } from "../core/tf/fast-scorer.ts";
+import { sequenceSampler } from "../core/tf/sequence-sampler.ts";
 import { quantile } from "./stats.ts";
 
 export interface LatencyFigures {
-  scorer: "fast" | "fast+helper" | "model.predict";
+  scorer: "fast" | "fast+helper" | "model.predict" | "carried state" | "carried+helper" | "whole prefix";
   concurrency: number;
   quatrains: number;
   meanWords: number;
@@ -32,7 +35,7 @@ export interface QuatrainLengths {
 
 /** `total` quatrains drawn by `concurrency` concurrent samplers; latency is per quatrain. */
 async function measure(
-  scorer: NextWordScorer,
+  scorer: Scorer,
   concurrency: number,
   total: number,
   lengths: QuatrainLengths,
@@ -68,6 +71,7 @@ async function measure(
  * and 32), with its helper thread on the second core (concurrency 32), and of model.predict.
  */
 export async function benchSampling(model: tf.LayersModel, lengths: QuatrainLengths): Promise<LatencyFigures[]> {
+  if (isSequenceModel(model)) return benchSequenceSampling(model, lengths);
   const alone = fastScorer(model, { helperThread: false });
   const helped = fastScorer(model);
   try {
@@ -84,6 +88,31 @@ export async function benchSampling(model: tf.LayersModel, lengths: QuatrainLeng
     return figures;
   } finally {
     alone.dispose();
+    helped.dispose();
+  }
+}
+
+/**
+ * The sequence model's sampler (carried GRU state, one step per word) at concurrency 1 and 32, and
+ * the reference that runs the model over the whole prefix at every word.
+ */
+async function benchSequenceSampling(model: tf.LayersModel, lengths: QuatrainLengths): Promise<LatencyFigures[]> {
+  const fast = sequenceSampler(model, { helperThread: false });
+  const helped = sequenceSampler(model);
+  try {
+    await measure(fast, 4, 8, lengths); // warm-up
+    const figures: LatencyFigures[] = [
+      { scorer: "carried state", ...(await measure(fast, 1, 60, lengths)) },
+      { scorer: "carried state", ...(await measure(fast, 32, 320, lengths)) },
+    ];
+    if (await helped.startHelper()) {
+      await measure(helped, 32, 32, lengths); // warm-up of both threads
+      figures.push({ scorer: "carried+helper", ...(await measure(helped, 32, 320, lengths)) });
+    }
+    figures.push({ scorer: "whole prefix", ...(await measure(modelSequenceSampler(model), 1, 5, lengths)) });
+    return figures;
+  } finally {
+    fast.dispose();
     helped.dispose();
   }
 }

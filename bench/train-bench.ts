@@ -1,5 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
-import { trainModel } from "../core/model/index.ts";
+import { trainModel, type Examples } from "../core/model/index.ts";
 import { createTrainStep } from "../core/tf/train-step.ts";
 import type { BackendName } from "../core/tf/backend.ts";
 import type { Prepared } from "./corpus.ts";
@@ -16,6 +16,9 @@ export interface EpochFigures {
   gflops: number;
   valLoss: number[];
 }
+
+/** Tokens the examples predict: one per window, every real position of a whole quatrain. */
+const predicted = (e: Examples) => (e.lengths ? e.lengths.reduce((n, l) => n + l, 0) : e.count);
 
 /** Trains `epochs` full-corpus epochs with the trainer's step (data-parallel where it applies). */
 export async function benchEpochs(
@@ -46,7 +49,8 @@ export async function benchEpochs(
       classWeights: data.classWeights,
       step: chosen.step,
     });
-    const flops = data.train.count * trainingFlops(size) + data.validation.count * forwardFlops(size);
+    // Per predicted token: a window's L steps, or one step of a whole quatrain (size.L = 1).
+    const flops = predicted(data.train) * trainingFlops(size) + predicted(data.validation) * forwardFlops(size);
     const seconds = result.epochs.map((e) => e.seconds);
     return {
       threads: chosen.threads,

@@ -84,22 +84,41 @@ export const spec = {
   model: {
     profile: setting(
       "MODEL_PROFILE",
-      "`tuned` (the defaults below, from the search in docs/tuning.md) or `seed` (the 2017 seed's network and training settings; any variable set explicitly still wins).",
-      z.enum(["tuned", "seed"]).default("tuned"),
+      "`sequence` (the defaults below: the whole-quatrain GRU, from the search in docs/tuning.md), `tuned` (the 4-word window model as tuned before it) or `seed` (the 2017 seed's window network and training settings); any variable set explicitly still wins.",
+      z.enum(["sequence", "tuned", "seed"]).default("sequence"),
+    ),
+    architecture: setting(
+      "MODEL_ARCHITECTURE",
+      "`sequence`: a GRU reading the whole quatrain from its start, trained on every position, sampled one GRU step per word; `window`: the seed's GRU over the last MODEL_PHRASE_LENGTH words.",
+      z.enum(["sequence", "window"]).default("sequence"),
     ),
     phraseLength: setting(
       "MODEL_PHRASE_LENGTH",
-      "Words of context the GRU reads to predict the next word.",
+      "Window model: words of context the GRU reads to predict the next word.",
       int(1, 64, 4),
     ),
     units: setting("MODEL_GRU_UNITS", "GRU state size.", int(1, 4096, 128)),
-    dropout: setting("MODEL_DROPOUT", "Dropout on the GRU inputs (the seed: 0.5).", num(0, 0.95, 0.1)),
+    layers: setting("MODEL_GRU_LAYERS", "Sequence model: stacked GRU layers.", int(1, 4, 1)),
+    tiedOutput: setting(
+      "MODEL_TIED_OUTPUT",
+      "Sequence model: the output layer reuses the embedding (through a GRU units × embedding projection) instead of its own units × vocabulary matrix.",
+      z.boolean().default(true),
+    ),
+    dropout: setting(
+      "MODEL_DROPOUT",
+      "Dropout on the GRU inputs (sequence model: on the embeddings and each GRU layer's outputs; the seed: 0.5).",
+      num(0, 0.95, 0.3),
+    ),
     recurrentDropout: setting(
       "MODEL_RECURRENT_DROPOUT",
-      "Dropout on the GRU recurrent state (the seed: 0.5).",
+      "Window model: dropout on the GRU recurrent state (the seed: 0.5).",
       num(0, 0.95, 0.1),
     ),
-    l2: setting("MODEL_L2", "L2 factor on the GRU kernel, recurrent kernel and bias (the seed: 0.02).", num(0, 10, 0)),
+    l2: setting(
+      "MODEL_L2",
+      "Window model: L2 factor on the GRU kernel, recurrent kernel and bias (the seed: 0.02).",
+      num(0, 10, 0),
+    ),
   },
   training: {
     epochs: setting(
@@ -107,8 +126,17 @@ export const spec = {
       "Most epochs per training run (early stopping and TRAIN_MAX_MINUTES usually end it first; the seed: 20).",
       int(1, 10_000, 40),
     ),
-    batchSize: setting("TRAIN_BATCH_SIZE", "Examples per gradient step.", int(1, 65_536, 512)),
+    batchSize: setting(
+      "TRAIN_BATCH_SIZE",
+      "Examples per gradient step: whole quatrains for the sequence model, windows for the window model (its profiles: 512).",
+      int(1, 65_536, 16),
+    ),
     learningRate: setting("TRAIN_LEARNING_RATE", "RMSprop learning rate.", num(1e-6, 1, 0.003)),
+    learningRateDecay: setting(
+      "TRAIN_LEARNING_RATE_DECAY",
+      "After an epoch without a lower validation loss, the learning rate is multiplied by this (1 = constant; the window profiles: 1).",
+      num(0.01, 1, 0.5),
+    ),
     validationFraction: setting(
       "TRAIN_VALIDATION_FRACTION",
       "Share of examples held out for validation.",
@@ -137,7 +165,7 @@ export const spec = {
     patience: setting(
       "TRAIN_PATIENCE",
       "Early stopping: end a run after this many epochs without a lower validation loss (0 = run every epoch).",
-      int(0, 10_000, 2),
+      int(0, 10_000, 3),
     ),
     restoreBestEpoch: setting(
       "TRAIN_RESTORE_BEST_EPOCH",
@@ -178,11 +206,35 @@ export const spec = {
       "Length cap of one quatrain, in tokens (the corpus' longest has 49).",
       int(4, 1000, 64),
     ),
-    topK: setting("SAMPLING_TOP_K", "Draw only from the k most likely words (0 = no cut).", int(0, 100_000, 40)),
+    topK: setting(
+      "SAMPLING_TOP_K",
+      "Draw only from the k most likely words (0 = no cut; the window profiles: 40).",
+      int(0, 100_000, 0),
+    ),
     topP: setting(
       "SAMPLING_TOP_P",
-      "Then only from the fewest most likely words whose probability adds up to p (nucleus sampling; 1 = no cut).",
-      num(0.01, 1, 0.95),
+      "Then only from the fewest most likely words whose probability adds up to p (nucleus sampling; 1 = no cut; the window profiles: 0.95).",
+      num(0.01, 1, 1),
+    ),
+    minP: setting(
+      "SAMPLING_MIN_P",
+      "Then drop the words less likely than this share of the likeliest word's probability (min-p; 0 = no cut).",
+      num(0, 1, 0),
+    ),
+    typicalP: setting(
+      "SAMPLING_TYPICAL_P",
+      "Locally typical sampling instead of the cuts above: keep the words whose surprisal is closest to the entropy until their probability adds up to this (1 = off; sorts the vocabulary per word, slower).",
+      num(0.01, 1, 1),
+    ),
+    presencePenalty: setting(
+      "SAMPLING_PRESENCE_PENALTY",
+      "Subtracted from a word's log-probability (before the temperature) once the quatrain already used it more often than its allowance (SAMPLING_REPEAT_ALLOWANCE); punctuation is exempt (0 = off; the window profiles: 0).",
+      num(0, 100, 2),
+    ),
+    repeatAllowance: setting(
+      "SAMPLING_REPEAT_ALLOWANCE",
+      'A word\'s allowance before the presence penalty: floor(this × how often it occurs per corpus quatrain), so "the" (3.4 per quatrain) may recur and "army" (0.05) may not.',
+      num(0, 100, 1),
     ),
     noImmediateRepeat: setting(
       "SAMPLING_NO_IMMEDIATE_REPEAT",
@@ -198,6 +250,11 @@ export const spec = {
       "SAMPLING_END_ON_TERMINAL",
       "A quatrain ends only after `.`, `!` or `?`: the sampler closes the sentence, the length cap adds a full stop as a last resort.",
       z.boolean().default(true),
+    ),
+    frequencyPrior: setting(
+      "SAMPLING_FREQUENCY_PRIOR",
+      'γ of the frequency prior: at temperature T the sampler adds γ·(T − 1)·log(corpus frequency) to each word\'s log-probability, so a low temperature sharpens what the model says beyond how common a word is, not how common it is ("the great" in every quatrain at T = 0.7 otherwise); nothing at T = 1; 0 = off.',
+      num(0, 10, 1.5),
     ),
     maxCopiedWords: setting(
       "SAMPLING_MAX_COPIED_WORDS",
@@ -450,12 +507,31 @@ export const spec = {
 export type Config = ConfigOf<typeof spec>;
 
 /**
- * Named profiles: defaults that replace the schema's, below anything set explicitly. `seed` is the
- * seed's network and training (quatrains-rnn, 2017) as this project ran it before the search.
+ * Named profiles: defaults that replace the schema's, below anything set explicitly. `sequence` is
+ * the schema's own defaults (the whole-quatrain model); `tuned` the window model as tuned before it;
+ * `seed` the seed's network and training (quatrains-rnn, 2017) as this project ran it before the search.
  */
 const PROFILES: Record<Config["model"]["profile"], Record<string, string>> = {
-  tuned: {},
+  sequence: {},
+  tuned: {
+    TRAIN_LEARNING_RATE_DECAY: "1",
+    SAMPLING_FREQUENCY_PRIOR: "0",
+    MODEL_ARCHITECTURE: "window",
+    MODEL_DROPOUT: "0.1",
+    TRAIN_BATCH_SIZE: "512",
+    TRAIN_PATIENCE: "2",
+    SAMPLING_TOP_K: "40",
+    SAMPLING_TOP_P: "0.95",
+    SAMPLING_PRESENCE_PENALTY: "0",
+  },
   seed: {
+    TRAIN_LEARNING_RATE_DECAY: "1",
+    SAMPLING_FREQUENCY_PRIOR: "0",
+    MODEL_ARCHITECTURE: "window",
+    TRAIN_BATCH_SIZE: "512",
+    SAMPLING_TOP_K: "40",
+    SAMPLING_TOP_P: "0.95",
+    SAMPLING_PRESENCE_PENALTY: "0",
     MODEL_PHRASE_LENGTH: "4",
     MODEL_GRU_UNITS: "128",
     MODEL_DROPOUT: "0.5",

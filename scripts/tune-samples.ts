@@ -1,7 +1,7 @@
-// npm run tune:samples -- --model NAME [--rules on|off] [--count 200] [--show 12]
+// npm run tune:samples -- --model NAME [--rules on|off] [--count 200] [--show 12] [--show-temperatures 0.7,1,1.3]
 // The quality figures (docs/tuning.md) of a model the search saved under data/tune/, at T=0.7, 1.0
 // and 1.3 over --count quatrains each, beside the corpus' own figures and the limits (a Markdown
-// table), and --show quatrains at T=1.0 (seeds 1..show) with their longest copied run. --rules off
+// table), and --show quatrains at each of --show-temperatures (default 1.0; seeds 1..show) with their longest copied run. --rules off
 // samples as the oracle did before the sampler's rules (no truncation, no constraints). Appends the
 // figures, the corpus' with them, to docs/tuning/quality.jsonl (npm run tune:table prints them all).
 import { appendFile, readFile } from "node:fs/promises";
@@ -19,7 +19,7 @@ import {
   seededRandom,
 } from "../core/model/index.ts";
 import { initBackend } from "../core/tf/backend.ts";
-import { fastScorer } from "../core/tf/fast-scorer.ts";
+import { fastSamplerFor } from "../core/tf/sampler.ts";
 import { EVAL_TEMPERATURES } from "../core/training/evaluate-version.ts";
 import { prepareCorpus } from "../core/training/prepare-corpus.ts";
 
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     rules: { type: "string", default: "on" },
     count: { type: "string", default: "200" },
     show: { type: "string", default: "12" },
+    "show-temperatures": { type: "string", default: "1" },
   },
 });
 const config = loadConfig(process.env);
@@ -42,7 +43,7 @@ const saved = JSON.parse(await readFile(`data/tune/${values.model}.json`, "utf8"
 if (saved.vocabulary.join("\n") !== prepared.vocabulary.words.join("\n"))
   throw new Error("the saved model's vocabulary is not this corpus'");
 const model = await importModel({ ...saved, weights: new Uint8Array(await readFile(`data/tune/${values.model}.bin`)) });
-const scorer = fastScorer(model);
+const scorer = fastSamplerFor(model);
 const vocabulary = samplingVocabulary(prepared.vocabulary.words, prepared.docsAsIds);
 const rules = values.rules === "off" ? NO_RULES : config.sampling;
 const copyIndex = buildCopyIndex(prepared.docsAsIds);
@@ -90,18 +91,22 @@ console.log(`| figure | corpus | ${figures.map((f) => `T=${f.temperature}`).join
 console.log(`| --- | --- | ${figures.map(() => "---").join(" | ")} | --- |`);
 for (const row of qualityRows(figures, corpus))
   console.log(`| ${row.figure} | ${row.corpus} | ${row.values.join(" | ")} | ${row.limit} |`);
-for (let seed = 1; seed <= Number(values.show); seed++) {
-  const ids = await draw(1.0, String(seed));
-  const { lines } = formatQuatrain(
-    ids.map((id) => prepared.vocabulary.words[id]!),
-    prepared.casing,
-  );
-  console.log(
-    `\n**seed ${seed}** (longest copied run ${longestCopiedRun(copyIndex, ids)})\n\n${lines
-      .filter(Boolean)
-      .map((l) => `> ${l}`)
-      .join("  \n")}`,
-  );
+for (const temperature of values["show-temperatures"]!.split(",").map(Number)) {
+  console.log(`\n### T = ${temperature}`);
+  for (let seed = 1; seed <= Number(values.show); seed++) {
+    // T = 1.0 keeps the seeds it always had (seed N is the string "N").
+    const ids = await draw(temperature, temperature === 1 ? String(seed) : `${temperature}:${seed}`);
+    const { lines } = formatQuatrain(
+      ids.map((id) => prepared.vocabulary.words[id]!),
+      prepared.casing,
+    );
+    console.log(
+      `\n**seed ${seed}** (longest copied run ${longestCopiedRun(copyIndex, ids)})\n\n${lines
+        .filter(Boolean)
+        .map((l) => `> ${l}`)
+        .join("  \n")}`,
+    );
+  }
 }
 scorer.dispose();
 process.exit(0);

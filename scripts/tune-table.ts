@@ -9,8 +9,20 @@ interface Result {
   name: string;
   note: string;
   warmFrom?: string;
-  model: { phraseLength: number; units: number; dropout: number; recurrentDropout: number; l2: number };
-  training: { classWeightPower: number; learningRate: number; threads: number };
+  model: {
+    architecture?: string;
+    phraseLength: number;
+    units: number;
+    layers?: number;
+    tiedOutput?: boolean;
+    dropout: number;
+    recurrentDropout: number;
+    l2: number;
+  };
+  training: { classWeightPower: number; learningRate: number; learningRateDecay?: number; threads: number };
+  /** Runs since the sequence model: mean seconds per epoch and the load average at the end. */
+  meanEpochSeconds?: number;
+  loadAverage?: number[];
   epochsRun: number;
   bestEpoch: number;
   secondsToBest: number;
@@ -49,13 +61,22 @@ const quality = (await lines("docs/tuning/quality.jsonl")) as Quality[];
 const f1 = (x: number) => x.toFixed(1);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-console.log("| run | settings | epochs (best) | minutes to best | val ppl (KN-3) | test ppl (KN-3) |");
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log(
+  "| run | settings | epochs (best) | minutes to best | s/epoch (load) | val ppl (KN-3) | test ppl (KN-3) | test ÷ KN |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
-  const settings = `L${r.model.phraseLength} H${r.model.units} drop ${r.model.dropout}/${r.model.recurrentDropout} L2 ${r.model.l2} cw ${r.training.classWeightPower} lr ${r.training.learningRate}${r.warmFrom ? ` warm from ${r.warmFrom}` : ""}`;
+  const m = r.model;
+  const decay =
+    r.training.learningRateDecay && r.training.learningRateDecay !== 1 ? ` decay ${r.training.learningRateDecay}` : "";
+  const settings =
+    m.architecture === "sequence"
+      ? `sequence H${m.units}×${m.layers ?? 1} ${m.tiedOutput ? "tied" : "untied"} drop ${m.dropout} lr ${r.training.learningRate}${decay}`
+      : `${m.architecture === "window" ? "window " : ""}L${m.phraseLength} H${m.units} drop ${m.dropout}/${m.recurrentDropout} L2 ${m.l2} cw ${r.training.classWeightPower} lr ${r.training.learningRate}${r.warmFrom ? ` warm from ${r.warmFrom}` : ""}`;
   const beats = r.testPerplexity < r.testKneserNeyPerplexity ? " **beats KN**" : "";
+  const speed = r.meanEpochSeconds ? `${f1(r.meanEpochSeconds)} (${r.loadAverage?.[0]?.toFixed(1) ?? "?"})` : "—";
   console.log(
-    `| ${r.name} | ${settings} | ${r.epochsRun} (${r.bestEpoch}) | ${f1(r.secondsToBest / 60)} | ${f1(r.perplexity)} (${f1(r.kneserNeyPerplexity)}) | ${f1(r.testPerplexity)} (${f1(r.testKneserNeyPerplexity)})${beats} |`,
+    `| ${r.name} | ${settings} | ${r.epochsRun} (${r.bestEpoch}) | ${f1(r.secondsToBest / 60)} | ${speed} | ${f1(r.perplexity)} (${f1(r.kneserNeyPerplexity)}) | ${f1(r.testPerplexity)} (${f1(r.testKneserNeyPerplexity)})${beats} | ${(r.testPerplexity / r.testKneserNeyPerplexity).toFixed(2)} |`,
   );
 }
 const t = results[0];

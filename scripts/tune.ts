@@ -6,16 +6,18 @@
 //   npm run tune -- --budget 60       stop starting runs after 60 minutes
 // TRAIN_THREADS, GLOVE_SOURCE, CORPUS_PATH etc. come from the environment as for `oracle train`.
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "../config/schema.ts";
 import { readCorpus } from "../core/corpus/index.ts";
 import { createLogger } from "../core/logger.ts";
-import { buildModel, exportModel, importModel, trainModel } from "../core/model/index.ts";
+import { exportModel, importModel, trainModel } from "../core/model/index.ts";
 import { initBackend, type BackendName } from "../core/tf/backend.ts";
 import { createTrainStep } from "../core/tf/train-step.ts";
 import { loadEmbeddings } from "../core/training/embeddings.ts";
 import { heldOutPerplexities } from "../core/training/held-out.ts";
+import { buildNetwork } from "../core/training/initial-model.ts";
 import { prepareCorpus } from "../core/training/prepare-corpus.ts";
 import { trainingData } from "../core/training/training-data.ts";
 import { tuneGrid, type TuneRun } from "./tune-grid.ts";
@@ -27,8 +29,9 @@ const { values } = parseArgs({
     results: { type: "string", default: "docs/tuning/results.jsonl" },
   },
 });
-// The grid's runs are overrides of the seed's settings, whatever the defaults are now.
-const config = loadConfig({ ...process.env, MODEL_PROFILE: "seed" });
+// Each run overrides its profile's settings (the seed's for the first search's runs), whatever the defaults are now.
+const configOf = (run: TuneRun) => loadConfig({ ...process.env, MODEL_PROFILE: run.profile ?? "seed" });
+const config = loadConfig(process.env);
 const log = createLogger(config.log.level);
 const resultsPath = values.results!;
 const budgetSeconds = Number(values.budget) * 60;
@@ -48,10 +51,10 @@ const { words, counts } = prepared.vocabulary;
 const embeddings = await loadEmbeddings(config.glove, words, config.training.seed, log);
 const searchStarted = performance.now();
 
-/** The run's settings: the seed's profile with the run's overrides. */
+/** The run's settings: its profile's with the run's overrides. */
 const settingsOf = (run: TuneRun): { model: Config["model"]; training: Config["training"] } => ({
-  model: { ...config.model, ...run.model },
-  training: { ...config.training, ...run.training },
+  model: { ...configOf(run).model, ...run.model },
+  training: { ...configOf(run).training, ...run.training },
 });
 
 for (const run of runs) {
@@ -61,6 +64,7 @@ for (const run of runs) {
   }
   const { model: m, training: t } = settingsOf(run);
   const data = trainingData(prepared.docsAsIds, words, counts, {
+    architecture: m.architecture,
     phraseLength: m.phraseLength,
     validationFraction: t.validationFraction,
     seed: t.seed,
@@ -68,17 +72,7 @@ for (const run of runs) {
     testSeed: t.testSeed,
     classWeightPower: t.classWeightPower,
   });
-  const model = buildModel({
-    vocabSize: words.length,
-    embeddingDim: embeddings.dim,
-    phraseLength: m.phraseLength,
-    units: m.units,
-    dropout: m.dropout,
-    recurrentDropout: m.recurrentDropout,
-    l2: m.l2,
-    embeddings: embeddings.matrix,
-    seed: t.seed,
-  });
+  const model = buildNetwork(m, words.length, embeddings.dim, embeddings.matrix, t.seed);
   if (run.warmFrom) {
     const saved = JSON.parse(await readFile(`data/tune/${run.warmFrom}.json`, "utf8")) as {
       topology: object;
@@ -108,12 +102,14 @@ for (const run of runs) {
       step: step.step,
       restoreBestEpoch: true,
       patience: t.patience,
+      learningRateDecay: t.learningRateDecay,
       maxSeconds: t.maxMinutes * 60,
       onEpochEnd: (e) => log.info({ run: run.name, ...e }, "epoch"),
     });
     const kept = result.final!;
     const seconds = (performance.now() - started) / 1000;
     const held = heldOutPerplexities(model, data, { vocabSize: words.length, valLoss: kept.valLoss, batchSize: 1024 });
+    const epochSeconds = result.epochs.map((e) => e.seconds);
     const secondsToBest = result.epochs.filter((e) => e.epoch <= kept.epoch).reduce((s, e) => s + e.seconds, 0);
     const line = {
       name: run.name,
@@ -129,6 +125,8 @@ for (const run of runs) {
         test: data.split.test.length,
       },
       epochsRun: result.epochs.length,
+      meanEpochSeconds: Number((epochSeconds.reduce((a, b) => a + b, 0) / Math.max(epochSeconds.length, 1)).toFixed(2)),
+      loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
       bestEpoch: kept.epoch,
       secondsToBest: Math.round(secondsToBest),
       seconds: Math.round(seconds),

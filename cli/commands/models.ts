@@ -15,8 +15,6 @@ import { brokenLimitCount, qualityRows, type VersionEvaluation } from "../../cor
 const TABLE_WIDTH = 100;
 
 const num = (x: unknown, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "-");
-const pct = (x: number | null | undefined) =>
-  typeof x === "number" && Number.isFinite(x) ? `${Math.round(x * 100)}%` : "-";
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 /** Versions stored before the test split and quality figures lack them: every field may be missing. */
 const evaluationOf = (v: ModelVersionSummary) => v.evaluation as Partial<VersionEvaluation> | null;
@@ -169,7 +167,12 @@ const settings = (v: ModelVersionSummary): DetailSection => {
         "embedding",
         `${show(h.embeddingDim)} dimensions (GloVe ${v.gloveSource}, ${(v.gloveCoverage * 100).toFixed(1)}% of the vocabulary)`,
       ],
-      ["GRU", `${show(h.units)} units, ${show(h.phraseLength)} words of context`],
+      [
+        "GRU",
+        h.architecture === "sequence"
+          ? `${show(h.units)} units × ${show(h.layers)} layer(s) over the whole quatrain, ${h.tiedOutput ? "tied" : "untied"} output`
+          : `${show(h.units)} units, ${show(h.phraseLength)} words of context`,
+      ],
       ["optimiser", `learning rate ${show(h.learningRate)}, batch ${show(h.batchSize)}`],
       ["corpus", `${v.corpusDocuments} quatrains, sha256 ${v.corpusSha256}`],
     ],

@@ -297,8 +297,8 @@ export function qualityRows(
   if (bigrams) {
     const i = rows.findIndex((r) => r.figure.startsWith("distinct bigrams"));
     rows[i] = {
-      ...rows[i]!,
-      figure: `${rows[i]!.figure} (fewer where the quatrains have fewer: ${figures.map((f) => known(f.distinctBigramsAt) ?? DASH).join(", ")})`,
+      ...rows[i],
+      figure: `${rows[i].figure} (fewer where the quatrains have fewer: ${figures.map((f) => known(f.distinctBigramsAt) ?? DASH).join(", ")})`,
     };
   }
   rows.splice(rows.findIndex((r) => r.figure.startsWith("inside")) + 1, 0, wordCountRow(figures, c));

@@ -130,7 +130,7 @@ function wordCount(q: readonly number[], punctuation: ReadonlySet<number>): numb
 function phrasesOf(q: readonly number[], isWord: (id: number) => boolean, isContent: (id: number) => boolean) {
   const out = new Set<string>();
   for (let i = 1; i < q.length; i++) {
-    const [a, b] = [q[i - 1]!, q[i]!];
+    const [a, b] = [q[i - 1], q[i]];
     if (isWord(a) && isWord(b) && (isContent(a) || isContent(b))) out.add(phraseKey(a, b));
   }
   return out;
@@ -200,16 +200,16 @@ export function qualityFigures(quatrains: readonly (readonly number[])[], opts: 
   quatrains.forEach((q, index) => {
     tokens += q.length;
     let repeated = false;
-    let bad = q.length > 0 && opts.punctuation.has(q[0]!);
+    let bad = q.length > 0 && opts.punctuation.has(q[0]);
     for (let i = 1; i < q.length; i++) {
-      const [a, b] = [q[i - 1]!, q[i]!];
+      const [a, b] = [q[i - 1], q[i]];
       if (a === b && !opts.punctuation.has(a)) repeated = true;
       if (opts.punctuation.has(a) && opts.punctuation.has(b)) bad = true;
       bigrams.add(phraseKey(a, b));
     }
     if (repeated) repeat++;
     if (bad) badPunct++;
-    if (q.length === 0 || !opts.terminal.has(q[q.length - 1]!)) noEnd++;
+    if (q.length === 0 || !opts.terminal.has(q[q.length - 1])) noEnd++;
     if (opts.longestCopiedRun) runs.push(opts.longestCopiedRun(q));
 
     // Loop figures.
@@ -223,7 +223,7 @@ export function qualityFigures(quatrains: readonly (readonly number[])[], opts: 
     const seen = new Set<string>();
     let twice = false;
     for (let i = 2; i < q.length && !twice; i++) {
-      if (!isWord(q[i - 2]!) || !isWord(q[i - 1]!) || !isWord(q[i]!)) continue;
+      if (!isWord(q[i - 2]) || !isWord(q[i - 1]) || !isWord(q[i])) continue;
       const key = `${q[i - 2]},${q[i - 1]},${q[i]}`;
       if (seen.has(key)) twice = true;
       seen.add(key);

@@ -81,7 +81,7 @@ export function buildModel(opts: ModelOptions): tf.LayersModel {
  * Gaussian matrix, signs fixed by R's diagonal so the result is uniformly distributed.
  * @returns float32 [rows, cols], rows ≤ cols
  */
-function orthogonalRows(rows: number, cols: number, seed?: number): tf.Tensor2D {
+export function orthogonalRows(rows: number, cols: number, seed?: number): tf.Tensor2D {
   const [q, r] = tf.linalg.qr(tf.randomNormal([cols, rows], 0, 1, "float32", seed));
   const signs = tf.sign(tf.sum(tf.mul(r!, tf.eye(rows)), 0));
   return tf.transpose(tf.mul(q!, signs)) as tf.Tensor2D;

@@ -1,6 +1,30 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Examples } from "./examples.ts";
+import {
+  documentsOfExamples,
+  isSequenceExamples,
+  makeExamples,
+  makeSequenceExamples,
+  type Examples,
+} from "./examples.ts";
 import { accuracy, crossEntropy } from "./gradients.ts";
+import { evaluateSequence, evaluateSequenceWithUnknown, isSequenceModel } from "./sequence-model.ts";
+
+/**
+ * The same documents as examples of the model's own kind (the gate scores the current version,
+ * maybe a window model, on a sequence candidate's validation quatrains, and the other way round).
+ */
+export function examplesFor(model: tf.LayersModel, examples: Examples): Examples {
+  const sequence = isSequenceModel(model);
+  if (sequence === isSequenceExamples(examples)) {
+    if (sequence) return examples;
+    const L = (model.inputs[0]!.shape as [number | null, number])[1];
+    if (L === examples.phraseLength) return examples;
+  }
+  const docs = documentsOfExamples(examples);
+  return sequence
+    ? makeSequenceExamples(docs)
+    : makeExamples(docs, (model.inputs[0]!.shape as [number | null, number])[1]);
+}
 
 /** Mean loss and accuracy over a set of examples. */
 export interface Evaluation {
@@ -15,7 +39,9 @@ export interface Evaluation {
  * between models trained with different regularisation (the promotion gate compares these).
  * Returns NaN for both when there are no examples.
  */
-export async function evaluate(model: tf.LayersModel, examples: Examples, batchSize: number): Promise<Evaluation> {
+export async function evaluate(model: tf.LayersModel, given: Examples, batchSize: number): Promise<Evaluation> {
+  const examples = examplesFor(model, given);
+  if (isSequenceModel(model)) return evaluateSequence(model, examples, batchSize * 2);
   const { count, phraseLength: L } = examples;
   if (count === 0) return { loss: NaN, acc: NaN };
   let lossSum = 0;
@@ -46,10 +72,12 @@ export async function evaluate(model: tf.LayersModel, examples: Examples, batchS
  */
 export function evaluateWithUnknown(
   model: tf.LayersModel,
-  examples: Examples,
+  given: Examples,
   unknown: Uint8Array,
   batchSize: number,
 ): { loss: number; unknownTokens: number } {
+  const examples = examplesFor(model, given);
+  if (isSequenceModel(model)) return evaluateSequenceWithUnknown(model, examples, unknown, batchSize * 2);
   const { count, phraseLength: L } = examples;
   let unknownTokens = 0;
   for (let i = 0; i < count; i++) if (unknown[examples.targets[i]!]) unknownTokens++;

@@ -1,11 +1,19 @@
-/** Training examples: each window of `phraseLength` class ids and the id that follows it. */
+/**
+ * Training examples: each window of `phraseLength` class ids and the id that follows it (the window
+ * model), or each whole quatrain with the id after every position (the sequence model: see
+ * makeSequenceExamples; `targetWidth` and `lengths` set).
+ */
 export interface Examples {
   /** Row-major [count, phraseLength]. */
   inputs: Int32Array;
-  /** [count]. */
+  /** [count, targetWidth]; -1 marks padding. */
   targets: Int32Array;
   count: number;
   phraseLength: number;
+  /** Targets per row: 1 for windows (absent), phraseLength for sequences. */
+  targetWidth?: number;
+  /** Sequences only: the real (unpadded) targets of each row. */
+  lengths?: Int32Array;
 }
 
 import { BREAK_ID } from "../corpus/tokenize.ts";
@@ -39,14 +47,69 @@ export function makeExamples(docsAsIds: readonly (readonly number[])[], phraseLe
 /** The examples at `indices`, in that order. */
 export function selectExamples(examples: Examples, indices: ArrayLike<number>): Examples {
   const { phraseLength: L } = examples;
+  const W = examples.targetWidth ?? 1;
   const inputs = new Int32Array(indices.length * L);
-  const targets = new Int32Array(indices.length);
+  const targets = new Int32Array(indices.length * W);
   for (let i = 0; i < indices.length; i++) {
     const src = indices[i];
     inputs.set(examples.inputs.subarray(src * L, src * L + L), i * L);
-    targets[i] = examples.targets[src];
+    targets.set(examples.targets.subarray(src * W, src * W + W), i * W);
   }
-  return { inputs, targets, count: indices.length, phraseLength: L };
+  const lengths = examples.lengths ? Int32Array.from(indices, (i) => examples.lengths![i]!) : undefined;
+  return {
+    inputs,
+    targets,
+    count: indices.length,
+    phraseLength: L,
+    ...(examples.targetWidth === undefined ? {} : { targetWidth: W }),
+    ...(lengths ? { lengths } : {}),
+  };
+}
+
+/** True for whole-quatrain examples (makeSequenceExamples). */
+export const isSequenceExamples = (examples: Examples): boolean => examples.lengths !== undefined;
+
+/** Padding of a sequence's targets. */
+export const PAD_TARGET = -1;
+
+/**
+ * One row per document: inputs `[0] + doc` and targets `doc + [0]` (0 = break marker, here the
+ * end-of-quatrain token the model learns to predict), padded to the longest document + 1 with break
+ * markers (inputs) and PAD_TARGET (targets). The same n + 1 predicted tokens per document as
+ * makeExamples' windows, so both models are scored on the same events.
+ */
+export function makeSequenceExamples(docsAsIds: readonly (readonly number[])[], width?: number): Examples {
+  const T = width ?? docsAsIds.reduce((m, doc) => Math.max(m, doc.length + 1), 1);
+  const count = docsAsIds.length;
+  const inputs = new Int32Array(count * T).fill(BREAK_ID);
+  const targets = new Int32Array(count * T).fill(PAD_TARGET);
+  const lengths = new Int32Array(count);
+  docsAsIds.forEach((doc, i) => {
+    if (doc.length + 1 > T) throw new Error(`a document of ${doc.length} tokens does not fit sequences of ${T}`);
+    inputs.set(doc, i * T + 1);
+    targets.set(doc, i * T);
+    targets[i * T + doc.length] = BREAK_ID;
+    lengths[i] = doc.length + 1;
+  });
+  return { inputs, targets, count, phraseLength: T, targetWidth: T, lengths };
+}
+
+/** The documents the examples were made from (either kind), as class ids. */
+export function documentsOfExamples(examples: Examples): number[][] {
+  if (examples.lengths) {
+    const T = examples.phraseLength;
+    return Array.from(examples.lengths, (n, i) => Array.from(examples.inputs.subarray(i * T + 1, i * T + n)));
+  }
+  // Windows: every document's targets are its tokens, then one break marker.
+  const docs: number[][] = [];
+  let doc: number[] = [];
+  for (const t of examples.targets) {
+    if (t === BREAK_ID) {
+      docs.push(doc);
+      doc = [];
+    } else doc.push(t);
+  }
+  return docs;
 }
 
 /**

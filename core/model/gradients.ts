@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedSoftmaxCrossEntropy, hasFusedSoftmaxCrossEntropy } from "../tf/kernels/softmax-cross-entropy.ts";
+import { isSequenceModel, sequenceLossAndGradientTensors } from "./sequence-model.ts";
 
 /** Keras' epsilon: probabilities are clipped to [ε, 1-ε] before the log, as its crossentropy does. */
 const EPSILON = 1e-7;
@@ -66,7 +67,7 @@ export function regularizationLosses(model: tf.LayersModel): tf.Scalar[] {
 export function lossAndGradients(
   model: tf.LayersModel,
   inputs: tf.Tensor2D,
-  targets: tf.Tensor1D,
+  targets: tf.Tensor1D | tf.Tensor2D,
   classWeights: tf.Tensor1D,
 ): BatchGradients {
   const { loss, acc, grads } = lossAndGradientTensors(model, inputs, targets, classWeights);
@@ -79,9 +80,13 @@ export function lossAndGradients(
 export function lossAndGradientTensors(
   model: tf.LayersModel,
   inputs: tf.Tensor2D,
-  targets: tf.Tensor1D,
+  targets: tf.Tensor1D | tf.Tensor2D,
   classWeights: tf.Tensor1D,
 ): { loss: tf.Scalar; acc: tf.Scalar; grads: tf.NamedTensorMap } {
+  // The sequence model: targets [B, T], one per position.
+  if (isSequenceModel(model))
+    return sequenceLossAndGradientTensors(model, inputs, targets as tf.Tensor2D, classWeights);
+  if (targets.rank !== 1) throw new Error(`a window model takes targets [B], got [${targets.shape.join(", ")}]`);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const fused = hasFusedSoftmaxCrossEntropy();
   let acc: tf.Scalar | undefined;
@@ -91,13 +96,13 @@ export function lossAndGradientTensors(
       // The backend's fused kernel takes the logits: softmax, crossentropy and its gradient in one pass each.
       const logits = outputLogits(model, inputs);
       acc = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), targets), "float32")) as tf.Scalar);
-      perExample = fusedSoftmaxCrossEntropy(logits, targets);
+      perExample = fusedSoftmaxCrossEntropy(logits, targets as tf.Tensor1D);
     } else {
       const probs = model.apply(inputs, { training: true }) as tf.Tensor2D;
-      acc = tf.keep(accuracy(probs, targets));
-      perExample = crossEntropy(probs, targets);
+      acc = tf.keep(accuracy(probs, targets as tf.Tensor1D));
+      perExample = crossEntropy(probs, targets as tf.Tensor1D);
     }
-    const dataLoss = tf.mean(tf.mul(tf.gather(classWeights, targets), perExample));
+    const dataLoss = tf.mean(tf.mul(tf.gather(classWeights, targets as tf.Tensor1D), perExample));
     const penalties = regularizationLosses(model);
     return (penalties.length > 0 ? tf.addN([dataLoss, ...penalties]) : dataLoss) as tf.Scalar;
   }, variables);

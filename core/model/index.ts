@@ -1,5 +1,23 @@
 export { seededRandom, shuffleInPlace, type RandomSource } from "./random.ts";
-export { BREAK_ID, makeExamples, selectExamples, classWeights, type Examples } from "./examples.ts";
+export {
+  BREAK_ID,
+  PAD_TARGET,
+  makeExamples,
+  makeSequenceExamples,
+  documentsOfExamples,
+  isSequenceExamples,
+  selectExamples,
+  classWeights,
+  type Examples,
+} from "./examples.ts";
+export {
+  buildSequenceModel,
+  isSequenceModel,
+  architectureOf,
+  QuatrainGru,
+  type Architecture,
+  type SequenceModelOptions,
+} from "./sequence-model.ts";
 export { buildModel, LAYER_NAMES, type ModelOptions } from "./build.ts";
 export {
   lossAndGradients,
@@ -11,7 +29,7 @@ export {
   accuracy,
   type BatchGradients,
 } from "./gradients.ts";
-export { evaluate, evaluateWithUnknown, type Evaluation } from "./evaluate.ts";
+export { evaluate, evaluateWithUnknown, examplesFor, type Evaluation } from "./evaluate.ts";
 export {
   trainModel,
   localStep,
@@ -23,6 +41,8 @@ export {
 } from "./train.ts";
 export {
   modelScorer,
+  modelSequenceSampler,
+  isSequenceSampler,
   sampleTokens,
   drawToken,
   nextDraw,
@@ -32,6 +52,9 @@ export {
   GREEDY_TEMPERATURE,
   type NextWordScorer,
   type NextWordSampler,
+  type SequenceSampler,
+  type SequenceStream,
+  type Scorer,
   type NextWordDraw,
   type SampleOptions,
   type SamplingRules,
@@ -39,4 +62,4 @@ export {
 } from "./sample.ts";
 export { buildCopyIndex, longestCopiedRun, type CopyIndex } from "./originality.ts";
 export { exportModel, importModel, type ModelArtifacts } from "./serialize.ts";
-export { modelOfVersion, sameVocabulary } from "./version-model.ts";
+export { modelOfVersion, sameVocabulary, versionArchitecture } from "./version-model.ts";

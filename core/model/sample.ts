@@ -40,6 +40,66 @@ export function modelScorer(model: tf.LayersModel): NextWordScorer {
   };
 }
 
+/**
+ * A scorer that carries the model's state along a quatrain (the sequence model): one GRU step per
+ * word instead of a window per word. Each quatrain opens its own stream.
+ */
+export interface SequenceSampler {
+  readonly vocabSize: number;
+  readonly kind: "sequence";
+  /** A stream at the start of a quatrain, before any token (not even the start marker) is read. */
+  open(): SequenceStream;
+}
+
+export interface SequenceStream {
+  /**
+   * Reads `tokens` (one step each), then draws the next word with drawToken when `draw` is given.
+   * @returns the drawn id, or -1 without a draw
+   */
+  next(tokens: readonly number[], draw?: NextWordDraw): Promise<number>;
+  /** The next-word scores (logits: softmax is the distribution) after the tokens read so far. */
+  scores(): Promise<Float32Array>;
+  /** Frees the stream's state. */
+  close(): void;
+}
+
+/** Either kind of scorer sampleTokens takes. */
+export type Scorer = NextWordScorer | SequenceSampler;
+
+export const isSequenceSampler = (scorer: Scorer): scorer is SequenceSampler =>
+  (scorer as Partial<SequenceSampler>).kind === "sequence";
+
+/** The reference SequenceSampler: the whole prefix through the model at every word (slow; tests). */
+export function modelSequenceSampler(model: tf.LayersModel): SequenceSampler {
+  const vocabSize = (model.outputs[0]!.shape as number[]).at(-1)!;
+  return {
+    vocabSize,
+    kind: "sequence",
+    open() {
+      const read: number[] = [];
+      const scores = async () => {
+        const logits = tf.tidy(() => {
+          const out = model.predict(tf.tensor2d(read, [1, read.length], "int32")) as tf.Tensor3D;
+          return tf.reshape(tf.slice(out, [0, read.length - 1, 0], [1, 1, vocabSize]), [vocabSize]);
+        });
+        try {
+          return (await logits.data()) as Float32Array;
+        } finally {
+          logits.dispose();
+        }
+      };
+      return {
+        async next(tokens, draw) {
+          read.push(...tokens);
+          return draw ? drawToken(await scores(), draw) : -1;
+        },
+        scores,
+        close() {},
+      };
+    },
+  };
+}
+
 /** Below this temperature sampling is the arg-max (dividing by ~0 would overflow). The one cut-off. */
 export const GREEDY_TEMPERATURE = 1e-6;
 
@@ -53,6 +113,22 @@ export interface NextWordDraw {
   topK: number;
   /** Then keep the fewest most likely words whose mass reaches p (1: all). */
   topP: number;
+  /** Then drop the words less likely than minP × the likeliest one's probability (0 or absent: none). */
+  minP?: number;
+  /**
+   * Locally typical sampling (Meister et al. 2023), instead of top-k / top-p / min-p: keep the
+   * words whose surprisal is closest to the distribution's entropy until their mass reaches this
+   * (1 or absent: off).
+   */
+  typicalP?: number;
+  /**
+   * Added to the scores before the temperature: scale × log p(word) in the corpus (the frequency
+   * prior; see SamplingRules.frequencyPrior). Absent or scale 0: none.
+   */
+  prior?: { logUnigram: Float32Array; scale: number };
+  /** Subtracted from the scores of `penalized` before the temperature (presence penalty; 0 or absent: none). */
+  penalty?: number;
+  penalized?: readonly number[];
   /** Ids that get no mass. */
   banned: readonly number[];
   /**
@@ -69,6 +145,7 @@ export class DrawScratch {
   values = new Float64Array(64);
   exps = new Float64Array(0);
   banned = new Uint8Array(0);
+  penalised = new Float32Array(0);
   fit(k: number, n: number): void {
     if (this.ids.length < k) [this.ids, this.values] = [new Int32Array(k), new Float64Array(k)];
     if (this.banned.length < n) this.banned = new Uint8Array(n);
@@ -86,7 +163,19 @@ export class DrawScratch {
  * lifted (a tiny vocabulary cannot satisfy them).
  * @param scores [V] @returns the drawn id
  */
-export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch = new DrawScratch()): number {
+export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch = new DrawScratch()): number {
+  let scores = given;
+  const prior = draw.prior && draw.prior.scale !== 0 ? draw.prior : undefined;
+  if ((draw.penalty && draw.penalized?.length) || prior) {
+    // A copy with the prior added and the penalty subtracted (the caller's scores may be a view it reuses).
+    if (scratch.penalised.length < given.length) scratch.penalised = new Float32Array(given.length);
+    const copy = scratch.penalised.subarray(0, given.length);
+    copy.set(given);
+    if (prior) for (let i = 0; i < copy.length; i++) copy[i]! += prior.scale * prior.logUnigram[i]!;
+    if (draw.penalty && draw.penalized)
+      for (const id of draw.penalized) if (id >= 0 && id < copy.length) copy[id]! -= draw.penalty;
+    scores = copy;
+  }
   const n = scores.length;
   const k = draw.topK > 0 ? Math.min(draw.topK, n) : n;
   scratch.fit(k, n);
@@ -106,6 +195,8 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
   }
   // The one near-zero-temperature cut-off: at or below it the draw is the arg-max.
   const greedy = draw.temperature <= GREEDY_TEMPERATURE;
+  if (draw.typicalP !== undefined && draw.typicalP < 1 && !greedy)
+    return drawTypical(scores, draw, scratch, into, intoScore);
   if (k === n && draw.topP >= 1) return drawUntruncated(scores, draw, scratch, into, intoScore, greedy);
   // Min-heap of the k best (score desc, id asc on ties): ids[0] is the worst kept. Ids come in
   // ascending order, so a later id with the worst kept score ranks below it: only `s > worst` enters.
@@ -165,9 +256,15 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
   let sum = 0;
   for (let j = 0; j < size; j++) sum += values[j] = Math.exp((values[j]! - max) / draw.temperature);
   let kept = size;
+  if (draw.minP && draw.minP > 0) {
+    // values[0] is the likeliest (exp 1 after the shift).
+    while (kept > 1 && values[kept - 1]! < draw.minP * values[0]!) kept--;
+    sum = 0;
+    for (let j = 0; j < kept; j++) sum += values[j]!;
+  }
   if (draw.topP < 1) {
     let mass = 0;
-    for (let j = 0; j < size; j++) {
+    for (let j = 0; j < kept; j++) {
       mass += values[j]!;
       if (mass >= draw.topP * sum) {
         kept = j + 1;
@@ -183,6 +280,121 @@ export function drawToken(scores: ArrayLike<number>, draw: NextWordDraw, scratch
     if (rest < 0) return ids[j]!;
   }
   return ids[kept - 1]!; // rounding left a sliver of mass: the least likely kept id
+}
+
+/**
+ * drawToken's typical-sampling path: the softmax at the temperature over the allowed ids, its
+ * entropy, the ids ordered by |surprisal − entropy| (ties by id), the fewest whose mass reaches
+ * typicalP kept, the draw cumulating in that order. Sorts the vocabulary: slower than the others.
+ */
+function drawTypical(
+  scores: ArrayLike<number>,
+  draw: NextWordDraw,
+  scratch: DrawScratch,
+  into: number,
+  intoScore: number,
+): number {
+  const n = scores.length;
+  const { banned } = scratch;
+  const allowed: number[] = [];
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (banned[i]) continue;
+    const s = i === into ? intoScore : scores[i]!;
+    if (Number.isNaN(s)) continue;
+    allowed.push(i);
+    if (s > max) max = s;
+  }
+  if (allowed.length === 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
+  if (!Number.isFinite(max)) return allowed[0]!;
+  const p = allowed.map((i) => Math.exp(((i === into ? intoScore : scores[i]!) - max) / draw.temperature));
+  const sum = p.reduce((a, b) => a + b, 0);
+  let entropy = 0;
+  for (let j = 0; j < p.length; j++) {
+    p[j] = p[j]! / sum;
+    if (p[j]! > 0) entropy -= p[j]! * Math.log(p[j]!);
+  }
+  const gap = (j: number) => (p[j]! > 0 ? Math.abs(-Math.log(p[j]!) - entropy) : Infinity);
+  const order = p.map((_, j) => j).sort((a, b) => gap(a) - gap(b) || allowed[a]! - allowed[b]!);
+  let kept = 0;
+  let mass = 0;
+  while (kept < order.length && mass < draw.typicalP! && p[order[kept]!]! > 0) mass += p[order[kept++]!]!;
+  let rest = draw.uniform * mass;
+  for (let j = 0; j < kept; j++) {
+    rest -= p[order[j]!]!;
+    if (rest < 0) return allowed[order[j]!]!;
+  }
+  return allowed[order[Math.max(kept - 1, 0)]!]!;
+}
+
+/** True when drawFromProbabilities draws as drawToken does: no top-k or top-p cut, above the greedy cut-off. */
+export const drawsFromProbabilities = (draw: NextWordDraw, vocabSize: number): boolean =>
+  (draw.topK <= 0 || draw.topK >= vocabSize) &&
+  draw.topP >= 1 &&
+  (draw.typicalP === undefined || draw.typicalP >= 1) &&
+  draw.temperature > GREEDY_TEMPERATURE;
+
+/**
+ * The tempered scores of a draw: (score − penalty) / T, the penalty on `penalized`. Their softmax
+ * is the draw's distribution before its bans (drawFromProbabilities applies those).
+ */
+export function temperedInto(out: Float32Array, scores: ArrayLike<number>, draw: NextWordDraw): void {
+  const inverse = 1 / draw.temperature;
+  const prior = draw.prior && draw.prior.scale !== 0 ? draw.prior : undefined;
+  if (prior)
+    for (let i = 0; i < scores.length; i++) out[i] = (scores[i]! + prior.scale * prior.logUnigram[i]!) * inverse;
+  else for (let i = 0; i < scores.length; i++) out[i] = scores[i]! * inverse;
+  if (draw.penalty && draw.penalized) {
+    for (const id of draw.penalized) if (id >= 0 && id < scores.length) out[id]! -= draw.penalty * inverse;
+  }
+}
+
+/**
+ * drawToken's draw for an untruncated draw (drawsFromProbabilities), from `probs` = softmax of
+ * temperedInto's scores (computed by the backend, vectorised, instead of one Math.exp per word):
+ * the banned ids' mass dropped (softmax restricted = renormalised), the break marker's mass moved
+ * to `breakInto`, min-p, then the cumulative walk in id order as drawToken's. Equal to drawToken
+ * up to float rounding at a draw's boundary.
+ */
+export function drawFromProbabilities(
+  probs: ArrayLike<number>,
+  draw: NextWordDraw,
+  scratch = new DrawScratch(),
+): number {
+  const n = probs.length;
+  scratch.fit(1, n);
+  const { banned } = scratch;
+  banned.fill(0, 0, n);
+  for (const id of draw.banned) if (id >= 0 && id < n) banned[id] = 1;
+  let into = -1;
+  let intoP = 0;
+  if (draw.breakInto >= 0 && draw.breakInto < n) {
+    if (!banned[draw.breakInto]) {
+      into = draw.breakInto;
+      intoP = probs[into]! + probs[BREAK_ID]!;
+    }
+    banned[BREAK_ID] = 1;
+  }
+  const p = (i: number) => (banned[i] ? 0 : i === into ? intoP : probs[i]!);
+  let max = 0;
+  for (let i = 0; i < n; i++) max = Math.max(max, p(i));
+  if (!(max > 0)) return drawToken(probs, { ...draw, banned: [], breakInto: -1 }, scratch);
+  const floor = draw.minP && draw.minP > 0 ? draw.minP * max : 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const q = p(i);
+    if (q >= floor) sum += q;
+  }
+  let rest = draw.uniform * sum;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    const q = p(i);
+    if (!(q > 0) || q < floor) continue;
+    last = i;
+    rest -= q;
+    if (rest < 0) return i;
+  }
+  return last; // rounding left a sliver of mass: the last possible id
 }
 
 /** drawToken without truncation: the max, then each exp once into scratch, then the draw in id order (no sort). */
@@ -207,9 +419,13 @@ function drawUntruncated(
   if (argMax < 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
   if (greedy || !Number.isFinite(max)) return argMax;
   const inverse = 1 / draw.temperature;
+  // min-p: p / p_max = exp((s − max) / T) ≥ minP.
+  const floor = draw.minP && draw.minP > 0 ? draw.minP : 0;
   let sum = 0;
-  for (let i = 0; i < n; i++)
-    sum += exps[i] = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
+  for (let i = 0; i < n; i++) {
+    const e = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
+    sum += exps[i] = e < floor ? 0 : e;
+  }
   let rest = draw.uniform * sum;
   let last = argMax;
   for (let i = 0; i < n; i++) {
@@ -231,6 +447,10 @@ export interface SamplingVocabulary {
   fullStop: number;
   /** Ids w whose bigram "w w" occurs in the corpus (they may repeat at once). */
   selfBigrams: ReadonlySet<number>;
+  /** [V]: how often each id occurs per corpus quatrain on average (the presence penalty's allowance). */
+  perQuatrain?: Float32Array;
+  /** [V]: log of each id's share of the corpus' tokens, the end marker one per quatrain (add-one smoothed; the frequency prior). */
+  logUnigram?: Float32Array;
 }
 
 /** Builds the SamplingVocabulary from the class words and the corpus as ids (one array per document). */
@@ -247,7 +467,14 @@ export function samplingVocabulary(
   });
   const selfBigrams = new Set<number>();
   for (const doc of documents) for (let i = 1; i < doc.length; i++) if (doc[i] === doc[i - 1]) selfBigrams.add(doc[i]!);
-  return { punctuation, terminal, fullStop: words.indexOf("."), selfBigrams };
+  const perQuatrain = new Float32Array(words.length);
+  for (const doc of documents) for (const id of doc) if (id >= 0 && id < words.length) perQuatrain[id]! += 1;
+  if (documents.length) for (let id = 0; id < perQuatrain.length; id++) perQuatrain[id]! /= documents.length;
+  const counts = Float64Array.from(perQuatrain, (r) => r * documents.length + 1);
+  if (counts.length > BREAK_ID) counts[BREAK_ID] = documents.length + 1;
+  const total = counts.reduce((a, b) => a + b, 0);
+  const logUnigram = Float32Array.from(counts, (c) => Math.log(c / total));
+  return { punctuation, terminal, fullStop: words.indexOf("."), selfBigrams, perQuatrain, logUnigram };
 }
 
 /** The sampler's constraints (config `sampling`); each can be switched off. */
@@ -262,6 +489,23 @@ export interface SamplingRules {
   punctuationRules: boolean;
   /** The break marker only after `.`, `!` or `?`; its mass goes to `.` otherwise; a capped quatrain gets a `.`. */
   endOnTerminal: boolean;
+  /** Drop words less likely than minP × the likeliest (0: off). */
+  minP?: number;
+  /** Locally typical sampling's mass (1: off). */
+  typicalP?: number;
+  /**
+   * Subtracted from a word's score once the quatrain already has it more often than its allowance
+   * (0: off). Punctuation is exempt.
+   */
+  presencePenalty?: number;
+  /** A word's allowance: floor(this × its mean count per corpus quatrain); "the" may recur, "army" not. */
+  repeatAllowance?: number;
+  /**
+   * γ of the frequency prior: scores + γ (T − 1) log p(word), so that the temperature sharpens (or
+   * flattens) what the model says beyond the words' corpus frequency, not the frequency itself:
+   * softmax = p(w | context)^(1/T) · p(w)^(γ (1 − 1/T)). Nothing at T = 1; 0: off.
+   */
+  frequencyPrior?: number;
 }
 
 /** The constraints as a plain sampler without them (and no truncation). */
@@ -318,7 +562,35 @@ export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform
       else banned.push(BREAK_ID);
     }
   }
-  return { temperature: opts.temperature, uniform, topK: rules.topK, topP: rules.topP, banned, breakInto };
+  const draw: NextWordDraw = {
+    temperature: opts.temperature,
+    uniform,
+    topK: rules.topK,
+    topP: rules.topP,
+    banned,
+    breakInto,
+  };
+  if (rules.minP) draw.minP = rules.minP;
+  if (rules.frequencyPrior && v?.logUnigram && opts.temperature !== 1)
+    draw.prior = { logUnigram: v.logUnigram, scale: rules.frequencyPrior * (opts.temperature - 1) };
+  if (rules.typicalP !== undefined && rules.typicalP < 1) draw.typicalP = rules.typicalP;
+  if (rules.presencePenalty && tokens.length > 0) {
+    draw.penalty = rules.presencePenalty;
+    draw.penalized = overused(tokens, v, rules.repeatAllowance ?? 0);
+  }
+  return draw;
+}
+
+/** The words of `tokens` used more often than their allowance (punctuation and the break marker exempt). */
+function overused(tokens: readonly number[], v: SamplingVocabulary | undefined, allowance: number): number[] {
+  const counts = new Map<number, number>();
+  for (const t of tokens) if (t !== BREAK_ID && !v?.punctuation.has(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const out: number[] = [];
+  for (const [id, n] of counts) {
+    const allowed = v?.perQuatrain ? Math.floor(allowance * (v.perQuatrain[id] ?? 0)) : 0;
+    if (n > allowed) out.push(id);
+  }
+  return out;
 }
 
 /**
@@ -330,7 +602,8 @@ export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform
  * both paths (up to float rounding at a draw's boundary).
  * @returns class ids, prefix first, without break markers
  */
-export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions): Promise<number[]> {
+export async function sampleTokens(scorer: Scorer, opts: SampleOptions): Promise<number[]> {
+  if (isSequenceSampler(scorer)) return sampleSequence(scorer, opts);
   const L = scorer.phraseLength;
   const tokens = [...(opts.prefix ?? [])];
   const v = opts.vocabulary;
@@ -356,7 +629,13 @@ export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions):
     }
     tokens.push(next);
   }
-  if (closing && !ended && tokens.length > (opts.prefix?.length ?? 0)) {
+  return closeCapped(tokens, opts, closing && !ended);
+}
+
+/** With endOnTerminal, a quatrain cut at the cap gets its full stop (the last resort). */
+function closeCapped(tokens: number[], opts: SampleOptions, capped: boolean): number[] {
+  const v = opts.vocabulary;
+  if (capped && v && tokens.length > (opts.prefix?.length ?? 0)) {
     const last = tokens[tokens.length - 1]!;
     if (!v.terminal.has(last)) {
       if (v.punctuation.has(last)) tokens[tokens.length - 1] = v.fullStop;
@@ -364,4 +643,33 @@ export async function sampleTokens(scorer: NextWordScorer, opts: SampleOptions):
     }
   }
   return tokens.slice(0, Math.max(opts.maxWords, 0));
+}
+
+/**
+ * sampleTokens with carried state: the stream reads the start marker and the prefix, then each
+ * drawn word (one step each), until it draws the end token (the break marker) or the cap. Same
+ * rules, draws and random use as the window path.
+ */
+async function sampleSequence(sampler: SequenceSampler, opts: SampleOptions): Promise<number[]> {
+  const tokens = [...(opts.prefix ?? [])];
+  const closing =
+    (opts.rules?.endOnTerminal ?? false) && opts.vocabulary !== undefined && opts.vocabulary.fullStop >= 0;
+  const cap = closing ? opts.maxWords - 1 : opts.maxWords;
+  const stream = sampler.open();
+  let ended = false;
+  try {
+    let unread: number[] = [BREAK_ID, ...tokens];
+    while (tokens.length < cap) {
+      const next = await stream.next(unread, nextDraw(tokens, opts, opts.random()));
+      if (next === BREAK_ID) {
+        ended = true;
+        break;
+      }
+      tokens.push(next);
+      unread = [next];
+    }
+  } finally {
+    stream.close();
+  }
+  return closeCapped(tokens, opts, closing && !ended);
 }

@@ -2,7 +2,7 @@ import type { Db } from "../db/client.ts";
 import { currentPromotionOf, getModelVersion } from "../db/model-versions.ts";
 import { databaseProblem, RESTING, shortError, UnavailableError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import { fastScorer } from "../tf/fast-scorer.ts";
+import { fastSamplerFor } from "../tf/sampler.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { loadModel, type ScorerFactory } from "./load-model.ts";
 import { withSamplingThreads } from "./sampling-thread.ts";
@@ -48,7 +48,7 @@ export interface ServingModelSource extends ModelSource {
  */
 export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): ServingModelSource {
   const log = options.log ?? silentLogger;
-  const makeScorer = options.makeScorer ?? ((model) => fastScorer(model));
+  const makeScorer = options.makeScorer ?? ((model) => fastSamplerFor(model));
   const pollMs = (options.pollSeconds ?? 0) * 1000;
   const retryMs = (options.retrySeconds ?? 60) * 1000;
   const retireMs = (options.retireSeconds ?? 30) * 1000;

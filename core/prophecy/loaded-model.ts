@@ -1,6 +1,6 @@
 import type { CasingTable } from "../corpus/index.ts";
 import type { CopyIndex } from "../model/originality.ts";
-import type { NextWordScorer, SamplingRules, SamplingVocabulary } from "../model/sample.ts";
+import type { SamplingRules, SamplingVocabulary, Scorer } from "../model/sample.ts";
 import type { TemperatureBounds } from "./temperature.ts";
 
 /** config.sampling: temperature bounds, the sampler's rules, lengths and the copy limit. */
@@ -37,7 +37,7 @@ export interface LoadedModel {
   /** Token → class id. */
   index: ReadonlyMap<string, number>;
   casing: CasingTable;
-  scorer: NextWordScorer;
+  scorer: Scorer;
   /** The corpus this version was trained on, for measuring how much a sample copies. */
   copyIndex: CopyIndex;
   /** Punctuation ids and the corpus' own repeated-word pairs, for the sampler's rules. */

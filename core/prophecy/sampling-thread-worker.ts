@@ -2,7 +2,7 @@
 // thread's own wasm backend, drawing whole quatrains for the serving thread.
 import { parentPort, workerData } from "node:worker_threads";
 import { initBackend } from "../tf/backend.ts";
-import { fastScorer } from "../tf/fast-scorer.ts";
+import { fastSamplerFor } from "../tf/sampler.ts";
 import type { DrawRequest, Drawn, ProphecySettings } from "./loaded-model.ts";
 import { loadModel, type StoredVersion } from "./load-model.ts";
 import { drawQuatrains } from "./prophesy.ts";
@@ -21,7 +21,7 @@ const port = parentPort!;
 const { record } = workerData as { record: StoredVersion };
 await initBackend({ preference: "wasm", syncReads: true });
 // No helper thread of its own: this thread is the second core's work already.
-const model = await loadModel(record, (m) => fastScorer(m, { helperThread: false }));
+const model = await loadModel(record, (m) => fastSamplerFor(m, { helperThread: false }));
 port.on("message", (m: ThreadRequest) => {
   drawQuatrains(model, m.settings, m.request).then(
     (drawn) => port.postMessage({ type: "drawn", id: m.id, drawn } satisfies ThreadReply),

@@ -49,7 +49,7 @@ export async function currentBaseline(
       quality: current.evaluation?.quality,
     };
   }
-  const model = await modelOfVersion({ ...current, weights: current.weights });
+  const model = await modelOfVersion({ ...current, weights: current.weights, hyperParams: current.hyperParams });
   try {
     return {
       version: current.version,

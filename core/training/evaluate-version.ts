@@ -12,7 +12,7 @@ import {
   seededRandom,
   type CopyIndex,
   type Examples,
-  type NextWordScorer,
+  type Scorer,
   type SamplingRules,
   type SamplingVocabulary,
 } from "../model/index.ts";
@@ -31,7 +31,7 @@ export interface EvaluateOptions {
   vocabSize: number;
   valLoss: number;
   batchSize: number;
-  scorer: NextWordScorer;
+  scorer: Scorer;
   copyIndex: CopyIndex;
   /** The corpus as ids, one array per document. */
   documents: readonly (readonly number[])[];

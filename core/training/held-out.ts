@@ -6,7 +6,14 @@ import {
   trigramsOfExamples,
   type HeldOutPerplexities,
 } from "../eval/index.ts";
-import { BREAK_ID, evaluateWithUnknown, type Examples } from "../model/index.ts";
+import {
+  BREAK_ID,
+  documentsOfExamples,
+  evaluateWithUnknown,
+  isSequenceExamples,
+  makeExamples,
+  type Examples,
+} from "../model/index.ts";
 
 export type { HeldOutPerplexities };
 
@@ -33,7 +40,9 @@ export function heldOutPerplexities(
   data: { train: Examples; validation: Examples; test: Examples },
   opts: { vocabSize: number; valLoss: number; batchSize: number },
 ): HeldOutPerplexities {
-  const { train, validation, test } = data;
+  // The trigram reads the same tokens as windows of two, whichever model (whole quatrains are cut so).
+  const windows = (e: Examples) => (isSequenceExamples(e) ? makeExamples(documentsOfExamples(e), 2) : e);
+  const [train, validation, test] = [windows(data.train), windows(data.validation), windows(data.test)];
   // The trigram needs two words of context: windows of length 1 get a break marker in front.
   const pad = (e: Examples) =>
     e.phraseLength >= 2 ? contextsOf(e) : contextsOf(e).map((c) => Int32Array.of(BREAK_ID, c[0]!));
@@ -43,7 +52,7 @@ export function heldOutPerplexities(
   unknown.forEach((u, id) => {
     if (u) unknownSet.add(id);
   });
-  const gru = evaluateWithUnknown(model, test, unknown, opts.batchSize);
+  const gru = evaluateWithUnknown(model, data.test, unknown, opts.batchSize);
   return {
     perplexity: Math.exp(opts.valLoss),
     kneserNeyPerplexity: validation.count

@@ -3,7 +3,7 @@ import type { Config } from "../../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import { currentModelVersion } from "../db/model-versions.ts";
 import type { Logger } from "../logger.ts";
-import { buildModel } from "../model/index.ts";
+import { buildModel, buildSequenceModel } from "../model/index.ts";
 import { loadEmbeddings } from "./embeddings.ts";
 import { warmStartModel } from "./warm-start.ts";
 
@@ -40,17 +40,7 @@ export async function initialModel(
   }
   const m = config.model;
   const embeddings = await loadEmbeddings(config.glove, words, config.training.seed, log);
-  const model = buildModel({
-    vocabSize: words.length,
-    embeddingDim: embeddings.dim,
-    phraseLength: m.phraseLength,
-    units: m.units,
-    dropout: m.dropout,
-    recurrentDropout: m.recurrentDropout,
-    l2: m.l2,
-    embeddings: embeddings.matrix,
-    seed: config.training.seed,
-  });
+  const model = buildNetwork(m, words.length, embeddings.dim, embeddings.matrix, config.training.seed);
   return {
     model,
     embeddingDim: embeddings.dim,
@@ -58,4 +48,36 @@ export async function initialModel(
     gloveCoverage: embeddings.coverage,
     warmStarted: false,
   };
+}
+
+/** A new network of the configured architecture. */
+export function buildNetwork(
+  m: Config["model"],
+  vocabSize: number,
+  embeddingDim: number,
+  embeddings: Float32Array | undefined,
+  seed: number,
+): tf.LayersModel {
+  return m.architecture === "sequence"
+    ? buildSequenceModel({
+        vocabSize,
+        embeddingDim,
+        units: m.units,
+        layers: m.layers,
+        dropout: m.dropout,
+        tied: m.tiedOutput,
+        embeddings,
+        seed,
+      })
+    : buildModel({
+        vocabSize,
+        embeddingDim,
+        phraseLength: m.phraseLength,
+        units: m.units,
+        dropout: m.dropout,
+        recurrentDropout: m.recurrentDropout,
+        l2: m.l2,
+        embeddings,
+        seed,
+      });
 }

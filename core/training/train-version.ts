@@ -7,7 +7,7 @@ import { applyRetention } from "../db/retention.ts";
 import { checkGloveSource } from "../glove/index.ts";
 import type { Logger } from "../logger.ts";
 import { withSyncReads, type BackendName } from "../tf/backend.ts";
-import { fastScorer } from "../tf/fast-scorer.ts";
+import { fastSamplerFor } from "../tf/sampler.ts";
 import { createTrainStep } from "../tf/train-step.ts";
 import { buildCopyIndex, exportModel, samplingVocabulary, trainModel, type BatchInfo } from "../model/index.ts";
 import type { EpochMetrics } from "../metrics.ts";
@@ -106,6 +106,7 @@ export async function trainVersion(
     test,
     classWeights: weights,
   } = trainingData(prepared.docsAsIds, words, counts, {
+    architecture: m.architecture,
     phraseLength: m.phraseLength,
     validationFraction: t.validationFraction,
     seed: t.seed,
@@ -131,6 +132,7 @@ export async function trainVersion(
       step: step.step,
       restoreBestEpoch: t.restoreBestEpoch,
       patience: t.patience,
+      learningRateDecay: t.learningRateDecay,
       maxSeconds: t.maxMinutes * 60,
       shouldStop: opts.shouldStop,
       onBatchEnd: opts.onBatch,
@@ -168,7 +170,7 @@ export async function trainVersion(
     const evaluation = await withSyncReads(
       model.getWeights(),
       () => {
-        const scorer = fastScorer(model);
+        const scorer = fastSamplerFor(model);
         return evaluateVersion({
           model,
           train,

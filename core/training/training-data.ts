@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { classWeights, makeExamples, type Examples } from "../model/index.ts";
+import { classWeights, makeExamples, makeSequenceExamples, type Architecture, type Examples } from "../model/index.ts";
 
 /** Which documents (indices) each part gets. */
 export interface DocumentSplit {
@@ -19,6 +19,8 @@ export interface TrainingData {
 }
 
 export interface TrainingDataOptions {
+  /** Whole quatrains (sequence) or windows of phraseLength (window; the default). */
+  architecture?: Architecture;
   phraseLength: number;
   validationFraction: number;
   /** Seed of the train/validation split. */
@@ -65,7 +67,7 @@ export function splitDocuments(
   return split;
 }
 
-/** Windows over each part's documents, and the class weights. Pure. */
+/** Windows (or whole quatrains) over each part's documents, and the class weights. Pure. */
 export function trainingData(
   docsAsIds: readonly (readonly number[])[],
   words: readonly string[],
@@ -76,11 +78,10 @@ export function trainingData(
     docsAsIds.map((doc) => doc.map((id) => words[id]).join(" ")),
     opts,
   );
-  const part = (indices: number[]) =>
-    makeExamples(
-      indices.map((i) => docsAsIds[i]!),
-      opts.phraseLength,
-    );
+  const part = (indices: number[]) => {
+    const docs = indices.map((i) => docsAsIds[i]!);
+    return opts.architecture === "sequence" ? makeSequenceExamples(docs) : makeExamples(docs, opts.phraseLength);
+  };
   return {
     train: part(split.train),
     validation: part(split.validation),

@@ -88,7 +88,9 @@ describeEachDatabase("oracle models: the quality figures beside the corpus'", (g
     expect(table.filter((l) => l.length > 100)).toEqual([]);
 
     // --json: every figure, the corpus' beside them.
-    const json = JSON.parse((await runOracle(["models", String(looping), "--json"], env())).stdout);
+    const json = JSON.parse((await runOracle(["models", String(looping), "--json"], env())).stdout) as {
+      version: { evaluation: VersionEvaluation };
+    };
     expect(json.version.evaluation.quality[1]).toMatchObject({
       temperature: 1,
       overuse: { word: "army", multiple: 6 },

@@ -3,43 +3,59 @@ import { ConfigError, describeSpec, type Spec } from "../../config/define.ts";
 import { loadConfig, spec } from "../../config/schema.ts";
 
 describe("config", () => {
-  it("gives the tuned defaults with an empty environment, and the seed's under MODEL_PROFILE=seed", () => {
+  it("gives the sequence model's defaults with an empty environment, the window model's under tuned and seed", () => {
     const c = loadConfig({});
     expect(c.model).toMatchObject({
-      profile: "tuned",
-      phraseLength: 4,
+      profile: "sequence",
+      architecture: "sequence",
       units: 128,
-      dropout: 0.1,
-      recurrentDropout: 0.1,
-      l2: 0,
+      layers: 1,
+      tiedOutput: true,
+      dropout: 0.3,
     });
     expect(c.training).toMatchObject({
-      batchSize: 512,
+      batchSize: 16,
       learningRate: 0.003,
       validationFraction: 0.05,
       backend: "auto",
       classWeightPower: 0,
-      patience: 2,
+      patience: 3,
+      learningRateDecay: 0.5,
       maxMinutes: 30,
       testFraction: 0.05,
     });
     expect(c.sampling).toMatchObject({
-      topK: 40,
-      topP: 0.95,
+      topK: 0,
+      topP: 1,
+      minP: 0,
+      presencePenalty: 2,
+      repeatAllowance: 1,
+      frequencyPrior: 1.5,
       noImmediateRepeat: true,
       punctuationRules: true,
       endOnTerminal: true,
     });
+    const tuned = loadConfig({ MODEL_PROFILE: "tuned" });
+    expect(tuned.model).toMatchObject({ architecture: "window", phraseLength: 4, dropout: 0.1, recurrentDropout: 0.1 });
+    expect(tuned.training).toMatchObject({ batchSize: 512, patience: 2, learningRateDecay: 1 });
+    expect(tuned.sampling).toMatchObject({ topK: 40, topP: 0.95, presencePenalty: 0, frequencyPrior: 0 });
     const seed = loadConfig({ MODEL_PROFILE: "seed" });
     expect(seed.model).toMatchObject({
       profile: "seed",
+      architecture: "window",
       phraseLength: 4,
       units: 128,
       dropout: 0.5,
       recurrentDropout: 0.5,
       l2: 0.02,
     });
-    expect(seed.training).toMatchObject({ epochs: 20, classWeightPower: 0.5, patience: 0, maxMinutes: 0 });
+    expect(seed.training).toMatchObject({
+      epochs: 20,
+      batchSize: 512,
+      classWeightPower: 0.5,
+      patience: 0,
+      maxMinutes: 0,
+    });
     // A variable set explicitly wins over the profile; overrides win over both.
     expect(loadConfig({ MODEL_PROFILE: "seed", MODEL_DROPOUT: "0.2" }).model.dropout).toBe(0.2);
     expect(loadConfig({ MODEL_PROFILE: "seed" }, { model: { dropout: 0.3 } }).model.dropout).toBe(0.3);

@@ -4,6 +4,16 @@ import { wasmBatchMatMulOverStock } from "./batch-mat-mul.ts";
 import { wasmSumOverStock } from "./sum-leading.ts";
 import { wasmGatherOverStock } from "./gather-rows.ts";
 import { SoftmaxCrossEntropy, webgpuSoftmaxCrossEntropyKernel } from "./softmax-cross-entropy.ts";
+import { gruSequenceKernels } from "./gru-sequence.ts";
+import { sparseCrossEntropyKernels } from "./sparse-cross-entropy.ts";
+
+/** The sequence model's kernels (fused GRU, exact crossentropy), on wasm and cpu alike. */
+function registerSequenceKernels(backendName: "wasm" | "cpu", names: string[]): void {
+  for (const config of [...gruSequenceKernels(backendName), ...sparseCrossEntropyKernels(backendName)]) {
+    replaceKernel(config);
+    names.push(config.kernelName);
+  }
+}
 
 /** Backends (of this module instance) whose kernels are already ours, with their names. */
 const registered = new Map<string, string[]>();
@@ -43,12 +53,14 @@ export function registerProjectKernels(backendName: string): string[] {
       replaceKernel(wasmGatherOverStock(stockGather));
       names.push(tf.GatherV2);
     }
+    registerSequenceKernels("wasm", names);
   } else if (backendName === "webgpu") {
     replaceKernel(webgpuSoftmaxCrossEntropyKernel);
     names.push(SoftmaxCrossEntropy);
   } else if (backendName === "cpu") {
     replaceKernel(cpuUnsortedSegmentSum);
     names.push(tf.UnsortedSegmentSum);
+    registerSequenceKernels("cpu", names);
   }
   registered.set(backendName, names);
   return names;

@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { applyGradients, lossAndGradients } from "../../model/gradients.ts";
-import type { Batch, TrainStep } from "../../model/train.ts";
+import { setOptimizerLearningRate, targetsTensor, type Batch, type TrainStep } from "../../model/train.ts";
 import type { BackendName } from "../backend.ts";
 import { flatLayout, shardRanges, slot, type FlatLayout } from "./layout.ts";
 import { startTsWorker } from "./ts-worker.ts";
@@ -111,6 +111,7 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
 
   const step: TrainStep = async (batch: Batch) => {
     const L = batch.phraseLength;
+    const W = batch.targetWidth ?? 1;
     const ranges = shardRanges(batch.size, opts.threads);
     const pending = workers.map((w, k) => {
       const [start, end] = ranges[k + 1]!;
@@ -121,12 +122,13 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
         phraseLength: L,
         weightsChanged,
         inputs: batch.inputs.slice(start * L, end * L),
-        targets: batch.targets.slice(start, end),
+        targets: batch.targets.slice(start * W, end * W),
+        ...(batch.targetWidth === undefined ? {} : { targetWidth: W }),
       });
     });
     const [, ownEnd] = ranges[0]!;
     const inputs = tf.tensor2d(batch.inputs.subarray(0, ownEnd * L), [ownEnd, L], "int32");
-    const targets = tf.tensor1d(batch.targets.subarray(0, ownEnd), "int32");
+    const targets = targetsTensor({ ...batch, size: ownEnd, targets: batch.targets.subarray(0, ownEnd * W) });
     let own;
     try {
       own = lossAndGradients(model, inputs, targets, classWeights);
@@ -138,7 +140,15 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
       throw e;
     });
 
-    const share = (k: number) => (ranges[k]![1] - ranges[k]![0]) / batch.size;
+    // Each shard's loss is a mean over its targets: weighted by how many it has, the average is the batch's mean.
+    const targetsIn = (k: number) => {
+      if (batch.targetWidth === undefined) return ranges[k]![1] - ranges[k]![0];
+      let n = 0;
+      for (let i = ranges[k]![0] * W; i < ranges[k]![1] * W; i++) if (batch.targets[i]! >= 0) n++;
+      return n;
+    };
+    const total = ranges.reduce((n, _, k) => n + targetsIn(k), 0);
+    const share = (k: number) => targetsIn(k) / Math.max(total, 1);
     const averaged = averageGradients(
       variables,
       own.grads,
@@ -163,6 +173,7 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
     return { loss, acc };
   };
 
+  step.setLearningRate = (rate) => setOptimizerLearningRate(optimizer, rate);
   return {
     step,
     threads: opts.threads,

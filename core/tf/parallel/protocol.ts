@@ -24,6 +24,8 @@ export interface ShardRequest {
   targets: Int32Array;
   size: number;
   phraseLength: number;
+  /** Targets per row, for whole quatrains (absent: one, windows). */
+  targetWidth?: number;
   /** True when the weights buffer changed since the worker last read it. */
   weightsChanged: boolean;
 }

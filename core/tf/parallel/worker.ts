@@ -3,6 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend.ts";
 import { lossAndGradients } from "../../model/gradients.ts";
+import { targetsTensor } from "../../model/train.ts";
 import { flatLayout, slot } from "./layout.ts";
 import type { ShardRequest, WorkerInit, WorkerReply } from "./protocol.ts";
 
@@ -26,7 +27,7 @@ async function start(): Promise<void> {
         tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(slot(weights, layout, i), v.shape))));
       }
       const inputs = tf.tensor2d(request.inputs, [request.size, request.phraseLength], "int32");
-      const targets = tf.tensor1d(request.targets, "int32");
+      const targets = targetsTensor(request);
       const { loss, acc, grads: byName } = lossAndGradients(model, inputs, targets, classWeights);
       variables.forEach((v, i) => slot(grads, layout, i).set(byName[v.name]!.dataSync() as Float32Array));
       tf.dispose([inputs, targets, ...Object.values(byName)]);

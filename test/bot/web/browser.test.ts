@@ -7,7 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../../core/db/client.ts";
 import { claimNextJob, enqueueJob, finishJob, getJob, recordEpoch } from "../../../core/db/jobs.ts";
-import { scratchSqlite, type ScratchDatabase } from "../../helpers/db.ts";
+import { createModelVersion } from "../../../core/db/model-versions.ts";
+import { sampleModelVersion, scratchSqlite, type ScratchDatabase } from "../../helpers/db.ts";
+import { goodFigures, loopingFigures } from "../../helpers/quality-figures.ts";
 import { hasProgram, skipWithout } from "../../helpers/system-tools.ts";
 import { ADMIN_TOKEN, react, seedProphecy, startWeb, trainTinyModel, type WebServer } from "./fixture.ts";
 
@@ -45,6 +47,19 @@ describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install c
       scratch = scratchSqlite();
       db = await openDatabase(scratch.url, { migrate: true });
       version = await trainTinyModel(db);
+      // A version beside it (not current) with the quality figures of three temperatures: their table on /models.
+      const sample = sampleModelVersion();
+      await createModelVersion(db, {
+        ...sample,
+        evaluation: {
+          ...sample.evaluation!,
+          quality: [
+            goodFigures({ temperature: 0.7 }),
+            loopingFigures({ temperature: 1 }),
+            goodFigures({ temperature: 1.3 }),
+          ],
+        },
+      });
       const texts = [
         ["discord", 0.8, "The king of zephyr fire\nshall come\nfrom the east\nby night"],
         ["slack", 1.5, "A great famine\nshall come\nupon Zanzibar\nin spring"],
@@ -278,6 +293,8 @@ describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install c
       for (const [url, status] of PAGES(runId)) {
         const page = await open(url, phone, status);
         await page.waitForLoadState("networkidle").catch(() => {});
+        // Folded parts (the quality figures on /models) measured open.
+        await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
         const { scrollWidth, innerWidth } = await page.evaluate(() => ({
           scrollWidth: document.documentElement.scrollWidth,
           innerWidth: window.innerWidth,
@@ -301,6 +318,7 @@ describe.skipIf(skipWithout("chromium", hasProgram(CHROMIUM), "apt-get install c
       for (const [url, status] of [...PAGES(runId), [`/runs/${queued.id}`, 200] as const]) {
         for (const ctx of [context, unlocked]) {
           const page = await open(url, ctx, status);
+          await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
           for (const low of await page.evaluate(lowContrastTexts)) failures.push(`${url}: ${low}`);
           await page.close();
         }

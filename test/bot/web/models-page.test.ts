@@ -76,8 +76,10 @@ describeEachDatabase("/models: the quality figures beside the corpus'", (getDb: 
   });
 
   it("GET /api/models carries the figures and the corpus' own", async () => {
-    const body = (await web.app.inject({ method: "GET", url: "/api/models" })).json();
-    const model = body.models.find((m: { version: number }) => m.version === looping);
+    const body = (await web.app.inject({ method: "GET", url: "/api/models" })).json<{
+      models: { version: number; quality: unknown[]; corpusQuality: unknown }[];
+    }>();
+    const model = body.models.find((m) => m.version === looping)!;
     expect(model.quality[1]).toMatchObject({ temperature: 1, repeatedTrigram: 0.23, capped: 0.21 });
     expect(model.corpusQuality).toMatchObject({ repeatedTrigram: 0.035, wordCountMin: 22, wordCountMax: 45 });
   });

@@ -7,7 +7,7 @@ import { loadModel } from "../../../core/prophecy/load-model.ts";
 import type { LoadedModel, ProphecySettings } from "../../../core/prophecy/loaded-model.ts";
 import { drawQuatrains } from "../../../core/prophecy/prophesy.ts";
 import { withSamplingThreads } from "../../../core/prophecy/sampling-thread.ts";
-import { fastScorer } from "../../../core/tf/fast-scorer.ts";
+import { fastSamplerFor } from "../../../core/tf/sampler.ts";
 import { trainTinyModel } from "../../bot/web/fixture.ts";
 import { freshDatabase } from "../../helpers/db.ts";
 
@@ -36,8 +36,8 @@ beforeAll(async () => {
   await trainTinyModel(fresh.db);
   const version = (await currentModelVersion(fresh.db))!.version;
   const record = (await getModelVersion(fresh.db, version, { withWeights: true, withCorpusIds: true }))!;
-  here = await loadModel(record, (m) => fastScorer(m, { helperThread: false }));
-  threaded = withSamplingThreads(await loadModel(record, (m) => fastScorer(m)), record, silentLogger, 2);
+  here = await loadModel(record, (m) => fastSamplerFor(m, { helperThread: false }));
+  threaded = withSamplingThreads(await loadModel(record, (m) => fastSamplerFor(m)), record, silentLogger, 2);
 }, 120_000);
 afterAll(async () => {
   threaded?.dispose();

@@ -1,0 +1,321 @@
+import * as tf from "@tensorflow/tfjs";
+import { orthogonalRows } from "./build.ts";
+import type { Examples } from "./examples.ts";
+import { gruSequence, sparseSoftmaxCrossEntropy } from "./sequence-ops.ts";
+
+/** Hyper-parameters of the sequence model (all from config). */
+export interface SequenceModelOptions {
+  /** V: classes, the break marker (also the end-of-quatrain token) included. */
+  vocabSize: number;
+  /** E: embedding width (GloVe dimension). */
+  embeddingDim: number;
+  /** H: GRU state size. */
+  units: number;
+  /** Stacked GRU layers (≥ 1). */
+  layers: number;
+  /** Dropout on the embeddings and on each GRU layer's outputs (training only). */
+  dropout: number;
+  /** The output layer reuses the embedding: logits = (h @ P) @ embeddingᵀ + b (P: [H, E]). */
+  tied: boolean;
+  /** Initial embedding matrix, row-major [V, E] (e.g. GloVe); random uniform ±0.05 when absent. */
+  embeddings?: Float32Array;
+  seed?: number;
+}
+
+type NetConfig = Omit<SequenceModelOptions, "embeddings">;
+
+/** Which network a model (and a stored version) is: the seed's 4-word window, or the whole quatrain. */
+export type Architecture = "window" | "sequence";
+
+/**
+ * The whole-quatrain network as one layer: Embedding(V, E) → GRU(H) × layers (reset after,
+ * sigmoid/tanh) → output (untied [H, V], or tied through the embedding) + bias. Input int32 [B, T]
+ * class ids from the start of the quatrain (a break marker first); output the logits of the next
+ * word after every position, [B, T, V]. One layer so the whole model is saved and loaded as tfjs
+ * layers (registered class), while training runs its own fused kernels on the weights.
+ */
+export class QuatrainGru extends tf.layers.Layer {
+  static className = "OracleQuatrainGru";
+  readonly net: NetConfig;
+  embedding!: tf.LayerVariable;
+  grus: {
+    kernel: tf.LayerVariable;
+    recurrent: tf.LayerVariable;
+    bias: tf.LayerVariable;
+    recurrentBias: tf.LayerVariable;
+  }[] = [];
+  projection?: tf.LayerVariable;
+  outputKernel?: tf.LayerVariable;
+  outputBias!: tf.LayerVariable;
+
+  constructor(args: NetConfig & { name?: string }) {
+    super({ name: args.name });
+    this.net = {
+      vocabSize: args.vocabSize,
+      embeddingDim: args.embeddingDim,
+      units: args.units,
+      layers: args.layers,
+      dropout: args.dropout,
+      tied: args.tied,
+      ...(args.seed === undefined ? {} : { seed: args.seed }),
+    };
+  }
+
+  override build(): void {
+    const { vocabSize: V, embeddingDim: E, units: H, layers, tied, seed } = this.net;
+    const at = (k: number) => (seed === undefined ? undefined : seed + k);
+    const glorot = (k: number) => tf.initializers.glorotUniform({ seed: at(k) });
+    const zeros = tf.initializers.zeros();
+    this.embedding = this.addWeight(
+      "embedding",
+      [V, E],
+      "float32",
+      tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
+    );
+    for (let l = 0; l < layers; l++) {
+      this.grus.push({
+        kernel: this.addWeight(`gru${l}_kernel`, [l === 0 ? E : H, 3 * H], "float32", glorot(10 * l + 1)),
+        // Orthogonal, set by buildSequenceModel (tfjs' Orthogonal initializer warns at this size).
+        recurrent: this.addWeight(`gru${l}_recurrent`, [H, 3 * H], "float32", zeros),
+        bias: this.addWeight(`gru${l}_bias`, [3 * H], "float32", zeros),
+        recurrentBias: this.addWeight(`gru${l}_recurrent_bias`, [3 * H], "float32", zeros),
+      });
+    }
+    if (tied) this.projection = this.addWeight("projection", [H, E], "float32", glorot(3));
+    else this.outputKernel = this.addWeight("output", [H, V], "float32", glorot(3));
+    this.outputBias = this.addWeight("output_bias", [V], "float32", zeros);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = inputShape as tf.Shape;
+    return [shape[0]!, shape[1]!, this.net.vocabSize];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    return tf.tidy(() => {
+      const ids = tf.cast(Array.isArray(inputs) ? inputs[0]! : inputs, "int32") as tf.Tensor2D;
+      const [B, T] = ids.shape;
+      return tf.reshape(sequenceLogits(this, ids, kwargs.training ?? false), [B, T, this.net.vocabSize]);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.net };
+  }
+}
+tf.serialization.registerClass(QuatrainGru);
+
+/** Builds the sequence model, GloVe (or random) embedding and orthogonal recurrent kernels set. */
+export function buildSequenceModel(opts: SequenceModelOptions): tf.LayersModel {
+  const { vocabSize: V, embeddingDim: E, units: H } = opts;
+  if (opts.embeddings && opts.embeddings.length !== V * E) {
+    throw new Error(`embeddings has ${opts.embeddings.length} values, expected V×E = ${V}×${E}`);
+  }
+  if (!(opts.layers >= 1)) throw new Error(`a sequence model needs at least one GRU layer, got ${opts.layers}`);
+  const { embeddings, ...config } = opts;
+  const layer = new QuatrainGru({ ...config, name: "quatrain" });
+  const input = tf.input({ shape: [null], dtype: "int32", name: "tokens" });
+  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor, name: "sequence" });
+  tf.tidy(() => {
+    if (embeddings) layer.embedding.write(tf.tensor2d(embeddings, [V, E]));
+    layer.grus.forEach((g, l) =>
+      g.recurrent.write(orthogonalRows(H, 3 * H, opts.seed === undefined ? undefined : opts.seed + 10 * l + 2)),
+    );
+  });
+  return model;
+}
+
+/** The QuatrainGru layer of a sequence model, or undefined for any other model. */
+export function quatrainLayer(model: tf.LayersModel): QuatrainGru | undefined {
+  return model.layers.find((l): l is QuatrainGru => l instanceof QuatrainGru);
+}
+
+export const isSequenceModel = (model: tf.LayersModel): boolean => quatrainLayer(model) !== undefined;
+
+export const architectureOf = (model: tf.LayersModel): Architecture => (isSequenceModel(model) ? "sequence" : "window");
+
+function sequenceNet(model: tf.LayersModel): QuatrainGru {
+  const net = quatrainLayer(model);
+  if (!net) throw new Error(`model ${model.name} is not a sequence model`);
+  return net;
+}
+
+/**
+ * The logits of the next word after every position, [B·T, V] (row b·T + t: after ids[b, 0..t]).
+ * Training mode applies dropout to the embeddings and each GRU layer's outputs.
+ */
+export function sequenceLogits(net: QuatrainGru, ids: tf.Tensor2D, training: boolean): tf.Tensor2D {
+  const { units: H, dropout, tied } = net.net;
+  const [B, T] = ids.shape;
+  const drop = (x: tf.Tensor) => (training && dropout > 0 ? tf.dropout(x, dropout) : x);
+  const embedding = net.embedding.read() as tf.Tensor2D;
+  let x = drop(tf.gather(embedding, tf.reshape(ids, [B * T]))) as tf.Tensor2D;
+  for (const gru of net.grus) {
+    const xg = tf.add(tf.matMul(x, gru.kernel.read() as tf.Tensor2D), gru.bias.read());
+    const hs = gruSequence(
+      tf.reshape(xg, [B, T, 3 * H]),
+      gru.recurrent.read() as tf.Tensor2D,
+      gru.recurrentBias.read() as tf.Tensor1D,
+    );
+    x = drop(tf.reshape(hs, [B * T, H])) as tf.Tensor2D;
+  }
+  const logits = tied
+    ? tf.matMul(tf.matMul(x, net.projection!.read() as tf.Tensor2D), embedding, false, true)
+    : tf.matMul(x, net.outputKernel!.read() as tf.Tensor2D);
+  return tf.add(logits, net.outputBias.read()) as tf.Tensor2D;
+}
+
+/**
+ * Loss, accuracy and gradients of one batch of whole quatrains in training mode (teacher forcing:
+ * every position predicts the next token; padding targets -1 count for nothing).
+ * Loss = Σ classWeight[y] · crossentropy over the real targets / their count.
+ * @param inputs int32 [B, T] @param targets int32 [B, T] @param classWeights float32 [V]
+ */
+export function sequenceLossAndGradientTensors(
+  model: tf.LayersModel,
+  inputs: tf.Tensor2D,
+  targets: tf.Tensor2D,
+  classWeights: tf.Tensor1D,
+): { loss: tf.Scalar; acc: tf.Scalar; grads: tf.NamedTensorMap } {
+  const net = sequenceNet(model);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  let acc: tf.Scalar | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const [B, T] = targets.shape;
+    const flat = tf.reshape(targets, [B * T]) as tf.Tensor1D;
+    const rows = sparseSoftmaxCrossEntropy(sequenceLogits(net, inputs, true), flat);
+    const valid = tf.cast(tf.greaterEqual(flat, 0), "float32");
+    const count = tf.maximum(tf.sum(valid), 1);
+    acc = tf.keep(tf.div(tf.sum(rows.correct), count) as tf.Scalar);
+    rows.correct.dispose();
+    const weights = tf.mul(tf.gather(classWeights, tf.maximum(flat, tf.scalar(0, "int32"))), valid);
+    return tf.div(tf.sum(tf.mul(rows.loss, weights)), count) as tf.Scalar;
+  }, variables);
+  return { loss: value, acc: acc!, grads };
+}
+
+/** Rows of sequence examples per evaluation batch: about `tokens` positions each. */
+const rowsPer = (examples: Examples, tokens: number) => Math.max(1, Math.floor(tokens / examples.phraseLength));
+
+/**
+ * Mean unweighted crossentropy per real target and accuracy of a sequence model, inference mode,
+ * in batches of about `batchTokens` positions. NaN for both when there are no examples.
+ */
+export async function evaluateSequence(
+  model: tf.LayersModel,
+  examples: Examples,
+  batchTokens: number,
+): Promise<{ loss: number; acc: number }> {
+  const net = sequenceNet(model);
+  const { count, phraseLength: T } = examples;
+  let lossSum = 0;
+  let correct = 0;
+  let tokens = 0;
+  const rows = rowsPer(examples, batchTokens);
+  for (let start = 0; start < count; start += rows) {
+    const end = Math.min(count, start + rows);
+    const [l, c, n] = tf.tidy(() => {
+      const ids = tf.tensor2d(examples.inputs.subarray(start * T, end * T), [end - start, T], "int32");
+      const flat = tf.tensor1d(examples.targets.subarray(start * T, end * T), "int32");
+      const r = sparseSoftmaxCrossEntropy(sequenceLogits(net, ids, false), flat);
+      return [tf.sum(r.loss), tf.sum(r.correct), tf.sum(tf.cast(tf.greaterEqual(flat, 0), "float32"))];
+    });
+    const [lv, cv, nv] = await Promise.all([l.data(), c.data(), n.data()]);
+    lossSum += lv[0]!;
+    correct += cv[0]!;
+    tokens += nv[0]!;
+    tf.dispose([l, c, n]);
+  }
+  return tokens === 0 ? { loss: NaN, acc: NaN } : { loss: lossSum / tokens, acc: correct / tokens };
+}
+
+/**
+ * evaluateWithUnknown for a sequence model: a target marked in `unknown` scores the total
+ * probability of every such word (one unknown class, as for the trigram).
+ */
+export function evaluateSequenceWithUnknown(
+  model: tf.LayersModel,
+  examples: Examples,
+  unknown: Uint8Array,
+  batchTokens: number,
+): { loss: number; unknownTokens: number } {
+  const net = sequenceNet(model);
+  const { count, phraseLength: T } = examples;
+  let unknownTokens = 0;
+  let tokens = 0;
+  for (const t of examples.targets) {
+    if (t < 0) continue;
+    tokens++;
+    if (unknown[t]) unknownTokens++;
+  }
+  if (tokens === 0) return { loss: NaN, unknownTokens };
+  const mask = tf.tensor2d(Float32Array.from(unknown), [unknown.length, 1]);
+  let lossSum = 0;
+  try {
+    const rows = rowsPer(examples, batchTokens);
+    for (let start = 0; start < count; start += rows) {
+      const end = Math.min(count, start + rows);
+      const targets = examples.targets.subarray(start * T, end * T);
+      const isUnknown = Float32Array.from(targets, (t) => (t >= 0 && unknown[t] ? 1 : 0));
+      const valid = Float32Array.from(targets, (t) => (t >= 0 ? 1 : 0));
+      const batchLoss = tf.tidy(() => {
+        const ids = tf.tensor2d(examples.inputs.subarray(start * T, end * T), [end - start, T], "int32");
+        const probs = tf.softmax(sequenceLogits(net, ids, false));
+        const safe = tf.tensor1d(
+          Int32Array.from(targets, (t) => Math.max(t, 0)),
+          "int32",
+        );
+        const own = tf.sum(tf.mul(probs, tf.oneHot(safe, probs.shape[1])), 1);
+        const pooled = tf.reshape(tf.matMul(probs, mask), [targets.length]);
+        const flag = tf.tensor1d(isUnknown);
+        const p = tf.add(tf.mul(flag, pooled), tf.mul(tf.sub(1, flag), own));
+        return tf.neg(tf.sum(tf.mul(tf.log(tf.maximum(p, 1e-30)), tf.tensor1d(valid))));
+      });
+      lossSum += batchLoss.dataSync()[0]!;
+      batchLoss.dispose();
+    }
+  } finally {
+    mask.dispose();
+  }
+  return { loss: lossSum / tokens, unknownTokens };
+}
+
+/** A sequence model's weights as plain arrays (for the fast sampler). */
+export interface SequenceArrays {
+  vocabSize: number;
+  embeddingDim: number;
+  units: number;
+  embedding: Float32Array;
+  grus: { kernel: Float32Array; recurrent: Float32Array; bias: Float32Array; recurrentBias: Float32Array }[];
+  /** [H, V]: the output kernel (tied: projection @ embeddingᵀ, computed once). */
+  output: Float32Array;
+  outputBias: Float32Array;
+}
+
+/** Reads a sequence model's weights (no reference to the model is kept). */
+export function sequenceArrays(model: tf.LayersModel): SequenceArrays {
+  const net = sequenceNet(model);
+  const read = (v: tf.LayerVariable) => v.read().dataSync() as Float32Array;
+  const output = net.net.tied
+    ? tf.tidy(() => tf.matMul(net.projection!.read() as tf.Tensor2D, net.embedding.read() as tf.Tensor2D, false, true))
+    : undefined;
+  try {
+    return {
+      vocabSize: net.net.vocabSize,
+      embeddingDim: net.net.embeddingDim,
+      units: net.net.units,
+      embedding: read(net.embedding).slice(),
+      grus: net.grus.map((g) => ({
+        kernel: read(g.kernel).slice(),
+        recurrent: read(g.recurrent).slice(),
+        bias: read(g.bias).slice(),
+        recurrentBias: read(g.recurrentBias).slice(),
+      })),
+      output: output ? (output.dataSync() as Float32Array).slice() : read(net.outputKernel!).slice(),
+      outputBias: read(net.outputBias).slice(),
+    };
+  } finally {
+    output?.dispose();
+  }
+}
