@@ -14,7 +14,7 @@ import { loadConfig } from "../config/schema.ts";
 import { isUserError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
 import { buildModel, buildSequenceModel, samplingVocabulary, type ModelOptions } from "../core/model/index.ts";
-import { initBackend, withSyncReads } from "../core/tf/backend.ts";
+import { initBackend } from "../core/tf/backend.ts";
 import { resolveThreads } from "../core/tf/train-step.ts";
 import { prepareCorpus } from "./corpus.ts";
 import { benchGlove } from "./glove-bench.ts";
