@@ -74,17 +74,11 @@ async function finishQuatrain(
       return;
     }
   } else {
-    try {
-      [prophecy] = await deps.oracle.prophesy(
-        { temperature: request.temperature, about: request.about },
-        { surface: "slack", requestedBy: command.userId, channel },
-        { admission: opts.admission, commandId: command.id },
-      );
-    } finally {
-      // The limit counts quatrains in the making, as on the other surfaces: drawn and recorded, the
-      // place is free while the post goes out.
-      opts.admission?.release();
-    }
+    [prophecy] = await deps.oracle.prophesy(
+      { temperature: request.temperature, about: request.about },
+      { surface: "slack", requestedBy: command.userId, channel },
+      { admission: opts.admission, commandId: command.id },
+    );
     opts.scope?.prophecy(prophecy.id);
   }
   await postProphecy(client, channel, prophecy, deps, answer);
