@@ -1,4 +1,3 @@
-import type { Prisma } from "../../prisma/generated/sqlite/index.js";
 import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
 import { finishChatCommand, linkChatCommandProphecy } from "./chat-commands.ts";
