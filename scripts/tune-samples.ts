@@ -91,13 +91,13 @@ console.log(`| figure | corpus | ${figures.map((f) => `T=${f.temperature}`).join
 console.log(`| --- | --- | ${figures.map(() => "---").join(" | ")} | --- |`);
 for (const row of qualityRows(figures, corpus))
   console.log(`| ${row.figure} | ${row.corpus} | ${row.values.join(" | ")} | ${row.limit} |`);
-for (const temperature of values["show-temperatures"]!.split(",").map(Number)) {
+for (const temperature of values["show-temperatures"].split(",").map(Number)) {
   console.log(`\n### T = ${temperature}`);
   for (let seed = 1; seed <= Number(values.show); seed++) {
     // T = 1.0 keeps the seeds it always had (seed N is the string "N").
     const ids = await draw(temperature, temperature === 1 ? String(seed) : `${temperature}:${seed}`);
     const { lines } = formatQuatrain(
-      ids.map((id) => prepared.vocabulary.words[id]!),
+      ids.map((id) => prepared.vocabulary.words[id]),
       prepared.casing,
     );
     console.log(

@@ -33,7 +33,7 @@ const { values } = parseArgs({
 const configOf = (run: TuneRun) => loadConfig({ ...process.env, MODEL_PROFILE: run.profile ?? "seed" });
 const config = loadConfig(process.env);
 const log = createLogger(config.log.level);
-const resultsPath = values.results!;
+const resultsPath = values.results;
 const budgetSeconds = Number(values.budget) * 60;
 
 const done = new Set(
@@ -89,7 +89,7 @@ for (const run of runs) {
     learningRate: t.learningRate,
     classWeights: data.classWeights,
     threads: t.threads,
-    backend: backend.name as BackendName,
+    backend: backend.name,
   });
   const started = performance.now();
   try {

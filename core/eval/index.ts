@@ -18,6 +18,8 @@ export {
   qualityRegressions,
   qualityRows,
   qualityViolations,
+  limitBreaks,
+  type LimitBreak,
   shareNoise,
   type StoredQualityFigures,
 } from "./quality-limits.ts";

@@ -164,9 +164,9 @@ export function* trigramsOfExamples(
 ): Iterable<Trigram> {
   if (contexts.length !== targets.length) throw new RangeError("contexts and targets differ in length");
   for (let i = 0; i < targets.length; i++) {
-    const ctx = contexts[i]!;
+    const ctx = contexts[i];
     if (ctx.length < 2) throw new RangeError("a trigram needs a context of at least two tokens");
-    yield [ctx[ctx.length - 2]!, ctx[ctx.length - 1]!, targets[i]!];
+    yield [ctx[ctx.length - 2], ctx[ctx.length - 1], targets[i]];
   }
 }
 
@@ -175,7 +175,7 @@ export function* trigramsOfSequence(ids: ArrayLike<number>, pad: number): Iterab
   let u = pad;
   let v = pad;
   for (let i = 0; i < ids.length; i++) {
-    const w = ids[i]!;
+    const w = ids[i];
     yield [u, v, w];
     u = v;
     v = w;

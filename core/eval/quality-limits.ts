@@ -187,7 +187,23 @@ export function qualityViolations(
   corpus: StoredQualityFigures,
   limits: readonly QualityLimit[] = QUALITY_LIMITS,
 ): string[] {
-  const out: string[] = [];
+  return limitBreaks(figures, corpus, limits).map((b) => b.reason);
+}
+
+/** One limit broken at one temperature, with its reason. */
+export interface LimitBreak {
+  limit: QualityLimit;
+  temperature: number | undefined;
+  reason: string;
+}
+
+/** Each limit the figures break (qualityViolations, with which limit and temperature). */
+export function limitBreaks(
+  figures: readonly StoredQualityFigures[],
+  corpus: StoredQualityFigures,
+  limits: readonly QualityLimit[] = QUALITY_LIMITS,
+): LimitBreak[] {
+  const out: LimitBreak[] = [];
   for (const f of figures)
     for (const limit of limits) {
       const value = limit.value(f);
@@ -195,14 +211,16 @@ export function qualityViolations(
       const corpusValue = limit.corpus(f, corpus);
       const bound = boundOf(limit, f.temperature ?? undefined, corpusValue, f.quatrains ?? 0);
       if (bound === null || !breaks(limit, value, bound)) continue;
-      out.push(
-        reason(
+      out.push({
+        limit,
+        temperature: f.temperature ?? undefined,
+        reason: reason(
           limit,
           f,
           value,
           `limit ${limit.kind === "max" ? "≤" : "≥"} ${limit.show(bound)}; corpus ${corpusValue === null ? "—" : limit.show(corpusValue)}`,
         ),
-      );
+      });
     }
   return out;
 }

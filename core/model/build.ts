@@ -71,7 +71,7 @@ export function buildModel(opts: ModelOptions): tf.LayersModel {
   tf.tidy(() => {
     const gru = model.getLayer(LAYER_NAMES.gru);
     const [kernel, , bias] = gru.getWeights();
-    gru.setWeights([kernel!, orthogonalRows(H, 3 * H, seed === undefined ? undefined : seed + 2), bias!]);
+    gru.setWeights([kernel, orthogonalRows(H, 3 * H, seed === undefined ? undefined : seed + 2), bias]);
   });
   return model;
 }
@@ -83,6 +83,6 @@ export function buildModel(opts: ModelOptions): tf.LayersModel {
  */
 export function orthogonalRows(rows: number, cols: number, seed?: number): tf.Tensor2D {
   const [q, r] = tf.linalg.qr(tf.randomNormal([cols, rows], 0, 1, "float32", seed));
-  const signs = tf.sign(tf.sum(tf.mul(r!, tf.eye(rows)), 0));
-  return tf.transpose(tf.mul(q!, signs)) as tf.Tensor2D;
+  const signs = tf.sign(tf.sum(tf.mul(r, tf.eye(rows)), 0));
+  return tf.transpose(tf.mul(q, signs)) as tf.Tensor2D;
 }

@@ -13,17 +13,17 @@ import { evaluateSequence, evaluateSequenceWithUnknown, isSequenceModel } from "
  * The same documents as examples of the model's own kind (the gate scores the current version,
  * maybe a window model, on a sequence candidate's validation quatrains, and the other way round).
  */
-export function examplesFor(model: tf.LayersModel, examples: Examples): Examples {
+function examplesFor(model: tf.LayersModel, examples: Examples): Examples {
   const sequence = isSequenceModel(model);
   if (sequence === isSequenceExamples(examples)) {
     if (sequence) return examples;
-    const L = (model.inputs[0]!.shape as [number | null, number])[1];
+    const L = (model.inputs[0].shape as [number | null, number])[1];
     if (L === examples.phraseLength) return examples;
   }
   const docs = documentsOfExamples(examples);
   return sequence
     ? makeSequenceExamples(docs)
-    : makeExamples(docs, (model.inputs[0]!.shape as [number | null, number])[1]);
+    : makeExamples(docs, (model.inputs[0].shape as [number | null, number])[1]);
 }
 
 /** Mean loss and accuracy over a set of examples. */
@@ -57,7 +57,7 @@ export async function evaluate(model: tf.LayersModel, given: Examples, batchSize
     // Async reads: webgpu has no synchronous one in Node.
     const [l, a] = await Promise.all([batchLoss.data(), batchAcc.data()]);
     lossSum += l[0]!;
-    correct += a[0]! * (end - start);
+    correct += a[0] * (end - start);
     tf.dispose([batchLoss, batchAcc]);
   }
   return { loss: lossSum / count, acc: correct / count };
@@ -80,7 +80,7 @@ export function evaluateWithUnknown(
   if (isSequenceModel(model)) return evaluateSequenceWithUnknown(model, examples, unknown, batchSize * 2);
   const { count, phraseLength: L } = examples;
   let unknownTokens = 0;
-  for (let i = 0; i < count; i++) if (unknown[examples.targets[i]!]) unknownTokens++;
+  for (let i = 0; i < count; i++) if (unknown[examples.targets[i]]) unknownTokens++;
   if (count === 0) return { loss: NaN, unknownTokens };
   const maskTensor = tf.tensor2d(Float32Array.from(unknown), [unknown.length, 1]);
   let lossSum = 0;
@@ -88,7 +88,7 @@ export function evaluateWithUnknown(
     for (let start = 0; start < count; start += batchSize) {
       const end = Math.min(count, start + batchSize);
       const targets = examples.targets.subarray(start, end);
-      const isUnknown = Float32Array.from(targets, (t) => unknown[t]!);
+      const isUnknown = Float32Array.from(targets, (t) => unknown[t]);
       const batchLoss = tf.tidy(() => {
         const inputs = tf.tensor2d(examples.inputs.subarray(start * L, end * L), [end - start, L], "int32");
         const probs = model.apply(inputs, { training: false }) as tf.Tensor2D;
@@ -98,7 +98,7 @@ export function evaluateWithUnknown(
         const p = tf.add(tf.mul(flag, pooled), tf.mul(tf.sub(1, flag), own));
         return tf.neg(tf.sum(tf.log(tf.maximum(p, 1e-30))));
       });
-      lossSum += batchLoss.dataSync()[0]!;
+      lossSum += batchLoss.dataSync()[0];
       batchLoss.dispose();
     }
   } finally {

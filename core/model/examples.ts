@@ -55,7 +55,7 @@ export function selectExamples(examples: Examples, indices: ArrayLike<number>): 
     inputs.set(examples.inputs.subarray(src * L, src * L + L), i * L);
     targets.set(examples.targets.subarray(src * W, src * W + W), i * W);
   }
-  const lengths = examples.lengths ? Int32Array.from(indices, (i) => examples.lengths![i]!) : undefined;
+  const lengths = examples.lengths ? Int32Array.from(indices, (i) => examples.lengths![i]) : undefined;
   return {
     inputs,
     targets,
@@ -70,7 +70,7 @@ export function selectExamples(examples: Examples, indices: ArrayLike<number>): 
 export const isSequenceExamples = (examples: Examples): boolean => examples.lengths !== undefined;
 
 /** Padding of a sequence's targets. */
-export const PAD_TARGET = -1;
+const PAD_TARGET = -1;
 
 /**
  * One row per document: inputs `[0] + doc` and targets `doc + [0]` (0 = break marker, here the
@@ -127,8 +127,8 @@ export function classWeights(counts: readonly number[], power: number): Float32A
   let weighted = 0;
   let total = 0;
   for (let id = BREAK_ID + 1; id < counts.length; id++) {
-    weighted += counts[id]! * weights[id]!;
-    total += counts[id]!;
+    weighted += counts[id] * weights[id];
+    total += counts[id];
   }
   if (weights.length > 0) weights[BREAK_ID] = total > 0 ? weighted / total : 1;
   return weights;

@@ -71,7 +71,7 @@ export function lossAndGradients(
   classWeights: tf.Tensor1D,
 ): BatchGradients {
   const { loss, acc, grads } = lossAndGradientTensors(model, inputs, targets, classWeights);
-  const values = { loss: loss.dataSync()[0]!, acc: acc.dataSync()[0]! };
+  const values = { loss: loss.dataSync()[0], acc: acc.dataSync()[0] };
   tf.dispose([loss, acc]);
   return { ...values, grads };
 }
@@ -123,7 +123,7 @@ function outputLogits(model: tf.LayersModel, inputs: tf.Tensor2D): tf.Tensor2D {
     if (layer.getClassName() !== "InputLayer") x = layer.apply(x, { training: true }) as tf.Tensor;
   }
   const [kernel, bias] = last.trainableWeights.map((w) => w.read());
-  const logits = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D);
+  const logits = tf.matMul(x, kernel);
   return (bias ? tf.add(logits, bias) : logits) as tf.Tensor2D;
 }
 

@@ -1,7 +1,6 @@
 export { seededRandom, shuffleInPlace, type RandomSource } from "./random.ts";
 export {
   BREAK_ID,
-  PAD_TARGET,
   makeExamples,
   makeSequenceExamples,
   documentsOfExamples,
@@ -29,7 +28,7 @@ export {
   accuracy,
   type BatchGradients,
 } from "./gradients.ts";
-export { evaluate, evaluateWithUnknown, examplesFor, type Evaluation } from "./evaluate.ts";
+export { evaluate, evaluateWithUnknown, type Evaluation } from "./evaluate.ts";
 export {
   trainModel,
   localStep,

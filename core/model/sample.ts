@@ -71,7 +71,7 @@ export const isSequenceSampler = (scorer: Scorer): scorer is SequenceSampler =>
 
 /** The reference SequenceSampler: the whole prefix through the model at every word (slow; tests). */
 export function modelSequenceSampler(model: tf.LayersModel): SequenceSampler {
-  const vocabSize = (model.outputs[0]!.shape as number[]).at(-1)!;
+  const vocabSize = (model.outputs[0].shape as number[]).at(-1)!;
   return {
     vocabSize,
     kind: "sequence",
@@ -146,6 +146,8 @@ export class DrawScratch {
   exps = new Float64Array(0);
   banned = new Uint8Array(0);
   penalised = new Float32Array(0);
+  /** drawFromProbabilities' bans: all 0 between its calls (set and cleared per id). */
+  marks = new Uint8Array(0);
   fit(k: number, n: number): void {
     if (this.ids.length < k) [this.ids, this.values] = [new Int32Array(k), new Float64Array(k)];
     if (this.banned.length < n) this.banned = new Uint8Array(n);
@@ -171,9 +173,9 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
     if (scratch.penalised.length < given.length) scratch.penalised = new Float32Array(given.length);
     const copy = scratch.penalised.subarray(0, given.length);
     copy.set(given);
-    if (prior) for (let i = 0; i < copy.length; i++) copy[i]! += prior.scale * prior.logUnigram[i]!;
+    if (prior) for (let i = 0; i < copy.length; i++) copy[i] += prior.scale * prior.logUnigram[i];
     if (draw.penalty && draw.penalized)
-      for (const id of draw.penalized) if (id >= 0 && id < copy.length) copy[id]! -= draw.penalty;
+      for (const id of draw.penalized) if (id >= 0 && id < copy.length) copy[id] -= draw.penalty;
     scores = copy;
   }
   const n = scores.length;
@@ -187,7 +189,7 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
   if (draw.breakInto >= 0 && draw.breakInto < n) {
     if (!banned[draw.breakInto]) {
       into = draw.breakInto;
-      const [a, b] = [scores[into]!, scores[BREAK_ID]!];
+      const [a, b] = [scores[into], scores[BREAK_ID]];
       const m = Math.max(a, b);
       intoScore = m === -Infinity ? m : m + Math.log(Math.exp(a - m) + Math.exp(b - m));
     }
@@ -201,12 +203,12 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
   // Min-heap of the k best (score desc, id asc on ties): ids[0] is the worst kept. Ids come in
   // ascending order, so a later id with the worst kept score ranks below it: only `s > worst` enters.
   let size = 0;
-  const worse = (x: number, y: number) => values[x]! < values[y]! || (values[x] === values[y] && ids[x]! > ids[y]!);
+  const worse = (x: number, y: number) => values[x] < values[y] || (values[x] === values[y] && ids[x] > ids[y]);
   const swap = (x: number, y: number) => {
-    const v = values[x]!;
+    const v = values[x];
     values[x] = values[y]!;
     values[y] = v;
-    const id = ids[x]!;
+    const id = ids[x];
     ids[x] = ids[y]!;
     ids[y] = id;
   };
@@ -225,7 +227,7 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
   for (let i = 0; i < n; i++) {
     if (size === k) {
       // The hot path: most ids fall below the worst kept score.
-      const s = i === into ? intoScore : scores[i]!;
+      const s = i === into ? intoScore : scores[i];
       if (!(s > worst) || banned[i]) continue;
       values[0] = s;
       ids[0] = i;
@@ -234,7 +236,7 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
       continue;
     }
     if (banned[i]) continue;
-    const s = i === into ? intoScore : scores[i]!;
+    const s = i === into ? intoScore : scores[i];
     if (Number.isNaN(s)) continue;
     let at = size++;
     values[at] = s;
@@ -251,35 +253,35 @@ export function drawToken(given: ArrayLike<number>, draw: NextWordDraw, scratch 
     swap(0, end);
     siftDown(0, end);
   }
-  const max = values[0]!;
-  if (greedy || !Number.isFinite(max)) return ids[0]!;
+  const max = values[0];
+  if (greedy || !Number.isFinite(max)) return ids[0];
   let sum = 0;
-  for (let j = 0; j < size; j++) sum += values[j] = Math.exp((values[j]! - max) / draw.temperature);
+  for (let j = 0; j < size; j++) sum += values[j] = Math.exp((values[j] - max) / draw.temperature);
   let kept = size;
   if (draw.minP && draw.minP > 0) {
     // values[0] is the likeliest (exp 1 after the shift).
-    while (kept > 1 && values[kept - 1]! < draw.minP * values[0]!) kept--;
+    while (kept > 1 && values[kept - 1] < draw.minP * values[0]) kept--;
     sum = 0;
-    for (let j = 0; j < kept; j++) sum += values[j]!;
+    for (let j = 0; j < kept; j++) sum += values[j];
   }
   if (draw.topP < 1) {
     let mass = 0;
     for (let j = 0; j < kept; j++) {
-      mass += values[j]!;
+      mass += values[j];
       if (mass >= draw.topP * sum) {
         kept = j + 1;
         break;
       }
     }
     sum = 0;
-    for (let j = 0; j < kept; j++) sum += values[j]!;
+    for (let j = 0; j < kept; j++) sum += values[j];
   }
   let rest = draw.uniform * sum;
   for (let j = 0; j < kept; j++) {
-    rest -= values[j]!;
-    if (rest < 0) return ids[j]!;
+    rest -= values[j];
+    if (rest < 0) return ids[j];
   }
-  return ids[kept - 1]!; // rounding left a sliver of mass: the least likely kept id
+  return ids[kept - 1]; // rounding left a sliver of mass: the least likely kept id
 }
 
 /**
@@ -300,31 +302,31 @@ function drawTypical(
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
     if (banned[i]) continue;
-    const s = i === into ? intoScore : scores[i]!;
+    const s = i === into ? intoScore : scores[i];
     if (Number.isNaN(s)) continue;
     allowed.push(i);
     if (s > max) max = s;
   }
   if (allowed.length === 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
-  if (!Number.isFinite(max)) return allowed[0]!;
-  const p = allowed.map((i) => Math.exp(((i === into ? intoScore : scores[i]!) - max) / draw.temperature));
+  if (!Number.isFinite(max)) return allowed[0];
+  const p = allowed.map((i) => Math.exp(((i === into ? intoScore : scores[i]) - max) / draw.temperature));
   const sum = p.reduce((a, b) => a + b, 0);
   let entropy = 0;
   for (let j = 0; j < p.length; j++) {
-    p[j] = p[j]! / sum;
-    if (p[j]! > 0) entropy -= p[j]! * Math.log(p[j]!);
+    p[j] = p[j] / sum;
+    if (p[j] > 0) entropy -= p[j] * Math.log(p[j]);
   }
-  const gap = (j: number) => (p[j]! > 0 ? Math.abs(-Math.log(p[j]!) - entropy) : Infinity);
-  const order = p.map((_, j) => j).sort((a, b) => gap(a) - gap(b) || allowed[a]! - allowed[b]!);
+  const gap = (j: number) => (p[j] > 0 ? Math.abs(-Math.log(p[j]) - entropy) : Infinity);
+  const order = p.map((_, j) => j).sort((a, b) => gap(a) - gap(b) || allowed[a] - allowed[b]);
   let kept = 0;
   let mass = 0;
-  while (kept < order.length && mass < draw.typicalP! && p[order[kept]!]! > 0) mass += p[order[kept++]!]!;
+  while (kept < order.length && mass < draw.typicalP! && p[order[kept]] > 0) mass += p[order[kept++]];
   let rest = draw.uniform * mass;
   for (let j = 0; j < kept; j++) {
-    rest -= p[order[j]!]!;
-    if (rest < 0) return allowed[order[j]!]!;
+    rest -= p[order[j]];
+    if (rest < 0) return allowed[order[j]];
   }
-  return allowed[order[Math.max(kept - 1, 0)]!]!;
+  return allowed[order[Math.max(kept - 1, 0)]];
 }
 
 /** True when drawFromProbabilities draws as drawToken does: no top-k or top-p cut, above the greedy cut-off. */
@@ -341,11 +343,10 @@ export const drawsFromProbabilities = (draw: NextWordDraw, vocabSize: number): b
 export function temperedInto(out: Float32Array, scores: ArrayLike<number>, draw: NextWordDraw): void {
   const inverse = 1 / draw.temperature;
   const prior = draw.prior && draw.prior.scale !== 0 ? draw.prior : undefined;
-  if (prior)
-    for (let i = 0; i < scores.length; i++) out[i] = (scores[i]! + prior.scale * prior.logUnigram[i]!) * inverse;
-  else for (let i = 0; i < scores.length; i++) out[i] = scores[i]! * inverse;
+  if (prior) for (let i = 0; i < scores.length; i++) out[i] = (scores[i] + prior.scale * prior.logUnigram[i]) * inverse;
+  else for (let i = 0; i < scores.length; i++) out[i] = scores[i] * inverse;
   if (draw.penalty && draw.penalized) {
-    for (const id of draw.penalized) if (id >= 0 && id < scores.length) out[id]! -= draw.penalty * inverse;
+    for (const id of draw.penalized) if (id >= 0 && id < scores.length) out[id] -= draw.penalty * inverse;
   }
 }
 
@@ -362,39 +363,57 @@ export function drawFromProbabilities(
   scratch = new DrawScratch(),
 ): number {
   const n = probs.length;
-  scratch.fit(1, n);
-  const { banned } = scratch;
-  banned.fill(0, 0, n);
-  for (const id of draw.banned) if (id >= 0 && id < n) banned[id] = 1;
-  let into = -1;
-  let intoP = 0;
-  if (draw.breakInto >= 0 && draw.breakInto < n) {
-    if (!banned[draw.breakInto]) {
-      into = draw.breakInto;
-      intoP = probs[into]! + probs[BREAK_ID]!;
+  if (scratch.marks.length < n) scratch.marks = new Uint8Array(n);
+  const banned = scratch.marks;
+  // Marks set and cleared per id (no pass over the vocabulary: this runs for every word).
+  const marked: number[] = [];
+  const ban = (id: number) => {
+    if (id >= 0 && id < n && !banned[id]) {
+      banned[id] = 1;
+      marked.push(id);
     }
-    banned[BREAK_ID] = 1;
+  };
+  try {
+    for (const id of draw.banned) ban(id);
+    let into = -1;
+    let intoP = 0;
+    if (draw.breakInto >= 0 && draw.breakInto < n) {
+      if (!banned[draw.breakInto]) {
+        into = draw.breakInto;
+        intoP = probs[into] + probs[BREAK_ID];
+      }
+      ban(BREAK_ID);
+    }
+    // The softmax sums to 1: the allowed mass is 1 less the banned ids' (the break marker's moved, not lost).
+    let sum = 1;
+    for (const id of marked) sum -= probs[id];
+    if (into >= 0) sum += probs[BREAK_ID];
+    let floor = 0;
+    if (draw.minP && draw.minP > 0) {
+      let max = 0;
+      for (let i = 0; i < n; i++) if (!banned[i]) max = Math.max(max, i === into ? intoP : probs[i]);
+      floor = draw.minP * max;
+      sum = 0;
+      for (let i = 0; i < n; i++) {
+        const q = banned[i] ? 0 : i === into ? intoP : probs[i];
+        if (q >= floor) sum += q;
+      }
+    }
+    if (!(sum > 0)) return drawToken(probs, { ...draw, banned: [], breakInto: -1 }, scratch);
+    let rest = draw.uniform * sum;
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      if (banned[i]) continue;
+      const q = i === into ? intoP : probs[i];
+      if (!(q > 0) || q < floor) continue;
+      last = i;
+      rest -= q;
+      if (rest < 0) return i;
+    }
+    return last >= 0 ? last : drawToken(probs, { ...draw, banned: [], breakInto: -1 }, scratch);
+  } finally {
+    for (const id of marked) banned[id] = 0;
   }
-  const p = (i: number) => (banned[i] ? 0 : i === into ? intoP : probs[i]!);
-  let max = 0;
-  for (let i = 0; i < n; i++) max = Math.max(max, p(i));
-  if (!(max > 0)) return drawToken(probs, { ...draw, banned: [], breakInto: -1 }, scratch);
-  const floor = draw.minP && draw.minP > 0 ? draw.minP * max : 0;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const q = p(i);
-    if (q >= floor) sum += q;
-  }
-  let rest = draw.uniform * sum;
-  let last = -1;
-  for (let i = 0; i < n; i++) {
-    const q = p(i);
-    if (!(q > 0) || q < floor) continue;
-    last = i;
-    rest -= q;
-    if (rest < 0) return i;
-  }
-  return last; // rounding left a sliver of mass: the last possible id
 }
 
 /** drawToken without truncation: the max, then each exp once into scratch, then the draw in id order (no sort). */
@@ -413,7 +432,7 @@ function drawUntruncated(
   let max = -Infinity;
   let argMax = -1;
   for (let i = 0; i < n; i++) {
-    const s = i === into ? intoScore : scores[i]!;
+    const s = i === into ? intoScore : scores[i];
     if (!banned[i] && s > max) [max, argMax] = [s, i];
   }
   if (argMax < 0) return drawToken(scores, { ...draw, banned: [], breakInto: -1 }, scratch);
@@ -423,15 +442,15 @@ function drawUntruncated(
   const floor = draw.minP && draw.minP > 0 ? draw.minP : 0;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const e = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]!) - max) * inverse);
+    const e = banned[i] ? 0 : Math.exp(((i === into ? intoScore : scores[i]) - max) * inverse);
     sum += exps[i] = e < floor ? 0 : e;
   }
   let rest = draw.uniform * sum;
   let last = argMax;
   for (let i = 0; i < n; i++) {
-    if (!(exps[i]! > 0)) continue;
+    if (!(exps[i] > 0)) continue;
     last = i;
-    rest -= exps[i]!;
+    rest -= exps[i];
     if (rest < 0) return i;
   }
   return last; // rounding left a sliver of mass: the last possible id
@@ -466,10 +485,10 @@ export function samplingVocabulary(
     if (/^[.!?]+$/.test(w)) terminal.add(id);
   });
   const selfBigrams = new Set<number>();
-  for (const doc of documents) for (let i = 1; i < doc.length; i++) if (doc[i] === doc[i - 1]) selfBigrams.add(doc[i]!);
+  for (const doc of documents) for (let i = 1; i < doc.length; i++) if (doc[i] === doc[i - 1]) selfBigrams.add(doc[i]);
   const perQuatrain = new Float32Array(words.length);
-  for (const doc of documents) for (const id of doc) if (id >= 0 && id < words.length) perQuatrain[id]! += 1;
-  if (documents.length) for (let id = 0; id < perQuatrain.length; id++) perQuatrain[id]! /= documents.length;
+  for (const doc of documents) for (const id of doc) if (id >= 0 && id < words.length) perQuatrain[id] += 1;
+  if (documents.length) for (let id = 0; id < perQuatrain.length; id++) perQuatrain[id] /= documents.length;
   const counts = Float64Array.from(perQuatrain, (r) => r * documents.length + 1);
   if (counts.length > BREAK_ID) counts[BREAK_ID] = documents.length + 1;
   const total = counts.reduce((a, b) => a + b, 0);
@@ -552,7 +571,7 @@ export function nextDraw(tokens: readonly number[], opts: SampleOptions, uniform
   const v = opts.vocabulary;
   const banned: number[] = [];
   let breakInto = -1;
-  const last = tokens.length > 0 ? tokens[tokens.length - 1]! : -1;
+  const last = tokens.length > 0 ? tokens[tokens.length - 1] : -1;
   if (tokens.length < (opts.minWords ?? 0)) banned.push(BREAK_ID);
   if (v) {
     if (rules.punctuationRules && (last < 0 || v.punctuation.has(last))) banned.push(...v.punctuation);
@@ -617,7 +636,7 @@ export async function sampleTokens(scorer: Scorer, opts: SampleOptions): Promise
     const window = new Int32Array(L);
     for (let k = 0; k < L; k++) {
       const i = tokens.length - L + k;
-      window[k] = i >= 0 ? tokens[i]! : BREAK_ID;
+      window[k] = i >= 0 ? tokens[i] : BREAK_ID;
     }
     const draw = nextDraw(tokens, opts, opts.random());
     const next = sampler
@@ -636,7 +655,7 @@ export async function sampleTokens(scorer: Scorer, opts: SampleOptions): Promise
 function closeCapped(tokens: number[], opts: SampleOptions, capped: boolean): number[] {
   const v = opts.vocabulary;
   if (capped && v && tokens.length > (opts.prefix?.length ?? 0)) {
-    const last = tokens[tokens.length - 1]!;
+    const last = tokens[tokens.length - 1];
     if (!v.terminal.has(last)) {
       if (v.punctuation.has(last)) tokens[tokens.length - 1] = v.fullStop;
       else tokens.push(v.fullStop);

@@ -94,7 +94,7 @@ export class QuatrainGru extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     return tf.tidy(() => {
-      const ids = tf.cast(Array.isArray(inputs) ? inputs[0]! : inputs, "int32") as tf.Tensor2D;
+      const ids = tf.cast(Array.isArray(inputs) ? inputs[0] : inputs, "int32") as tf.Tensor2D;
       const [B, T] = ids.shape;
       return tf.reshape(sequenceLogits(this, ids, kwargs.training ?? false), [B, T, this.net.vocabSize]);
     });
@@ -127,7 +127,7 @@ export function buildSequenceModel(opts: SequenceModelOptions): tf.LayersModel {
 }
 
 /** The QuatrainGru layer of a sequence model, or undefined for any other model. */
-export function quatrainLayer(model: tf.LayersModel): QuatrainGru | undefined {
+function quatrainLayer(model: tf.LayersModel): QuatrainGru | undefined {
   return model.layers.find((l): l is QuatrainGru => l instanceof QuatrainGru);
 }
 
@@ -145,7 +145,7 @@ function sequenceNet(model: tf.LayersModel): QuatrainGru {
  * The logits of the next word after every position, [B·T, V] (row b·T + t: after ids[b, 0..t]).
  * Training mode applies dropout to the embeddings and each GRU layer's outputs.
  */
-export function sequenceLogits(net: QuatrainGru, ids: tf.Tensor2D, training: boolean): tf.Tensor2D {
+function sequenceLogits(net: QuatrainGru, ids: tf.Tensor2D, training: boolean): tf.Tensor2D {
   const { units: H, dropout, tied } = net.net;
   const [B, T] = ids.shape;
   const drop = (x: tf.Tensor) => (training && dropout > 0 ? tf.dropout(x, dropout) : x);
@@ -162,8 +162,8 @@ export function sequenceLogits(net: QuatrainGru, ids: tf.Tensor2D, training: boo
   }
   const logits = tied
     ? tf.matMul(tf.matMul(x, net.projection!.read() as tf.Tensor2D), embedding, false, true)
-    : tf.matMul(x, net.outputKernel!.read() as tf.Tensor2D);
-  return tf.add(logits, net.outputBias.read()) as tf.Tensor2D;
+    : tf.matMul(x, net.outputKernel!.read());
+  return tf.add<tf.Tensor2D>(logits, net.outputBias.read());
 }
 
 /**
@@ -183,14 +183,14 @@ export function sequenceLossAndGradientTensors(
   let acc: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads(() => {
     const [B, T] = targets.shape;
-    const flat = tf.reshape(targets, [B * T]) as tf.Tensor1D;
+    const flat = tf.reshape<tf.Rank.R1>(targets, [B * T]);
     const rows = sparseSoftmaxCrossEntropy(sequenceLogits(net, inputs, true), flat);
     const valid = tf.cast(tf.greaterEqual(flat, 0), "float32");
     const count = tf.maximum(tf.sum(valid), 1);
-    acc = tf.keep(tf.div(tf.sum(rows.correct), count) as tf.Scalar);
+    acc = tf.keep(tf.div<tf.Scalar>(tf.sum(rows.correct), count));
     rows.correct.dispose();
     const weights = tf.mul(tf.gather(classWeights, tf.maximum(flat, tf.scalar(0, "int32"))), valid);
-    return tf.div(tf.sum(tf.mul(rows.loss, weights)), count) as tf.Scalar;
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(rows.loss, weights)), count);
   }, variables);
   return { loss: value, acc: acc!, grads };
 }
@@ -215,16 +215,16 @@ export async function evaluateSequence(
   const rows = rowsPer(examples, batchTokens);
   for (let start = 0; start < count; start += rows) {
     const end = Math.min(count, start + rows);
-    const [l, c, n] = tf.tidy(() => {
+    const [l, c, n] = tf.tidy((): tf.Tensor[] => {
       const ids = tf.tensor2d(examples.inputs.subarray(start * T, end * T), [end - start, T], "int32");
       const flat = tf.tensor1d(examples.targets.subarray(start * T, end * T), "int32");
       const r = sparseSoftmaxCrossEntropy(sequenceLogits(net, ids, false), flat);
       return [tf.sum(r.loss), tf.sum(r.correct), tf.sum(tf.cast(tf.greaterEqual(flat, 0), "float32"))];
     });
     const [lv, cv, nv] = await Promise.all([l.data(), c.data(), n.data()]);
-    lossSum += lv[0]!;
-    correct += cv[0]!;
-    tokens += nv[0]!;
+    lossSum += lv[0];
+    correct += cv[0];
+    tokens += nv[0];
     tf.dispose([l, c, n]);
   }
   return tokens === 0 ? { loss: NaN, acc: NaN } : { loss: lossSum / tokens, acc: correct / tokens };
@@ -272,7 +272,7 @@ export function evaluateSequenceWithUnknown(
         const p = tf.add(tf.mul(flag, pooled), tf.mul(tf.sub(1, flag), own));
         return tf.neg(tf.sum(tf.mul(tf.log(tf.maximum(p, 1e-30)), tf.tensor1d(valid))));
       });
-      lossSum += batchLoss.dataSync()[0]!;
+      lossSum += batchLoss.dataSync()[0];
       batchLoss.dispose();
     }
   } finally {

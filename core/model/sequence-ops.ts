@@ -17,9 +17,9 @@ export function gruSequence(xg: tf.Tensor3D, recurrent: tf.Tensor2D, recurrentBi
     const [hs, gates] = tf
       .engine()
       .runKernel(GruSequence, { xg: x, recurrent: u, recurrentBias: bu }, {}) as unknown as tf.Tensor3D[];
-    save([hs!, gates!, u]);
+    save([hs, gates, u]);
     return {
-      value: hs!,
+      value: hs,
       gradFunc: (dhs: tf.Tensor3D, saved: tf.Tensor[]) => {
         const [savedHs, savedGates, savedU] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
         const [dxg, du] = tf
@@ -32,8 +32,8 @@ export function gruSequence(xg: tf.Tensor3D, recurrent: tf.Tensor2D, recurrentBi
         const [B, T, H] = savedHs.shape;
         // h_{t-1} for every step: the states shifted one step right, zeros first.
         const previous = tf.concat([tf.zeros([B, 1, H]), tf.slice(savedHs, [0, 0, 0], [B, T - 1, H])], 1);
-        const du2 = tf.reshape(du!, [B * T, 3 * H]);
-        return [dxg!, tf.matMul(tf.reshape(previous, [B * T, H]), du2, true, false), tf.sum(du2, 0)];
+        const du2 = tf.reshape(du, [B * T, 3 * H]);
+        return [dxg, tf.matMul(tf.reshape(previous, [B * T, H]), du2, true, false), tf.sum(du2, 0)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -52,9 +52,9 @@ export function gruSequenceReference(xg: tf.Tensor3D, recurrent: tf.Tensor2D, re
       const u = tf.add(tf.matMul(h, recurrent), recurrentBias);
       const [az, ar, an] = tf.split(a, 3, 1);
       const [uz, ur, un] = tf.split(u, 3, 1);
-      const z = tf.sigmoid(tf.add(az!, uz!));
-      const r = tf.sigmoid(tf.add(ar!, ur!));
-      const n = tf.tanh(tf.add(an!, tf.mul(r, un!)));
+      const z = tf.sigmoid(tf.add(az, uz));
+      const r = tf.sigmoid(tf.add(ar, ur));
+      const n = tf.tanh(tf.add(an, tf.mul(r, un)));
       h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), n));
       states.push(h);
     }
@@ -84,12 +84,12 @@ export function sparseSoftmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tenso
     const [loss, right] = tf
       .engine()
       .runKernel(SparseCrossEntropy, { logits: x, probs, targets }, {}) as unknown as tf.Tensor1D[];
-    correct = tf.keep(right!);
+    correct = tf.keep(right);
     save([probs]);
     return {
-      value: loss!,
+      value: loss,
       gradFunc: (dy: tf.Tensor1D, saved: tf.Tensor[]) =>
-        tf.engine().runKernel(SparseCrossEntropyGrad, { probs: saved[0]!, targets, dy }, {}) as tf.Tensor2D,
+        tf.engine().runKernel<tf.Tensor2D>(SparseCrossEntropyGrad, { probs: saved[0], targets, dy }, {}),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const loss = op(logits) as tf.Tensor1D;
@@ -101,13 +101,13 @@ export function sparseSoftmaxCrossEntropyReference(logits: tf.Tensor2D, targets:
   return tf.tidy(() => {
     const V = logits.shape[1];
     const valid = tf.cast(tf.greaterEqual(targets, 0), "float32");
-    const safe = tf.maximum(targets, tf.scalar(0, "int32")) as tf.Tensor1D;
+    const safe = tf.maximum<tf.Tensor1D>(targets, tf.scalar(0, "int32"));
     const logProbs = tf.logSoftmax(logits);
     const picked = tf.sum(tf.mul(logProbs, tf.oneHot(safe, V)), 1);
-    const loss = tf.mul(tf.neg(picked), valid) as tf.Tensor1D;
+    const loss = tf.mul<tf.Tensor1D>(tf.neg(picked), valid);
     const best = tf.max(logits, 1);
     const own = tf.sum(tf.mul(logits, tf.oneHot(safe, V)), 1);
-    const correct = tf.mul(tf.cast(tf.greaterEqual(own, best), "float32"), valid) as tf.Tensor1D;
+    const correct = tf.mul<tf.Tensor1D>(tf.cast(tf.greaterEqual(own, best), "float32"), valid);
     return { loss, correct };
   });
 }

@@ -23,8 +23,8 @@ export async function exportModel(model: tf.LayersModel): Promise<ModelArtifacts
     throw new Error("model.save produced no artifacts");
   const buffer = tf.io.CompositeArrayBuffer.join(saved.weightData);
   return {
-    topology: saved.modelTopology as object,
-    weightSpecs: saved.weightSpecs as object[],
+    topology: saved.modelTopology,
+    weightSpecs: saved.weightSpecs,
     weights: new Uint8Array(buffer.slice(0)),
   };
 }

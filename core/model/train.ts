@@ -112,7 +112,7 @@ export function localStep(
       // Read asynchronously (the only way on webgpu), after the update is queued.
       try {
         const [l, a] = await Promise.all([loss.data(), acc.data()]);
-        return { loss: l[0]!, acc: a[0]! };
+        return { loss: l[0], acc: a[0] };
       } finally {
         tf.dispose([loss, acc]);
       }
@@ -141,7 +141,7 @@ const BUCKET_BATCHES = 8;
 function bucketByLength(order: Int32Array, lengths: Int32Array, group: number): void {
   for (let from = 0; from < order.length; from += group) {
     const part = order.subarray(from, Math.min(order.length, from + group));
-    part.sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+    part.sort((a, b) => lengths[a] - lengths[b] || a - b);
   }
 }
 
@@ -190,7 +190,7 @@ export async function trainModel(
         let width = L;
         if (lengths) {
           width = 0;
-          for (let i = 0; i < size; i++) width = Math.max(width, lengths[order[from + i]!]!);
+          for (let i = 0; i < size; i++) width = Math.max(width, lengths[order[from + i]]);
         }
         for (let i = 0; i < size; i++) {
           const src = order[from + i];

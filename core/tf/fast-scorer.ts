@@ -110,7 +110,7 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
   ) => {
     try {
       const out = work();
-      if (out) jobs.forEach((job, i) => job.resolve(out[i]!));
+      if (out) jobs.forEach((job, i) => job.resolve(out[i]));
     } catch (e) {
       jobs.forEach((job) => job.reject(e));
     }
@@ -144,7 +144,7 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
     running = true;
     const round: Job[] = [];
     let rows = 0;
-    while (queue.length > 0 && (round.length === 0 || rows + queue[0]!.batch <= maxBatch)) {
+    while (queue.length > 0 && (round.length === 0 || rows + queue[0].batch <= maxBatch)) {
       const job = queue.shift()!;
       round.push(job);
       rows += job.batch;
@@ -166,7 +166,7 @@ export function fastScorer(model: tf.LayersModel, opts: FastScorerOptions = {}):
 
   const badId = (windows: Int32Array, n: number): string | undefined => {
     for (let i = 0; i < n; i++) {
-      const id = windows[i]!;
+      const id = windows[i];
       if (!(id >= 0 && id < V)) return `fastScorer: class id ${id} is not in [0, ${V - 1}]`;
     }
     return undefined;

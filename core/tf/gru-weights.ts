@@ -63,7 +63,7 @@ export function gruArrays(model: tf.LayersModel): GruArrays {
   const gateActivation = String(config.recurrentActivation ?? "hardSigmoid");
   const candidateActivation = String(config.activation ?? "tanh");
   const [gate, candidate] = [activation(gateActivation), activation(candidateActivation)];
-  const L = (model.inputs[0]!.shape as [number | null, number])[1];
+  const L = (model.inputs[0].shape as [number | null, number])[1];
   const [embedding] = model.getLayer(LAYER_NAMES.embedding).getWeights() as [tf.Tensor2D];
   const [kernel, recurrent, bias] = gru.getWeights() as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
   const [denseKernel, denseBias] = model.getLayer(LAYER_NAMES.dense).getWeights() as [tf.Tensor2D, tf.Tensor1D];
@@ -82,19 +82,19 @@ export function gruArrays(model: tf.LayersModel): GruArrays {
   const firstState = new Float32Array(V * H);
   for (let w = 0; w < V; w++) {
     for (let j = 0; j < H; j++) {
-      const z = gate(inputGates![w * 3 * H + j]!);
-      firstState[w * H + j] = (1 - z) * candidate(inputGates![w * 3 * H + 2 * H + j]!);
+      const z = gate(inputGates[w * 3 * H + j]);
+      firstState[w * H + j] = (1 - z) * candidate(inputGates[w * 3 * H + 2 * H + j]);
     }
   }
   return {
     vocabSize: V,
     units: H,
     phraseLength: L,
-    inputGates: inputGates!,
+    inputGates: inputGates,
     firstState,
-    recurrentZR: recurrentZR!,
-    recurrentH: recurrentH!,
-    output: output!,
+    recurrentZR: recurrentZR,
+    recurrentH: recurrentH,
+    output: output,
     gateActivation,
     candidateActivation,
   };
@@ -133,12 +133,12 @@ export function resetAndUpdate(
   const H = w.units;
   const { inputGates, gate } = w;
   for (let b = 0; b < rows; b++) {
-    const x = ids[b]! * 3 * H;
+    const x = ids[b] * 3 * H;
     const m = b * 2 * H;
     const o = b * H;
     for (let j = 0; j < H; j++) {
-      z[o + j] = gate(inputGates[x + j]! + hzr[m + j]!);
-      rh[o + j] = gate(inputGates[x + H + j]! + hzr[m + H + j]!) * h[o + j]!;
+      z[o + j] = gate(inputGates[x + j] + hzr[m + j]);
+      rh[o + j] = gate(inputGates[x + H + j] + hzr[m + H + j]) * h[o + j];
     }
   }
 }
@@ -155,11 +155,11 @@ export function updateState(
   const H = w.units;
   const { inputGates, candidate } = w;
   for (let b = 0; b < rows; b++) {
-    const x = ids[b]! * 3 * H + 2 * H;
+    const x = ids[b] * 3 * H + 2 * H;
     const o = b * H;
     for (let j = 0; j < H; j++) {
-      const zj = z[o + j]!;
-      h[o + j] = zj * h[o + j]! + (1 - zj) * candidate(inputGates[x + j]! + rhh[o + j]!);
+      const zj = z[o + j];
+      h[o + j] = zj * h[o + j] + (1 - zj) * candidate(inputGates[x + j] + rhh[o + j]);
     }
   }
 }

@@ -30,8 +30,8 @@ type Kernel = (args: {
 /** Products on the wasm backend's heap, through its BatchMatMul kernel. */
 function wasmProducts(): Products {
   const backend = tf.backend() as unknown as WasmBackendInternals;
-  const matMulKernel = tf.getKernel(tf.BatchMatMul, "wasm")!.kernelFunc as unknown as Kernel;
-  const softmaxKernel = tf.getKernel(tf.Softmax, "wasm")!.kernelFunc as unknown as Kernel;
+  const matMulKernel = tf.getKernel(tf.BatchMatMul, "wasm").kernelFunc as unknown as Kernel;
+  const softmaxKernel = tf.getKernel(tf.Softmax, "wasm").kernelFunc as unknown as Kernel;
   let owned: tf.TensorInfo[] = [];
   const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   const product = (a: Float32Array, rows: number, b: tf.Tensor2D): tf.TensorInfo => {

@@ -32,7 +32,7 @@ export function pass(
   const rh = scratch.get("rh", rows * H);
   const ids = new Int32Array(rows);
   try {
-    for (let b = 0; b < rows; b++) h.set(w.firstState.subarray(windows[b * L]! * H, (windows[b * L]! + 1) * H), b * H);
+    for (let b = 0; b < rows; b++) h.set(w.firstState.subarray(windows[b * L] * H, (windows[b * L] + 1) * H), b * H);
     for (let t = 1; t < L; t++) {
       for (let b = 0; b < rows; b++) ids[b] = windows[b * L + t]!;
       resetAndUpdate(w, ids, h, products.matMul(h, rows, w.recurrentZR), z, rh, rows);
@@ -63,7 +63,7 @@ export function drawBatch(w: GruWeights, products: Products, scratch: Scratch, d
   const V = w.vocabSize;
   const ids = new Int32Array(d.rows);
   pass(w, products, scratch, d.windows, d.rows, (logits) => {
-    for (let b = 0; b < d.rows; b++) ids[b] = drawToken(logits.subarray(b * V, (b + 1) * V), d.draws[b]!, scratch.draw);
+    for (let b = 0; b < d.rows; b++) ids[b] = drawToken(logits.subarray(b * V, (b + 1) * V), d.draws[b], scratch.draw);
   });
   return ids;
 }

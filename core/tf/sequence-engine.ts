@@ -45,7 +45,7 @@ export function sequenceEngine(a: SequenceArrays, products: Products): SequenceE
   const H3 = 3 * H;
   const layers = a.grus.length;
   const table = tf.tidy(() =>
-    tf.add(tf.matMul(tf.tensor2d(a.embedding, [V, E]), tf.tensor2d(a.grus[0]!.kernel, [E, H3])), a.grus[0]!.bias),
+    tf.add(tf.matMul(tf.tensor2d(a.embedding, [V, E]), tf.tensor2d(a.grus[0].kernel, [E, H3])), a.grus[0].bias),
   );
   const inputGates = (table.dataSync() as Float32Array).slice();
   table.dispose();
@@ -80,25 +80,25 @@ export function sequenceEngine(a: SequenceArrays, products: Products): SequenceE
   const step = (states: Float32Array[][], ids: Int32Array, rows: number) => {
     const { h, xg } = fit(rows);
     for (let l = 0; l < layers; l++) {
-      const g = a.grus[l]!;
+      const g = a.grus[l];
       if (l === 0) {
-        for (let b = 0; b < rows; b++) xg.set(inputGates.subarray(ids[b]! * H3, (ids[b]! + 1) * H3), b * H3);
+        for (let b = 0; b < rows; b++) xg.set(inputGates.subarray(ids[b] * H3, (ids[b] + 1) * H3), b * H3);
       } else {
         // The layer below's new state (in h) times this layer's kernel, plus its bias.
         const px = products.matMul(h, rows, kernels[l]!);
-        for (let b = 0; b < rows; b++) for (let j = 0; j < H3; j++) xg[b * H3 + j] = px[b * H3 + j]! + g.bias[j]!;
+        for (let b = 0; b < rows; b++) for (let j = 0; j < H3; j++) xg[b * H3 + j] = px[b * H3 + j] + g.bias[j];
       }
-      for (let b = 0; b < rows; b++) h.set(states[b]![l]!, b * H);
-      const u = products.matMul(h, rows, recurrent[l]!);
+      for (let b = 0; b < rows; b++) h.set(states[b][l], b * H);
+      const u = products.matMul(h, rows, recurrent[l]);
       const bU = g.recurrentBias;
       for (let b = 0; b < rows; b++) {
-        const state = states[b]![l]!;
+        const state = states[b][l];
         const x = b * H3;
         for (let j = 0; j < H; j++) {
-          const z = sigmoid(xg[x + j]! + u[x + j]! + bU[j]!);
-          const r = sigmoid(xg[x + H + j]! + u[x + H + j]! + bU[H + j]!);
-          const n = Math.tanh(xg[x + 2 * H + j]! + r * (u[x + 2 * H + j]! + bU[2 * H + j]!));
-          state[j] = z * state[j]! + (1 - z) * n;
+          const z = sigmoid(xg[x + j] + u[x + j] + bU[j]);
+          const r = sigmoid(xg[x + H + j] + u[x + H + j] + bU[H + j]);
+          const n = Math.tanh(xg[x + 2 * H + j] + r * (u[x + 2 * H + j] + bU[2 * H + j]));
+          state[j] = z * state[j] + (1 - z) * n;
         }
         h.set(state, b * H);
       }
@@ -113,15 +113,15 @@ export function sequenceEngine(a: SequenceArrays, products: Products): SequenceE
         const reading = rows.filter((r) => r.tokens.length > t);
         step(
           reading.map((r) => r.h),
-          Int32Array.from(reading, (r) => r.tokens[t]!),
+          Int32Array.from(reading, (r) => r.tokens[t]),
           reading.length,
         );
       }
-      const asking = rows.map((r, i) => i).filter((i) => rows[i]!.want !== null);
+      const asking = rows.map((r, i) => i).filter((i) => rows[i].want !== null);
       if (asking.length === 0) return out;
       const { x } = fit(asking.length);
       asking.forEach((i, b) => {
-        x.set(rows[i]!.h[layers - 1]!, b * (H + 1));
+        x.set(rows[i].h[layers - 1], b * (H + 1));
         x[b * (H + 1) + H] = 1;
       });
       const logits = products.matMul(x, asking.length, output);
@@ -131,7 +131,7 @@ export function sequenceEngine(a: SequenceArrays, products: Products): SequenceE
       const soft: number[] = [];
       asking.forEach((i, b) => {
         const row = logits.subarray(b * V, (b + 1) * V);
-        const want = rows[i]!.want!;
+        const want = rows[i].want!;
         if (want === "scores") out[i] = row.slice();
         else if (drawsFromProbabilities(want, V)) {
           temperedInto(tempered.subarray(soft.length * V, (soft.length + 1) * V), row, want);
@@ -141,7 +141,7 @@ export function sequenceEngine(a: SequenceArrays, products: Products): SequenceE
       if (soft.length > 0) {
         const probs = products.softmax(tempered, soft.length, V);
         soft.forEach((i, r) => {
-          out[i] = drawFromProbabilities(probs.subarray(r * V, (r + 1) * V), rows[i]!.want as NextWordDraw, scratch);
+          out[i] = drawFromProbabilities(probs.subarray(r * V, (r + 1) * V), rows[i].want as NextWordDraw, scratch);
         });
       }
       return out;

@@ -73,7 +73,7 @@ export function sequenceSampler(model: tf.LayersModel, opts: SequenceSamplerOpti
   const serveHere = (jobs: Job[]) => {
     try {
       const out = engine.pass(jobs);
-      jobs.forEach((j, i) => j.resolve(out[i]!));
+      jobs.forEach((j, i) => j.resolve(out[i]));
     } catch (e) {
       jobs.forEach((j) => j.reject(e));
     }
@@ -97,7 +97,7 @@ export function sequenceSampler(model: tf.LayersModel, opts: SequenceSamplerOpti
     }
     jobs.forEach((j, b) => {
       j.h.forEach((h, l) => h.set(reply.states.subarray((b * L + l) * H, (b * L + l + 1) * H)));
-      j.resolve(reply.ids[b]!);
+      j.resolve(reply.ids[b]);
     });
   };
 

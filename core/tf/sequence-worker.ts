@@ -36,7 +36,7 @@ port.on("message", (request: SequenceHelperRequest) => {
     const rows = request.tokens.map((tokens, b) => ({
       h: Array.from({ length: L }, (_, l) => request.states.subarray((b * L + l) * H, (b * L + l + 1) * H)),
       tokens,
-      want: request.draws[b]!,
+      want: request.draws[b],
     }));
     const ids = Int32Array.from(engine.pass(rows) as number[]);
     reply = { type: "drawn", id: request.id, ids, states: request.states };

@@ -20,8 +20,8 @@ function searchPath(): string[] {
       const include = /^include\s+(.+)$/.exec(line);
       if (!include) fromConf.push(line);
       else {
-        const dir = path.dirname(include[1]!);
-        const pattern = new RegExp(`^${path.basename(include[1]!).replace(/\./g, "\\.").replace(/\*/g, ".*")}$`);
+        const dir = path.dirname(include[1]);
+        const pattern = new RegExp(`^${path.basename(include[1]).replace(/\./g, "\\.").replace(/\*/g, ".*")}$`);
         if (existsSync(dir))
           for (const f of readdirSync(dir).sort()) if (pattern.test(f)) read(path.join(dir, f), depth + 1);
       }

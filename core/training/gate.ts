@@ -1,6 +1,7 @@
 import {
   qualityRegressions,
-  qualityViolations,
+  limitBreaks,
+  type LimitBreak,
   type QualityFigures,
   type StoredQualityFigures,
 } from "../eval/index.ts";
@@ -77,6 +78,8 @@ export function promotionDecision(
  * sampled quatrains break the quality limits (core/eval QUALITY_LIMITS, each against the corpus'
  * own value), or when they are clearly worse than the current version's stored figures (worse by
  * more than a limit's margin; only on the same corpus, and only on figures both evaluations hold).
+ * A limit the current version breaks too, at the same temperature, does not refuse on its own
+ * (refusing it would keep the worse model serving for ever); being clearly worse on it still does.
  * No figures (evaluation sampling switched off) or `enabled` false: the loss decision stands.
  * The first model is promoted all the same (an oracle with no model cannot prophesy at all), its
  * reason naming the broken limits.
@@ -88,16 +91,22 @@ export function qualityGate(
   current: Pick<GateBaseline, "version" | "corpusChange" | "quality"> | null,
 ): GateDecision {
   if (!enabled || !decision.promote || evaluation.quality.length === 0) return decision;
-  const violations = qualityViolations(evaluation.quality, evaluation.corpusQuality);
-  const worse =
-    current?.quality && !current.corpusChange
-      ? qualityRegressions(evaluation.quality, current.quality, current.version)
-      : [];
-  if (violations.length === 0 && worse.length === 0) return decision;
+  const comparable = current?.quality && !current.corpusChange ? current.quality : null;
+  const currentBreaks = comparable ? limitBreaks(comparable, evaluation.corpusQuality) : [];
+  const sharedWithCurrent = (b: LimitBreak) =>
+    currentBreaks.some((c) => c.limit === b.limit && c.temperature === b.temperature);
+  const breaks = limitBreaks(evaluation.quality, evaluation.corpusQuality);
+  const violations = breaks.filter((b) => !sharedWithCurrent(b)).map((b) => b.reason);
+  const shared = breaks.filter(sharedWithCurrent).map((b) => b.reason);
+  const worse = comparable ? qualityRegressions(evaluation.quality, comparable, current!.version) : [];
+  const alsoCurrent = shared.length
+    ? `; limits current v${current!.version} breaks too (not a refusal on their own): ${shared.join("; ")}`
+    : "";
+  if (violations.length === 0 && worse.length === 0) return { ...decision, reason: decision.reason + alsoCurrent };
   const reasons = [
     ...(violations.length ? [`quatrains break the quality limits: ${violations.join("; ")}`] : []),
     ...(worse.length ? [`quatrains clearly worse than current v${current!.version}'s: ${worse.join("; ")}`] : []),
   ].join("; ");
   if (!current) return { promote: true, reason: `${decision.reason}, although its ${reasons}` };
-  return { promote: false, reason: reasons };
+  return { promote: false, reason: reasons + alsoCurrent };
 }

@@ -45,7 +45,7 @@ export function heldOutPerplexities(
   const [train, validation, test] = [windows(data.train), windows(data.validation), windows(data.test)];
   // The trigram needs two words of context: windows of length 1 get a break marker in front.
   const pad = (e: Examples) =>
-    e.phraseLength >= 2 ? contextsOf(e) : contextsOf(e).map((c) => Int32Array.of(BREAK_ID, c[0]!));
+    e.phraseLength >= 2 ? contextsOf(e) : contextsOf(e).map((c) => Int32Array.of(BREAK_ID, c[0]));
   const kn = fitKneserNey(trigramsOfExamples(pad(train), train.targets), opts.vocabSize);
   const unknown = unknownWords(train, opts.vocabSize);
   const unknownSet = new Set<number>();

@@ -51,14 +51,14 @@ export function splitDocuments(
   const valU = keys.map((k) => hashUniform(`validation:${opts.seed}`, k));
   const split: DocumentSplit = { train: [], validation: [], test: [] };
   keys.forEach((_, i) => {
-    if (testU[i]! < opts.testFraction) split.test.push(i);
-    else if (valU[i]! < opts.validationFraction) split.validation.push(i);
+    if (testU[i] < opts.testFraction) split.test.push(i);
+    else if (valU[i] < opts.validationFraction) split.validation.push(i);
     else split.train.push(i);
   });
   // Tiny corpora (tests): move the training document with the smallest hash to an empty held-out part.
   const steal = (u: number[]) => {
-    const at = split.train.reduce((best, d, k) => (u[d]! < u[split.train[best]!]! ? k : best), 0);
-    return split.train.splice(at, 1)[0]!;
+    const at = split.train.reduce((best, d, k) => (u[d] < u[split.train[best]] ? k : best), 0);
+    return split.train.splice(at, 1)[0];
   };
   if (keys.length >= 3 && opts.testFraction > 0 && split.test.length === 0) split.test.push(steal(testU));
   if (keys.length >= 3 && split.validation.length === 0) split.validation.push(steal(valU));
@@ -79,7 +79,7 @@ export function trainingData(
     opts,
   );
   const part = (indices: number[]) => {
-    const docs = indices.map((i) => docsAsIds[i]!);
+    const docs = indices.map((i) => docsAsIds[i]);
     return opts.architecture === "sequence" ? makeSequenceExamples(docs) : makeExamples(docs, opts.phraseLength);
   };
   return {

@@ -19,7 +19,7 @@ export function gatherRowsInto(
   rows: number,
 ): void {
   for (let i = 0; i < indices.length; i++) {
-    const row = indices[i]!;
+    const row = indices[i];
     if (row < 0 || row >= rows) throw new Error(`GatherV2: the index value ${row} is not in [0, ${rows - 1}]`);
     out.set(x.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
   }
@@ -53,7 +53,7 @@ export function wasmGatherOverStock(stock: KernelConfig): KernelConfig {
       backend.typedArrayFromHeap(x) as Float32Array | Int32Array,
       backend.typedArrayFromHeap(indices) as Int32Array,
       util.sizeFromShape(inner),
-      x.shape[0]!,
+      x.shape[0],
     );
     return out;
   };

@@ -1,4 +1,4 @@
-import { BatchMatMul, getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs";
+import { BatchMatMul, getKernel, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs";
 import type { CpuBackendInternals, WasmBackendInternals } from "./internals.ts";
 
 /**
@@ -14,7 +14,7 @@ export const GruSequence = "OracleGruSequence";
 export const GruSequenceGrad = "OracleGruSequenceGrad";
 
 /** A product `a [rows, K] @ M` with a fixed right operand; the result is valid until the next call. */
-export type RightProduct = (a: Float32Array, rows: number) => Float32Array;
+type RightProduct = (a: Float32Array, rows: number) => Float32Array;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -22,7 +22,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
  * The forward recurrence. xg [B, T, 3H]; bU [3H]. Writes hs [B, T, H] and gates [B, T, 4H]
  * (z, r, n and u_n per step, what the backward pass needs).
  */
-export function gruForwardInto(
+function gruForwardInto(
   xg: Float32Array,
   bU: Float32Array,
   hs: Float32Array,
@@ -43,11 +43,11 @@ export function gruForwardInto(
       const ub = b * H3;
       const hb = b * H;
       for (let j = 0; j < H; j++) {
-        const z = sigmoid(xg[x + j]! + u[ub + j]! + bU[j]!);
-        const r = sigmoid(xg[x + H + j]! + u[ub + H + j]! + bU[H + j]!);
-        const un = u[ub + 2 * H + j]! + bU[2 * H + j]!;
-        const n = Math.tanh(xg[x + 2 * H + j]! + r * un);
-        const next = z * h[hb + j]! + (1 - z) * n;
+        const z = sigmoid(xg[x + j] + u[ub + j] + bU[j]);
+        const r = sigmoid(xg[x + H + j] + u[ub + H + j] + bU[H + j]);
+        const un = u[ub + 2 * H + j] + bU[2 * H + j];
+        const n = Math.tanh(xg[x + 2 * H + j] + r * un);
+        const next = z * h[hb + j] + (1 - z) * n;
         gates[g + j] = z;
         gates[g + H + j] = r;
         gates[g + 2 * H + j] = n;
@@ -64,7 +64,7 @@ export function gruForwardInto(
  * Writes dxg [B, T, 3H] (d loss / d xg) and du [B, T, 3H] (d loss / d u, u = h_{t−1} @ U + bU).
  * `timesUT` multiplies by Uᵀ [3H, H].
  */
-export function gruBackwardInto(
+function gruBackwardInto(
   dhs: Float32Array,
   hs: Float32Array,
   gates: Float32Array,
@@ -87,12 +87,12 @@ export function gruBackwardInto(
       const s = b * H3;
       const hb = b * H;
       for (let j = 0; j < H; j++) {
-        const d = dhs[o + j]! + carry[hb + j]!;
-        const hp = t > 0 ? hs[prev + j]! : 0;
-        const z = gates[g + j]!;
-        const r = gates[g + H + j]!;
-        const n = gates[g + 2 * H + j]!;
-        const un = gates[g + 3 * H + j]!;
+        const d = dhs[o + j] + carry[hb + j];
+        const hp = t > 0 ? hs[prev + j] : 0;
+        const z = gates[g + j];
+        const r = gates[g + H + j];
+        const n = gates[g + 2 * H + j];
+        const un = gates[g + 3 * H + j];
         const dAn = d * (1 - z) * (1 - n * n);
         const dAz = d * (hp - n) * z * (1 - z);
         const dAr = dAn * un * r * (1 - r);
@@ -107,13 +107,13 @@ export function gruBackwardInto(
     }
     if (t > 0) {
       const back = timesUT(step, B);
-      for (let i = 0; i < B * H; i++) carry[i] += back[i]!;
+      for (let i = 0; i < B * H; i++) carry[i] += back[i];
     }
   }
 }
 
 /** a [rows, K] @ m [K, N] in plain JS (the cpu backend's products, and a reference). */
-export function jsRightProduct(m: Float32Array, K: number, N: number): RightProduct {
+function jsRightProduct(m: Float32Array, K: number, N: number): RightProduct {
   let out = new Float32Array(0);
   return (a, rows) => {
     if (out.length < rows * N) out = new Float32Array(rows * N);
@@ -121,10 +121,10 @@ export function jsRightProduct(m: Float32Array, K: number, N: number): RightProd
     for (let i = 0; i < rows; i++) {
       const o = i * N;
       for (let k = 0; k < K; k++) {
-        const v = a[i * K + k]!;
+        const v = a[i * K + k];
         if (v === 0) continue;
         const row = k * N;
-        for (let j = 0; j < N; j++) out[o + j] += v * m[row + j]!;
+        for (let j = 0; j < N; j++) out[o + j] += v * m[row + j];
       }
     }
     return out;
@@ -132,7 +132,7 @@ export function jsRightProduct(m: Float32Array, K: number, N: number): RightProd
 }
 
 /** m [K, N] transposed into a new [N, K] array. */
-export function transposed(m: Float32Array, K: number, N: number): Float32Array {
+function transposed(m: Float32Array, K: number, N: number): Float32Array {
   const out = new Float32Array(K * N);
   for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) out[j * K + k] = m[k * N + j]!;
   return out;
@@ -150,7 +150,7 @@ type WasmKernel = (args: {
  * allocation may grow the memory and detach views taken before it.
  */
 function wasmRightProduct(backend: WasmBackendInternals, m: Float32Array, K: number, N: number) {
-  const matMul = getKernel(BatchMatMul, "wasm")!.kernelFunc as unknown as WasmKernel;
+  const matMul = getKernel(BatchMatMul, "wasm").kernelFunc as unknown as WasmKernel;
   const right = backend.makeOutput([K, N], "float32");
   backend.typedArrayFromHeap(right).set(m);
   let out = new Float32Array(0);
@@ -164,7 +164,7 @@ function wasmRightProduct(backend: WasmBackendInternals, m: Float32Array, K: num
         backend,
       });
       if (out.length < rows * N) out = new Float32Array(rows * N);
-      out.set(backend.typedArrayFromHeap(result) as Float32Array);
+      out.set(backend.typedArrayFromHeap(result));
       backend.disposeData(result.dataId);
       return out;
     } finally {
@@ -254,13 +254,13 @@ const kernel = (
 ): KernelConfig => ({
   kernelName: name,
   backendName,
-  kernelFunc: ((args: { backend: unknown }) =>
+  kernelFunc: (args: { backend: unknown }) =>
     fn(
       backendName === "wasm"
         ? wasmMemory(args.backend as WasmBackendInternals)
         : cpuMemory(args.backend as CpuBackendInternals),
       args as never,
-    )) as unknown as KernelFunc,
+    ),
 });
 
 /** The fused GRU kernels of one backend (wasm or cpu). */

@@ -16,10 +16,10 @@ export function segmentSumRows(
 ): void {
   out.fill(0);
   for (let i = 0; i < ids.length; i++) {
-    const segment = ids[i]!;
+    const segment = ids[i];
     if (segment < 0 || segment >= numSegments) continue;
     const from = i * rowSize;
     const to = segment * rowSize;
-    for (let j = 0; j < rowSize; j++) out[to + j] += x[from + j]!;
+    for (let j = 0; j < rowSize; j++) out[to + j] += x[from + j];
   }
 }

@@ -123,9 +123,9 @@ export function fusedSoftmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor
   const op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const [loss, grad] = tf
       .engine()
-      .runKernel(SoftmaxCrossEntropy, { logits: x as tf.Tensor, targets }, {}) as unknown as tf.Tensor[];
-    save([grad!]);
-    return { value: loss!, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.expandDims(dy, 1), saved[0]!) };
+      .runKernel(SoftmaxCrossEntropy, { logits: x, targets }, {}) as unknown as tf.Tensor[];
+    save([grad]);
+    return { value: loss, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.expandDims(dy, 1), saved[0]) };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(logits) as tf.Tensor1D;
 }

@@ -16,7 +16,7 @@ export const SparseCrossEntropyGrad = "OracleSparseCrossEntropyGrad";
 const UNDERFLOW = 1e-30;
 
 /** Per-row loss and whether the target is the arg-max. */
-export function sparseCrossEntropyInto(
+function sparseCrossEntropyInto(
   loss: Float32Array,
   correct: Float32Array,
   logits: ArrayLike<number>,
@@ -25,27 +25,27 @@ export function sparseCrossEntropyInto(
   V: number,
 ): void {
   for (let i = 0; i < loss.length; i++) {
-    const t = targets[i]!;
+    const t = targets[i];
     if (t < 0) {
       loss[i] = 0;
       correct[i] = 0;
       continue;
     }
     const row = i * V;
-    const p = probs[row + t]!;
+    const p = probs[row + t];
     if (p > UNDERFLOW) {
       loss[i] = -Math.log(p);
     } else {
       let max = -Infinity;
-      for (let j = 0; j < V; j++) max = Math.max(max, logits[row + j]!);
+      for (let j = 0; j < V; j++) max = Math.max(max, logits[row + j]);
       let sum = 0;
-      for (let j = 0; j < V; j++) sum += Math.exp(logits[row + j]! - max);
-      loss[i] = max + Math.log(sum) - logits[row + t]!;
+      for (let j = 0; j < V; j++) sum += Math.exp(logits[row + j] - max);
+      loss[i] = max + Math.log(sum) - logits[row + t];
     }
     // Most rows leave this loop early: some class is likelier than the target.
     let best = 1;
     for (let j = 0; j < V; j++) {
-      if (probs[row + j]! > p) {
+      if (probs[row + j] > p) {
         best = 0;
         break;
       }
@@ -55,7 +55,7 @@ export function sparseCrossEntropyInto(
 }
 
 /** d logits = dy ⊙ (p − onehot(target)); padding rows 0. */
-export function sparseCrossEntropyGradInto(
+function sparseCrossEntropyGradInto(
   out: Float32Array,
   probs: ArrayLike<number>,
   targets: ArrayLike<number>,
@@ -63,14 +63,14 @@ export function sparseCrossEntropyGradInto(
   V: number,
 ): void {
   for (let i = 0; i < targets.length; i++) {
-    const t = targets[i]!;
+    const t = targets[i];
     const row = i * V;
     if (t < 0) {
       out.fill(0, row, row + V);
       continue;
     }
-    const scale = dy[i]!;
-    for (let j = 0; j < V; j++) out[row + j] = scale * probs[row + j]!;
+    const scale = dy[i];
+    for (let j = 0; j < V; j++) out[row + j] = scale * probs[row + j];
     out[row + t] -= scale;
   }
 }

@@ -20,7 +20,7 @@ export function sumRowsInto(out: Float32Array, x: Float32Array, rows: number, n:
   out.fill(0);
   for (let i = 0; i < rows; i++) {
     const base = i * n;
-    for (let j = 0; j < n; j++) out[j] += x[base + j]!;
+    for (let j = 0; j < n; j++) out[j] += x[base + j];
   }
 }
 

@@ -19,8 +19,8 @@ export function flatLayout(shapes: number[][]): FlatLayout {
 
 /** Weight i's slice of a flat buffer (a view, not a copy). */
 export function slot(buffer: Float32Array, layout: FlatLayout, i: number): Float32Array {
-  const size = layout.shapes[i]!.reduce((a, b) => a * b, 1);
-  return buffer.subarray(layout.offsets[i]!, layout.offsets[i]! + size);
+  const size = layout.shapes[i].reduce((a, b) => a * b, 1);
+  return buffer.subarray(layout.offsets[i], layout.offsets[i] + size);
 }
 
 /**

@@ -114,7 +114,7 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
     const W = batch.targetWidth ?? 1;
     const ranges = shardRanges(batch.size, opts.threads);
     const pending = workers.map((w, k) => {
-      const [start, end] = ranges[k + 1]!;
+      const [start, end] = ranges[k + 1];
       if (end === start) return undefined;
       return w.run({
         type: "shard",
@@ -126,7 +126,7 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
         ...(batch.targetWidth === undefined ? {} : { targetWidth: W }),
       });
     });
-    const [, ownEnd] = ranges[0]!;
+    const [, ownEnd] = ranges[0];
     const inputs = tf.tensor2d(batch.inputs.subarray(0, ownEnd * L), [ownEnd, L], "int32");
     const targets = targetsTensor({ ...batch, size: ownEnd, targets: batch.targets.subarray(0, ownEnd * W) });
     let own;
@@ -142,9 +142,9 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
 
     // Each shard's loss is a mean over its targets: weighted by how many it has, the average is the batch's mean.
     const targetsIn = (k: number) => {
-      if (batch.targetWidth === undefined) return ranges[k]![1] - ranges[k]![0];
+      if (batch.targetWidth === undefined) return ranges[k][1] - ranges[k][0];
       let n = 0;
-      for (let i = ranges[k]![0] * W; i < ranges[k]![1] * W; i++) if (batch.targets[i]! >= 0) n++;
+      for (let i = ranges[k][0] * W; i < ranges[k][1] * W; i++) if (batch.targets[i] >= 0) n++;
       return n;
     };
     const total = ranges.reduce((n, _, k) => n + targetsIn(k), 0);
@@ -160,7 +160,7 @@ export async function parallelStep(model: tf.LayersModel, opts: ParallelStepOpti
       layout,
     );
     applyGradients(optimizer, averaged);
-    variables.forEach((v, i) => slot(weights, layout, i).set(v.dataSync() as Float32Array));
+    variables.forEach((v, i) => slot(weights, layout, i).set(v.dataSync()));
     weightsChanged = true;
 
     let loss = own.loss * share(0);
@@ -199,10 +199,10 @@ function averageGradients(
   const out: tf.NamedTensorMap = {};
   tf.tidy(() => {
     variables.forEach((v, i) => {
-      const terms = [tf.mul(own[v.name]!, ownShare)];
+      const terms = [tf.mul(own[v.name], ownShare)];
       for (const o of others)
         if (o.share > 0) terms.push(tf.mul(tf.tensor(slot(o.grads, layout, i), v.shape), o.share));
-      out[v.name] = tf.keep(terms.length === 1 ? terms[0]! : tf.addN(terms));
+      out[v.name] = tf.keep(terms.length === 1 ? terms[0] : tf.addN(terms));
     });
   });
   tf.dispose(Object.values(own));

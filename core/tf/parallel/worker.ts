@@ -14,7 +14,7 @@ const reply = (message: WorkerReply) => port.postMessage(message);
 async function start(): Promise<void> {
   await initBackend({ preference: init.backend });
   const model = await tf.models.modelFromJSON({ modelTopology: init.topology as tf.io.ModelJSON["modelTopology"] });
-  tf.tidy(() => model.setWeights(model.weights.map((w, i) => tf.tensor(init.initialWeights[i]!, w.shape as number[]))));
+  tf.tidy(() => model.setWeights(model.weights.map((w, i) => tf.tensor(init.initialWeights[i], w.shape as number[]))));
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const layout = flatLayout(variables.map((v) => v.shape));
   const weights = new Float32Array(init.weights);
@@ -29,7 +29,7 @@ async function start(): Promise<void> {
       const inputs = tf.tensor2d(request.inputs, [request.size, request.phraseLength], "int32");
       const targets = targetsTensor(request);
       const { loss, acc, grads: byName } = lossAndGradients(model, inputs, targets, classWeights);
-      variables.forEach((v, i) => slot(grads, layout, i).set(byName[v.name]!.dataSync() as Float32Array));
+      variables.forEach((v, i) => slot(grads, layout, i).set(byName[v.name].dataSync()));
       tf.dispose([inputs, targets, ...Object.values(byName)]);
       reply({ type: "done", loss, acc });
     } catch (e) {

@@ -9,7 +9,7 @@ describe("copy statistics", () => {
       count: 3,
       sample: async (i) => {
         seen.push(i);
-        return quatrains[i]!;
+        return quatrains[i];
       },
       longestCopiedRun: (q) => q.length,
     });

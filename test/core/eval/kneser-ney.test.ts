@@ -31,7 +31,7 @@ function shuffled(xs: number[], seed: number): number[] {
   for (let i = out.length - 1; i > 0; i--) {
     s = (s * 1103515245 + 12345) % 2 ** 31;
     const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
+    [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
 }
@@ -44,8 +44,8 @@ const sumOver = (u: number, v: number) => {
 
 describe("Kneser-Ney trigram", () => {
   it("gives a distribution that sums to 1 over the vocabulary for seen, half-seen and unseen contexts", () => {
-    const [u, v] = [train[1]!, train[2]!]; // a context that occurs in training
-    const unseenWord = vocab.get(documents[documents.length - 1]!.at(-2)!)!;
+    const [u, v] = [train[1], train[2]]; // a context that occurs in training
+    const unseenWord = vocab.get(documents[documents.length - 1].at(-2)!)!;
     expect(sumOver(u, v)).toBeCloseTo(1, 10);
     expect(sumOver(unseenWord, v)).toBeCloseTo(1, 10);
     expect(sumOver(vocab.size - 1, vocab.size - 2)).toBeCloseTo(1, 10);
@@ -53,7 +53,7 @@ describe("Kneser-Ney trigram", () => {
   });
 
   it("prefers what followed a context in training", () => {
-    const [u, v, w] = [train[1]!, train[2]!, train[3]!];
+    const [u, v, w] = [train[1], train[2], train[3]];
     const other = (w + 1) % vocab.size;
     expect(model.probability(u, v, w)).toBeGreaterThan(model.probability(u, v, other));
   });
@@ -102,7 +102,7 @@ describe("perplexityWithUnknown", () => {
     expect(unknown.size).toBeGreaterThan(10);
     const unknownEvents = heldOutTrigrams.filter(([, , w]) => unknown.has(w));
     expect(unknownEvents.length).toBeGreaterThan(0);
-    const [u, v, w] = unknownEvents[0]!;
+    const [u, v, w] = unknownEvents[0];
     let pooled = 0;
     for (const x of unknown) pooled += model.probability(u, v, x);
     expect(pooled).toBeGreaterThan(model.probability(u, v, w));

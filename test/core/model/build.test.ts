@@ -21,7 +21,7 @@ describe("buildModel", () => {
 
   it("starts the GRU's recurrent kernel orthogonal (rows orthonormal), like Keras", () => {
     const model = buildModel(options);
-    const recurrent = model.getLayer("gru").getWeights()[1]!;
+    const recurrent = model.getLayer("gru").getWeights()[1];
     expect(recurrent.shape).toEqual([16, 48]);
     const gram = tf.matMul(recurrent, recurrent, false, true);
     expect(tf.max(tf.abs(tf.sub(gram, tf.eye(16)))).dataSync()[0]).toBeLessThan(1e-5);
@@ -40,7 +40,7 @@ describe("buildModel", () => {
   it("uses the given embedding matrix", () => {
     const embeddings = Float32Array.from({ length: 50 * 8 }, (_, i) => i / 400);
     const model = buildModel({ ...options, embeddings });
-    expect(Array.from(model.getLayer("embedding").getWeights()[0]!.dataSync())).toEqual(Array.from(embeddings));
+    expect(Array.from(model.getLayer("embedding").getWeights()[0].dataSync())).toEqual(Array.from(embeddings));
     model.dispose();
   });
 });

@@ -21,7 +21,7 @@ describe("learning rate decay", () => {
     });
     const rates: number[] = [];
     // A step that never changes the weights: the validation loss stays where it is after epoch 1.
-    const step: TrainStep = async () => ({ loss: 1, acc: 0 });
+    const step: TrainStep = () => Promise.resolve({ loss: 1, acc: 0 });
     step.setLearningRate = (rate) => void rates.push(rate);
     const examples = makeSequenceExamples(slice.docs.slice(0, 20));
     const result = await trainModel(model, examples, makeSequenceExamples(slice.docs.slice(20)), {

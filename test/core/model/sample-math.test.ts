@@ -54,7 +54,7 @@ describe("drawToken", () => {
     const drawn = (d: Partial<NextWordDraw>) => {
       const counts = [0, 0, 0, 0];
       for (let k = 0; k < 4000; k++)
-        counts[drawToken(few, { ...plain, temperature: 1, uniform: (k + 0.5) / 4000, ...d })]!++;
+        counts[drawToken(few, { ...plain, temperature: 1, uniform: (k + 0.5) / 4000, ...d })]++;
       return counts.map((c) => c / 4000);
     };
     expect(drawn({})).toEqual([0.5, 0.3, 0.15, 0.05].map((p) => expect.closeTo(p, 2)));
@@ -76,7 +76,7 @@ describe("drawToken", () => {
     const probs = [0.6, 0.3, 0.1];
     const counts = [0, 0, 0];
     for (let k = 0; k < 1000; k++)
-      counts[drawToken(probs.map(Math.log), { ...plain, temperature: 1, uniform: (k + 0.5) / 1000, breakInto: 2 })]!++;
+      counts[drawToken(probs.map(Math.log), { ...plain, temperature: 1, uniform: (k + 0.5) / 1000, breakInto: 2 })]++;
     expect(counts).toEqual([0, 300, 700]);
   });
 });
@@ -142,7 +142,7 @@ describe("the sampler's rules", () => {
     vocabSize: words.length,
     phraseLength: 2,
     async scores(windows) {
-      const last = windows[1] === BREAK_ID && windows[0] === BREAK_ID ? -1 : windows[1]!;
+      const last = windows[1] === BREAK_ID && windows[0] === BREAK_ID ? -1 : windows[1];
       const out = new Float32Array(words.length).fill(-10);
       (table[last] ?? []).forEach((id, rank) => {
         out[id] = -rank;

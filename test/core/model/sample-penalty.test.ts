@@ -6,7 +6,7 @@ const plain: NextWordDraw = { temperature: 1, uniform: 0, topK: 0, topP: 1, bann
 /** The share of 2,000 evenly spread draws each id gets. */
 function shares(scores: number[], draw: Partial<NextWordDraw>): number[] {
   const counts = new Array<number>(scores.length).fill(0);
-  for (let i = 0; i < 2000; i++) counts[drawToken(scores, { ...plain, ...draw, uniform: (i + 0.5) / 2000 })]!++;
+  for (let i = 0; i < 2000; i++) counts[drawToken(scores, { ...plain, ...draw, uniform: (i + 0.5) / 2000 })]++;
   return counts.map((c) => c / 2000);
 }
 
@@ -79,7 +79,7 @@ describe("drawFromProbabilities", () => {
     for (let k = 0; k < 200; k++) {
       const scores = Float32Array.from({ length: V }, () => rand() * 12 - 6);
       const draw: NextWordDraw = {
-        temperature: [0.5, 1, 1.7][k % 3]!,
+        temperature: [0.5, 1, 1.7][k % 3],
         uniform: rand(),
         topK: 0,
         topP: 1,
@@ -148,7 +148,7 @@ describe("the frequency prior", () => {
     expect(draw.prior?.scale).toBeCloseTo(1.5 * (T - 1), 12);
     const model = [0.1, 0.5, 0.1, 0.2, 0.1];
     const unigram = [3, 5, 2, 2, 3].map((c) => c / 15);
-    const want = model.map((p, i) => p ** (1 / T) * unigram[i]! ** (1.5 * (1 - 1 / T)));
+    const want = model.map((p, i) => p ** (1 / T) * unigram[i] ** (1.5 * (1 - 1 / T)));
     const sum = want.reduce((a, b) => a + b, 0);
     const got = shares(model.map(Math.log), { ...draw, temperature: T, uniform: 0 });
     want.forEach((w, i) => expect(got[i]).toBeCloseTo(w / sum, 2));

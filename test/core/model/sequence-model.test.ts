@@ -55,7 +55,7 @@ function lossOf(model: tf.LayersModel, n: number, weights: Float32Array) {
   const cw = tf.tensor1d(weights);
   const { loss, acc, grads } = lossAndGradients(model, inputs, targets, cw);
   const names = trainableVariableNames(model);
-  const out = { loss, acc, grads: names.map((name) => grads[name]!.dataSync() as Float32Array), names };
+  const out = { loss, acc, grads: names.map((name) => grads[name].dataSync() as Float32Array), names };
   tf.dispose([inputs, targets, cw, ...Object.values(grads)]);
   return out;
 }
@@ -66,21 +66,21 @@ describe("the sequence model's loss", () => {
     const { ex, inputs } = batch(3);
     const ones = new Float32Array(slice.vocabSize).fill(1);
     const { loss, acc } = lossOf(model, 3, ones);
-    const probs = tf.softmax(model.predict(inputs) as tf.Tensor3D).arraySync() as number[][][];
+    const probs = tf.softmax(model.predict(inputs) as tf.Tensor3D).arraySync();
     let sum = 0;
     let hits = 0;
     let n = 0;
     const T = ex.phraseLength;
     for (let b = 0; b < 3; b++)
-      for (let t = 0; t < ex.lengths![b]!; t++) {
-        const y = ex.targets[b * T + t]!;
-        const row = probs[b]![t]!;
-        sum -= Math.log(row[y]!);
+      for (let t = 0; t < ex.lengths![b]; t++) {
+        const y = ex.targets[b * T + t];
+        const row = probs[b][t];
+        sum -= Math.log(row[y]);
         if (row.indexOf(Math.max(...row)) === y) hits++;
         n++;
       }
     // The end-of-quatrain token (the break marker) is one of the targets of every quatrain.
-    expect(ex.targets[ex.lengths![0]! - 1]).toBe(0);
+    expect(ex.targets[ex.lengths![0] - 1]).toBe(0);
     expect(loss).toBeCloseTo(sum / n, 4);
     expect(acc).toBeCloseTo(hits / n, 6);
     inputs.dispose();
@@ -99,13 +99,13 @@ describe("the sequence model's loss", () => {
       [...gruSequenceKernels("cpu"), ...sparseCrossEntropyKernels("cpu")].forEach((k) => tf.registerKernel(k));
       await initBackend({ preference: "wasm" });
       const model = buildSequenceModel(opts);
-      model.setWeights(initial.map((w, i) => tf.tensor(w, model.weights[i]!.shape as number[])));
+      model.setWeights(initial.map((w, i) => tf.tensor(w, model.weights[i].shape as number[])));
       const got = lossOf(model, 5, weights);
       expect(got.loss).toBeCloseTo(want.loss, 5);
       expect(got.names.length).toBe(want.names.length);
       got.grads.forEach((g, i) => {
-        const scale = Math.max(1e-3, ...want.grads[i]!.map(Math.abs));
-        expect(maxAbsDiff(g, want.grads[i]!) / scale, `gradient ${i}`).toBeLessThan(1e-4);
+        const scale = Math.max(1e-3, ...want.grads[i].map(Math.abs));
+        expect(maxAbsDiff(g, want.grads[i]) / scale, `gradient ${i}`).toBeLessThan(1e-4);
       });
     }
   });
@@ -147,7 +147,7 @@ describe("training the sequence model", () => {
     };
     for (const threads of [1, 2]) {
       const losses = await run(threads);
-      expect(losses.at(-1)!, `${threads} threads`).toBeLessThan(losses[0]! - 0.5);
+      expect(losses.at(-1)!, `${threads} threads`).toBeLessThan(losses[0] - 0.5);
     }
   });
 });

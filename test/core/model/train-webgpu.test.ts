@@ -35,8 +35,8 @@ async function batchGradients(model: tf.LayersModel, n: number) {
   const weights = tf.tensor1d(classWeights(slice.vocab.counts, 0.5));
   const { loss, acc, grads } = lossAndGradientTensors(model, inputs, targets, weights);
   const out = {
-    loss: (await loss.data())[0]!,
-    acc: (await acc.data())[0]!,
+    loss: (await loss.data())[0],
+    acc: (await acc.data())[0],
     grads: await Promise.all(Object.values(grads).map((g) => g.data())),
   };
   tf.dispose([inputs, targets, weights, loss, acc, ...Object.values(grads)]);
@@ -58,7 +58,7 @@ describe.skipIf(unavailable)("training on webgpu", () => {
     const got = await batchGradients(model, 48);
     expect(got.loss).toBeCloseTo(want.loss, 4);
     expect(got.acc).toBe(want.acc);
-    got.grads.forEach((g, i) => expect(maxAbsDiff(g, want.grads[i]!), `gradient ${i}`).toBeLessThan(1e-4));
+    got.grads.forEach((g, i) => expect(maxAbsDiff(g, want.grads[i]), `gradient ${i}`).toBeLessThan(1e-4));
     model.dispose();
     cpuModel.dispose();
   });
@@ -76,8 +76,8 @@ describe.skipIf(unavailable)("training on webgpu", () => {
     });
     expect(tf.getBackend()).toBe("webgpu");
     expect(result.epochs).toHaveLength(2);
-    expect(result.epochs[1]!.valLoss).toBeLessThan(before - 0.25);
-    expect(Number.isFinite(result.epochs[1]!.loss)).toBe(true);
+    expect(result.epochs[1].valLoss).toBeLessThan(before - 0.25);
+    expect(Number.isFinite(result.epochs[1].loss)).toBe(true);
     model.dispose();
   });
 });

@@ -68,7 +68,7 @@ describe("fastScorer", () => {
     const rand = seededRandom(3);
     const batch = 64;
     const windows = Int32Array.from({ length: batch * 4 }, (_, i) =>
-      i < 32 * 4 ? slice.validation.inputs[i]! : randomInt(rand, 0, slice.vocabSize - 1),
+      i < 32 * 4 ? slice.validation.inputs[i] : randomInt(rand, 0, slice.vocabSize - 1),
     );
     const want = predicted(windows, batch);
     const got = await scorer.scores(windows, batch);
@@ -93,8 +93,8 @@ describe("fastScorer", () => {
     const spy = tf.memory().numTensors;
     const results = await Promise.all(requests.map((w) => scorer.scores(w, 1)));
     expect(tf.memory().numTensors).toBe(spy);
-    const alone = await scorer.scores(requests[7]!, 1);
-    expect(maxAbsDiff(results[7]!, alone)).toBeLessThan(1e-6);
+    const alone = await scorer.scores(requests[7], 1);
+    expect(maxAbsDiff(results[7], alone)).toBeLessThan(1e-6);
     const all = new Int32Array(requests.length * 4);
     requests.forEach((w, i) => all.set(w, i * 4));
     const want = predicted(all, requests.length);
@@ -141,7 +141,7 @@ describe("fastScorer.drawNext", () => {
       const rand = seededRandom(direct ? 21 : 22);
       const batch = 48;
       const windows = Int32Array.from({ length: batch * 4 }, (_, i) =>
-        i < 24 * 4 ? slice.validation.inputs[i + 40]! : randomInt(rand, 0, slice.vocabSize - 1),
+        i < 24 * 4 ? slice.validation.inputs[i + 40] : randomInt(rand, 0, slice.vocabSize - 1),
       );
       const want = predicted(windows, batch);
       const stop = slice.vocab.words.indexOf(".");
@@ -162,7 +162,7 @@ describe("fastScorer.drawNext", () => {
             const logs = Array.from(want.subarray(b * slice.vocabSize, (b + 1) * slice.vocabSize), (p) =>
               Math.log(Math.max(p, 1e-30)),
             );
-            const ref = referenceDraw(logs, draws[b]!);
+            const ref = referenceDraw(logs, draws[b]);
             for (const banned of shape.banned) expect(id).not.toBe(banned);
             if (shape.breakInto >= 0) expect(id).not.toBe(BREAK_ID);
             if (id === BREAK_ID) breaks++;
@@ -194,7 +194,7 @@ describe("fastScorer.drawNext", () => {
       for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     for (const [id, c] of counts) {
-      const p = probs[id]!;
+      const p = probs[id];
       expect(p, `word ${id} drawn ${c} times`).toBeGreaterThan(0);
       expect(Math.abs(c / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n) + 1e-3);
     }

@@ -78,7 +78,7 @@ describe("the sequence sampler (carried GRU state)", () => {
 
   it("samples the same quatrains as the reference for the same seeds, under the sampler's rules", async () => {
     const [model] = models;
-    const fast = sequenceSampler(model!);
+    const fast = sequenceSampler(model);
     const vocabulary = samplingVocabulary(slice.vocab.words, slice.docs);
     const rules = {
       topK: 0,
@@ -95,16 +95,16 @@ describe("the sequence sampler (carried GRU state)", () => {
           temperature: 1,
           maxWords: 30,
           minWords: 5,
-          prefix: seed === 2 ? [slice.docs[0]![0]!] : undefined,
+          prefix: seed === 2 ? [slice.docs[0][0]] : undefined,
           random: seededRandom(seed),
           rules,
           vocabulary,
         });
       const seeds = [1, 2, 3, 4];
       const got = await Promise.all(seeds.map((s) => draw(fast, s)));
-      const want = await Promise.all(seeds.map((s) => draw(modelSequenceSampler(model!), s)));
+      const want = await Promise.all(seeds.map((s) => draw(modelSequenceSampler(model), s)));
       expect(got).toEqual(want);
-      expect(got[1]![0]).toBe(slice.docs[0]![0]);
+      expect(got[1][0]).toBe(slice.docs[0][0]);
       for (const q of got) {
         expect(q.length).toBeLessThanOrEqual(30);
         expect(q).not.toContain(BREAK_ID);
@@ -117,8 +117,8 @@ describe("the sequence sampler (carried GRU state)", () => {
   it("draws the same quatrains when a helper thread steps part of each pass (the states travel with it)", async () => {
     const vocabulary = samplingVocabulary(slice.vocab.words, slice.docs);
     const rules = { topK: 0, topP: 1, noImmediateRepeat: true, punctuationRules: true, endOnTerminal: true };
-    const alone = sequenceSampler(models[1]!, { helperThread: false });
-    const helped = sequenceSampler(models[1]!, { helperFrom: 2 });
+    const alone = sequenceSampler(models[1], { helperThread: false });
+    const helped = sequenceSampler(models[1], { helperFrom: 2 });
     try {
       expect(await helped.startHelper()).toBe(true);
       const draw = (scorer: Parameters<typeof sampleTokens>[0], seed: number) =>
@@ -134,7 +134,7 @@ describe("the sequence sampler (carried GRU state)", () => {
   });
 
   it("refuses ids outside the vocabulary and use after dispose", async () => {
-    const fast = sequenceSampler(models[0]!);
+    const fast = sequenceSampler(models[0]);
     const stream = fast.open();
     await expect(stream.next([slice.vocabSize])).rejects.toThrow(/not in/);
     fast.dispose();

@@ -15,7 +15,7 @@ function loaderPath(): string | null {
     const line = execFileSync("ldconfig", ["-p"], { encoding: "utf8" })
       .split("\n")
       .find((l) => /libvulkan\.so\.1\b.*x86-64|libvulkan\.so\.1 /.test(l));
-    return line ? realpathSync(line.split("=>")[1]!.trim()) : null;
+    return line ? realpathSync(line.split("=>")[1].trim()) : null;
   } catch {
     return null;
   }
@@ -45,7 +45,7 @@ describe.skipIf(loader !== null && !canHide)("webgpu without the Vulkan loader",
               timeout: 120_000,
             },
           )
-        : spawnSync(node[0]!, node.slice(1), { cwd: projectRoot, encoding: "utf8", timeout: 120_000 });
+        : spawnSync(node[0], node.slice(1), { cwd: projectRoot, encoding: "utf8", timeout: 120_000 });
       expect(child.stdout).toMatch(/^ERROR .*webgpu.*Vulkan loader \(libvulkan\.so\.1\)/m);
       expect(child.stdout + child.stderr).not.toMatch(/BackendVk|Couldn't load Vulkan|operator\(\)/);
     } finally {

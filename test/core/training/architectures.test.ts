@@ -31,7 +31,7 @@ describe("window and sequence models side by side", () => {
     try {
       const model = await models.current();
       const [p] = await prophesy({ models, settings: deps(profile).config.sampling }, { seed: 7 });
-      return { version: model.version, sequence: isSequenceSampler(model.scorer), prophecy: p! };
+      return { version: model.version, sequence: isSequenceSampler(model.scorer), prophecy: p };
     } finally {
       await models.close();
     }

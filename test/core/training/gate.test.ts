@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { promotionDecision, qualityGate } from "../../../core/training/gate.ts";
 import { goodFigures, loopingFigures } from "../../helpers/quality-figures.ts";
+import type { QualityFigures } from "../../../core/eval/index.ts";
 
 describe("promotion gate", () => {
   it("promotes the first model", () => {
@@ -97,6 +98,35 @@ describe("quality gate", () => {
         quality: [{ temperature: 1, quatrains: 100 }],
       }),
     ).toEqual(passed);
+  });
+
+  const overusing = (multiple: number, more: Partial<QualityFigures> = {}) =>
+    goodFigures({
+      temperature: 1,
+      overuse: { word: "army", rate: 0.01 * multiple, corpusRate: 0.01, multiple },
+      ...more,
+    });
+
+  it("does not refuse on a limit the current version breaks too, unless the candidate is clearly worse on it", () => {
+    // Current v3 over-uses "army" 4× at T=1 (limit 2×): a candidate at 4.2× is no worse, and refusing it would keep v3 for ever.
+    const current = { version: 3, quality: [goodCool, overusing(4)] };
+    const same = overusing(4.2);
+    const d = qualityGate(passed, { quality: [goodCool, same], corpusQuality }, true, current);
+    expect(d.promote).toBe(true);
+    expect(d.reason).toMatch(
+      /^validation loss .*; limits current v3 breaks too \(not a refusal on their own\): use of a top-10/,
+    );
+    // Clearly worse on it (4× → 6×, margin 0.5×): refused.
+    const worse = qualityGate(passed, { quality: [goodCool, overusing(6)], corpusQuality }, true, current);
+    expect(worse.promote).toBe(false);
+    expect(worse.reason).toMatch(/^quatrains clearly worse than current v3's: use of a top-10 content word/);
+    // A limit only the candidate breaks still refuses.
+    const other = overusing(4.2, { capped: 0.03 });
+    const o = qualityGate(passed, { quality: [goodCool, other], corpusQuality }, true, current);
+    expect(o.promote).toBe(false);
+    expect(o.reason).toMatch(
+      /^quatrains break the quality limits: cut off at the token cap at T=1: 3.0% \(limit ≤ 2.0%; corpus 0.0%\); limits current v3 breaks too/,
+    );
   });
 
   it("passes a good candidate, and one as good as the current version", () => {

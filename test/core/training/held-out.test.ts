@@ -62,9 +62,9 @@ describe("heldOutPerplexities", () => {
     );
     let nll = 0;
     for (let i = 0; i < data.test.count; i++) {
-      const t = data.test.targets[i]!;
+      const t = data.test.targets[i];
       let p = 0;
-      if (unknown[t]) for (let w = 0; w < V; w++) p += unknown[w] ? probs[i * V + w]! : 0;
+      if (unknown[t]) for (let w = 0; w < V; w++) p += unknown[w] ? probs[i * V + w] : 0;
       else p = probs[i * V + t]!;
       nll -= Math.log(p);
     }

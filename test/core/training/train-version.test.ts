@@ -169,7 +169,7 @@ describeEachDatabase("trainVersion (one scenario: first model, warm start, gate,
     expect((await currentModelVersion(getDb()))?.version).toBe(result.version);
     const [promotion] = await listPromotions(getDb());
     expect(promotion).toMatchObject({ version: result.version, promotedBy: "ada" });
-    expect(promotion!.reason).toMatch(/--allow-corpus-change/);
+    expect(promotion.reason).toMatch(/--allow-corpus-change/);
   });
 
   it("reports a bad GLOVE_SOURCE at start, also when a warm start would not need it", async () => {

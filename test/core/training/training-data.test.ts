@@ -48,7 +48,7 @@ describe("trainingData", () => {
     const prepared = prepareCorpus({ ...corpus, documents: corpus.documents.slice(0, 200) });
     const { words, counts } = prepared.vocabulary;
     const data = trainingData(prepared.docsAsIds, words, counts, { ...opts, phraseLength: 4, classWeightPower: 0.5 });
-    const windowsOf = (docs: number[]) => docs.reduce((n, d) => n + prepared.docsAsIds[d]!.length + 1, 0);
+    const windowsOf = (docs: number[]) => docs.reduce((n, d) => n + prepared.docsAsIds[d].length + 1, 0);
     expect(data.train.count).toBe(windowsOf(data.split.train));
     expect(data.validation.count).toBe(windowsOf(data.split.validation));
     expect(data.test.count).toBe(windowsOf(data.split.test));

@@ -23,8 +23,8 @@ export async function expectWasmMatchesStockCpu<C>(
   await initBackend({ preference: "wasm" });
   cases.forEach((c, i) => {
     const got = run(c);
-    expect(got.shape, `case ${i}`).toEqual(want[i]!.shape);
-    expect(maxAbsDiff(got.values, want[i]!.values), `case ${i}`).toBeLessThanOrEqual(tolerance.values);
-    expect(maxAbsDiff(got.grad, want[i]!.grad), `case ${i} grad`).toBeLessThan(tolerance.grad);
+    expect(got.shape, `case ${i}`).toEqual(want[i].shape);
+    expect(maxAbsDiff(got.values, want[i].values), `case ${i}`).toBeLessThanOrEqual(tolerance.values);
+    expect(maxAbsDiff(got.grad, want[i].grad), `case ${i} grad`).toBeLessThan(tolerance.grad);
   });
 }

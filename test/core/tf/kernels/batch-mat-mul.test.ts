@@ -22,7 +22,7 @@ function run(c: Case): Float32Array[] {
     const product = tf.matMul(a, b, c.ta, c.tb);
     const w = tf.tensor(c.w, product.shape);
     const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, c.ta, c.tb), w)))([a, b]);
-    return [product, da!, db!].map((t) => t.dataSync().slice() as Float32Array);
+    return [product, da, db].map((t) => t.dataSync().slice() as Float32Array);
   });
 }
 
@@ -62,10 +62,10 @@ describe("BatchMatMul on wasm (transposed operands made contiguous)", () => {
     const want = cases.map(run);
     await initBackend({ preference: "wasm" });
     // The project's kernel, not the stock one, is what tf.matMul reaches on wasm.
-    expect(tf.getKernel("BatchMatMul", "wasm")!.kernelFunc.name).toBe("transposeFirstBatchMatMul");
+    expect(tf.getKernel("BatchMatMul", "wasm").kernelFunc.name).toBe("transposeFirstBatchMatMul");
     cases.forEach((c, i) => {
       const got = run(c);
-      got.forEach((g, j) => expect(maxAbsDiff(g, want[i]![j]!), `case ${i} output ${j}`).toBeLessThan(1e-4));
+      got.forEach((g, j) => expect(maxAbsDiff(g, want[i][j]), `case ${i} output ${j}`).toBeLessThan(1e-4));
     });
   });
 
@@ -102,7 +102,7 @@ describe("BatchMatMul on wasm (transposed operands made contiguous)", () => {
         inputs: { a: info("a", [1, 2, 2]), b: info("b", [1, 2, 2]) },
         attrs: { transposeA, transposeB },
         backend,
-      } as never);
+      });
     run(false, false);
     run(true, true);
     expect(calls).toEqual([

@@ -42,7 +42,7 @@ function randomCase(rand: () => number): Case {
     shape.reduce((a, b) => a * b, 1),
   ).map((v) => (dtype === "int32" ? Math.round(v * 50) : v));
   const indices = Int32Array.from({ length: indicesShape.reduce((a, b) => a * b, 1) }, () =>
-    randomInt(rand, 0, shape[axis]! - 1),
+    randomInt(rand, 0, shape[axis] - 1),
   );
   return { shape, indicesShape, axis, x, indices, dtype };
 }

@@ -58,9 +58,9 @@ describe("fused GRU sequence kernels", () => {
       expect(tf.getKernel(GruSequence, backend), backend).toBeDefined();
       CASES.forEach((c, i) => {
         const got = run(c, i, gruSequence);
-        expect(maxAbsDiff(got.values, want[i]!.values), `${backend} case ${i}`).toBeLessThan(1e-5);
+        expect(maxAbsDiff(got.values, want[i].values), `${backend} case ${i}`).toBeLessThan(1e-5);
         got.grads.forEach((g, k) =>
-          expect(maxAbsDiff(g, want[i]!.grads[k]!), `${backend} case ${i} grad ${k}`).toBeLessThan(1e-4),
+          expect(maxAbsDiff(g, want[i].grads[k]), `${backend} case ${i} grad ${k}`).toBeLessThan(1e-4),
         );
       });
     }
@@ -78,8 +78,8 @@ describe("fused GRU sequence kernels", () => {
     const a = gruSequence(tf.tensor3d(xg, [B, T, 3 * H]), u, bu).arraySync();
     const b = gruSequence(tf.tensor3d(changed, [B, T, 3 * H]), u, bu).arraySync();
     for (let row = 0; row < B; row++) {
-      expect(b[row]!.slice(0, 6)).toEqual(a[row]!.slice(0, 6));
-      expect(b[row]![6]).not.toEqual(a[row]![6]);
+      expect(b[row].slice(0, 6)).toEqual(a[row].slice(0, 6));
+      expect(b[row][6]).not.toEqual(a[row][6]);
     }
   });
 });

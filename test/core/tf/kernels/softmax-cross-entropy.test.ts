@@ -61,9 +61,9 @@ describe.skipIf(unavailable)("fused softmax crossentropy on webgpu", () => {
     expect(hasFusedSoftmaxCrossEntropy()).toBe(true);
     for (const [i, c] of CASES.entries()) {
       const got = await run(c, i, fusedSoftmaxCrossEntropy);
-      expect(got.shape, `case ${i}`).toEqual(want[i]!.shape);
-      expect(maxAbsDiff(got.values, want[i]!.values), `case ${i}`).toBeLessThan(2e-5);
-      expect(maxAbsDiff(got.grad, want[i]!.grad), `case ${i} grad`).toBeLessThan(2e-6);
+      expect(got.shape, `case ${i}`).toEqual(want[i].shape);
+      expect(maxAbsDiff(got.values, want[i].values), `case ${i}`).toBeLessThan(2e-5);
+      expect(maxAbsDiff(got.grad, want[i].grad), `case ${i} grad`).toBeLessThan(2e-6);
     }
     // The clipped case really clips: some rows have a zero gradient.
     const clipped = want.at(-1)!.values.filter((v) => Math.abs(v - -Math.log(1e-7)) < 1e-3).length;

@@ -74,8 +74,8 @@ describe("parallelStep", () => {
       const initial = buildModel(modelOptions(0))
         .getWeights()
         .map((t) => t.dataSync());
-      expect(maxAbsDiff(wa[2]!, initial[2]!)).toBeGreaterThan(1e-3);
-      wa.forEach((w, i) => expect(maxAbsDiff(w, wb[i]!), `weight ${i}`).toBeLessThan(1e-4));
+      expect(maxAbsDiff(wa[2], initial[2])).toBeGreaterThan(1e-3);
+      wa.forEach((w, i) => expect(maxAbsDiff(w, wb[i]), `weight ${i}`).toBeLessThan(1e-4));
     } finally {
       local.dispose();
       await parallel.dispose();
@@ -110,8 +110,8 @@ describe("parallelStep", () => {
     const single = await run(1);
     const double = await run(2);
     // Both learn (validation loss falls below the untrained model's) and end within 5% of each other.
-    expect(single.at(-1)!).toBeLessThan(single[0]!);
-    expect(double.at(-1)!).toBeLessThan(double[0]!);
+    expect(single.at(-1)!).toBeLessThan(single[0]);
+    expect(double.at(-1)!).toBeLessThan(double[0]);
     expect(Math.abs(double.at(-1)! - single.at(-1)!) / single.at(-1)!).toBeLessThan(0.05);
   });
 
