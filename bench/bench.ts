@@ -4,7 +4,7 @@
 // --corpus PATH (config corpus.path), --webgpu-batches N (3; batches measured on a software WebGPU
 // adapter such as lavapipe, 0 skips the webgpu run), --out FILE, --web-rows N (1,000,000 prophecies for the web
 // history at scale, on SQLite and PostgreSQL --postgres URL; 0 skips it; bench/web-scale-bench.ts),
-// --only-web (just that part). --slack runs bench/slack-bench.ts, --discord bench/discord-bench.ts instead.
+// --only-web (just that part). --load runs the load bench through the bot's surfaces instead (bench/load-bench.ts).
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -25,22 +25,10 @@ import { round } from "./stats.ts";
 import { benchWebgpu, type WebgpuFigures } from "./webgpu-bench.ts";
 import { benchWebScale } from "./web-scale-bench.ts";
 
-// `npm run bench -- --slack [--rate N --clients N --seconds N --epochs N --database URL]`: the Slack load bench alone.
-if (process.argv.includes("--slack")) {
-  await import("./slack-bench.ts");
-  process.exit(0);
-}
-
-// `npm run bench -- --discord`: the Discord endpoint's load test instead (bench/discord-bench.ts).
-if (process.argv.includes("--discord")) {
-  const { discordBench } = await import("./discord-bench.ts");
-  try {
-    await discordBench(process.argv.slice(2).filter((a) => a !== "--discord"));
-  } catch (error) {
-    if (!isUserError(error)) throw error;
-    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
-    process.exit(1);
-  }
+// `npm run bench -- --load` (or --discord, --slack: one surface): the load bench through the bot's
+// surfaces, bench/load-bench.ts.
+if (["--load", "--discord", "--slack"].some((a) => process.argv.includes(a))) {
+  await import("./load-bench.ts");
   process.exit(0);
 }
 

@@ -325,6 +325,11 @@ export const spec = {
       "TensorFlow.js backend for sampling (bot and `oracle prophecy`): auto, tensorflow-gpu, tensorflow, wasm or cpu.",
       z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
     ),
+    samplingThreads: setting(
+      "BOT_SAMPLING_THREADS",
+      "Threads that draw quatrains (wasm backend), so requests are parsed, recorded and answered while quatrains are drawn; 0: on the event loop.",
+      int(0, 16, 2),
+    ),
     modelPollSeconds: setting(
       "BOT_MODEL_POLL_SECONDS",
       "How often the bot checks for a newly promoted (or rolled back) model version.",

@@ -7,6 +7,8 @@ export interface LoggerOptions {
   name?: string;
   /** Human-readable lines (for a terminal) instead of JSON lines (for log collectors). */
   pretty?: boolean;
+  /** A file to append JSON lines to instead of stderr (the load bench). */
+  destination?: string;
 }
 
 /** The one logger factory: to stderr, so stdout stays for command output. */
@@ -14,7 +16,7 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
   const name = options.name ?? "oracle";
   const destination = options.pretty
     ? pretty({ destination: 2, sync: true, colorize: true, ignore: "pid,hostname", translateTime: "HH:MM:ss" })
-    : pino.destination(2);
+    : pino.destination(options.destination ?? 2);
   return pino({ name, level }, destination);
 }
 

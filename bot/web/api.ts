@@ -22,7 +22,7 @@ import {
 export { MAX_PAGE_LIMIT } from "./schemas.ts";
 
 /** A prophecy as the API shows it (who asked is not shown: for the web it is a client address). */
-function prophecyJson(p: StoredProphecy) {
+export function prophecyJson(p: StoredProphecy) {
   return {
     id: p.id,
     createdAt: p.createdAt.toISOString(),

@@ -86,6 +86,8 @@ function servingModels(deps: OracleDeps): ServingModelSource {
   return databaseModelSource(deps.db, {
     log: deps.log,
     pollSeconds: deps.watch === false ? 0 : deps.config.bot.modelPollSeconds,
+    // A one-shot command draws once: a thread would cost more than it frees.
+    samplingThreads: deps.watch === false ? 0 : deps.config.bot.samplingThreads,
   });
 }
 

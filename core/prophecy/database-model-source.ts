@@ -1,21 +1,12 @@
-import type * as tf from "@tensorflow/tfjs";
-import { bytesToIds, documentsOfIds, wordIndex } from "../corpus/index.ts";
 import type { Db } from "../db/client.ts";
-import { currentPromotionOf, getModelVersion, type ModelVersionRecord } from "../db/model-versions.ts";
+import { currentPromotionOf, getModelVersion } from "../db/model-versions.ts";
 import { databaseProblem, RESTING, shortError, UnavailableError } from "../errors.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import { buildCopyIndex } from "../model/originality.ts";
-import { samplingVocabulary, type Scorer } from "../model/sample.ts";
-import { modelOfVersion } from "../model/version-model.ts";
 import { fastSamplerFor } from "../tf/sampler.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
+import { loadModel, type ScorerFactory } from "./load-model.ts";
+import { withSamplingThreads } from "./sampling-thread.ts";
 import { stillLearning } from "./still-learning.ts";
-
-/**
- * Builds the scorer for a loaded model; the default steps the GRU on cached weights and batches
- * concurrent draws (carrying each quatrain's state for the sequence model).
- */
-type ScorerFactory = (model: tf.LayersModel) => Scorer & { dispose?: () => void };
 
 export interface ModelSourceOptions {
   log?: Logger;
@@ -30,6 +21,11 @@ export interface ModelSourceOptions {
   retrySeconds?: number;
   /** How long a replaced model stays alive for draws still in flight on it (default 30 s). */
   retireSeconds?: number;
+  /**
+   * Sampling threads of each loaded version (wasm only), keeping the event loop free for requests
+   * (BOT_SAMPLING_THREADS; 0: none); draws fall back to this thread until one is ready, or if all fail.
+   */
+  samplingThreads?: number;
 }
 
 /** The model source the serving core uses: what is served, and why the latest version is not (if so). */
@@ -42,31 +38,6 @@ export interface ServingModelSource extends ModelSource {
   problem(): string | null;
   /** Versions whose load failed, and why (for the operators' /models page). */
   failures(): ReadonlyMap<number, string>;
-}
-
-async function load(record: ModelVersionRecord, makeScorer: ScorerFactory): Promise<LoadedModel> {
-  if (!record.weights || !record.corpusIds) throw new Error(`model version ${record.version} has no weights any more`);
-  const model = await modelOfVersion({ ...record, weights: record.weights, hyperParams: record.hyperParams });
-  try {
-    const scorer = makeScorer(model);
-    const documents = documentsOfIds(bytesToIds(record.corpusIds));
-    return {
-      version: record.version,
-      words: record.vocabulary,
-      index: wordIndex(record.vocabulary),
-      casing: record.casing,
-      scorer,
-      copyIndex: buildCopyIndex(documents),
-      sampling: samplingVocabulary(record.vocabulary, documents),
-      dispose: () => {
-        scorer.dispose?.();
-        model.dispose();
-      },
-    };
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
 }
 
 /**
@@ -105,7 +76,8 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
     try {
       const record = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
       if (!record) throw new Error(`model version ${version} is missing`);
-      const loaded = await load(record, makeScorer);
+      const here = await loadModel(record, makeScorer);
+      const loaded = withSamplingThreads(here, record, log, options.samplingThreads ?? 0);
       if (closed) return loaded.dispose();
       const old = current;
       current = loaded;

@@ -3,19 +3,12 @@ import { UserError } from "../errors.ts";
 import { quoteUserList } from "../../config/text/escape.ts";
 import { longestCopiedRun } from "../model/originality.ts";
 import { seededRandom } from "../model/random.ts";
-import { sampleTokens, type SamplingRules } from "../model/sample.ts";
+import { sampleTokens } from "../model/sample.ts";
 import type { ProphecyAsk } from "../oracle/types.ts";
-import type { LoadedModel, ModelSource } from "./loaded-model.ts";
-import { parseTemperature, type TemperatureBounds } from "./temperature.ts";
+import type { DrawRequest, Drawn, LoadedModel, ModelSource, ProphecySettings } from "./loaded-model.ts";
+import { parseTemperature } from "./temperature.ts";
 
-/** config.sampling: temperature bounds, the sampler's rules, lengths and the copy limit. */
-export interface ProphecySettings extends TemperatureBounds, SamplingRules {
-  minWords: number;
-  maxWords: number;
-  maxCopiedWords: number;
-  maxRedraws: number;
-  maxCount: number;
-}
+export type { DrawRequest, Drawn, ProphecySettings } from "./loaded-model.ts";
 
 export interface Prophecy {
   text: string;
@@ -84,24 +77,22 @@ export async function checkRequest(deps: Pick<ProphesyDeps, "models" | "settings
   return { temperature, count, model, about, prefix };
 }
 
-/**
- * The one entry point every surface (CLI, Discord, Slack, web) calls: samples fresh quatrains
- * from the current model at the user's temperature. A draw that copies more than
- * `maxCopiedWords` consecutive corpus tokens is redrawn up to `maxRedraws` times; the least
- * derivative draw is kept.
- */
-export async function prophesy(deps: ProphesyDeps, request: ProphecyAsk = {}): Promise<Prophecy[]> {
-  const { settings } = deps;
-  const { temperature, count, model, about, prefix } = await checkRequest(deps, request);
-  const seed = request.seed ?? Math.floor(Math.random() * MAX_SEED);
+/** What drawing reads of a loaded model (the serving thread's, or a sampling thread's copy). */
+export type DrawingModel = Pick<LoadedModel, "scorer" | "copyIndex" | "sampling">;
 
+/**
+ * Draws `count` quatrains: a draw that copies more than `maxCopiedWords` consecutive corpus tokens
+ * is redrawn up to `maxRedraws` times, the least derivative kept. The same request gives the same
+ * quatrains on any thread. Pure but for the scorer.
+ */
+export async function drawQuatrains(model: DrawingModel, settings: ProphecySettings, r: DrawRequest): Promise<Drawn[]> {
   // One random stream per quatrain, so a seed gives the same quatrains however draws interleave.
   const drawOne = async (random: () => number) => {
     const ids = await sampleTokens(model.scorer, {
-      temperature,
+      temperature: r.temperature,
       minWords: settings.minWords,
       maxWords: settings.maxWords,
-      prefix,
+      prefix: [...r.prefix],
       random,
       rules: settings,
       vocabulary: model.sampling,
@@ -109,10 +100,10 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyAsk = {}): P
     return { ids, copied: longestCopiedRun(model.copyIndex, ids) };
   };
   // Concurrent draws let a batching scorer serve them in one pass.
-  const results = await Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const quatrainSeed = seedOf(seed, i);
-      const random = seededRandom(`${quatrainSeed}:0`);
+  return Promise.all(
+    Array.from({ length: r.count }, async (_, i) => {
+      const seed = seedOf(r.seed, i);
+      const random = seededRandom(`${seed}:0`);
       let best = await drawOne(random);
       let redraws = 0;
       while (best.copied > settings.maxCopiedWords && redraws < settings.maxRedraws) {
@@ -120,6 +111,24 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyAsk = {}): P
         const next = await drawOne(random);
         if (next.copied < best.copied) best = next;
       }
+      return { ...best, redraws, seed };
+    }),
+  );
+}
+
+/**
+ * The one entry point every surface (CLI, Discord, Slack, web) calls: samples fresh quatrains
+ * from the current model at the user's temperature (drawQuatrains: on the model's sampling thread
+ * when it has one, else here) and formats them.
+ */
+export async function prophesy(deps: ProphesyDeps, request: ProphecyAsk = {}): Promise<Prophecy[]> {
+  const { settings } = deps;
+  const { temperature, count, model, about, prefix } = await checkRequest(deps, request);
+  const seed = request.seed ?? Math.floor(Math.random() * MAX_SEED);
+  const ask: DrawRequest = { temperature, count, prefix, seed };
+  const drawn = await (model.draw ? model.draw(settings, ask) : drawQuatrains(model, settings, ask));
+  return Promise.all(
+    drawn.map(async (best) => {
       const formatted = formatQuatrain(
         best.ids.map((id) => model.words[id]),
         model.casing,
@@ -130,13 +139,12 @@ export async function prophesy(deps: ProphesyDeps, request: ProphecyAsk = {}): P
         temperature,
         modelVersion: model.version,
         longestCopied: best.copied,
-        redraws,
+        redraws: best.redraws,
         about,
-        seed: quatrainSeed,
+        seed: best.seed,
       };
       await deps.onProphecy?.(prophecy);
       return prophecy;
     }),
   );
-  return results;
 }

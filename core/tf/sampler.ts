@@ -8,6 +8,6 @@ import { sequenceSampler } from "./sequence-sampler.ts";
 export type FastSampler = Scorer & { dispose(): void };
 
 /** The fast sampler of a model: carried GRU state for the sequence model, the window scorer for the window model. */
-export function fastSamplerFor(model: tf.LayersModel): FastSampler {
-  return isSequenceModel(model) ? sequenceSampler(model) : fastScorer(model);
+export function fastSamplerFor(model: tf.LayersModel, opts: { helperThread?: boolean } = {}): FastSampler {
+  return isSequenceModel(model) ? sequenceSampler(model, opts) : fastScorer(model, opts);
 }

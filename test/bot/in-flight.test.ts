@@ -1,8 +1,10 @@
 // Issue 20: one in-flight limit in the core (BOT_MAX_IN_FLIGHT), shared by every surface of a bot
 // process. With its one place taken, a prophecy asked through Discord (HTTP and gateway), Slack
 // (/prophecy and "Another one") and the web API is shed at once with that surface's own "busy"
-// answer, and writes nothing: no prophecy, no chat command, no job. The real bot service (runBot)
-// with every surface, on both databases. The CLI runs one request per process: no limit applies.
+// answer, and writes nothing: no row in any table (no prophecy, chat command, job, reaction…) but,
+// for a signed request (Discord over HTTP, Slack), the key that refuses its replay, written before the
+// request is read. The real bot service (runBot) with every surface, on both databases. The CLI runs
+// one request per process: no limit applies.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runBot, type BotHandle } from "../../bot/main.ts";
 import { discordSurface } from "../../bot/discord/index.ts";
@@ -30,14 +32,31 @@ for (const provider of testProviders) {
     let oracle: Oracle;
     let held: Admission;
 
+    /** Rows per table; replay keys apart (a signed request's is written before it is read). */
     const written = async () => {
       const p = fresh.db.prisma;
       return {
-        prophecies: await p.prophecy.count(),
-        commands: await p.chatCommand.count(),
-        jobs: await p.trainingJob.count(),
+        rows: {
+          prophecies: await p.prophecy.count(),
+          commands: await p.chatCommand.count(),
+          jobs: await p.trainingJob.count(),
+          epochs: await p.jobEpoch.count(),
+          reactions: await p.reaction.count(),
+          versions: await p.modelVersion.count(),
+          promotions: await p.promotion.count(),
+          leases: await p.lease.count(),
+        },
+        replayKeys: await p.seenRequest.count(),
       };
     };
+    /** Nothing written since `before`, but `replayKeys` keys (one per signed request). */
+    const nothingWritten = async (replayKeys: number) => {
+      const now = await written();
+      expect(now.rows).toEqual(before.rows);
+      expect(now.replayKeys - before.replayKeys).toBe(replayKeys);
+      before = now;
+    };
+    let another: number;
     let before: Awaited<ReturnType<typeof written>>;
 
     beforeAll(async () => {
@@ -73,6 +92,8 @@ for (const provider of testProviders) {
       });
       // A model loaded, so nothing but the limit can refuse; then its one place is taken.
       await vi.waitUntil(async () => (await fetch(`${bot.url}/readyz`)).status === 200, { timeout: 30_000 });
+      // A posted prophecy for Discord's "Another one" button to ask again from.
+      another = (await oracle.prophesy({}, { surface: "discord", requestedBy: "U0" }))[0].id;
       held = oracle.admit()!;
       expect(oracle.admit()).toBeNull();
       before = await written();
@@ -97,7 +118,23 @@ for (const provider of testProviders) {
       expect(answer.type).toBe(4);
       expect(answer.data.flags & 64).toBe(64);
       expect(answer.data.content).toMatch(BUSY);
-      expect(await written()).toEqual(before);
+      await nothingWritten(1);
+    });
+
+    it("Discord over HTTP, the Another one button: the same private busy reply, nothing written", async () => {
+      const message = discord.setOriginal(`itoken-${snowflake()}`, { content: "a quatrain" });
+      const click = discord.buttonInteraction(`another-one:#${another}`, message, { userId: snowflake() });
+      const request = signed(keys, click);
+      const res = await fetch(`${bot.url}/discord/interactions`, {
+        method: "POST",
+        body: request.body,
+        headers: request.headers,
+      });
+      const answer = (await res.json()) as { type: number; data: { flags: number; content: string } };
+      expect(answer.type).toBe(4);
+      expect(answer.data.flags & 64).toBe(64);
+      expect(answer.data.content).toMatch(BUSY);
+      await nothingWritten(1);
     });
 
     it("Discord over the gateway: the same private busy reply, nothing written", async () => {
@@ -106,10 +143,11 @@ for (const provider of testProviders) {
       const callback = await discord.waitForRequest(
         (r: RecordedRequest) => r.method === "POST" && r.path.startsWith(`/interactions/${interaction.id}/`),
       );
-      expect(callback.body.type).toBe(4);
-      expect(callback.body.data.flags & 64).toBe(64);
-      expect(callback.body.data.content).toMatch(BUSY);
-      expect(await written()).toEqual(before);
+      const body = callback.body as { type: number; data: { flags: number; content: string } };
+      expect(body.type).toBe(4);
+      expect(body.data.flags & 64).toBe(64);
+      expect(body.data.content).toMatch(BUSY);
+      await nothingWritten(0);
     });
 
     it("Slack /prophecy: busy in the acknowledgement itself, privately; nothing written, nothing posted", async () => {
@@ -121,7 +159,7 @@ for (const provider of testProviders) {
       expect(ack.response_type).toBe("ephemeral");
       expect(ack.text).toMatch(BUSY);
       expect(slack.callsOf("chat.postMessage")).toHaveLength(0);
-      expect(await written()).toEqual(before);
+      await nothingWritten(1);
     });
 
     it("Slack's Another one button: busy, privately through its response_url; nothing written", async () => {
@@ -152,7 +190,7 @@ for (const provider of testProviders) {
       const reply = await slack.waitFor("respond", (c) => c.args.id === "busy-button");
       expect(reply.args.response_type).toBe("ephemeral");
       expect(String(reply.args.text)).toMatch(BUSY);
-      expect(await written()).toEqual(before);
+      await nothingWritten(1);
     });
 
     it("the web API: 503 with Retry-After and the busy message; nothing written", async () => {
@@ -164,7 +202,20 @@ for (const provider of testProviders) {
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe("1");
       expect(((await res.json()) as { error: string }).error).toMatch(BUSY);
-      expect(await written()).toEqual(before);
+      await nothingWritten(0);
+    });
+
+    it("the web page's form (POST /ask, no script): 503 with Retry-After and the busy message; nothing written", async () => {
+      const res = await fetch(`${bot.url}/ask`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "temperature=1.0",
+        redirect: "manual",
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect(await res.text()).toMatch(BUSY);
+      await nothingWritten(0);
     });
 
     it("once the place is free, every surface answers again (the web, for one)", async () => {

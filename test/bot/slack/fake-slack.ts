@@ -50,6 +50,10 @@ export interface FakeSlack {
   messages(channel: string): StoredMessage[];
   /** Socket Mode: the connected app's socket and the frames it sent back. */
   socket: { connected: Promise<WebSocket>; received: unknown[] };
+  /** Called for every call as it arrives (the load bench times posts with it). */
+  onCall: ((call: RecordedCall) => void) | null;
+  /** Keep every call in `calls` (tests); the load bench turns it off. */
+  keepCalls: boolean;
   close(): Promise<void>;
 }
 
@@ -82,7 +86,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let base = "";
 
   const record = (call: RecordedCall) => {
-    calls.push(call);
+    if (fake.keepCalls) calls.push(call);
+    fake.onCall?.(call);
     for (const w of [...waiters]) {
       if (w.method === call.method && w.predicate(call)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -226,7 +231,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const fake: FakeSlack = {
+    onCall: null,
+    keepCalls: true,
     apiUrl: `${base}/api/`,
     responseUrl: (id) => `${base}/respond/${id}`,
     calls,
@@ -263,4 +270,5 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return fake;
 }
