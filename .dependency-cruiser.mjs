@@ -13,7 +13,8 @@ const SERVING = "^(core/oracle|core/prophecy|bot)/";
  * Training code serving must never load. core/model's training half is named file by file: when the
  * model is split into a sampling side and a training side, list the training side's files here.
  */
-const TRAINING = "^core/training/|^core/model/(train|gradients|examples|best-weights|evaluate|index)\\.ts$";
+const TRAINING =
+  "^core/training/|^core/model/(train|gradients|examples|best-weights|evaluate|sequence-training|index)\\.ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {

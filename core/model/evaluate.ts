@@ -7,7 +7,8 @@ import {
   type Examples,
 } from "./examples.ts";
 import { accuracy, crossEntropy } from "./gradients.ts";
-import { evaluateSequence, evaluateSequenceWithUnknown, isSequenceModel } from "./sequence-model.ts";
+import { isSequenceModel } from "./sequence-model.ts";
+import { evaluateSequence, evaluateSequenceWithUnknown } from "./sequence-training.ts";
 
 /**
  * The same documents as examples of the model's own kind (the gate scores the current version,

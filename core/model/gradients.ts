@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedSoftmaxCrossEntropy, hasFusedSoftmaxCrossEntropy } from "../tf/kernels/softmax-cross-entropy.ts";
-import { isSequenceModel, sequenceLossAndGradientTensors } from "./sequence-model.ts";
+import { isSequenceModel } from "./sequence-model.ts";
+import { sequenceLossAndGradientTensors } from "./sequence-training.ts";
 
 /** Keras' epsilon: probabilities are clipped to [ε, 1-ε] before the log, as its crossentropy does. */
 const EPSILON = 1e-7;

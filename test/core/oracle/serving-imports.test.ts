@@ -7,7 +7,8 @@ import { projectRoot } from "../../helpers/paths.ts";
 /**
  * Training code (as .dependency-cruiser.mjs names it): core/training and core/model's training half.
  */
-const TRAINING = /^core\/training\/|^core\/model\/(train|gradients|examples|best-weights|evaluate|index)\.ts$/;
+const TRAINING =
+  /^core\/training\/|^core\/model\/(train|gradients|examples|best-weights|evaluate|sequence-training|index)\.ts$/;
 
 /** Every file of ours a fresh Node process resolves while it imports `file` (module hooks see each one). */
 function modulesLoadedBy(file: string): string[] {
