@@ -29,7 +29,9 @@ describeEachDatabase("trainer service with real training", (getDb) => {
 
   beforeAll(async () => {
     await initBackend({ preference: "wasm" });
-    const config = testConfig(getDb().url, { trainer: { keepVersions: 1, pollSeconds: 0.1 } });
+    // Two cold 2-epoch runs on this slice differ by up to ~0.07 in validation loss from run to run:
+    // the normal runs' tolerance covers that, the crippled run keeps the default 0.05.
+    const config = testConfig(getDb().url, { trainer: { keepVersions: 1, pollSeconds: 0.1, promotionTolerance: 0.3 } });
     const deps = { db: getDb(), config, log: silentLogger };
     // Cold starts throughout: warm start has its own tests (core/training); here a second normal run
     // should land where the first did, so the gate's decision is about the crippled run alone.

@@ -76,7 +76,8 @@ describe.skipIf(unavailable)("training on webgpu", () => {
     });
     expect(tf.getBackend()).toBe("webgpu");
     expect(result.epochs).toHaveLength(2);
-    expect(result.epochs[1].valLoss).toBeLessThan(before - 0.25);
+    // 0.16 to over 0.3 lower after two epochs on lavapipe, from run to run.
+    expect(result.epochs[1].valLoss).toBeLessThan(before - 0.1);
     expect(Number.isFinite(result.epochs[1].loss)).toBe(true);
     model.dispose();
   });
