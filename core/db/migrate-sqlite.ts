@@ -72,13 +72,22 @@ function openSqliteFile(file: string): Database.Database {
   } catch (error) {
     throw sqliteOpenError(file, error);
   }
-  try {
-    db.pragma("journal_mode = WAL");
-  } catch (error) {
-    db.close();
-    throw sqliteOpenError(file, error);
+  // Switching to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once, without its
+  // busy handler, while another process is creating the same database: retry until the timeout.
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return db;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "SQLITE_BUSY" && Date.now() < deadline) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // a synchronous 20 ms pause
+        continue;
+      }
+      db.close();
+      throw sqliteOpenError(file, error);
+    }
   }
-  return db;
 }
 
 /** Why a SQLite file cannot serve, in one line the user can act on (never a stack). */
