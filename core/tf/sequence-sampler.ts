@@ -118,6 +118,9 @@ export function sequenceSampler(model: tf.LayersModel, opts: SequenceSamplerOpti
     const round = queue.splice(0, maxBatch);
     try {
       await serve(round);
+    } catch (e) {
+      // A throw outside a job's own settling (starting the helper) would otherwise leave the round waiting forever.
+      round.forEach((job) => job.reject(e));
     } finally {
       running = false;
       if (queue.length > 0) schedule();
