@@ -1,7 +1,7 @@
 // Issue 18, item 3: Slack requests dated outside ±5 minutes are refused both ways, and a signed
 // request seen before runs once — across bot processes sharing the database (two Slack bots on one
 // database here) — and a retried Slack event (same event_id) runs once.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freshDatabase, testProviders } from "../helpers/db.ts";
 import { startBotFixture, type BotFixture } from "./discord/bot-fixture.ts";
 import { FakeDiscord, snowflake } from "./discord/fake-discord.ts";
@@ -10,6 +10,14 @@ import { trainTinyModel } from "./web/fixture.ts";
 import { commandBody, eventBody, sendCommand, sendSigned, startSlackBot, type SlackBot } from "./slack/harness.ts";
 
 const FORM = "application/x-www-form-urlencoded";
+
+/** Stops the clock (Date only; timers run) on a whole second and returns it in seconds, so a request
+ * dated `offset` seconds ahead is exactly that far from the server's check, however long it takes to arrive. */
+function stopClock(): number {
+  const second = Math.ceil(Date.now() / 1000);
+  vi.useFakeTimers({ toFake: ["Date"], now: second * 1000 });
+  return second;
+}
 
 for (const provider of testProviders) {
   describe(`replays and dates on Slack [${provider}]`, () => {
@@ -31,6 +39,8 @@ for (const provider of testProviders) {
       await fresh?.drop();
     });
 
+    afterEach(() => vi.useRealTimers());
+
     it.each([301, 3600, 365 * 86400, -301])(
       "a request dated %i s from now is refused (401) and writes nothing",
       async (offset) => {
@@ -40,15 +50,20 @@ for (const provider of testProviders) {
           "/prophecy",
           "t=1",
           { channel: "CDATED" },
-          {
-            timestamp: Math.floor(Date.now() / 1000) + offset,
-          },
+          { timestamp: stopClock() + offset },
         );
         expect(res.status).toBe(401);
         expect(a.fake.callsOf("chat.postMessage").filter((c) => c.args.channel === "CDATED")).toHaveLength(0);
         expect(await prophecies()).toBe(before);
       },
     );
+
+    it("a request dated exactly 300 s from now is still inside Slack's window and is answered", async () => {
+      const res = await sendCommand(a, "/prophecy", "t=1", { channel: "CEDGE" }, { timestamp: stopClock() + 300 });
+      vi.useRealTimers();
+      expect(res.status).toBe(200);
+      await a.fake.waitFor("chat.postMessage", (c) => c.args.channel === "CEDGE");
+    });
 
     it("the same signed /prophecy sent three times (twice to another bot) runs once", async () => {
       const body = commandBody(a.fake, "/prophecy", "t=1.2", { channel: "CREPLAY" });
@@ -88,6 +103,7 @@ for (const provider of testProviders) {
         apiUrl: fake.apiUrl,
       });
     }, 180_000);
+    afterEach(() => vi.useRealTimers());
     afterAll(async () => {
       await fx?.close();
       await fake.close();
@@ -107,7 +123,7 @@ for (const provider of testProviders) {
 
     it("an interaction dated more than 5 minutes ahead is refused", async () => {
       const interaction = fake.commandInteraction("prophecy", [], { userId: snowflake() });
-      const request = signed(keys, interaction, Math.floor(Date.now() / 1000) + 301);
+      const request = signed(keys, interaction, stopClock() + 301);
       const res = await fetch(`${fx.bot.url}/discord/interactions`, {
         method: "POST",
         body: request.body,
