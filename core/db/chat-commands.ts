@@ -4,6 +4,7 @@
 import type { Prisma } from "../../prisma/generated/sqlite/index.js";
 import type { Surface } from "../surface.ts";
 import type { Db } from "./client.ts";
+import type { Statement } from "./direct.ts";
 import type { Tx } from "./transaction.ts";
 
 type ChatCommandKind = "prophecy" | "another" | "retrain" | "history";
@@ -40,11 +41,38 @@ const toRecord = (row: Row): ChatCommandRecord => ({
   request: row.request as Record<string, unknown>,
 });
 
+/** On the driver (direct.ts): one of the writes every Slack command makes. */
 export async function receiveChatCommand(db: Db, data: NewChatCommand): Promise<ChatCommandRecord> {
-  const row = await db.prisma.chatCommand.create({
-    data: { ...data, channel: data.channel ?? null, request: data.request as Prisma.InputJsonValue },
+  const receivedAt = new Date();
+  const channel = data.channel ?? null;
+  const [inserted] = await db.direct.run({
+    sql: `INSERT INTO "ChatCommand" ("surface", "kind", "userId", "channel", "request", "receivedAt", "owner")
+          VALUES ($1, $2, $3, $4, $5::jsonb, $6::timestamp, $7) RETURNING "id"`,
+    params: [
+      data.surface,
+      data.kind,
+      data.userId,
+      channel,
+      JSON.stringify(data.request),
+      db.direct.timestamp(receivedAt),
+      data.owner,
+    ],
   });
-  return toRecord(row);
+  const id = Number(inserted.rows[0].id);
+  const { surface, kind, userId, request, owner } = data;
+  return {
+    id,
+    surface,
+    kind,
+    userId,
+    channel,
+    request,
+    receivedAt,
+    owner,
+    prophecyId: null,
+    doneAt: null,
+    outcome: null,
+  };
 }
 
 export async function getChatCommand(db: Db, id: number): Promise<ChatCommandRecord | null> {
@@ -52,15 +80,25 @@ export async function getChatCommand(db: Db, id: number): Promise<ChatCommandRec
   return row ? toRecord(row) : null;
 }
 
-/** Marks it finished (once: a second finish changes nothing). `tx`: inside the step that finished it. */
+/**
+ * Marks it finished (once: a second finish changes nothing). `tx`: inside the step that finished it.
+ * Without one, on the driver (direct.ts).
+ */
 export async function finishChatCommand(db: Db | Tx, id: number, outcome: string): Promise<void> {
-  const client = "prisma" in db ? db.prisma : db;
-  await client.chatCommand.updateMany({ where: { id, doneAt: null }, data: { doneAt: new Date(), outcome } });
+  if ("direct" in db) {
+    await db.direct.run(finishChatCommandStatement(db, id, outcome));
+    return;
+  }
+  await db.chatCommand.updateMany({ where: { id, doneAt: null }, data: { doneAt: new Date(), outcome } });
 }
 
-/** Ties the prophecy drawn for it to the command, in the transaction that records the prophecy. */
-export async function linkChatCommandProphecy(tx: Tx, id: number, prophecyId: number): Promise<void> {
-  await tx.chatCommand.update({ where: { id }, data: { prophecyId } });
+/** The statement finishing it; with `prophecyId`, only when that prophecy exists. */
+export function finishChatCommandStatement(db: Db, id: number, outcome: string, prophecyId?: number): Statement {
+  const exists = prophecyId === undefined ? "" : ' AND EXISTS (SELECT 1 FROM "Prophecy" WHERE "id" = $4)';
+  return {
+    sql: `UPDATE "ChatCommand" SET "doneAt" = $1::timestamp, "outcome" = $2 WHERE "id" = $3 AND "doneAt" IS NULL${exists}`,
+    params: [db.direct.timestamp(new Date()), outcome, id, ...(prophecyId === undefined ? [] : [prophecyId])],
+  };
 }
 
 /** Lets go of it (a transient failure): any bot, this one included, takes it over at its next sweep. */

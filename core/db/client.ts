@@ -1,8 +1,10 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient as SqliteClient } from "../../prisma/generated/sqlite/index.js";
 import { PrismaClient as PostgresClient } from "../../prisma/generated/postgresql/index.js";
 import { UserError } from "../errors.ts";
+import { postgresDirect, sqliteDirect, type Direct } from "./direct.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import { migrate, migrationStatus } from "./migrate.ts";
 import { checkSqliteWritable, SQLITE_BUSY_TIMEOUT_MS } from "./migrate-sqlite.ts";
@@ -25,6 +27,8 @@ export type { Provider };
 
 export interface Db {
   prisma: PrismaClient;
+  /** The per-request writes, on the driver (direct.ts). */
+  direct: Direct;
   provider: Provider;
   url: string;
   /** SQLite: the file opened, so readiness can tell when it is deleted or replaced underneath. */
@@ -73,27 +77,32 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     checkSqliteWritable(file);
     markSqliteFile(file);
   }
-  const prisma = file ? sqliteClient(file) : postgresClient(url, log);
+  const { prisma, direct } = file ? sqliteClient(file) : postgresClient(url, log);
   return {
     prisma,
+    direct,
     provider,
     url,
     ...(file ? { file: sqliteFileIdentity(file) } : {}),
-    close: () => prisma.$disconnect(),
+    async close() {
+      await prisma.$disconnect();
+      await direct.close();
+    },
   };
 }
 
-function sqliteClient(file: string): PrismaClient {
-  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+function sqliteClient(file: string) {
+  const adapter = new PrismaBetterSQLite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return { prisma: new SqliteClient({ adapter }), direct: sqliteDirect(file) };
 }
 
-function postgresClient(url: string, log: Logger): PrismaClient {
-  const adapter = new PrismaPg(
-    { connectionString: url, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
-    {
-      onPoolError: (error) => log.warn({ err: error.message }, "PostgreSQL pool error"),
-    },
-  );
+function postgresClient(url: string, log: Logger) {
+  // One pool for Prisma's adapter and the direct writes; Prisma's disconnect ends it.
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
+  const adapter = new PrismaPg(pool, {
+    onPoolError: (error) => log.warn({ err: error.message }, "PostgreSQL pool error"),
+    disposeExternalPool: true,
+  });
   // Same models, same API: only the generated class differs (see PrismaClient above).
-  return new PostgresClient({ adapter }) as unknown as PrismaClient;
+  return { prisma: new PostgresClient({ adapter }) as unknown as PrismaClient, direct: postgresDirect(pool) };
 }

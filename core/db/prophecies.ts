@@ -1,7 +1,8 @@
 import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
-import { finishChatCommand, linkChatCommandProphecy } from "./chat-commands.ts";
+import { finishChatCommandStatement } from "./chat-commands.ts";
 import type { Db } from "./client.ts";
+import type { StatementResult } from "./direct.ts";
 import { decodeCursor, encodeCursor, searchProphecies, searchWords, type ProphecyFilter } from "./prophecy-search.ts";
 
 export interface NewProphecy {
@@ -65,31 +66,68 @@ const toRecord = (row: Row): ProphecyRecord => ({
   surface: row.surface as Surface,
 });
 
+const INSERT_PROPHECY = `INSERT INTO "Prophecy" ("createdAt", "text", "lines", "temperature", "about", "seed",
+  "modelVersion", "longestCopied", "redraws", "surface", "requestedBy", "channel", "messageRef")
+  VALUES ($1::timestamp, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING "id"`;
+
 /**
  * Stores a prophecy. With `commandId`, the chat command it answers is tied to it in the same
  * transaction, so a crash never leaves a command without its prophecy or a prophecy drawn twice.
+ * On the driver (direct.ts): one of the writes every request makes.
  */
 export async function recordProphecy(
   db: Db,
   data: NewProphecy,
   options: { commandId?: number } = {},
 ): Promise<ProphecyRecord> {
-  const row = {
-    ...data,
+  const record: Omit<ProphecyRecord, "id"> = {
+    createdAt: new Date(),
+    text: data.text,
+    lines: data.lines,
+    temperature: data.temperature,
     about: data.about ?? null,
     seed: data.seed ?? null,
+    modelVersion: data.modelVersion,
+    longestCopied: data.longestCopied,
     redraws: data.redraws ?? 0,
+    surface: data.surface,
     requestedBy: data.requestedBy ?? null,
     channel: data.channel ?? null,
     messageRef: data.messageRef ?? null,
+    reactionCount: 0,
+  };
+  const insert = {
+    sql: INSERT_PROPHECY,
+    params: [
+      db.direct.timestamp(record.createdAt),
+      record.text,
+      JSON.stringify(record.lines),
+      record.temperature,
+      record.about,
+      record.seed,
+      record.modelVersion,
+      record.longestCopied,
+      record.redraws,
+      record.surface,
+      record.requestedBy,
+      record.channel,
+      record.messageRef,
+    ],
   };
   const { commandId } = options;
-  if (commandId === undefined) return toRecord(await db.prisma.prophecy.create({ data: row }));
-  return db.prisma.$transaction(async (tx) => {
-    const created = await tx.prophecy.create({ data: row });
-    await linkChatCommandProphecy(tx, commandId, created.id);
-    return toRecord(created);
-  });
+  const [created] = await db.direct.run(
+    insert,
+    ...(commandId === undefined
+      ? []
+      : [
+          ([p]: StatementResult[]) => ({
+            sql: 'UPDATE "ChatCommand" SET "prophecyId" = $1 WHERE "id" = $2',
+            params: [p.rows[0].id, commandId],
+            expectChanges: 1,
+          }),
+        ]),
+  );
+  return { id: Number(created.rows[0].id), ...record };
 }
 
 export async function getProphecy(db: Db, id: number): Promise<ProphecyRecord | null> {
@@ -101,6 +139,7 @@ export async function getProphecy(db: Db, id: number): Promise<ProphecyRecord | 
 /**
  * Records the platform message that carries a prophecy (and its channel, when given). False for an
  * unknown id. With `commandId`, the chat command it answers is finished in the same step.
+ * On the driver (direct.ts): one of the writes every request makes.
  */
 export async function attachMessage(
   db: Db,
@@ -109,14 +148,17 @@ export async function attachMessage(
   channel?: string | null,
   options: { commandId?: number } = {},
 ): Promise<boolean> {
-  const data = { messageRef, ...(channel !== undefined ? { channel } : {}) };
+  const update =
+    channel !== undefined
+      ? {
+          sql: 'UPDATE "Prophecy" SET "messageRef" = $1, "channel" = $3 WHERE "id" = $2',
+          params: [messageRef, id, channel],
+        }
+      : { sql: 'UPDATE "Prophecy" SET "messageRef" = $1 WHERE "id" = $2', params: [messageRef, id] };
   const { commandId } = options;
-  if (commandId === undefined) return (await db.prisma.prophecy.updateMany({ where: { id }, data })).count === 1;
-  return db.prisma.$transaction(async (tx) => {
-    const { count } = await tx.prophecy.updateMany({ where: { id }, data });
-    if (count === 1) await finishChatCommand(tx, commandId, "posted");
-    return count === 1;
-  });
+  if (commandId === undefined) return (await db.direct.run(update))[0].changes === 1;
+  const [attached] = await db.direct.run(update, finishChatCommandStatement(db, commandId, "posted", id));
+  return attached.changes === 1;
 }
 
 /** The prophecy a platform message carries, or null (indexed by surface + messageRef). */

@@ -7,18 +7,14 @@ import type { Db } from "./client.ts";
  * expired). The primary key decides between two processes racing with the same key.
  */
 export async function claimRequestKey(db: Db, key: string, expiresAt: Date): Promise<boolean> {
-  try {
-    await db.prisma.seenRequest.create({ data: { key, expiresAt } });
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code !== "P2002") throw error;
-  }
-  // Seen: only a key whose time has passed may be taken again (its request is refused by its date anyway).
-  const { count } = await db.prisma.seenRequest.updateMany({
-    where: { key, expiresAt: { lt: new Date() } },
-    data: { expiresAt },
+  // New, or seen but past its time (its request is refused by its date anyway): one statement, so the
+  // primary key decides between two processes racing with the same key.
+  const [{ changes }] = await db.direct.run({
+    sql: `INSERT INTO "SeenRequest" ("key", "expiresAt") VALUES ($1, $2::timestamp)
+          ON CONFLICT ("key") DO UPDATE SET "expiresAt" = excluded."expiresAt" WHERE "SeenRequest"."expiresAt" < $3::timestamp`,
+    params: [key, db.direct.timestamp(expiresAt), db.direct.timestamp(new Date())],
   });
-  return count === 1;
+  return changes === 1;
 }
 
 /** Forgets `key` (its request failed before doing anything, so a retry must run). */

@@ -344,9 +344,15 @@ describeEachDatabase("Slack over HTTP", (getDb) => {
       const accepted = 5 - busy.length;
       expect(accepted).toBeGreaterThanOrEqual(1);
       await waitFor("the accepted ones posted", () => small.fake.callsOf("chat.postMessage").length === accepted);
-      // The slot is free again afterwards; once this later command has posted, a refused one that ran
-      // anyway would have posted too.
-      await sendCommand(small, "/prophecy", "1.0", { channel: "C0AFTER" });
+      // The slot is free again once the accepted one has finished (after its post, its record); once this
+      // later command has posted, a refused one that ran anyway would have posted too.
+      await waitFor("the slot freed", () => {
+        const place = small.oracle.admit();
+        place?.release();
+        return place !== null;
+      });
+      const after = await sendCommand(small, "/prophecy", "1.0", { channel: "C0AFTER" });
+      expect(await after.text()).not.toContain("many questions at once");
       await small.fake.waitFor("chat.postMessage", (c) => c.args.channel === "C0AFTER");
       expect(small.fake.callsOf("chat.postMessage")).toHaveLength(accepted + 1);
     } finally {
