@@ -307,6 +307,11 @@ export const spec = {
       "Quatrains sampled at each of T=0.7, 1.0 and 1.3 for the quality figures (0: none).",
       int(0, 10_000, 200),
     ),
+    nice: setting(
+      "TRAINER_NICE",
+      "CPU niceness of `oracle trainer` (0–19; Linux and macOS): training yields the cores to a bot serving on the same machine, and takes them all when it is idle (0: as the bot).",
+      int(0, 19, 10),
+    ),
     qualityGate: setting(
       "TRAINER_QUALITY_GATE",
       "Refuse to promote a model whose sampled quatrains break the quality limits (loops, length, repetition, punctuation, endings, copying) or are clearly worse on them than the current model's.",

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, expect, it } from "vitest";
 import type { Db } from "../../core/db/client.ts";
 import { enqueueJob, getJob, type Job } from "../../core/db/jobs.ts";
@@ -65,6 +66,11 @@ describeEachDatabase("trainer processes", (getDb) => {
       30_000,
       procs,
     );
+    // TRAINER_NICE (default 10): the training runs below the bot's priority (Linux: /proc's 19th field).
+    if (process.platform === "linux") {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
+      expect(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])).toBeGreaterThanOrEqual(10);
+    }
     const exit = await terminate(p);
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(10_000);
