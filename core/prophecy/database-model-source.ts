@@ -40,6 +40,18 @@ export interface ServingModelSource extends ModelSource {
   failures(): ReadonlyMap<number, string>;
 }
 
+/** A sampling thread that neither starts nor fails within this is given up on (its draws run elsewhere). */
+const THREAD_START_LIMIT_MS = 120_000;
+
+const untilReady = (ready: Promise<unknown>) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, THREAD_START_LIMIT_MS);
+    void ready.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
 /**
  * The current model from the database, loaded once per version. A newly promoted (or rolled back)
  * version is loaded beside the one serving and swapped in when ready, so no request in flight fails;
@@ -78,6 +90,9 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       if (!record) throw new Error(`model version ${version} is missing`);
       const here = await loadModel(record, makeScorer);
       const loaded = withSamplingThreads(here, record, log, options.samplingThreads ?? 0);
+      // With a version serving, the new one takes over once its sampling threads are up (or have
+      // failed): taking over sooner would draw every quatrain on the event loop while they start.
+      if (current && loaded.threadsReady) await untilReady(loaded.threadsReady);
       if (closed) return loaded.dispose();
       const old = current;
       current = loaded;

@@ -1,0 +1,47 @@
+// Issue 20: a newly promoted version takes over only once its sampling threads are up, so a swap
+// never moves every draw onto the event loop while they start (the stress run's retrain: p99 5 s).
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { promote } from "../../../core/db/model-versions.ts";
+import { silentLogger } from "../../../core/logger.ts";
+import { databaseModelSource } from "../../../core/prophecy/database-model-source.ts";
+import type { LoadedModel } from "../../../core/prophecy/loaded-model.ts";
+import { trainTinyModel } from "../../bot/web/fixture.ts";
+import { freshDatabase } from "../../helpers/db.ts";
+
+let fresh: Awaited<ReturnType<typeof freshDatabase>>;
+let first = 0;
+let second = 0;
+
+beforeAll(async () => {
+  fresh = await freshDatabase("sqlite");
+  first = await trainTinyModel(fresh.db);
+  second = await trainTinyModel(fresh.db);
+  await promote(fresh.db, first, "test", "serve the first");
+}, 180_000);
+afterAll(async () => {
+  await fresh?.drop();
+});
+
+/** "ready" when the promise has settled already, "starting" when it has not. */
+const settledYet = (p: Promise<unknown>) =>
+  Promise.race([p.then(() => "ready" as const), Promise.resolve().then(() => "starting" as const)]);
+
+it("keeps serving the old version until the new one's sampling threads are ready, then swaps", async () => {
+  const source = databaseModelSource(fresh.db, { samplingThreads: 2, log: silentLogger });
+  try {
+    await source.refresh();
+    const old = source.serving() as LoadedModel & { threadsReady?: Promise<boolean[]> };
+    expect(old.version).toBe(first);
+
+    await promote(fresh.db, second, "test", "a retrain");
+    const swapping = source.refresh();
+    expect(source.serving()).toBe(old);
+    await swapping;
+    const now = source.serving() as LoadedModel & { threadsReady?: Promise<boolean[]> };
+    expect(now.version).toBe(second);
+    expect(await settledYet(now.threadsReady!)).toBe("ready");
+    expect(await now.threadsReady).toEqual([true, true]);
+  } finally {
+    await source.close();
+  }
+}, 120_000);
