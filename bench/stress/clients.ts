@@ -12,6 +12,8 @@ interface Outcome {
   kind: Kind;
   ok: boolean;
   ms: number;
+  /** When it was sent (performance.now()), for the timeline of slow seconds. */
+  at?: number;
   id?: number;
   error?: string;
   status?: number;
@@ -30,6 +32,31 @@ export interface Clients {
   openLoop(rate: number, seconds: number): Promise<Outcome[]>;
   closedLoop(clients: number, seconds: number): Promise<Outcome[]>;
   missingFromDb(ids: Iterable<number>): Promise<number[]>;
+}
+
+/** Per second of sending: those with a p99 over 100 ms or an error, as "12 (p99 850 ms, 3 errors)". */
+function slowSeconds(outcomes: Outcome[]): string {
+  const sent = outcomes.filter((o) => o.at !== undefined);
+  if (sent.length === 0) return "";
+  const t0 = Math.min(...sent.map((o) => o.at!));
+  const bySecond = new Map<number, Outcome[]>();
+  for (const o of sent) {
+    const second = Math.floor((o.at! - t0) / 1000);
+    bySecond.set(second, [...(bySecond.get(second) ?? []), o]);
+  }
+  return [...bySecond]
+    .sort(([a], [b]) => a - b)
+    .map(([second, os]) => ({
+      second,
+      p99: quantile(
+        os.filter((o) => o.ok).map((o) => o.ms),
+        0.99,
+      ),
+      errors: os.filter((o) => !o.ok).length,
+    }))
+    .filter((x) => x.p99 > 100 || x.errors > 0)
+    .map((x) => `${x.second} (p99 ${round(x.p99, 0)} ms${x.errors ? `, ${x.errors} errors` : ""})`)
+    .join(", ");
 }
 
 export function clients(s: Stress): Clients {
@@ -176,6 +203,8 @@ export function clients(s: Stress): Clients {
       );
     }
     for (const [e, n] of [...byError].slice(0, 8)) s.say(`    error ×${n}: ${e}`);
+    const slow = slowSeconds(outcomes);
+    if (slow) s.say(`    seconds with a p99 over 100 ms or errors (from the first request): ${slow}`);
   }
 
   async function openLoop(rate: number, seconds: number): Promise<Outcome[]> {
@@ -186,7 +215,8 @@ export function clients(s: Stress): Clients {
       const due = start + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await s.sleep(wait);
-      pending.push(kinds[i % 3](s.bots[Math.floor(i / 3) % s.bots.length]));
+      const at = performance.now();
+      pending.push(kinds[i % 3](s.bots[Math.floor(i / 3) % s.bots.length]).then((o) => ({ ...o, at })));
     }
     return Promise.all(pending);
   }

@@ -27,10 +27,28 @@ export async function loadScenario(s: Stress, c: Clients): Promise<void> {
     "x-slack-signature": slackSignature(retrainBody, rts),
   });
   say(`/retrain from Slack via bot A: HTTP ${retrainRes.status}`);
+  const loopStart = Date.now();
   const openOutcomes = await c.openLoop(args.rate, args.seconds);
   c.report(`open loop ${args.rate}/s for ${args.seconds} s`, openOutcomes, args.seconds);
   const jobsDuring = await db.prisma.trainingJob.findMany({ orderBy: { id: "asc" } });
-  say(`trainer during the run: ${jobsDuring.map((j) => `job ${j.id} ${j.state}`).join(", ")}`);
+  const since = (at: Date | number | null | undefined) =>
+    at ? `${((new Date(at).getTime() - loopStart) / 1000).toFixed(1)} s` : "-";
+  say(
+    `trainer during the run: ${jobsDuring.map((j) => `job ${j.id} ${j.state} (started ${since(j.startedAt)}, finished ${since(j.finishedAt)} from the first request)`).join(", ")}`,
+  );
+  for (const bot of s.bots) {
+    const swaps = bot.out
+      .map((l) => {
+        try {
+          return JSON.parse(l) as { msg?: string; time?: number; version?: number };
+        } catch {
+          return {};
+        }
+      })
+      .filter((l) => l.msg === "serving model version" && (l.time ?? 0) >= loopStart);
+    if (swaps.length)
+      say(`    ${bot.name} serving: ${swaps.map((l) => `v${l.version} at ${since(l.time)}`).join(", ")}`);
+  }
 
   // Trainer SIGKILL mid-job, during the closed loop.
   const killJob = await db.prisma.trainingJob

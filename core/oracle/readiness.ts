@@ -110,12 +110,17 @@ interface ModelState {
   serving(): { version: number } | null;
   /** Why the current version is not served (its load failed), or null. */
   problem(): string | null;
+  /** Served, but its sampling threads are still starting. */
+  warming?(): boolean;
 }
 
 export async function readinessOf(db: Db, health: DatabaseHealth, models: ModelState): Promise<Readiness> {
   const problem = await health.check();
   if (problem) return { ready: false, reason: problem };
   const served = models.serving();
+  // A load balancer holds traffic back until the draws are off the event loop (requests sent anyway are answered).
+  if (served && models.warming?.())
+    return { ready: false, reason: `model version ${served.version} is starting its sampling threads` };
   if (served) return { ready: true, modelVersion: served.version };
   const failed = models.problem();
   if (failed) return { ready: false, reason: failed };

@@ -38,6 +38,11 @@ export interface ServingModelSource extends ModelSource {
   problem(): string | null;
   /** Versions whose load failed, and why (for the operators' /models page). */
   failures(): ReadonlyMap<number, string>;
+  /**
+   * True while the first version served still starts its sampling threads: it answers (drawing on the
+   * event loop meanwhile) but is not ready for full load, so /readyz says so.
+   */
+  warming(): boolean;
 }
 
 /** A sampling thread that neither starts nor fails within this is given up on (its draws run elsewhere). */
@@ -71,6 +76,7 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
   const retired = new Set<LoadedModel>();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  let warming = false;
 
   const retire = (old: LoadedModel) => {
     retired.add(old);
@@ -93,6 +99,10 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       // With a version serving, the new one takes over once its sampling threads are up (or have
       // failed): taking over sooner would draw every quatrain on the event loop while they start.
       if (current && loaded.threadsReady) await untilReady(loaded.threadsReady);
+      else if (loaded.threadsReady) {
+        warming = true;
+        void untilReady(loaded.threadsReady).then(() => (warming = false));
+      }
       if (closed) return loaded.dispose();
       const old = current;
       current = loaded;
@@ -143,6 +153,7 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
 
   return {
     serving: () => current,
+    warming: () => warming,
     problem,
     failures: () => new Map([...failed].map(([version, f]) => [version, f.error])),
     refresh,

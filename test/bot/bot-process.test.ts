@@ -90,7 +90,12 @@ describe("oracle bot as a process [sqlite]", () => {
   it("SIGTERM while a slow request is in flight: the listener closes, the request completes, then exit 0", async () => {
     const bot = start("fixture", { BOT_DRAIN_SECONDS: "10" });
     const url = await bot.url;
-    expect((await get(`${url}/readyz`)).status).toBe(200);
+    // Ready once the model's sampling threads are up.
+    await waitFor("/readyz 200", async () => (await get(`${url}/readyz`)).status === 200, {
+      timeout: 15_000,
+      interval: 50,
+      detail: () => bot.output().slice(-2000),
+    });
 
     const slow = get(`${url}/test/slow?ms=2500`);
     await waitForOutput(bot, /slow request started/);

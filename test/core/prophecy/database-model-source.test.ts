@@ -45,3 +45,18 @@ it("keeps serving the old version until the new one's sampling threads are ready
     await source.close();
   }
 }, 120_000);
+
+it("serves the first version at once, and says it is warming until its sampling threads are up", async () => {
+  const source = databaseModelSource(fresh.db, { samplingThreads: 2, log: silentLogger });
+  try {
+    await source.refresh();
+    const served = source.serving() as LoadedModel & { threadsReady?: Promise<boolean[]> };
+    expect(served).not.toBeNull();
+    expect(source.warming()).toBe(true);
+    expect(await served.threadsReady).toEqual([true, true]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(source.warming()).toBe(false);
+  } finally {
+    await source.close();
+  }
+}, 120_000);
