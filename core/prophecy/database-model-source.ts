@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from "../logger.ts";
 import { fastSamplerFor } from "../tf/sampler.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
 import { loadModel, type ScorerFactory } from "./load-model.ts";
-import { withSamplingThreads } from "./sampling-thread.ts";
+import { samplingThreads, type SamplingThreads, type ThreadedModel } from "./sampling-thread.ts";
 import { stillLearning } from "./still-learning.ts";
 
 export interface ModelSourceOptions {
@@ -77,6 +77,8 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let warming = false;
+  /** The sampling threads every version's draws go to (made with the first version). */
+  let pool: SamplingThreads | null | undefined;
 
   const retire = (old: LoadedModel) => {
     retired.add(old);
@@ -95,7 +97,8 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       const record = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
       if (!record) throw new Error(`model version ${version} is missing`);
       const here = await loadModel(record, makeScorer);
-      const loaded = withSamplingThreads(here, record, log, options.samplingThreads ?? 0);
+      pool ??= samplingThreads(options.samplingThreads ?? 0, log);
+      const loaded: ThreadedModel = pool ? pool.attach(here, record) : here;
       // With a version serving, the new one takes over once its sampling threads are up (or have
       // failed): taking over sooner would draw every quatrain on the event loop while they start.
       if (current && loaded.threadsReady) await untilReady(loaded.threadsReady);
@@ -173,6 +176,7 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       current = null;
       for (const old of retired) old.dispose();
       retired.clear();
+      await pool?.close();
     },
   };
 }
