@@ -11,7 +11,15 @@ export async function loadScenario(s: Stress, c: Clients): Promise<void> {
   const { say, db, args } = s;
   say();
   say("== load (two bots, trainer training) ==");
-  const warm = await Promise.all(s.bots.flatMap((b) => c.kinds.map((k) => k(b))));
+  // Warm-up as the load bench's: a long-running bot's state (JIT, connection pools), which the runs
+  // measure; two rounds of 20 at once per surface and bot, 5 s apart.
+  const warm: Awaited<ReturnType<Clients["kinds"][number]>>[] = [];
+  for (const round of [1, 2]) {
+    warm.push(
+      ...(await Promise.all(s.bots.flatMap((b) => c.kinds.flatMap((k) => Array.from({ length: 20 }, () => k(b)))))),
+    );
+    if (round === 1) await s.sleep(5_000);
+  }
   const failed = warm.filter((o) => !o.ok);
   say(
     `warm-up: ${warm.length - failed.length}/${warm.length} served${failed.length ? ` (${failed.map((o) => o.error).join("; ")})` : ""}`,

@@ -65,7 +65,9 @@ const untilReady = (ready: Promise<unknown>) =>
  */
 export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): ServingModelSource {
   const log = options.log ?? silentLogger;
-  const makeScorer = options.makeScorer ?? ((model) => fastSamplerFor(model));
+  // With sampling threads, this thread's copy draws only while they load: no helper thread of its own.
+  const helperThread = (options.samplingThreads ?? 0) === 0;
+  const makeScorer = options.makeScorer ?? ((model) => fastSamplerFor(model, { helperThread }));
   const pollMs = (options.pollSeconds ?? 0) * 1000;
   const retryMs = (options.retrySeconds ?? 60) * 1000;
   const retireMs = (options.retireSeconds ?? 30) * 1000;
