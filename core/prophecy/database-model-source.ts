@@ -4,7 +4,7 @@ import { databaseProblem, RESTING, shortError, UnavailableError } from "../error
 import { silentLogger, type Logger } from "../logger.ts";
 import { fastSamplerFor } from "../tf/sampler.ts";
 import type { LoadedModel, ModelSource } from "./loaded-model.ts";
-import { loadModel, type ScorerFactory } from "./load-model.ts";
+import { deferredModel, loadModel, type ScorerFactory } from "./load-model.ts";
 import { samplingThreads, type SamplingThreads, type ThreadedModel } from "./sampling-thread.ts";
 import { stillLearning } from "./still-learning.ts";
 
@@ -98,13 +98,24 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
     try {
       const record = await getModelVersion(db, version, { withWeights: true, withCorpusIds: true });
       if (!record) throw new Error(`model version ${version} is missing`);
-      const here = await loadModel(record, makeScorer);
       pool ??= samplingThreads(options.samplingThreads ?? 0, log);
+      // A version replacing one that serves draws on the threads from the start: its network is built
+      // here only if a draw falls back to this thread. The first one draws here while the threads start.
+      const deferred = pool && current ? deferredModel(record, makeScorer) : null;
+      const here = deferred ?? (await loadModel(record, makeScorer));
       const loaded: ThreadedModel = pool ? pool.attach(here, record) : here;
       // With a version serving, the new one takes over once its sampling threads are up (or have
       // failed): taking over sooner would draw every quatrain on the event loop while they start.
-      if (current && loaded.threadsReady) await untilReady(loaded.threadsReady);
-      else if (loaded.threadsReady) {
+      if (current && loaded.threadsReady) {
+        await untilReady(loaded.threadsReady);
+        const ready = await Promise.race([loaded.threadsReady, Promise.resolve([])]);
+        // No thread could load it: loaded here, where a broken version fails as it always did.
+        if (!ready.some(Boolean) && deferred)
+          await deferred.full().catch((error: unknown) => {
+            loaded.dispose();
+            throw error;
+          });
+      } else if (loaded.threadsReady) {
         warming = true;
         void untilReady(loaded.threadsReady).then(() => (warming = false));
       }

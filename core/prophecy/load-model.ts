@@ -44,3 +44,48 @@ export async function loadModel(record: StoredVersion, makeScorer: ScorerFactory
     throw error;
   }
 }
+
+/** A version whose network and corpus index are built on first use (`full()`): see deferredModel. */
+export type DeferredModel = LoadedModel & { full(): Promise<LoadedModel> };
+
+/**
+ * What the serving thread needs of a version whose quatrains are drawn on sampling threads: the
+ * words, their index and casing now; the network, copy index and sampling rules (~150 ms of the
+ * event loop, a stall at every swap) only when a draw falls back to this thread (`full()`).
+ */
+export function deferredModel(record: StoredVersion, makeScorer: ScorerFactory): DeferredModel {
+  let loading: Promise<LoadedModel> | undefined;
+  let disposed = false;
+  const notHere = (): never => {
+    throw new Error(`model version ${record.version} draws on its sampling threads: call full() first`);
+  };
+  return {
+    version: record.version,
+    words: record.vocabulary,
+    index: wordIndex(record.vocabulary),
+    casing: record.casing,
+    get scorer() {
+      return notHere();
+    },
+    get copyIndex() {
+      return notHere();
+    },
+    get sampling() {
+      return notHere();
+    },
+    full() {
+      loading ??= loadModel(record, makeScorer).then((model) => {
+        if (disposed) model.dispose();
+        return model;
+      });
+      return loading;
+    },
+    dispose() {
+      disposed = true;
+      void loading?.then(
+        (model) => model.dispose(),
+        () => undefined,
+      );
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { shortError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { startTsWorker } from "../tf/parallel/ts-worker.ts";
 import type { DrawRequest, Drawn, LoadedModel, ProphecySettings } from "./loaded-model.ts";
-import type { StoredVersion } from "./load-model.ts";
+import type { DeferredModel, StoredVersion } from "./load-model.ts";
 import { drawQuatrains } from "./prophesy.ts";
 import type { ThreadReply, ThreadRequest } from "./sampling-thread-worker.ts";
 
@@ -35,12 +35,23 @@ export type ThreadedModel = LoadedModel & {
 };
 
 export interface SamplingThreads {
-  /** `model` with its draws handed to the threads, once they have loaded `record`. */
-  attach(model: LoadedModel, record: StoredVersion): ThreadedModel;
+  /**
+   * `model` with its draws handed to the threads, once they have loaded `record`; a deferred model
+   * builds its network here only if a draw falls back to this thread.
+   */
+  attach(model: LoadedModel | DeferredModel, record: StoredVersion): ThreadedModel;
   close(): Promise<void>;
 }
 
 let nextId = 0;
+
+/** `model` with `parts` replaced: its getters copied as getters (a deferred model's throw when read). */
+function withParts<T extends LoadedModel>(model: T, parts: Partial<ThreadedModel>): ThreadedModel {
+  return Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(model), ...Object.getOwnPropertyDescriptors(parts) },
+  ) as ThreadedModel;
+}
 
 /**
  * `count` sampling threads (on the wasm backend only: the native ones use every core already), or
@@ -96,9 +107,9 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
           else post(t, { type: "unload", key: m.key }); // disposed while it loaded
         }
         if (m.type === "load-failed")
-          log.warn(
+          log.debug(
             { version: attached.get(m.key)?.version, err: m.message },
-            "a sampling thread could not load a version",
+            "a sampling thread could not load a version (the model source says why, once)",
           );
         t.loading.get(m.key)?.(m.type === "loaded");
         t.loading.delete(m.key);
@@ -138,15 +149,15 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
       const key = nextKey++;
       attached.set(key, record);
       let disposed = false;
-      return {
-        ...model,
+      return withParts(model, {
         threadsReady: Promise.all(threads.map((t) => (t.failed ? Promise.resolve(false) : load(t, key, record)))),
         stopThreads: () => Promise.all(threads.map((t) => t.worker.terminate())),
         async draw(settings, request) {
+          const here = async () => drawQuatrains("full" in model ? await model.full() : model, settings, request);
           const t = pick(key);
-          if (!t) return drawQuatrains(model, settings, request);
+          if (!t) return here();
           // A thread that fails mid-draw: the same request drawn here gives the same quatrains (seeded).
-          return drawOn(t, key, settings, request).catch(() => drawQuatrains(model, settings, request));
+          return drawOn(t, key, settings, request).catch(here);
         },
         dispose() {
           if (disposed) return;
@@ -158,7 +169,7 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
           }
           model.dispose();
         },
-      };
+      });
     },
     async close() {
       closed = true;
@@ -185,11 +196,10 @@ export function withSamplingThreads(
   const pool = samplingThreads(threads, log);
   if (!pool) return model;
   const attached = pool.attach(model, record);
-  return {
-    ...attached,
+  return withParts(attached, {
     dispose() {
       attached.dispose();
       void pool.close();
     },
-  };
+  });
 }
