@@ -1,121 +1,116 @@
 // The writes every request makes (its replay key, its chat command, its prophecy and the message
-// that carries it) go to the driver with prepared statements instead of through Prisma: under load,
-// Prisma's query compiler and adapter cost the event loop 0.3–0.7 ms a query, half the bot's main
-// thread at 100 requests/s (bench/results/2026-12-05-profile-*.txt); the driver costs a few tens of µs.
-// Same tables and the same stored formats as Prisma's, so everything else reads them through Prisma.
+// that carries it) and a version's blobs go to the driver with prepared statements instead of through
+// Prisma: under load, Prisma's query compiler and adapter cost the event loop 0.3–0.7 ms a query,
+// half the bot's main thread at 100 requests/s; the driver costs a few tens of µs. Same tables and
+// the same stored formats as Prisma's, so everything else reads them through Prisma.
 //
-// SQLite: a second connection to the same file. Its transactions are synchronous (no await inside),
-// so it never holds the write lock while the event loop runs; it does not wait on a lock either
-// (busy timeout 0: waiting would block the event loop that must finish the holder's transaction,
-// Prisma's in this process), a busy database is tried again on a timer until the busy timeout.
+// SQLite: a writer thread with its own connection to the same file (sqlite-writer.ts). A commit
+// waits for its fsync (synchronous=FULL: what is acknowledged survives a power cut), 0.1–0.3 ms that
+// blocked the event loop once per write; on the thread it blocks only that thread, and a write that
+// meets another connection's open transaction waits there too.
 // PostgreSQL: the pool Prisma's adapter uses (see client.ts), so one set of connections.
-import Database from "better-sqlite3";
+import type { Worker } from "node:worker_threads";
 import type { Pool } from "pg";
-import { SQLITE_BUSY_TIMEOUT_MS } from "./migrate-sqlite.ts";
+import { startTsWorker } from "../tf/parallel/ts-worker.ts";
+import type { WriterReply, WriterRequest } from "./sqlite-writer.ts";
+import { checked, resolveParams, type Statement, type StatementResult } from "./statements.ts";
 
-export interface Statement {
-  /** `$1`, `$2`… placeholders, both databases; `$n::timestamp` and `$n::jsonb` casts are for PostgreSQL (dropped for SQLite). */
-  sql: string;
-  params: unknown[];
-  /** The rows it must change, or the transaction is rolled back with an error (a row that is not there). */
-  expectChanges?: number;
-}
-
-export interface StatementResult {
-  /** Rows changed (INSERT/UPDATE/DELETE). */
-  changes: number;
-  /** Rows returned (RETURNING). */
-  rows: Record<string, unknown>[];
-}
-
-/** A statement, or one made from the results of those before it (a new row's id). */
-export type Step = Statement | ((before: StatementResult[]) => Statement);
+export { fromStep, type Statement, type StatementResult } from "./statements.ts";
 
 export interface Direct {
   /** Runs the statements in order, in one transaction when there are several; every result, in order. */
-  run(...steps: Step[]): Promise<StatementResult[]>;
+  run(...statements: Statement[]): Promise<StatementResult[]>;
   /** A date as the database stores it (what `$n::timestamp` takes). */
   timestamp(date: Date): string;
   close(): Promise<void>;
 }
 
-const CASTS = /::(timestamp|jsonb)\b/g;
-
-function checked(s: Statement, result: StatementResult): StatementResult {
-  if (s.expectChanges !== undefined && result.changes !== s.expectChanges)
-    throw new Error(`expected ${s.expectChanges} row(s) changed, got ${result.changes}: ${s.sql.slice(0, 60)}`);
-  return result;
+/** An error of the writer thread, with the driver's code (SQLITE_READONLY…) as the driver gives it. */
+class SqliteWriteError extends Error {
+  override name = "SqliteError";
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
 }
 
-const statementOf = (step: Step, before: StatementResult[]) => (typeof step === "function" ? step(before) : step);
-
-const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code));
-
 export function sqliteDirect(file: string): Direct {
-  const connection = new Database(file, { timeout: 0 });
-  connection.pragma("foreign_keys = ON");
-  const prepared = new Map<string, { statement: Database.Statement; order: (params: unknown[]) => unknown[] }>();
-  const prepare = (s: Statement) => {
-    let p = prepared.get(s.sql);
-    if (!p) {
-      // SQLite's `?` in order of appearance, each taking the parameter its `$n` names.
-      const sql = s.sql.replace(CASTS, "");
-      const numbers = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]) - 1);
-      p = {
-        statement: connection.prepare(sql.replace(/\$\d+/g, "?")),
-        order: (params) => numbers.map((i) => params[i]),
-      };
-      prepared.set(s.sql, p);
-    }
-    return p;
+  let worker: Worker | undefined;
+  const pending = new Map<number, { resolve: (r: StatementResult[]) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let closing: Promise<void> | undefined;
+
+  const failAll = (error: Error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+    worker = undefined; // the next write starts a new thread
   };
-  const once = (s: Statement): StatementResult => {
-    const { statement, order } = prepare(s);
-    const params = order(s.params);
-    const result: StatementResult = statement.reader
-      ? { changes: 0, rows: statement.all(...params) as Record<string, unknown>[] }
-      : { changes: statement.run(...params).changes, rows: [] };
-    if (statement.reader) result.changes = result.rows.length;
-    return checked(s, result);
+  // Started on the first write: a process that never writes (a CLI read) starts no thread.
+  const writer = () => {
+    if (worker) return worker;
+    const w = startTsWorker(new URL("./sqlite-writer.ts", import.meta.url), { file });
+    w.unref();
+    w.on("message", (m: WriterReply) => {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (pending.size === 0) w.unref();
+      if ("results" in m) p?.resolve(m.results);
+      else p?.reject(new SqliteWriteError(m.error.message, m.error.code));
+    });
+    w.on("error", (error: Error) => failAll(error));
+    w.on("exit", (code) => {
+      if (worker === w) failAll(new Error(`the SQLite writer thread exited with code ${code}`));
+    });
+    worker = w;
+    return w;
   };
-  const inOrder = (steps: Step[]) => {
-    const results: StatementResult[] = [];
-    for (const step of steps) results.push(once(statementOf(step, results)));
-    return results;
-  };
-  const all = connection.transaction(inOrder);
+  const send = (request: Omit<WriterRequest, "id">) =>
+    new Promise<StatementResult[]>((resolve, reject) => {
+      const w = writer();
+      const id = nextId++;
+      if (pending.size === 0) w.ref();
+      pending.set(id, { resolve, reject });
+      w.postMessage({ ...request, id } as WriterRequest);
+    });
 
   return {
-    async run(...steps) {
-      const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-      for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
-        try {
-          return steps.length === 1 ? inOrder(steps) : all.immediate(steps);
-        } catch (error) {
-          if (!isBusy(error) || Date.now() + wait > deadline) throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    },
+    run: (...statements) => send({ statements }),
     // Prisma's SQLite format (ISO 8601 with an explicit offset), compared as text in queries.
     timestamp: (date) => date.toISOString().replace("Z", "+00:00"),
-    close: () => Promise.resolve(void connection.close()),
+    close() {
+      const w = worker;
+      if (!w) return Promise.resolve();
+      closing ??= send({ close: true }).then(
+        () => undefined,
+        () => undefined,
+      );
+      return closing.then(async () => {
+        worker = undefined;
+        await w.terminate();
+      });
+    },
   };
 }
 
 export function postgresDirect(pool: Pool): Direct {
-  const query = async (client: Pick<Pool, "query">, s: Statement): Promise<StatementResult> => {
-    const r = await client.query({ text: s.sql, values: s.params });
+  const query = async (
+    client: Pick<Pool, "query">,
+    s: Statement,
+    before: StatementResult[],
+  ): Promise<StatementResult> => {
+    const r = await client.query({ text: s.sql, values: resolveParams(s.params, before) });
     return checked(s, { changes: r.rowCount ?? 0, rows: r.rows as Record<string, unknown>[] });
   };
   return {
-    async run(...steps) {
-      if (steps.length === 1) return [await query(pool, statementOf(steps[0], []))];
+    async run(...statements) {
+      if (statements.length === 1) return [await query(pool, statements[0], [])];
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
         const results: StatementResult[] = [];
-        for (const step of steps) results.push(await query(client, statementOf(step, results)));
+        for (const s of statements) results.push(await query(client, s, results));
         await client.query("COMMIT");
         return results;
       } catch (error) {

@@ -2,7 +2,7 @@ import { UserError } from "../errors.ts";
 import type { Surface } from "../surface.ts";
 import { finishChatCommandStatement } from "./chat-commands.ts";
 import type { Db } from "./client.ts";
-import type { StatementResult } from "./direct.ts";
+import { fromStep } from "./direct.ts";
 import { decodeCursor, encodeCursor, searchProphecies, searchWords, type ProphecyFilter } from "./prophecy-search.ts";
 
 export interface NewProphecy {
@@ -120,11 +120,11 @@ export async function recordProphecy(
     ...(commandId === undefined
       ? []
       : [
-          ([p]: StatementResult[]) => ({
+          {
             sql: 'UPDATE "ChatCommand" SET "prophecyId" = $1 WHERE "id" = $2',
-            params: [p.rows[0].id, commandId],
+            params: [fromStep(0, "id"), commandId],
             expectChanges: 1,
-          }),
+          },
         ]),
   );
   return { id: Number(created.rows[0].id), ...record };

@@ -1,6 +1,6 @@
 // The per-request writes on the driver (core/db/direct.ts): what they write reads back through
 // Prisma exactly as returned; a transaction whose second row is missing leaves nothing; on SQLite a
-// write meeting another connection's open transaction waits on a timer (the event loop runs on) and lands.
+// write meeting another connection's open transaction waits on the writer thread (the event loop runs on) and lands.
 import { beforeEach, expect, it } from "vitest";
 import { getChatCommand, receiveChatCommand } from "../../../core/db/chat-commands.ts";
 import { createModelVersion } from "../../../core/db/model-versions.ts";
@@ -79,7 +79,7 @@ describeEachDatabase("writes on the driver", (getDb, provider) => {
   });
 
   if (provider === "sqlite") {
-    it("a write meeting an open transaction waits on a timer, the event loop running, and lands after it", async () => {
+    it("a write meeting an open transaction waits on the writer thread, the event loop running, and lands after it", async () => {
       const db = getDb();
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 5);
