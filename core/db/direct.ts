@@ -15,7 +15,7 @@ import { startTsWorker } from "../tf/parallel/ts-worker.ts";
 import type { WriterReply, WriterRequest } from "./sqlite-writer.ts";
 import { checked, resolveParams, type Statement, type StatementResult } from "./statements.ts";
 
-export { fromStep, type Statement, type StatementResult } from "./statements.ts";
+export { fromStep, type Statement } from "./statements.ts";
 
 export interface Direct {
   /** Runs the statements in order, in one transaction when there are several; every result, in order. */
@@ -72,7 +72,7 @@ export function sqliteDirect(file: string): Direct {
       const id = nextId++;
       if (pending.size === 0) w.ref();
       pending.set(id, { resolve, reject });
-      w.postMessage({ ...request, id } as WriterRequest);
+      w.postMessage({ ...request, id });
     });
 
   return {

@@ -9,7 +9,8 @@ export interface FromStep {
 export interface Statement {
   /** `$1`, `$2`… placeholders, both databases; `$n::timestamp` and `$n::jsonb` casts are for PostgreSQL (dropped for SQLite). */
   sql: string;
-  params: (unknown | FromStep)[];
+  /** Values, or a FromStep. */
+  params: unknown[];
   /** The rows it must change, or the transaction is rolled back with an error (a row that is not there). */
   expectChanges?: number;
 }
