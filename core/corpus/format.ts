@@ -88,32 +88,35 @@ function joinLine(words: readonly string[]): string {
  */
 function lineStarts(words: readonly string[]): number[] {
   const n = words.length;
-  const candidates = [];
-  for (let i = 1; i < n; i++) if (!isPunctuation(words[i])) candidates.push(i);
+  // Typed arrays, not maps: this runs once per quatrain on the serving thread.
+  const punctuation = words.map(isPunctuation);
+  const candidates: number[] = [];
+  for (let i = 1; i < n; i++) if (!punctuation[i]) candidates.push(i);
   const lines = Math.min(LINES, candidates.length + 1);
   // prefix[i] = printed length of words[0..i) counting a space before each non-punctuation word.
-  const prefix = [0];
-  for (const w of words) prefix.push(prefix[prefix.length - 1] + w.length + (isPunctuation(w) ? 0 : 1));
-  const lengthOf = (a: number, b: number) => prefix[b] - prefix[a] - (isPunctuation(words[a]) ? 0 : 1);
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + words[i].length + (punctuation[i] ? 0 : 1);
+  const lengthOf = (a: number, b: number) => prefix[b] - prefix[a] - (punctuation[a] ? 0 : 1);
   const target = Math.max(1, lengthOf(0, n) / lines);
   const lineCost = (a: number, b: number) => ((lengthOf(a, b) - target) / target) ** 2;
+  const penalty = candidates.map((s) => breakPenalty(words[s - 1]));
 
   const ends = [...candidates, n];
-  // best[k].get(e): cheapest layout of words[0..e) into k+1 lines; from[k].get(e): where its last line starts.
-  const best: Map<number, number>[] = [new Map(ends.map((e) => [e, lineCost(0, e)]))];
-  const from: Map<number, number>[] = [new Map(ends.map((e) => [e, 0]))];
+  // best[k][e]: cheapest layout of words[0..e) into k+1 lines (Infinity: none); from[k][e]: where its last line starts.
+  const best = Array.from({ length: lines }, () => new Float64Array(n + 1).fill(Infinity));
+  const from = Array.from({ length: lines }, () => new Int32Array(n + 1));
+  for (const e of ends) best[0][e] = lineCost(0, e);
   for (let k = 1; k < lines; k++) {
-    best.push(new Map());
-    from.push(new Map());
     for (const e of ends) {
-      for (const s of candidates) {
+      for (let c = 0; c < candidates.length; c++) {
+        const s = candidates[c];
         if (s >= e) break;
-        const before = best[k - 1].get(s);
-        if (before === undefined) continue;
-        const cost = before + breakPenalty(words[s - 1]) + lineCost(s, e);
-        if (cost < (best[k].get(e) ?? Infinity)) {
-          best[k].set(e, cost);
-          from[k].set(e, s);
+        const before = best[k - 1][s];
+        if (before === Infinity) continue;
+        const cost = before + penalty[c] + lineCost(s, e);
+        if (cost < best[k][e]) {
+          best[k][e] = cost;
+          from[k][e] = s;
         }
       }
     }
@@ -121,7 +124,7 @@ function lineStarts(words: readonly string[]): number[] {
   const starts: number[] = [];
   let end = n;
   for (let k = lines - 1; k >= 0; k--) {
-    const start = from[k].get(end)!;
+    const start = from[k][end];
     starts.unshift(start);
     end = start;
   }

@@ -83,7 +83,9 @@ export function databaseHealth(db: Db, log: Logger, watching: boolean): Database
       const name = path.basename(db.file.path);
       try {
         files = watch(path.dirname(db.file.path), { persistent: false }, (_event, changed) => {
-          if (changed === null || String(changed).startsWith(name)) {
+          // The file itself (deleted, replaced, its mode changed), not its -wal and -shm, which change
+          // at every commit: a probe per commit took the write lock on the event loop behind the writer thread.
+          if (changed === null || String(changed) === name) {
             last = null;
             loop?.nudge();
           }
