@@ -137,27 +137,11 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
     });
   }
 
-  // A thread loading a version answers nothing until it is done: the last choice.
-  const busyness = (t: Thread) => t.pending.size + (t.loading.size > 0 ? 1_000 : 0);
   const pick = (key: number) => {
     let best: Thread | undefined;
-    for (const t of threads) if (!t.failed && t.loaded.has(key) && (!best || busyness(t) < busyness(best))) best = t;
+    for (const t of threads)
+      if (!t.failed && t.loaded.has(key) && (!best || t.pending.size < best.pending.size)) best = t;
     return best;
-  };
-
-  /**
-   * One thread after another: while one loads (its event loop busy for ~0.2 s), the others keep
-   * drawing the version that serves. Per thread, whether it loaded.
-   */
-  const loadInTurn = (key: number, record: StoredVersion) => {
-    let previous: Promise<unknown> = Promise.resolve();
-    return Promise.all(
-      threads.map((t) => {
-        const loaded = previous.then(() => (t.failed ? false : load(t, key, record)));
-        previous = loaded;
-        return loaded;
-      }),
-    );
   };
 
   return {
@@ -166,7 +150,7 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
       attached.set(key, record);
       let disposed = false;
       return withParts(model, {
-        threadsReady: loadInTurn(key, record),
+        threadsReady: Promise.all(threads.map((t) => (t.failed ? Promise.resolve(false) : load(t, key, record)))),
         stopThreads: () => Promise.all(threads.map((t) => t.worker.terminate())),
         async draw(settings, request) {
           const here = async () => drawQuatrains("full" in model ? await model.full() : model, settings, request);
