@@ -24,11 +24,9 @@ export function sqliteStatements(connection: Database.Database): (statements: St
       const { statement, order } = prepare(s);
       const params = resolveParams(s.params, results);
       const values = order.map((i) => params[i]);
-      const result: StatementResult = statement.reader
-        ? { changes: 0, rows: statement.all(...values) as Record<string, unknown>[] }
-        : { changes: statement.run(...values).changes, rows: [] };
-      if (statement.reader) result.changes = result.rows.length;
-      results.push(checked(s, result));
+      const rows = statement.reader ? (statement.all(...values) as Record<string, unknown>[]) : [];
+      const changes = statement.reader ? rows.length : statement.run(...values).changes;
+      results.push(checked(s, { changes, rows }));
     }
     return results;
   };

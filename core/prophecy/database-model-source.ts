@@ -48,12 +48,13 @@ export interface ServingModelSource extends ModelSource {
 /** A sampling thread that neither starts nor fails within this is given up on (its draws run elsewhere). */
 const THREAD_START_LIMIT_MS = 120_000;
 
-const untilReady = (ready: Promise<unknown>) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, THREAD_START_LIMIT_MS);
-    void ready.finally(() => {
+/** Per thread, whether it loaded the version; none after THREAD_START_LIMIT_MS. */
+const untilReady = (ready: Promise<boolean[]>) =>
+  new Promise<boolean[]>((resolve) => {
+    const timer = setTimeout(() => resolve([]), THREAD_START_LIMIT_MS);
+    void ready.then((loaded) => {
       clearTimeout(timer);
-      resolve();
+      resolve(loaded);
     });
   });
 
@@ -107,8 +108,7 @@ export function databaseModelSource(db: Db, options: ModelSourceOptions = {}): S
       // With a version serving, the new one takes over once its sampling threads are up (or have
       // failed): taking over sooner would draw every quatrain on the event loop while they start.
       if (current && loaded.threadsReady) {
-        await untilReady(loaded.threadsReady);
-        const ready = await Promise.race([loaded.threadsReady, Promise.resolve([])]);
+        const ready = await untilReady(loaded.threadsReady);
         // No thread could load it: loaded here, where a broken version fails as it always did.
         if (!ready.some(Boolean) && deferred)
           await deferred.full().catch((error: unknown) => {

@@ -68,6 +68,16 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
 
   const post = (t: Thread, m: ThreadRequest) => t.worker.postMessage(m);
 
+  /** Marks it failed: its draws rejected (drawn elsewhere), its loads answered false. */
+  function abandon(t: Thread, error: Error): void {
+    t.failed = true;
+    t.loaded.clear();
+    for (const done of t.loading.values()) done(false);
+    t.loading.clear();
+    for (const p of t.pending.values()) p.reject(error);
+    t.pending.clear();
+  }
+
   function load(t: Thread, key: number, record: StoredVersion): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       t.loading.set(key, resolve);
@@ -81,12 +91,7 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
     const t: Thread = { worker, pending: new Map(), loading: new Map(), loaded: new Set(), failed: false };
     const fail = (error: Error) => {
       if (t.failed) return;
-      t.failed = true;
-      t.loaded.clear();
-      for (const done of t.loading.values()) done(false);
-      t.loading.clear();
-      for (const p of t.pending.values()) p.reject(error);
-      t.pending.clear();
+      abandon(t, error);
       if (closed) return;
       log.warn({ err: shortError(error) }, "a sampling thread failed; its draws go elsewhere");
       // Replaced (not too often: a thread that cannot start would otherwise spin).
@@ -102,15 +107,13 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
     worker.on("message", (m: ThreadReply) => {
       if (m.type === "started") return;
       if (m.type === "loaded" || m.type === "load-failed") {
-        if (m.type === "loaded") {
-          if (attached.has(m.key)) t.loaded.add(m.key);
-          else post(t, { type: "unload", key: m.key }); // disposed while it loaded
-        }
         if (m.type === "load-failed")
           log.debug(
             { version: attached.get(m.key)?.version, err: m.message },
             "a sampling thread could not load a version (the model source says why, once)",
           );
+        else if (attached.has(m.key)) t.loaded.add(m.key);
+        else post(t, { type: "unload", key: m.key }); // disposed while it loaded
         t.loading.get(m.key)?.(m.type === "loaded");
         t.loading.delete(m.key);
         return;
@@ -175,31 +178,9 @@ export function samplingThreads(count: number, log: Logger): SamplingThreads | n
       closed = true;
       for (const t of threads) {
         t.worker.removeAllListeners("exit");
-        t.failed = true;
-        for (const p of t.pending.values()) p.reject(new Error("sampling thread closed"));
-        t.pending.clear();
-        for (const done of t.loading.values()) done(false);
-        t.loading.clear();
+        abandon(t, new Error("sampling thread closed"));
       }
       await Promise.all(threads.map((t) => t.worker.terminate()));
     },
   };
-}
-
-/** `model` on `threads` sampling threads of its own (closed with it): one version, one pool. */
-export function withSamplingThreads(
-  model: LoadedModel,
-  record: StoredVersion,
-  log: Logger,
-  threads = 1,
-): ThreadedModel {
-  const pool = samplingThreads(threads, log);
-  if (!pool) return model;
-  const attached = pool.attach(model, record);
-  return withParts(attached, {
-    dispose() {
-      attached.dispose();
-      void pool.close();
-    },
-  });
 }

@@ -6,7 +6,7 @@ import { silentLogger } from "../../../core/logger.ts";
 import { loadModel } from "../../../core/prophecy/load-model.ts";
 import type { LoadedModel, ProphecySettings } from "../../../core/prophecy/loaded-model.ts";
 import { drawQuatrains } from "../../../core/prophecy/prophesy.ts";
-import { withSamplingThreads } from "../../../core/prophecy/sampling-thread.ts";
+import { samplingThreads, type SamplingThreads, type ThreadedModel } from "../../../core/prophecy/sampling-thread.ts";
 import { fastSamplerFor } from "../../../core/tf/sampler.ts";
 import { trainTinyModel } from "../../bot/web/fixture.ts";
 import { freshDatabase } from "../../helpers/db.ts";
@@ -29,7 +29,8 @@ const settings: ProphecySettings = {
 
 let fresh: Awaited<ReturnType<typeof freshDatabase>>;
 let here: LoadedModel;
-let threaded: ReturnType<typeof withSamplingThreads>;
+let pool: SamplingThreads;
+let threaded: ThreadedModel;
 
 beforeAll(async () => {
   fresh = await freshDatabase("sqlite");
@@ -37,10 +38,12 @@ beforeAll(async () => {
   const version = (await currentModelVersion(fresh.db))!.version;
   const record = (await getModelVersion(fresh.db, version, { withWeights: true, withCorpusIds: true }))!;
   here = await loadModel(record, (m) => fastSamplerFor(m, { helperThread: false }));
-  threaded = withSamplingThreads(await loadModel(record, (m) => fastSamplerFor(m)), record, silentLogger, 2);
+  pool = samplingThreads(2, silentLogger)!;
+  threaded = pool.attach(await loadModel(record, (m) => fastSamplerFor(m)), record);
 }, 120_000);
 afterAll(async () => {
   threaded?.dispose();
+  await pool?.close();
   here?.dispose();
   await fresh?.drop();
 });
